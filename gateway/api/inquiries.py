@@ -1,0 +1,106 @@
+"""/api/v1/inquiries: intake, listing, history and the lifecycle actions."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+from flask_smorest import Blueprint
+from flask_smorest.pagination import PaginationParameters
+
+from gateway.api.auth import current_actor, protected, services
+from gateway.domain.access import CREATE, PII, READ, act
+from gateway.domain.lifecycle import Action
+from gateway.services.inquiries import InquiryFilter
+from gateway.services.views import Citizen, EventView, InquiryView
+from schemas.inquiry import ACTION_SCHEMAS, CitizenOut, EventOut, InquiryIn, InquiryOut, InquiryQuery, RevealIn
+
+blp = Blueprint("inquiries", __name__, url_prefix="/api/v1/inquiries", description="诉求: intake and lifecycle")
+
+ID = "<int(max=9223372036854775807):inquiry_id>"
+
+
+@blp.route("", methods=["POST"])
+@blp.arguments(InquiryIn)
+@blp.response(201, InquiryOut, description="created")
+@blp.alt_response(200, schema=InquiryOut, description="a repeat of (channel, external_id): the existing inquiry")
+@protected(blp, CREATE)
+def create_inquiry(data: dict[str, Any]) -> tuple[InquiryView, int]:
+    """Take in an inquiry from any channel (idempotent on channel + external_id)."""
+    view, created = services().inquiries.intake(data, current_actor())
+    return view, 201 if created else 200
+
+
+@blp.route("", methods=["GET"])
+@blp.arguments(InquiryQuery, location="query")
+@blp.response(200, InquiryOut(many=True))
+@blp.paginate()
+@protected(blp, READ)
+def list_inquiries(query: dict[str, Any], pagination_parameters: PaginationParameters) -> list[InquiryView]:
+    """Inquiries, newest first, filtered and paged (X-Pagination header)."""
+    filters = InquiryFilter(
+        status=tuple(query.get("status") or ()),
+        department=query.get("department"),
+        kind=query.get("kind"),
+        channel=query.get("channel"),
+        overdue=query.get("overdue"),
+        due_soon=query.get("due_soon"),
+        created_from=query.get("created_from"),
+        created_to=query.get("created_to"),
+        text=query.get("q"),
+    )
+    page = services().inquiries.list(
+        filters,
+        current_actor(),
+        offset=pagination_parameters.first_item,
+        limit=pagination_parameters.page_size,
+    )
+    pagination_parameters.item_count = page.total
+    return page.items
+
+
+@blp.route(f"/{ID}", methods=["GET"])
+@blp.response(200, InquiryOut)
+@blp.alt_response(404, description="no such inquiry")
+@protected(blp, READ)
+def get_inquiry(inquiry_id: int) -> InquiryView:
+    """One inquiry; personal data masked."""
+    return services().inquiries.get(inquiry_id, current_actor())
+
+
+@blp.route(f"/{ID}/events", methods=["GET"])
+@blp.response(200, EventOut(many=True))
+@blp.alt_response(404, description="no such inquiry")
+@protected(blp, READ)
+def list_events(inquiry_id: int) -> list[EventView]:
+    """The inquiry's history: every transition with actor, time, from, to and note."""
+    return services().inquiries.events(inquiry_id, current_actor())
+
+
+@blp.route(f"/{ID}/reveal", methods=["POST"])
+@blp.arguments(RevealIn)
+@blp.response(200, CitizenOut)
+@blp.alt_response(404, description="no such inquiry")
+@protected(blp, PII)
+def reveal_citizen(data: dict[str, Any], inquiry_id: int) -> Citizen:
+    """The citizen's name, phone and ID number in full; each read is audited with its reason."""
+    return services().inquiries.reveal(inquiry_id, data["reason"], current_actor())
+
+
+def _action_view(action: Action) -> Callable[..., InquiryView]:
+    def view(data: dict[str, Any], inquiry_id: int) -> InquiryView:
+        return services().inquiries.act(inquiry_id, action, data, current_actor())
+
+    view.__name__ = f"action_{action.name.lower()}"
+    view.__doc__ = f"Lifecycle action '{action.value}'; 409 names the current status and allowed actions."
+    return view
+
+
+for _action in Action:
+    _view = _action_view(_action)
+    _view = protected(blp, act(_action))(_view)
+    _view = blp.alt_response(409, description="not allowed in the current status")(_view)
+    _view = blp.alt_response(404, description="no such inquiry")(_view)
+    _view = blp.response(200, InquiryOut)(_view)
+    _view = blp.arguments(ACTION_SCHEMAS[_action.value])(_view)
+    blp.route(f"/{ID}/{_action.value}", methods=["POST"], endpoint=_view.__name__)(_view)

@@ -1,0 +1,91 @@
+"""Health, readiness, the working-day calendar and the outbox."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from flask import Blueprint as FlaskBlueprint
+from flask import jsonify, send_from_directory
+from flask.typing import ResponseReturnValue
+from flask_smorest import Blueprint
+from flask_smorest.pagination import PaginationParameters
+from sqlalchemy import text
+
+from gateway.api.auth import protected, services
+from gateway.domain.access import OUTBOX, READ
+from gateway.domain.errors import InvalidInput
+from gateway.persistence.migrate import current_revision, head_revision
+from gateway.services.views import OutboxView
+from schemas.common import DeadlineOut, DeadlineQuery, OutboxOut, OutboxQuery
+
+probes = FlaskBlueprint("probes", __name__)
+
+
+@probes.get("/api/docs/static/<path:filename>")
+def swagger_static(filename: str) -> ResponseReturnValue:
+    """Swagger UI's files, from the swagger-ui-bundle package (the machines have no CDN access)."""
+    import swagger_ui_bundle
+
+    return send_from_directory(swagger_ui_bundle.swagger_ui_path, filename, max_age=86400)
+
+
+@probes.get("/healthz")
+def healthz() -> ResponseReturnValue:
+    """The process is up."""
+    return jsonify(status="ok")
+
+
+@probes.get("/readyz")
+def readyz() -> ResponseReturnValue:
+    """The database answers and its schema is at the newest migration."""
+    db = services().db
+    try:
+        with db.engine.connect() as connection:
+            connection.execute(text("SELECT 1"))
+        current, head = current_revision(db.engine), head_revision()
+    except Exception as err:  # noqa: BLE001 - any failure means not ready
+        return jsonify(status="unavailable", database="error", detail=type(err).__name__), 503
+    if current != head:
+        return jsonify(status="unavailable", database="ok", migrations={"current": current, "head": head}), 503
+    return jsonify(status="ok", database="ok", migrations={"current": current, "head": head})
+
+
+calendar_blp = Blueprint("calendar", __name__, url_prefix="/api/v1/calendar", description="工作日 calendar")
+
+
+@calendar_blp.route("/deadline", methods=["GET"])
+@calendar_blp.arguments(DeadlineQuery, location="query")
+@calendar_blp.response(200, DeadlineOut)
+@protected(calendar_blp, READ)
+def deadline(query: dict[str, Any]) -> dict[str, Any]:
+    """The end of the Nth working day after start (the start day is not counted)."""
+    try:
+        result = services().calendar.add_workdays(query["start"], query["workdays"])
+    except ValueError as err:  # a deadline past year 9999
+        raise InvalidInput("workdays", str(err)) from None
+    return {
+        "start": query["start"],
+        "workdays": query["workdays"],
+        "deadline": result.at,
+        "calendar_estimated": result.estimated,
+    }
+
+
+outbox_blp = Blueprint("outbox", __name__, url_prefix="/api/v1/outbox", description="Messages for other systems")
+
+
+@outbox_blp.route("", methods=["GET"])
+@outbox_blp.arguments(OutboxQuery, location="query")
+@outbox_blp.response(200, OutboxOut(many=True))
+@outbox_blp.paginate()
+@protected(outbox_blp, OUTBOX)
+def list_outbox(query: dict[str, Any], pagination_parameters: PaginationParameters) -> list[OutboxView]:
+    """Outbox messages, newest first, for administrators."""
+    page = services().outbox.list(
+        status=query.get("status"),
+        target=query.get("target"),
+        offset=pagination_parameters.first_item,
+        limit=pagination_parameters.page_size,
+    )
+    pagination_parameters.item_count = page.total
+    return page.items

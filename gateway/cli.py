@@ -1,0 +1,91 @@
+"""Commands: `flask --app wsgi db|keys|demo|config …`."""
+
+from __future__ import annotations
+
+import click
+from flask import Flask, current_app
+
+from gateway.bootstrap import Services
+from gateway.domain.access import ROLES
+from gateway.domain.errors import DomainError
+from gateway.persistence import migrate
+
+
+def _services() -> Services:
+    services: Services = current_app.extensions["gateway"]
+    return services
+
+
+def register(app: Flask) -> None:
+    """Attach the command groups to the app."""
+
+    @app.cli.group("db")
+    def db() -> None:
+        """Database schema."""
+
+    @db.command("upgrade")
+    @click.option("--revision", default="head", show_default=True)
+    def db_upgrade(revision: str) -> None:
+        """Apply migrations."""
+        services = _services()
+        migrate.upgrade(services.db.engine, revision)
+        click.echo(f"database at {migrate.current_revision(services.db.engine)}")
+
+    @app.cli.group("keys")
+    def keys() -> None:
+        """API keys."""
+
+    @keys.command("create")
+    @click.option("--role", required=True, type=click.Choice(ROLES))
+    @click.option("--name", required=True, help="who uses the key, e.g. 张三 or 12345平台")
+    @click.option("--department", default=None, help="department code (required for role department)")
+    def keys_create(role: str, name: str, department: str | None) -> None:
+        """Issue a key; it is printed once and stored only as a hash."""
+        try:
+            info, clear = _services().keys.create(name, role, department)
+        except DomainError as err:
+            raise click.UsageError(str(err)) from None
+        click.echo(f"key {info.id} ({info.role}, {info.name}): {clear}")
+
+    @keys.command("list")
+    def keys_list() -> None:
+        """Show keys (never their secret)."""
+        for info in _services().keys.list():
+            state = "revoked" if info.revoked_at else "active"
+            dept = f" [{info.department_code}]" if info.department_code else ""
+            click.echo(f"{info.id}\t{info.prefix}…\t{info.role}{dept}\t{info.name}\t{state}")
+
+    @keys.command("revoke")
+    @click.argument("key_id", type=int)
+    def keys_revoke(key_id: int) -> None:
+        """Stop a key from working."""
+        try:
+            info = _services().keys.revoke(key_id)
+        except DomainError as err:
+            raise click.UsageError(str(err)) from None
+        click.echo(f"key {info.id} revoked")
+
+    @app.cli.group("config")
+    def config() -> None:
+        """Configuration."""
+
+    @config.command("check")
+    def config_check() -> None:
+        """Load and validate config.yaml (the app factory already did; this reports what it found)."""
+        settings = _services().settings
+        click.echo(
+            f"ok: {len(settings.departments)} departments, {len(settings.routing_rules)} routing rules, "
+            f"calendar override years: {sorted(settings.calendar.years) or 'none'}"
+        )
+
+    @app.cli.group("demo")
+    def demo() -> None:
+        """Demo data."""
+
+    @demo.command("load")
+    def demo_load() -> None:
+        """Load Chinese demo inquiries in several states (skips those already there)."""
+        from gateway.demo import load_demo
+
+        created = load_demo(_services())
+        click.echo(f"demo data: {created} new inquiries")

@@ -1,0 +1,217 @@
+"""Load and validate config.yaml once into frozen settings; fail fast, naming the key."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import yaml
+from marshmallow import Schema, ValidationError, fields, validate, validates_schema
+
+from gateway.domain.calendar import CalendarOverrides
+from gateway.domain.inquiry import Kind
+from gateway.domain.routing import RoutingRule
+
+ENV_PREFIX = "GATEWAY_"
+DEFAULT_CONFIG = Path(__file__).resolve().parent.parent / "config.yaml"
+
+
+class ConfigError(Exception):
+    """config.yaml (or a setting from the environment) is unusable; the message names the key."""
+
+
+@dataclass(frozen=True)
+class Department:
+    """A 承办单位 as configured."""
+
+    code: str
+    name: str
+    contact: str = ""
+
+
+@dataclass(frozen=True)
+class DeadlinePolicy:
+    """办理时限 per kind, and the limits around it, all in working days."""
+
+    workdays: Mapping[str, int]
+    return_window_workdays: int = 2
+    max_extension_workdays: int = 10
+    due_soon_workdays: int = 1
+
+
+@dataclass(frozen=True)
+class Settings:
+    """Everything the gateway reads from config.yaml and the environment."""
+
+    database_url: str
+    secret_key: str
+    departments: tuple[Department, ...]
+    routing_rules: tuple[RoutingRule, ...]
+    deadlines: DeadlinePolicy
+    calendar: CalendarOverrides = field(default_factory=CalendarOverrides)
+    max_body_bytes: int = 1_048_576
+    env_settings: Mapping[str, str] = field(default_factory=dict)
+
+    def department(self, code: str) -> Department | None:
+        """The configured department with this code, if any."""
+        return next((d for d in self.departments if d.code == code), None)
+
+
+_CODE = validate.Regexp(r"^[A-Za-z0-9_-]{1,32}$", error="must be 1-32 letters, digits, '_' or '-'")
+
+
+class _DepartmentSchema(Schema):
+    code = fields.String(required=True, validate=_CODE)
+    name = fields.String(required=True, validate=validate.Length(min=1, max=100))
+    contact = fields.String(load_default="")
+
+
+class _RuleSchema(Schema):
+    name = fields.String(required=True, validate=validate.Length(min=1))
+    lead = fields.String(required=True, validate=_CODE)
+    co = fields.List(fields.String(validate=_CODE), load_default=list)
+    kinds = fields.List(fields.String(validate=validate.OneOf([k.value for k in Kind])), load_default=list)
+    categories = fields.List(fields.String(), load_default=list)
+    keywords = fields.List(fields.String(validate=validate.Length(min=1)), load_default=list)
+    districts = fields.List(fields.String(), load_default=list)
+
+
+class _DeadlineSchema(Schema):
+    workdays = fields.Dict(
+        keys=fields.String(validate=validate.OneOf([k.value for k in Kind])),
+        values=fields.Integer(strict=True, validate=validate.Range(min=0, max=365)),
+        required=True,
+    )
+    return_window_workdays = fields.Integer(strict=True, load_default=2, validate=validate.Range(min=0))
+    max_extension_workdays = fields.Integer(strict=True, load_default=10, validate=validate.Range(min=1))
+    due_soon_workdays = fields.Integer(strict=True, load_default=1, validate=validate.Range(min=0))
+
+    @validates_schema
+    def _every_kind(self, data: dict[str, Any], **_: Any) -> None:
+        missing = [k.value for k in Kind if k.value not in data.get("workdays", {})]
+        if missing:
+            raise ValidationError(f"missing a deadline for: {', '.join(missing)}", "workdays")
+
+
+class _YearOverrideSchema(Schema):
+    holidays = fields.List(fields.Date(), load_default=list)
+    workdays = fields.List(fields.Date(), load_default=list)
+    complete = fields.Boolean(load_default=True)
+
+
+class _CalendarSchema(Schema):
+    overrides = fields.Dict(
+        keys=fields.Integer(strict=False, validate=validate.Range(min=1990, max=2200)),
+        values=fields.Nested(_YearOverrideSchema),
+        load_default=dict,
+    )
+
+
+class _ConfigSchema(Schema):
+    departments = fields.List(fields.Nested(_DepartmentSchema), required=True, validate=validate.Length(min=1))
+    routing = fields.Dict(keys=fields.String(), values=fields.List(fields.Nested(_RuleSchema)), load_default=dict)
+    deadlines = fields.Nested(_DeadlineSchema, required=True)
+    calendar = fields.Nested(_CalendarSchema, load_default=dict)
+    limits = fields.Dict(keys=fields.String(), values=fields.Integer(), load_default=dict)
+    environment = fields.Dict(keys=fields.String(), values=fields.String(), load_default=dict)
+
+    @validates_schema
+    def _known_departments(self, data: dict[str, Any], **_: Any) -> None:
+        codes = [d["code"] for d in data.get("departments", [])]
+        duplicates = sorted({c for c in codes if codes.count(c) > 1})
+        if duplicates:
+            raise ValidationError(f"duplicate department code: {', '.join(duplicates)}", "departments")
+        for i, rule in enumerate(data.get("routing", {}).get("rules", [])):
+            for code in [rule["lead"], *rule["co"]]:
+                if code not in codes:
+                    raise ValidationError(
+                        {"rules": {str(i): [f"unknown department code '{code}'"]}}, "routing"
+                    )
+        for year, override in data.get("calendar", {}).get("overrides", {}).items():
+            for day in [*override["holidays"], *override["workdays"]]:
+                if day.year != year:
+                    raise ValidationError(
+                        {"overrides": {str(year): [f"{day} is not in {year}"]}}, "calendar"
+                    )
+
+
+def _flatten(errors: Any, prefix: str = "") -> list[str]:
+    """Turn marshmallow's nested error dict into 'a.b.c: reason' lines."""
+    if isinstance(errors, Mapping):
+        lines: list[str] = []
+        for key, value in errors.items():
+            name = prefix if key == "_schema" else (f"{prefix}.{key}" if prefix else str(key))
+            lines.extend(_flatten(value, name))
+        return lines
+    if isinstance(errors, list) and errors and all(isinstance(e, str) for e in errors):
+        return [f"{prefix or '(top level)'}: {'; '.join(errors)}"]
+    if isinstance(errors, list):
+        return [line for e in errors for line in _flatten(e, prefix)]
+    return [f"{prefix}: {errors}"]
+
+
+def parse_settings(raw: Any, env: Mapping[str, str], source: str = "config.yaml") -> Settings:
+    """Validate a parsed config document plus environment into Settings, or raise ConfigError."""
+    if not isinstance(raw, Mapping):
+        raise ConfigError(f"{source}: the top level must be a mapping of keys")
+    try:
+        data = _ConfigSchema().load(raw)
+    except ValidationError as err:
+        raise ConfigError(f"{source}: " + "; ".join(_flatten(err.messages))) from None
+
+    environment: dict[str, str] = dict(data["environment"])
+    for setting, var in environment.items():
+        if not var.startswith(ENV_PREFIX):
+            raise ConfigError(f"{source}: environment.{setting}: variable '{var}' must start with {ENV_PREFIX}")
+    database_url = env.get(environment.get("database_url", "GATEWAY_DATABASE_URL"), "sqlite:///var/gateway.db")
+    secret_key = env.get(environment.get("secret_key", "GATEWAY_SECRET_KEY"), "")
+
+    overrides = data["calendar"].get("overrides", {})
+    calendar = CalendarOverrides(
+        holidays=frozenset(d for o in overrides.values() for d in o["holidays"]),
+        workdays=frozenset(d for o in overrides.values() for d in o["workdays"]),
+        years=frozenset(int(y) for y, o in overrides.items() if o["complete"]),
+    )
+    rules = tuple(
+        RoutingRule(
+            name=r["name"],
+            lead=r["lead"],
+            co=tuple(r["co"]),
+            kinds=frozenset(r["kinds"]),
+            categories=frozenset(r["categories"]),
+            keywords=tuple(r["keywords"]),
+            districts=frozenset(r["districts"]),
+        )
+        for r in data["routing"].get("rules", [])
+    )
+    limits = data["limits"]
+    return Settings(
+        database_url=database_url,
+        secret_key=secret_key,
+        departments=tuple(Department(**d) for d in data["departments"]),
+        routing_rules=rules,
+        deadlines=DeadlinePolicy(**data["deadlines"]),
+        calendar=calendar,
+        max_body_bytes=int(limits.get("max_body_bytes", 1_048_576)),
+        env_settings=environment,
+    )
+
+
+def load_settings(path: str | Path | None = None, env: Mapping[str, str] | None = None) -> Settings:
+    """Read config.yaml (GATEWAY_CONFIG, else the repository's) and the environment once."""
+    env = os.environ if env is None else env
+    path = Path(path or env.get("GATEWAY_CONFIG") or DEFAULT_CONFIG)
+    try:
+        text = path.read_text(encoding="utf-8")
+    except OSError as err:
+        raise ConfigError(f"{path}: cannot read the file ({err.strerror})") from None
+    try:
+        raw = yaml.safe_load(text)
+    except yaml.YAMLError as err:
+        where = getattr(err, "problem_mark", None)
+        at = f" at line {where.line + 1}, column {where.column + 1}" if where else ""
+        raise ConfigError(f"{path}: not valid YAML{at}: {getattr(err, 'problem', err)}") from None
+    return parse_settings(raw, env, source=str(path.name))

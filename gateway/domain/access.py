@@ -1,0 +1,71 @@
+"""Roles and what each may do."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from gateway.domain.inquiry import Channel
+from gateway.domain.lifecycle import Action
+
+HUMAN_ROLES = ("operator", "window", "department", "supervisor", "admin")
+SYSTEMS = tuple(c.value for c in Channel if c is not Channel.API)
+SYSTEM_ROLES = tuple(f"system:{name}" for name in SYSTEMS)
+ROLES = HUMAN_ROLES + SYSTEM_ROLES
+
+READ = "inquiry:read"
+CREATE = "inquiry:create"
+PII = "pii:read"  # may see citizens' names, phones and ID numbers in full (each read audited)
+OUTBOX = "outbox:read"
+AUDIT = "audit:read"
+
+
+def act(action: Action) -> str:
+    """The permission an inquiry action needs."""
+    return f"inquiry:{action.value}"
+
+
+A = Action
+_OPERATOR = {READ, CREATE, PII} | {
+    act(a)
+    for a in (A.DISPATCH, A.REPLY, A.CALLBACK, A.CLOSE, A.REOPEN, A.APPROVE_EXTENSION, A.REFUSE_EXTENSION)
+}
+_DEPARTMENT = {READ} | {act(a) for a in (A.ACKNOWLEDGE, A.RETURN, A.REQUEST_EXTENSION, A.REPLY)}
+_SUPERVISOR = {READ, PII, OUTBOX, AUDIT} | {
+    act(a)
+    for a in (A.DISPATCH, A.APPROVE_EXTENSION, A.REFUSE_EXTENSION, A.ESCALATE, A.CLOSE, A.REOPEN, A.CALLBACK)
+}
+
+PERMISSIONS: dict[str, frozenset[str]] = {
+    "operator": frozenset(_OPERATOR),
+    "window": frozenset({READ, CREATE, PII}),
+    "department": frozenset(_DEPARTMENT),
+    "supervisor": frozenset(_SUPERVISOR),
+    "admin": frozenset(_OPERATOR | _DEPARTMENT | _SUPERVISOR | {"keys:manage"}),
+    **{role: frozenset({READ, CREATE, act(A.CALLBACK)}) for role in SYSTEM_ROLES},
+}
+
+
+@dataclass(frozen=True)
+class Actor:
+    """Who is calling: a key's name, role and (for department keys) department."""
+
+    name: str
+    role: str
+    department_code: str | None = None
+
+    def can(self, permission: str) -> bool:
+        """True if the role grants the permission."""
+        return permission in PERMISSIONS.get(self.role, frozenset())
+
+    @property
+    def system(self) -> str | None:
+        """The external system a system:<name> key speaks for."""
+        return self.role.split(":", 1)[1] if self.role.startswith("system:") else None
+
+    @property
+    def label(self) -> str:
+        """How the actor appears in events and the audit log."""
+        return f"{self.name} ({self.role})"
+
+
+SYSTEM_ACTOR = Actor(name="routing", role="system:gateway")

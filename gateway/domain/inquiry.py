@@ -1,0 +1,60 @@
+"""Vocabulary of an inquiry (诉求): channels, kinds, satisfaction levels."""
+
+from __future__ import annotations
+
+from enum import StrEnum
+
+
+class Channel(StrEnum):
+    """Where an inquiry came from."""
+
+    HOTLINE = "hotline"  # 12345
+    WEBSITE = "website"  # 政府网站互动交流系统
+    WINDOW = "window"  # 综合窗口
+    DEPT_HOTLINE = "dept_hotline"  # retained specialist line, e.g. 12348
+    API = "api"
+
+
+class Kind(StrEnum):
+    """What the citizen wants (诉求类型)."""
+
+    CONSULT = "consult"  # 咨询
+    HELP = "help"  # 求助
+    COMPLAINT = "complaint"  # 投诉
+    REPORT = "report"  # 举报
+    SUGGESTION = "suggestion"  # 建议
+    PRAISE = "praise"  # 表扬
+
+
+KIND_LABELS: dict[Kind, str] = {
+    Kind.CONSULT: "咨询",
+    Kind.HELP: "求助",
+    Kind.COMPLAINT: "投诉",
+    Kind.REPORT: "举报",
+    Kind.SUGGESTION: "建议",
+    Kind.PRAISE: "表扬",
+}
+
+
+class Satisfaction(StrEnum):
+    """满意度, five levels, best first."""
+
+    VERY_SATISFIED = "very_satisfied"  # 非常满意
+    SATISFIED = "satisfied"  # 满意
+    BASICALLY_SATISFIED = "basically_satisfied"  # 基本满意
+    DISSATISFIED = "dissatisfied"  # 不满意
+    VERY_DISSATISFIED = "very_dissatisfied"  # 非常不满意
+
+    @property
+    def is_bad(self) -> bool:
+        """A rating that justifies 重办 or rectification."""
+        return self in (Satisfaction.DISSATISFIED, Satisfaction.VERY_DISSATISFIED)
+
+
+SATISFACTION_LABELS: dict[Satisfaction, str] = {
+    Satisfaction.VERY_SATISFIED: "非常满意",
+    Satisfaction.SATISFIED: "满意",
+    Satisfaction.BASICALLY_SATISFIED: "基本满意",
+    Satisfaction.DISSATISFIED: "不满意",
+    Satisfaction.VERY_DISSATISFIED: "非常不满意",
+}

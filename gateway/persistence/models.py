@@ -1,0 +1,163 @@
+"""SQLAlchemy 2 models: inquiries and their events, the outbox, API keys and the audit log."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import (
+    JSON,
+    BigInteger,
+    Boolean,
+    ForeignKey,
+    Index,
+    Integer,
+    MetaData,
+    String,
+    Text,
+    UniqueConstraint,
+)
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
+
+from gateway.persistence.types import UTCDateTime
+
+# SQLite stores BIGINT primary keys as INTEGER only when declared INTEGER; keep rowid semantics there.
+BigId = BigInteger().with_variant(Integer(), "sqlite")
+
+NAMING = {
+    "ix": "ix_%(column_0_label)s",
+    "uq": "uq_%(table_name)s_%(column_0_name)s",
+    "ck": "ck_%(table_name)s_%(constraint_name)s",
+    "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
+    "pk": "pk_%(table_name)s",
+}
+
+
+class Base(DeclarativeBase):
+    metadata = MetaData(naming_convention=NAMING)
+    type_annotation_map = {datetime: UTCDateTime(), dict[str, Any]: JSON()}
+
+
+class Inquiry(Base):
+    """诉求: one citizen request from any channel."""
+
+    __tablename__ = "inquiries"
+    __table_args__ = (
+        # Idempotent intake: one inquiry per (channel, external_id); NULL external_ids never collide.
+        UniqueConstraint("channel", "external_id", name="uq_inquiries_channel_external_id"),
+        Index("ix_inquiries_status_due_at", "status", "due_at"),
+        Index("ix_inquiries_created_at", "created_at"),
+    )
+
+    id: Mapped[int] = mapped_column(BigId, primary_key=True)
+    number: Mapped[str | None] = mapped_column(String(24), unique=True)
+    channel: Mapped[str] = mapped_column(String(16))
+    external_id: Mapped[str | None] = mapped_column(String(64))
+    kind: Mapped[str] = mapped_column(String(16), index=True)
+    title: Mapped[str | None] = mapped_column(String(200))
+    content: Mapped[str] = mapped_column(Text)
+    category: Mapped[str | None] = mapped_column(String(64))
+    address: Mapped[str | None] = mapped_column(String(200))
+    district: Mapped[str | None] = mapped_column(String(64))
+    citizen_name: Mapped[str | None] = mapped_column(String(64))
+    citizen_phone: Mapped[str | None] = mapped_column(String(32))
+    citizen_id_number: Mapped[str | None] = mapped_column(String(32))
+    public_consent: Mapped[bool] = mapped_column(Boolean, default=False)
+    status: Mapped[str] = mapped_column(String(24))
+    department_code: Mapped[str | None] = mapped_column(String(32), index=True)
+    routing_rule: Mapped[str | None] = mapped_column(String(100))
+    dispatched_at: Mapped[datetime | None]
+    due_at: Mapped[datetime | None]
+    calendar_estimated: Mapped[bool] = mapped_column(Boolean, default=False)
+    extension_workdays: Mapped[int | None] = mapped_column(Integer)
+    escalation_count: Mapped[int] = mapped_column(Integer, default=0)
+    reply_note: Mapped[str | None] = mapped_column(Text)
+    public_reply: Mapped[str | None] = mapped_column(Text)
+    replied_at: Mapped[datetime | None]
+    satisfaction: Mapped[str | None] = mapped_column(String(24))
+    solved: Mapped[bool | None] = mapped_column(Boolean)
+    closed_at: Mapped[datetime | None]
+    created_at: Mapped[datetime]
+    updated_at: Mapped[datetime]
+
+    co_departments: Mapped[list[InquiryCoDepartment]] = relationship(
+        cascade="all, delete-orphan", order_by="InquiryCoDepartment.department_code", lazy="selectin"
+    )
+
+
+class InquiryCoDepartment(Base):
+    """协办: a department helping the lead department."""
+
+    __tablename__ = "inquiry_co_departments"
+
+    inquiry_id: Mapped[int] = mapped_column(ForeignKey("inquiries.id", ondelete="CASCADE"), primary_key=True)
+    department_code: Mapped[str] = mapped_column(String(32), primary_key=True, index=True)
+
+
+class InquiryEvent(Base):
+    """One stored transition: who did what, when, from which state to which."""
+
+    __tablename__ = "inquiry_events"
+
+    id: Mapped[int] = mapped_column(BigId, primary_key=True)
+    inquiry_id: Mapped[int] = mapped_column(ForeignKey("inquiries.id", ondelete="CASCADE"), index=True)
+    action: Mapped[str] = mapped_column(String(32))
+    from_status: Mapped[str | None] = mapped_column(String(24))
+    to_status: Mapped[str] = mapped_column(String(24))
+    actor: Mapped[str] = mapped_column(String(100))
+    actor_role: Mapped[str] = mapped_column(String(40))
+    note: Mapped[str | None] = mapped_column(Text)
+    data: Mapped[dict[str, Any]] = mapped_column(default=dict)
+    created_at: Mapped[datetime]
+
+
+class OutboxMessage(Base):
+    """A message for an external system, written in the transaction of the change that caused it."""
+
+    __tablename__ = "outbox"
+    __table_args__ = (Index("ix_outbox_status_next_attempt_at", "status", "next_attempt_at"),)
+
+    id: Mapped[int] = mapped_column(BigId, primary_key=True)
+    target: Mapped[str] = mapped_column(String(32))
+    event_type: Mapped[str] = mapped_column(String(64))
+    # Messages with the same ordering key are delivered in id order (e.g. one inquiry's messages).
+    ordering_key: Mapped[str] = mapped_column(String(64), index=True)
+    payload: Mapped[dict[str, Any]]
+    idempotency_key: Mapped[str] = mapped_column(String(128), unique=True)
+    status: Mapped[str] = mapped_column(String(16), default="pending")
+    attempts: Mapped[int] = mapped_column(Integer, default=0)
+    next_attempt_at: Mapped[datetime]
+    lease_until: Mapped[datetime | None]
+    last_error: Mapped[str | None] = mapped_column(Text)
+    created_at: Mapped[datetime]
+    sent_at: Mapped[datetime | None]
+
+
+class ApiKey(Base):
+    """A caller's key, stored only as its SHA-256 (keys are random, so no slow hash is needed)."""
+
+    __tablename__ = "api_keys"
+
+    id: Mapped[int] = mapped_column(BigId, primary_key=True)
+    name: Mapped[str] = mapped_column(String(100))
+    role: Mapped[str] = mapped_column(String(40))
+    department_code: Mapped[str | None] = mapped_column(String(32))
+    prefix: Mapped[str] = mapped_column(String(16), index=True)
+    key_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    created_at: Mapped[datetime]
+    revoked_at: Mapped[datetime | None]
+
+
+class AuditEntry(Base):
+    """Who read personal data or touched a dead letter, when, and why."""
+
+    __tablename__ = "audit_log"
+
+    id: Mapped[int] = mapped_column(BigId, primary_key=True)
+    actor: Mapped[str] = mapped_column(String(100))
+    actor_role: Mapped[str] = mapped_column(String(40))
+    action: Mapped[str] = mapped_column(String(40))
+    subject_type: Mapped[str] = mapped_column(String(40))
+    subject_id: Mapped[str] = mapped_column(String(64))
+    reason: Mapped[str | None] = mapped_column(Text)
+    created_at: Mapped[datetime] = mapped_column(index=True)

@@ -1,0 +1,522 @@
+"""Inquiry use cases: intake, listing, lifecycle actions, history and revealing personal data."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from typing import Any
+
+from sqlalchemy import Select, exists, func, or_, select
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import Session
+
+from gateway.config import Settings
+from gateway.domain import lifecycle
+from gateway.domain.access import PII, READ, Actor, act
+from gateway.domain.calendar import SHANGHAI, WorkdayCalendar
+from gateway.domain.errors import Forbidden, InvalidInput, InvalidTransition, NotFound
+from gateway.domain.inquiry import Channel, Satisfaction
+from gateway.domain.lifecycle import HANDLING, Action, Status
+from gateway.domain.pii import mask_id_number, mask_name, mask_phone
+from gateway.domain.routing import InquiryFacts, route
+from gateway.persistence.db import Database
+from gateway.persistence.models import AuditEntry, Inquiry, InquiryCoDepartment, InquiryEvent
+from gateway.services import outbox
+from gateway.services.views import Citizen, EventView, InquiryView, Page
+
+log = logging.getLogger(__name__)
+
+Clock = Callable[[], datetime]
+
+
+def utcnow() -> datetime:
+    """The current time, aware, in UTC."""
+    return datetime.now(UTC)
+
+
+@dataclass(frozen=True)
+class InquiryFilter:
+    """What a list may be narrowed by."""
+
+    status: tuple[str, ...] = ()
+    department: str | None = None
+    kind: str | None = None
+    channel: str | None = None
+    overdue: bool | None = None
+    due_soon: bool | None = None
+    created_from: datetime | None = None
+    created_to: datetime | None = None
+    text: str | None = None
+
+
+def _like(text: str) -> str:
+    escaped = text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+    return f"%{escaped}%"
+
+
+class InquiryService:
+    """Everything that happens to an inquiry goes through here."""
+
+    def __init__(
+        self, db: Database, settings: Settings, calendar: WorkdayCalendar, clock: Clock = utcnow
+    ) -> None:
+        self.db = db
+        self.settings = settings
+        self.calendar = calendar
+        self.clock = clock
+
+    # ---- intake -------------------------------------------------------------------------------
+
+    def intake(self, data: Mapping[str, Any], actor: Actor) -> tuple[InquiryView, bool]:
+        """Create an inquiry, or return the existing one for a repeated (channel, external_id)."""
+        self._require(actor, "inquiry:create")
+        channel = data["channel"]
+        if actor.system and actor.system != channel:
+            raise Forbidden(f"a {actor.role} key may only submit inquiries of channel '{actor.system}'")
+        external_id = data.get("external_id")
+        if external_id is not None:
+            found = self._find_external(channel, external_id)
+            if found is not None:
+                return found, False
+        try:
+            with self.db.unit_of_work() as session:
+                inquiry = self._create(session, data, actor)
+                view = self._view(session, inquiry, actor)
+        except IntegrityError:
+            # A concurrent request with the same (channel, external_id) committed first.
+            found = self._find_external(channel, external_id) if external_id is not None else None
+            if found is None:
+                raise
+            return found, False
+        log.info("inquiry intake id=%s channel=%s kind=%s status=%s", view.id, channel, view.kind, view.status)
+        return view, True
+
+    def _find_external(self, channel: str, external_id: str) -> InquiryView | None:
+        with self.db.read() as session:
+            row = session.scalar(
+                select(Inquiry).where(Inquiry.channel == channel, Inquiry.external_id == external_id)
+            )
+            return self._view(session, row, None) if row is not None else None
+
+    def _create(self, session: Session, data: Mapping[str, Any], actor: Actor) -> Inquiry:
+        now = self.clock()
+        citizen = data.get("citizen") or {}
+        inquiry = Inquiry(
+            channel=data["channel"],
+            external_id=data.get("external_id"),
+            kind=data["kind"],
+            title=data.get("title"),
+            content=data["content"],
+            category=data.get("category"),
+            address=data.get("address"),
+            district=data.get("district"),
+            citizen_name=citizen.get("name"),
+            citizen_phone=citizen.get("phone"),
+            citizen_id_number=citizen.get("id_number"),
+            public_consent=bool(data.get("public_consent", False)),
+            status=Status.RECEIVED.value,
+            calendar_estimated=False,
+            escalation_count=0,
+            created_at=now,
+            updated_at=now,
+        )
+        session.add(inquiry)
+        session.flush()
+        inquiry.number = f"SQ{now.astimezone(SHANGHAI):%Y%m%d}{inquiry.id:08d}"
+        self._record(session, inquiry, lifecycle.INTAKE, None, actor, note=None, data={}, now=now)
+
+        rule = route(
+            InquiryFacts(
+                kind=inquiry.kind,
+                content=inquiry.content,
+                title=inquiry.title,
+                category=inquiry.category,
+                district=inquiry.district,
+            ),
+            self.settings.routing_rules,
+        )
+        if rule is not None:
+            inquiry.routing_rule = rule.name
+            self._dispatch(session, inquiry, rule.lead, list(rule.co), now)
+            routing_actor = Actor(name="派单规则", role="system:routing")
+            event = self._record(
+                session,
+                inquiry,
+                Action.DISPATCH.value,
+                Status.RECEIVED.value,
+                routing_actor,
+                note=f"规则「{rule.name}」自动派单",
+                data={"department": rule.lead, "co_departments": list(rule.co), "rule": rule.name},
+                now=now,
+            )
+            self._notify(session, inquiry, event, now)
+        return inquiry
+
+    # ---- reading ------------------------------------------------------------------------------
+
+    def get(self, inquiry_id: int, actor: Actor) -> InquiryView:
+        """One inquiry, masked."""
+        self._require(actor, READ)
+        with self.db.read() as session:
+            return self._view(session, self._load(session, inquiry_id, actor), actor)
+
+    def list(self, filters: InquiryFilter, actor: Actor, *, offset: int, limit: int) -> Page:
+        """Inquiries matching the filters, newest first."""
+        self._require(actor, READ)
+        query = self._filtered(filters, actor)
+        with self.db.read() as session:
+            total = session.scalar(select(func.count()).select_from(query.subquery())) or 0
+            rows = session.scalars(query.order_by(Inquiry.id.desc()).offset(offset).limit(limit)).all()
+            return Page(items=[self._view(session, r, actor) for r in rows], total=total)
+
+    def events(self, inquiry_id: int, actor: Actor) -> list[EventView]:
+        """The inquiry's history, oldest first."""
+        self._require(actor, READ)
+        with self.db.read() as session:
+            self._load(session, inquiry_id, actor)
+            rows = session.scalars(
+                select(InquiryEvent).where(InquiryEvent.inquiry_id == inquiry_id).order_by(InquiryEvent.id)
+            )
+            return [
+                EventView(
+                    id=e.id,
+                    action=e.action,
+                    from_status=e.from_status,
+                    to_status=e.to_status,
+                    actor=e.actor,
+                    actor_role=e.actor_role,
+                    note=e.note,
+                    data=dict(e.data or {}),
+                    created_at=e.created_at,
+                )
+                for e in rows
+            ]
+
+    def reveal(self, inquiry_id: int, reason: str, actor: Actor) -> Citizen:
+        """The citizen's personal data in full; the read is written to the audit log."""
+        self._require(actor, PII)
+        with self.db.unit_of_work() as session:
+            inquiry = self._load(session, inquiry_id, actor)
+            session.add(
+                AuditEntry(
+                    actor=actor.name,
+                    actor_role=actor.role,
+                    action="reveal_pii",
+                    subject_type="inquiry",
+                    subject_id=str(inquiry.id),
+                    reason=reason,
+                    created_at=self.clock(),
+                )
+            )
+            return Citizen(
+                name=inquiry.citizen_name,
+                phone=inquiry.citizen_phone,
+                id_number=inquiry.citizen_id_number,
+                masked=False,
+            )
+
+    def _filtered(self, f: InquiryFilter, actor: Actor) -> Select[tuple[Inquiry]]:
+        query = select(Inquiry)
+        department = f.department
+        if actor.role == "department":
+            # A department sees only what it leads or helps with.
+            if department and department != actor.department_code:
+                return query.where(Inquiry.id.is_(None))
+            department = actor.department_code
+        if f.status:
+            query = query.where(Inquiry.status.in_(f.status))
+        if department:
+            helps = exists().where(
+                InquiryCoDepartment.inquiry_id == Inquiry.id, InquiryCoDepartment.department_code == department
+            )
+            query = query.where(or_(Inquiry.department_code == department, helps))
+        if f.kind:
+            query = query.where(Inquiry.kind == f.kind)
+        if f.channel:
+            query = query.where(Inquiry.channel == f.channel)
+        if f.created_from:
+            query = query.where(Inquiry.created_at >= f.created_from)
+        if f.created_to:
+            query = query.where(Inquiry.created_at < f.created_to)
+        if f.text:
+            pattern = _like(f.text)
+            query = query.where(
+                or_(
+                    Inquiry.title.like(pattern, escape="\\"),
+                    Inquiry.content.like(pattern, escape="\\"),
+                    Inquiry.number.like(pattern, escape="\\"),
+                    Inquiry.external_id.like(pattern, escape="\\"),
+                )
+            )
+        now = self.clock()
+        handling = [s.value for s in HANDLING]
+        if f.overdue is not None:
+            late = Inquiry.status.in_(handling) & (Inquiry.due_at < now)
+            query = query.where(late if f.overdue else ~late)
+        if f.due_soon is not None:
+            soon = (
+                Inquiry.status.in_(handling)
+                & (Inquiry.due_at >= now)
+                & (Inquiry.due_at <= self._due_soon_limit(now))
+            )
+            query = query.where(soon if f.due_soon else ~soon)
+        return query
+
+    def _due_soon_limit(self, now: datetime) -> datetime:
+        return self.calendar.add_workdays(now, self.settings.deadlines.due_soon_workdays).at
+
+    # ---- lifecycle actions --------------------------------------------------------------------
+
+    def act(self, inquiry_id: int, action: Action, data: Mapping[str, Any], actor: Actor) -> InquiryView:
+        """Apply one lifecycle action, checked against the transition table and its guards."""
+        self._require(actor, act(action))
+        with self.db.unit_of_work() as session:
+            inquiry = self._load(session, inquiry_id, actor, for_update=True)
+            now = self.clock()
+            current = Status(inquiry.status)
+            if actor.role == "department" and inquiry.department_code != actor.department_code:
+                raise Forbidden("only the lead department (主办单位) may act on this inquiry")
+            target = lifecycle.next_status(current, action)
+            available = self._available(inquiry, now)
+            if target is None or action not in available:
+                reason = self._guard_reason(inquiry, action, now) if target is not None else None
+                raise InvalidTransition(current.value, action.value, [a.value for a in available], reason)
+            extra = self._apply(session, inquiry, action, data, now)
+            inquiry.status = target.value
+            inquiry.updated_at = now
+            event = self._record(
+                session, inquiry, action.value, current.value, actor, note=data.get("note") or data.get("reason"),
+                data=extra, now=now,
+            )
+            self._notify(session, inquiry, event, now)
+            log.info("inquiry %s id=%s %s -> %s", action.value, inquiry.id, current.value, target.value)
+            return self._view(session, inquiry, actor)
+
+    def _apply(
+        self, session: Session, inquiry: Inquiry, action: Action, data: Mapping[str, Any], now: datetime
+    ) -> dict[str, Any]:
+        """Change the record for an action; returns what the event should remember."""
+        policy = self.settings.deadlines
+        if action is Action.DISPATCH:
+            lead = data["department"]
+            co = [c for c in dict.fromkeys(data.get("co_departments") or []) if c != lead]
+            for field, codes in (("department", [lead]), ("co_departments", co)):
+                unknown = [c for c in codes if self.settings.department(c) is None]
+                if unknown:
+                    raise InvalidInput(field, f"unknown department code: {', '.join(unknown)}")
+            self._dispatch(session, inquiry, lead, co, now)
+            return {"department": lead, "co_departments": co, "due_at": _iso(inquiry.due_at)}
+        if action is Action.RETURN:
+            previous = inquiry.department_code
+            inquiry.department_code = None
+            inquiry.co_departments.clear()
+            inquiry.due_at = None
+            inquiry.dispatched_at = None
+            return {"department": previous}
+        if action is Action.REQUEST_EXTENSION:
+            days = int(data["workdays"])
+            if days > policy.max_extension_workdays:
+                raise InvalidInput(
+                    "workdays", f"an extension may add at most {policy.max_extension_workdays} working days"
+                )
+            inquiry.extension_workdays = days
+            return {"workdays": days}
+        if action is Action.APPROVE_EXTENSION:
+            days = inquiry.extension_workdays or 0
+            old = inquiry.due_at
+            if old is not None:
+                deadline = self.calendar.add_workdays(old, days)
+                inquiry.due_at = deadline.at
+                inquiry.calendar_estimated = inquiry.calendar_estimated or deadline.estimated
+            inquiry.extension_workdays = None
+            return {"workdays": days, "old_due_at": _iso(old), "due_at": _iso(inquiry.due_at)}
+        if action is Action.REFUSE_EXTENSION:
+            inquiry.extension_workdays = None
+            return {}
+        if action is Action.REPLY:
+            inquiry.reply_note = data["note"]
+            inquiry.public_reply = data.get("public_reply")
+            inquiry.replied_at = now
+            return {"public_reply": inquiry.public_reply}
+        if action is Action.CALLBACK:
+            inquiry.satisfaction = Satisfaction(data["satisfaction"]).value
+            inquiry.solved = bool(data["solved"])
+            return {"satisfaction": inquiry.satisfaction, "solved": inquiry.solved}
+        if action is Action.CLOSE:
+            inquiry.closed_at = now
+            return {}
+        if action is Action.REOPEN:
+            inquiry.closed_at = None
+            inquiry.satisfaction = None
+            inquiry.solved = None
+            inquiry.reply_note = None
+            inquiry.public_reply = None
+            inquiry.replied_at = None
+            if inquiry.department_code:
+                self._set_deadline(inquiry, now)
+            return {"department": inquiry.department_code, "due_at": _iso(inquiry.due_at)}
+        if action is Action.ESCALATE:
+            inquiry.escalation_count += 1
+            return {"escalation_count": inquiry.escalation_count}
+        return {}  # acknowledge: the status change says it all
+
+    def _dispatch(self, session: Session, inquiry: Inquiry, lead: str, co: list[str], now: datetime) -> None:
+        inquiry.department_code = lead
+        inquiry.co_departments.clear()
+        session.flush()
+        inquiry.co_departments.extend(InquiryCoDepartment(department_code=c) for c in co)
+        inquiry.dispatched_at = now
+        inquiry.status = Status.DISPATCHED.value
+        self._set_deadline(inquiry, now)
+
+    def _set_deadline(self, inquiry: Inquiry, start: datetime) -> None:
+        deadline = self.calendar.add_workdays(start, self.settings.deadlines.workdays[inquiry.kind])
+        inquiry.due_at = deadline.at
+        inquiry.calendar_estimated = deadline.estimated
+
+    def _guard_reason(self, inquiry: Inquiry, action: Action, now: datetime) -> str | None:
+        """Why a table-allowed action is refused right now, or None if it is not."""
+        if action is Action.RETURN and inquiry.dispatched_at is not None:
+            window = self.settings.deadlines.return_window_workdays
+            if now > self.calendar.add_workdays(inquiry.dispatched_at, window).at:
+                return f"the return window of {window} working days after dispatch has passed"
+        if action is Action.REOPEN:
+            rating = Satisfaction(inquiry.satisfaction) if inquiry.satisfaction else None
+            if rating is None or not rating.is_bad:
+                return "reopen (重办) needs a dissatisfied callback"
+        return None
+
+    def _available(self, inquiry: Inquiry, now: datetime) -> list[Action]:
+        return [
+            a for a in lifecycle.allowed_actions(Status(inquiry.status)) if self._guard_reason(inquiry, a, now) is None
+        ]
+
+    # ---- helpers ------------------------------------------------------------------------------
+
+    def _record(
+        self,
+        session: Session,
+        inquiry: Inquiry,
+        action: str,
+        from_status: str | None,
+        actor: Actor,
+        *,
+        note: str | None,
+        data: dict[str, Any],
+        now: datetime,
+    ) -> InquiryEvent:
+        event = InquiryEvent(
+            inquiry_id=inquiry.id,
+            action=action,
+            from_status=from_status,
+            to_status=inquiry.status,
+            actor=actor.name,
+            actor_role=actor.role,
+            note=note,
+            data=data,
+            created_at=now,
+        )
+        session.add(event)
+        session.flush()
+        return event
+
+    def _notify(self, session: Session, inquiry: Inquiry, event: InquiryEvent, now: datetime) -> None:
+        """Tell the channel the inquiry came from about the change (status changes reach the origin)."""
+        if inquiry.channel == Channel.API.value:
+            return
+        payload: dict[str, Any] = {
+            "inquiry_id": inquiry.id,
+            "number": inquiry.number,
+            "external_id": inquiry.external_id,
+            "action": event.action,
+            "status": inquiry.status,
+            "department": inquiry.department_code,
+            "due_at": _iso(inquiry.due_at),
+            "at": _iso(now),
+        }
+        if event.action == Action.REPLY.value and inquiry.public_consent and inquiry.public_reply:
+            payload["public_reply"] = inquiry.public_reply
+        outbox.enqueue(
+            session,
+            target=inquiry.channel,
+            event_type="inquiry.status_changed",
+            ordering_key=f"inquiry:{inquiry.id}",
+            payload=payload,
+            idempotency_key=f"inquiry-{inquiry.id}-event-{event.id}-{inquiry.channel}",
+            now=now,
+        )
+
+    def _load(self, session: Session, inquiry_id: int, actor: Actor, for_update: bool = False) -> Inquiry:
+        query = select(Inquiry).where(Inquiry.id == inquiry_id)
+        if for_update:
+            query = query.with_for_update()
+        inquiry = session.scalar(query)
+        if inquiry is None or not self._visible(inquiry, actor):
+            raise NotFound(f"inquiry {inquiry_id} not found")
+        return inquiry
+
+    @staticmethod
+    def _visible(inquiry: Inquiry, actor: Actor) -> bool:
+        if actor.role != "department":
+            return True
+        codes = {inquiry.department_code, *(c.department_code for c in inquiry.co_departments)}
+        return actor.department_code in codes
+
+    @staticmethod
+    def _require(actor: Actor, permission: str) -> None:
+        if not actor.can(permission):
+            raise Forbidden(f"role '{actor.role}' may not {permission}")
+
+    def _view(self, session: Session, inquiry: Inquiry, actor: Actor | None) -> InquiryView:
+        now = self.clock()
+        state: str | None = None
+        if inquiry.due_at is not None and Status(inquiry.status) in HANDLING:
+            if inquiry.due_at < now:
+                state = "overdue"
+            elif inquiry.due_at <= self._due_soon_limit(now):
+                state = "due_soon"
+            else:
+                state = "normal"
+        allowed = [a.value for a in self._available(inquiry, now) if actor is None or actor.can(act(a))]
+        return InquiryView(
+            id=inquiry.id,
+            number=inquiry.number or "",
+            channel=inquiry.channel,
+            external_id=inquiry.external_id,
+            kind=inquiry.kind,
+            title=inquiry.title,
+            content=inquiry.content,
+            category=inquiry.category,
+            address=inquiry.address,
+            district=inquiry.district,
+            citizen=Citizen(
+                name=mask_name(inquiry.citizen_name),
+                phone=mask_phone(inquiry.citizen_phone),
+                id_number=mask_id_number(inquiry.citizen_id_number),
+            ),
+            public_consent=inquiry.public_consent,
+            status=inquiry.status,
+            department=inquiry.department_code,
+            co_departments=[c.department_code for c in inquiry.co_departments],
+            routing_rule=inquiry.routing_rule,
+            dispatched_at=inquiry.dispatched_at,
+            due_at=inquiry.due_at,
+            calendar_estimated=inquiry.calendar_estimated,
+            deadline_state=state,
+            escalation_count=inquiry.escalation_count,
+            reply_note=inquiry.reply_note,
+            public_reply=inquiry.public_reply,
+            replied_at=inquiry.replied_at,
+            satisfaction=inquiry.satisfaction,
+            solved=inquiry.solved,
+            closed_at=inquiry.closed_at,
+            created_at=inquiry.created_at,
+            updated_at=inquiry.updated_at,
+            allowed_actions=allowed,
+        )
+
+
+def _iso(value: datetime | None) -> str | None:
+    return value.astimezone(SHANGHAI).isoformat() if value else None

@@ -1,0 +1,105 @@
+"""API keys: issued once in clear, stored only as a hash."""
+
+from __future__ import annotations
+
+import hashlib
+import secrets
+from dataclasses import dataclass
+from datetime import datetime
+
+from sqlalchemy import select
+
+from gateway.domain.access import ROLES, Actor
+from gateway.domain.errors import InvalidInput, NotFound
+from gateway.persistence.db import Database
+from gateway.persistence.models import ApiKey
+from gateway.services.inquiries import Clock, utcnow
+
+KEY_PREFIX = "gw_"
+
+
+def _digest(key: str) -> str:
+    return hashlib.sha256(key.encode("utf-8", "surrogatepass")).hexdigest()
+
+
+@dataclass(frozen=True)
+class KeyInfo:
+    """A key as listed (never the key itself)."""
+
+    id: int
+    name: str
+    role: str
+    department_code: str | None
+    prefix: str
+    created_at: datetime
+    revoked_at: datetime | None
+
+
+class KeyService:
+    """Create, list, revoke and check API keys."""
+
+    def __init__(self, db: Database, department_codes: frozenset[str], clock: Clock = utcnow) -> None:
+        self.db = db
+        self.department_codes = department_codes
+        self.clock = clock
+
+    def create(self, name: str, role: str, department_code: str | None = None) -> tuple[KeyInfo, str]:
+        """A new key; the clear text is returned once and never stored."""
+        if role not in ROLES:
+            raise InvalidInput("role", f"must be one of: {', '.join(ROLES)}")
+        if role == "department" and not department_code:
+            raise InvalidInput("department", "a department key needs its department code")
+        if department_code and department_code not in self.department_codes:
+            raise InvalidInput("department", f"unknown department code '{department_code}'")
+        if not name.strip():
+            raise InvalidInput("name", "must not be empty")
+        clear = KEY_PREFIX + secrets.token_urlsafe(32)
+        row = ApiKey(
+            name=name.strip(),
+            role=role,
+            department_code=department_code,
+            prefix=clear[: len(KEY_PREFIX) + 6],
+            key_hash=_digest(clear),
+            created_at=self.clock(),
+        )
+        with self.db.unit_of_work() as session:
+            session.add(row)
+            session.flush()
+            return self._info(row), clear
+
+    def authenticate(self, clear: str) -> Actor | None:
+        """The actor a presented key belongs to, or None if it is unknown or revoked."""
+        if not clear.startswith(KEY_PREFIX) or len(clear) > 200:
+            return None
+        with self.db.read() as session:
+            row = session.scalar(select(ApiKey).where(ApiKey.key_hash == _digest(clear)))
+            if row is None or row.revoked_at is not None:
+                return None
+            return Actor(name=row.name, role=row.role, department_code=row.department_code)
+
+    def list(self) -> list[KeyInfo]:
+        """Every key, oldest first."""
+        with self.db.read() as session:
+            return [self._info(r) for r in session.scalars(select(ApiKey).order_by(ApiKey.id))]
+
+    def revoke(self, key_id: int) -> KeyInfo:
+        """Stop a key from working; it stays listed."""
+        with self.db.unit_of_work() as session:
+            row = session.get(ApiKey, key_id)
+            if row is None:
+                raise NotFound(f"key {key_id} not found")
+            if row.revoked_at is None:
+                row.revoked_at = self.clock()
+            return self._info(row)
+
+    @staticmethod
+    def _info(row: ApiKey) -> KeyInfo:
+        return KeyInfo(
+            id=row.id,
+            name=row.name,
+            role=row.role,
+            department_code=row.department_code,
+            prefix=row.prefix,
+            created_at=row.created_at,
+            revoked_at=row.revoked_at,
+        )

@@ -1,0 +1,46 @@
+"""Schemas shared across resources."""
+
+from __future__ import annotations
+
+from marshmallow import Schema, fields, validate
+
+from schemas.fields import LocalDateTime, Text
+
+
+class ErrorOut(Schema):
+    code = fields.Integer(required=True)
+    status = fields.String(required=True)
+    message = fields.String()
+    errors = fields.Dict()
+
+
+class DeadlineQuery(Schema):
+    start = LocalDateTime(required=True, metadata={"description": "ISO 8601; without offset it is Beijing time"})
+    workdays = fields.Integer(required=True, validate=validate.Range(min=0, max=1000))
+
+
+class DeadlineOut(Schema):
+    start = LocalDateTime()
+    workdays = fields.Integer()
+    deadline = LocalDateTime(metadata={"description": "end of the Nth working day, Beijing time"})
+    calendar_estimated = fields.Boolean(metadata={"description": "a year outside the official calendar was counted"})
+
+
+class OutboxQuery(Schema):
+    status = fields.String(validate=validate.OneOf(["pending", "sending", "sent", "dead", "discarded"]))
+    target = Text(validate=validate.Length(min=1, max=32))
+
+
+class OutboxOut(Schema):
+    id = fields.Integer()
+    target = fields.String()
+    event_type = fields.String()
+    ordering_key = fields.String()
+    payload = fields.Dict()
+    idempotency_key = fields.String()
+    status = fields.String()
+    attempts = fields.Integer()
+    next_attempt_at = LocalDateTime()
+    last_error = fields.String(allow_none=True)
+    created_at = LocalDateTime()
+    sent_at = LocalDateTime(allow_none=True)

@@ -1,0 +1,168 @@
+"""Schemas of the inquiry API: what callers send and what they get back."""
+
+from __future__ import annotations
+
+from marshmallow import Schema, fields, validate
+
+from gateway.domain.inquiry import Channel, Kind, Satisfaction
+from gateway.domain.lifecycle import Action, Status
+from schemas.fields import LocalDateTime, Text
+
+CHANNELS = [c.value for c in Channel]
+KINDS = [k.value for k in Kind]
+STATUSES = [s.value for s in Status]
+LEVELS = [s.value for s in Satisfaction]
+ACTIONS = [a.value for a in Action]
+
+_PHONE = validate.Regexp(r"^[0-9+\-() ]{3,20}$", error="must be a phone number: 3-20 digits, '+', '-', ' ', '()'")
+_ID_NUMBER = validate.Regexp(r"^[0-9]{17}[0-9Xx]$|^[A-Za-z0-9]{6,20}$", error="must be an ID number")
+_CODE = validate.Regexp(r"^[A-Za-z0-9_-]{1,32}$", error="must be a department code")
+
+
+class CitizenIn(Schema):
+    name = Text(required=True, validate=validate.Length(min=1, max=64), metadata={"description": "姓名"})
+    phone = Text(required=True, validate=_PHONE, metadata={"description": "联系电话"})
+    id_number = Text(validate=_ID_NUMBER, allow_none=True, metadata={"description": "身份证号"})
+
+
+class CitizenOut(Schema):
+    name = fields.String(allow_none=True)
+    phone = fields.String(allow_none=True)
+    id_number = fields.String(allow_none=True)
+    masked = fields.Boolean(metadata={"description": "true unless revealed through /reveal (audited)"})
+
+
+class InquiryIn(Schema):
+    channel = fields.String(required=True, validate=validate.OneOf(CHANNELS))
+    external_id = Text(
+        validate=validate.Length(min=1, max=64),
+        allow_none=True,
+        metadata={"description": "the source system's id; intake is idempotent on (channel, external_id)"},
+    )
+    kind = fields.String(required=True, validate=validate.OneOf(KINDS))
+    title = Text(validate=validate.Length(max=200), allow_none=True)
+    content = Text(required=True, validate=validate.Length(min=1, max=20000))
+    category = Text(validate=validate.Length(max=64), allow_none=True)
+    address = Text(validate=validate.Length(max=200), allow_none=True)
+    district = Text(validate=validate.Length(max=64), allow_none=True)
+    citizen = fields.Nested(CitizenIn, required=True)
+    public_consent = fields.Boolean(
+        load_default=False, metadata={"description": "the citizen allows the reply to be published"}
+    )
+
+
+class InquiryOut(Schema):
+    id = fields.Integer()
+    number = fields.String(metadata={"description": "诉求编号"})
+    channel = fields.String()
+    external_id = fields.String(allow_none=True)
+    kind = fields.String()
+    title = fields.String(allow_none=True)
+    content = fields.String()
+    category = fields.String(allow_none=True)
+    address = fields.String(allow_none=True)
+    district = fields.String(allow_none=True)
+    citizen = fields.Nested(CitizenOut)
+    public_consent = fields.Boolean()
+    status = fields.String(metadata={"enum": STATUSES})
+    department = fields.String(allow_none=True, metadata={"description": "主办单位 code"})
+    co_departments = fields.List(fields.String(), metadata={"description": "协办单位 codes"})
+    routing_rule = fields.String(allow_none=True)
+    dispatched_at = LocalDateTime(allow_none=True)
+    due_at = LocalDateTime(allow_none=True, metadata={"description": "办理时限, end of the last working day"})
+    calendar_estimated = fields.Boolean()
+    deadline_state = fields.String(allow_none=True, metadata={"enum": ["normal", "due_soon", "overdue", None]})
+    escalation_count = fields.Integer()
+    reply_note = fields.String(allow_none=True)
+    public_reply = fields.String(allow_none=True)
+    replied_at = LocalDateTime(allow_none=True)
+    satisfaction = fields.String(allow_none=True)
+    solved = fields.Boolean(allow_none=True)
+    closed_at = LocalDateTime(allow_none=True)
+    created_at = LocalDateTime()
+    updated_at = LocalDateTime()
+    allowed_actions = fields.List(fields.String(), metadata={"description": "actions this caller may take now"})
+
+
+class InquiryQuery(Schema):
+    status = fields.List(fields.String(validate=validate.OneOf(STATUSES)))
+    department = fields.String(validate=_CODE)
+    kind = fields.String(validate=validate.OneOf(KINDS))
+    channel = fields.String(validate=validate.OneOf(CHANNELS))
+    overdue = fields.Boolean()
+    due_soon = fields.Boolean()
+    created_from = LocalDateTime()
+    created_to = LocalDateTime()
+    q = Text(validate=validate.Length(min=1, max=100), metadata={"description": "text in title, content, number"})
+
+
+class EventOut(Schema):
+    id = fields.Integer()
+    action = fields.String()
+    from_status = fields.String(allow_none=True)
+    to_status = fields.String()
+    actor = fields.String()
+    actor_role = fields.String()
+    note = fields.String(allow_none=True)
+    data = fields.Dict()
+    created_at = LocalDateTime()
+
+
+class RevealIn(Schema):
+    reason = Text(required=True, validate=validate.Length(min=2, max=500), metadata={"description": "why"})
+
+
+# ---- action bodies ------------------------------------------------------------------------------
+
+_NOTE = {"validate": validate.Length(max=4000), "allow_none": True}
+
+
+class NoteIn(Schema):
+    note = Text(**_NOTE)
+
+
+class DispatchIn(Schema):
+    department = fields.String(required=True, validate=_CODE, metadata={"description": "主办单位"})
+    co_departments = fields.List(
+        fields.String(validate=_CODE), load_default=list, validate=validate.Length(max=10),
+        metadata={"description": "协办单位"},
+    )
+    note = Text(**_NOTE)
+
+
+class ReasonIn(Schema):
+    reason = Text(required=True, validate=validate.Length(min=1, max=4000))
+
+
+class ExtensionIn(Schema):
+    workdays = fields.Integer(required=True, strict=True, validate=validate.Range(min=1, max=60))
+    reason = Text(required=True, validate=validate.Length(min=1, max=4000))
+
+
+class ReplyIn(Schema):
+    note = Text(required=True, validate=validate.Length(min=1, max=20000),
+                metadata={"description": "internal handling note (办理情况), never published"})
+    public_reply = Text(validate=validate.Length(min=1, max=20000), allow_none=True,
+                        metadata={"description": "reply text that may be published with consent"})
+
+
+class CallbackIn(Schema):
+    satisfaction = fields.String(required=True, validate=validate.OneOf(LEVELS),
+                                 metadata={"description": "非常满意 … 非常不满意"})
+    solved = fields.Boolean(required=True)
+    note = Text(**_NOTE)
+
+
+ACTION_SCHEMAS: dict[str, type[Schema]] = {
+    Action.DISPATCH.value: DispatchIn,
+    Action.ACKNOWLEDGE.value: NoteIn,
+    Action.RETURN.value: ReasonIn,
+    Action.REQUEST_EXTENSION.value: ExtensionIn,
+    Action.APPROVE_EXTENSION.value: NoteIn,
+    Action.REFUSE_EXTENSION.value: ReasonIn,
+    Action.REPLY.value: ReplyIn,
+    Action.CALLBACK.value: CallbackIn,
+    Action.CLOSE.value: NoteIn,
+    Action.REOPEN.value: ReasonIn,
+    Action.ESCALATE.value: ReasonIn,
+}

@@ -1,0 +1,118 @@
+from __future__ import annotations
+
+import shutil
+from collections.abc import Iterator
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+from typing import Any
+
+import pytest
+from flask import Flask
+from flask.testing import FlaskClient
+
+from gateway import create_app
+from gateway.bootstrap import Services
+from gateway.config import Settings, load_settings
+from gateway.persistence import migrate
+from gateway.persistence.db import make_engine
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+class FakeClock:
+    """A clock tests move by hand; starts Monday 2026-11-23 10:00 Beijing time."""
+
+    def __init__(self, now: datetime | None = None) -> None:
+        self.now = now or datetime(2026, 11, 23, 2, 0, tzinfo=UTC)
+
+    def __call__(self) -> datetime:
+        return self.now
+
+    def advance(self, **kwargs: float) -> None:
+        self.now += timedelta(**kwargs)
+
+
+@pytest.fixture(scope="session")
+def migrated_template(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    path = tmp_path_factory.mktemp("template") / "gateway.db"
+    engine = make_engine(f"sqlite:///{path}")
+    migrate.upgrade(engine)
+    with engine.connect() as conn:
+        conn.exec_driver_sql("PRAGMA wal_checkpoint(TRUNCATE)")
+    engine.dispose()
+    return path
+
+
+def settings_for(url: str) -> Settings:
+    return load_settings(ROOT / "config.yaml", env={"GATEWAY_DATABASE_URL": url, "GATEWAY_SECRET_KEY": "test"})
+
+
+@pytest.fixture
+def db_url(tmp_path: Path, migrated_template: Path) -> str:
+    target = tmp_path / "gateway.db"
+    shutil.copy(migrated_template, target)
+    return f"sqlite:///{target}"
+
+
+@pytest.fixture
+def settings(db_url: str) -> Settings:
+    return settings_for(db_url)
+
+
+@pytest.fixture
+def clock() -> FakeClock:
+    return FakeClock()
+
+
+@pytest.fixture
+def app(settings: Settings, clock: FakeClock) -> Iterator[Flask]:
+    app = create_app(settings, clock=clock, TESTING=True)
+    yield app
+    app.extensions["gateway"].db.dispose()
+
+
+@pytest.fixture
+def services(app: Flask) -> Services:
+    services: Services = app.extensions["gateway"]
+    return services
+
+
+@pytest.fixture
+def client(app: Flask) -> FlaskClient:
+    return app.test_client()
+
+
+@pytest.fixture
+def auth(services: Services) -> dict[str, dict[str, str]]:
+    """Authorization headers per role; 'department' is a 区司法局 (SFJ) key, 'department_hbj' for 区生态环境局."""
+    headers: dict[str, dict[str, str]] = {}
+    specs: list[tuple[str, str, str | None]] = [
+        ("operator", "话务员甲", None),
+        ("window", "窗口乙", None),
+        ("department", "司法局经办人", "SFJ"),
+        ("supervisor", "督办员", None),
+        ("admin", "管理员", None),
+        ("system:hotline", "12345平台", None),
+        ("system:website", "网站互动系统", None),
+    ]
+    for role, name, dept in specs:
+        _, key = services.keys.create(name, role, dept)
+        headers[role] = {"Authorization": f"Bearer {key}"}
+    _, key = services.keys.create("环境局经办人", "department", "HBJ")
+    headers["department_hbj"] = {"Authorization": f"Bearer {key}"}
+    return headers
+
+
+def inquiry_payload(**overrides: Any) -> dict[str, Any]:
+    body: dict[str, Any] = {
+        "channel": "hotline",
+        "external_id": "GD-0001",
+        "kind": "consult",
+        "title": "申请法律援助需要什么材料",
+        "content": "来电人咨询申请法律援助需要准备哪些材料。",
+        "district": "临江街道",
+        "citizen": {"name": "林建华", "phone": "13905911234", "id_number": "350104198805061234"},
+        "public_consent": True,
+    }
+    body.update(overrides)
+    return body
