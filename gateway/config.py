@@ -143,7 +143,12 @@ def _flatten(errors: Any, prefix: str = "") -> list[str]:
     if isinstance(errors, Mapping):
         lines: list[str] = []
         for key, value in errors.items():
-            name = prefix if key == "_schema" else (f"{prefix}.{key}" if prefix else str(key))
+            if key in ("_schema", "value"):  # marshmallow's Dict nests errors under "value"
+                name = prefix
+            elif key == "key":
+                name = f"{prefix} (a key)"
+            else:
+                name = f"{prefix}.{key}" if prefix else str(key)
             lines.extend(_flatten(value, name))
         return lines
     if isinstance(errors, list) and errors and all(isinstance(e, str) for e in errors):
