@@ -29,6 +29,7 @@ from gateway.services.views import Citizen, EventView, InquiryView, Page
 log = logging.getLogger(__name__)
 
 Clock = Callable[[], datetime]
+MAX_OFFSET = 2**31 - 1
 
 
 def utcnow() -> datetime:
@@ -168,6 +169,7 @@ class InquiryService:
         query = self._filtered(filters, actor)
         with self.db.read() as session:
             total = session.scalar(select(func.count()).select_from(query.subquery())) or 0
+            offset = min(offset, MAX_OFFSET)  # a page far past the end is empty, not a DB overflow
             rows = session.scalars(query.order_by(Inquiry.id.desc()).offset(offset).limit(limit)).all()
             return Page(items=[self._view(session, r, actor) for r in rows], total=total)
 

@@ -79,5 +79,5 @@ class OutboxService:
             query = query.where(OutboxMessage.target == target)
         with self.db.read() as session:
             total = session.scalar(select(func.count()).select_from(query.subquery())) or 0
-            rows = session.scalars(query.order_by(OutboxMessage.id.desc()).offset(offset).limit(limit))
+            rows = session.scalars(query.order_by(OutboxMessage.id.desc()).offset(min(offset, 2**31 - 1)).limit(limit))
             return Page(items=[to_view(r) for r in rows], total=total)
