@@ -39,3 +39,32 @@ class InvalidInput(DomainError):
 
 class Forbidden(DomainError):
     """The caller's role may not do this."""
+
+
+class UpstreamError(DomainError):
+    """An external system did not take a message; says whether trying again can help."""
+
+    def __init__(
+        self,
+        system: str,
+        reason: str,
+        *,
+        retryable: bool,
+        status: int | None = None,
+        retry_after: float | None = None,
+        body: str | None = None,
+    ) -> None:
+        self.system = system
+        self.reason = reason
+        self.retryable = retryable
+        self.status = status
+        self.retry_after = retry_after
+        self.body = body
+        super().__init__(f"{system}: {reason}")
+
+
+class UpstreamTimeout(UpstreamError):
+    """No answer in time; the receiver may or may not have the message (idempotency keys decide)."""
+
+    def __init__(self, system: str, reason: str = "timed out") -> None:
+        super().__init__(system, reason, retryable=True)

@@ -1,0 +1,77 @@
+"""The outbound port every adapter implements, and the shape of what crosses it."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any, Protocol
+
+
+@dataclass(frozen=True)
+class OutboundMessage:
+    """One outbox message as the delivery worker hands it to an adapter (the gateway's own fields)."""
+
+    id: int
+    target: str
+    event_type: str
+    payload: dict[str, Any]
+    idempotency_key: str
+    attempt: int
+
+
+class Outbound(Protocol):
+    """Sends the gateway's messages to one external system, in that system's protocol."""
+
+    system: str
+
+    def send(self, message: OutboundMessage) -> None:
+        """Deliver or raise gateway.domain.errors.UpstreamError (retryable or not)."""
+        ...
+
+
+class WireError(Exception):
+    """A payload from an external system that cannot be mapped; names the system's own field."""
+
+    def __init__(self, field: str, reason: str) -> None:
+        self.field = field
+        self.reason = reason
+        super().__init__(f"{field}: {reason}")
+
+
+@dataclass(frozen=True)
+class InboundEvent:
+    """Something an external system told us, already in the gateway's own terms.
+
+    kind "inquiry": data is shaped like schemas.inquiry.InquiryIn (channel, external_id, kind, title, content,
+        category, address, district, citizen{name, phone, id_number}, public_consent), optionally with
+        "transfer": {line, call_id, agent, reason, transferred_at (aware datetime)} for 双向转接.
+    kind "callback": data is {"external_id", "satisfaction" (gateway level), "solved", "note"} for 回访 results.
+    """
+
+    kind: str
+    data: dict[str, Any]
+
+
+@dataclass(frozen=True)
+class Ack:
+    """An answer to an external system's webhook, in that system's own body format."""
+
+    status: int
+    body: dict[str, Any]
+
+
+class Inbound(Protocol):
+    """Turns one external system's webhook bodies into InboundEvents and answers in its style."""
+
+    system: str
+
+    def parse(self, body: bytes) -> list[InboundEvent]:
+        """Map a webhook body; raise WireError naming the system's field when it cannot."""
+        ...
+
+    def accepted(self, references: list[str], duplicate: bool) -> Ack:
+        """The system's own success answer; references are the gateway numbers (诉求编号) created or found."""
+        ...
+
+    def rejected(self, status: int, reason: str) -> Ack:
+        """The system's own error answer."""
+        ...

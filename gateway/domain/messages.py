@@ -1,0 +1,32 @@
+"""Outbound message types: what the gateway tells other systems, in its own terms.
+
+Every payload is JSON with the gateway's own field names; adapters map them to each system's protocol.
+Times are ISO 8601 strings with +08:00. Citizens' personal data appears only where the receiver needs
+it to do its job (the 12345 platform must be able to call the citizen back).
+
+``inquiry.status_changed``  to the channel the inquiry came from, and to the hotline if it holds a work order
+    {inquiry_id, number, external_id, origin, action, status, department, department_name, due_at, at,
+     note?, reason?, workdays?, public_reply? (only with the citizen's consent), satisfaction?}
+    external_id is the receiver's own id when the inquiry came from it, else null (the receiver then
+    knows the inquiry by number).
+
+``workorder.create``  to the hotline: a website (or window) message becomes a 12345 work order (互联互通)
+    {inquiry_id, number, origin, external_id, kind, title, content, category, address, district,
+     citizen: {name, phone, id_number}, public_consent, created_at}
+
+``reply.publish``  to the website: a consented public reply, personal data removed
+    {inquiry_id, number, origin, external_id, kind, title, public_reply, department_name, replied_at}
+    external_id is the website's message id when the message came from the website, else null.
+
+``transfer.create``  to a retained specialist line (双向转接): a 12345 call handed to e.g. 12348
+    {inquiry_id, number, line, kind, title, content, citizen: {name, phone}, reason, at}
+"""
+
+from __future__ import annotations
+
+STATUS_CHANGED = "inquiry.status_changed"
+WORKORDER_CREATE = "workorder.create"
+REPLY_PUBLISH = "reply.publish"
+TRANSFER_CREATE = "transfer.create"
+
+EVENT_TYPES = (STATUS_CHANGED, WORKORDER_CREATE, REPLY_PUBLISH, TRANSFER_CREATE)
