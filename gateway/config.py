@@ -43,6 +43,49 @@ class DeadlinePolicy:
 
 
 @dataclass(frozen=True)
+class SystemEndpoint:
+    """Where an external system's API is, and how long to wait for it."""
+
+    base_url: str
+    timeout_seconds: float = 10.0
+
+
+@dataclass(frozen=True)
+class DeptLine:
+    """A retained specialist hotline (e.g. 12348), transferred both ways with 12345."""
+
+    code: str
+    name: str
+    department: str
+    endpoint: SystemEndpoint
+    transfer_kinds: frozenset[str] = frozenset()  # dispatching these kinds to the department transfers the call
+
+
+@dataclass(frozen=True)
+class DeliveryPolicy:
+    """How the outbox worker sends: retries with backoff, leases, circuit breakers."""
+
+    max_attempts: int = 8
+    backoff_base_seconds: float = 2.0
+    backoff_cap_seconds: float = 900.0
+    lease_seconds: float = 60.0
+    batch_size: int = 50
+    concurrency: int = 8
+    poll_interval_seconds: float = 1.0
+    breaker_failures: int = 5
+    breaker_cooldown_seconds: float = 30.0
+
+
+@dataclass(frozen=True)
+class Interconnect:
+    """互联互通 routes between channels."""
+
+    forward_to_hotline: frozenset[str] = frozenset({"website"})
+    publish_replies_from: frozenset[str] = frozenset({"website", "hotline"})
+    notify_origin: bool = True
+
+
+@dataclass(frozen=True)
 class Settings:
     """Everything the gateway reads from config.yaml and the environment."""
 
@@ -54,6 +97,11 @@ class Settings:
     calendar: CalendarOverrides = field(default_factory=CalendarOverrides)
     max_body_bytes: int = 1_048_576
     env_settings: Mapping[str, str] = field(default_factory=dict)
+    systems: Mapping[str, SystemEndpoint] = field(default_factory=dict)
+    dept_lines: tuple[DeptLine, ...] = ()
+    webhook_secrets: Mapping[str, tuple[str, ...]] = field(default_factory=dict)
+    delivery: DeliveryPolicy = field(default_factory=DeliveryPolicy)
+    interconnect: Interconnect = field(default_factory=Interconnect)
 
     def department(self, code: str) -> Department | None:
         """The configured department with this code, if any."""
@@ -110,6 +158,46 @@ class _CalendarSchema(Schema):
     )
 
 
+class _EndpointSchema(Schema):
+    base_url = fields.Url(required=True, require_tld=False, schemes={"http", "https"})
+    timeout_seconds = fields.Float(load_default=10.0, validate=validate.Range(min=0.1, max=120))
+
+
+class _LineSchema(_EndpointSchema):
+    code = fields.String(required=True, validate=validate.Regexp(r"^[0-9]{3,8}$", error="must be a phone line number"))
+    name = fields.String(required=True, validate=validate.Length(min=1))
+    department = fields.String(required=True, validate=_CODE)
+    transfer_kinds = fields.List(fields.String(validate=validate.OneOf([k.value for k in Kind])), load_default=list)
+
+
+class _SystemsSchema(Schema):
+    hotline = fields.Nested(_EndpointSchema, required=True)
+    website = fields.Nested(_EndpointSchema, required=True)
+    window = fields.Nested(_EndpointSchema, required=True)
+    dept_hotline = fields.List(fields.Nested(_LineSchema), load_default=list)
+
+
+class _DeliverySchema(Schema):
+    max_attempts = fields.Integer(strict=True, load_default=8, validate=validate.Range(min=1, max=100))
+    backoff_base_seconds = fields.Float(load_default=2.0, validate=validate.Range(min=0.01))
+    backoff_cap_seconds = fields.Float(load_default=900.0, validate=validate.Range(min=0.01))
+    lease_seconds = fields.Float(load_default=60.0, validate=validate.Range(min=1))
+    batch_size = fields.Integer(strict=True, load_default=50, validate=validate.Range(min=1, max=1000))
+    concurrency = fields.Integer(strict=True, load_default=8, validate=validate.Range(min=1, max=64))
+    poll_interval_seconds = fields.Float(load_default=1.0, validate=validate.Range(min=0.01))
+    breaker_failures = fields.Integer(strict=True, load_default=5, validate=validate.Range(min=1))
+    breaker_cooldown_seconds = fields.Float(load_default=30.0, validate=validate.Range(min=0.1))
+
+
+_CHANNEL = validate.OneOf(["hotline", "website", "window", "dept_hotline", "api"])
+
+
+class _InterconnectSchema(Schema):
+    forward_to_hotline = fields.List(fields.String(validate=_CHANNEL), load_default=lambda: ["website"])
+    publish_replies_from = fields.List(fields.String(validate=_CHANNEL), load_default=lambda: ["website", "hotline"])
+    notify_origin = fields.Boolean(load_default=True)
+
+
 class _ConfigSchema(Schema):
     departments = fields.List(fields.Nested(_DepartmentSchema), required=True, validate=validate.Length(min=1))
     routing = fields.Dict(keys=fields.String(), values=fields.List(fields.Nested(_RuleSchema)), load_default=dict)
@@ -117,6 +205,9 @@ class _ConfigSchema(Schema):
     calendar = fields.Nested(_CalendarSchema, load_default=dict)
     limits = fields.Dict(keys=fields.String(), values=fields.Integer(), load_default=dict)
     environment = fields.Dict(keys=fields.String(), values=fields.String(), load_default=dict)
+    systems = fields.Nested(_SystemsSchema, required=True)
+    delivery = fields.Nested(_DeliverySchema, load_default=dict)
+    interconnect = fields.Nested(_InterconnectSchema, load_default=dict)
 
     @validates_schema
     def _known_departments(self, data: dict[str, Any], **_: Any) -> None:
@@ -130,6 +221,11 @@ class _ConfigSchema(Schema):
                     raise ValidationError(
                         {"rules": {str(i): [f"unknown department code '{code}'"]}}, "routing"
                     )
+        for i, line in enumerate(data.get("systems", {}).get("dept_hotline", [])):
+            if line["department"] not in codes:
+                raise ValidationError(
+                    {"dept_hotline": {str(i): [f"unknown department code '{line['department']}'"]}}, "systems"
+                )
         for year, override in data.get("calendar", {}).get("overrides", {}).items():
             for day in [*override["holidays"], *override["workdays"]]:
                 if day.year != year:
@@ -193,6 +289,33 @@ def parse_settings(raw: Any, env: Mapping[str, str], source: str = "config.yaml"
         for r in data["routing"].get("rules", [])
     )
     limits = data["limits"]
+    systems_raw = data["systems"]
+    systems = {
+        name: SystemEndpoint(
+            base_url=env.get(f"{ENV_PREFIX}{name.upper()}_URL", systems_raw[name]["base_url"]),
+            timeout_seconds=systems_raw[name]["timeout_seconds"],
+        )
+        for name in ("hotline", "website", "window")
+    }
+    lines = tuple(
+        DeptLine(
+            code=line["code"],
+            name=line["name"],
+            department=line["department"],
+            endpoint=SystemEndpoint(
+                base_url=env.get(f"{ENV_PREFIX}LINE_{line['code']}_URL", line["base_url"]),
+                timeout_seconds=line["timeout_seconds"],
+            ),
+            transfer_kinds=frozenset(line["transfer_kinds"]),
+        )
+        for line in systems_raw["dept_hotline"]
+    )
+    # Per-system webhook secrets, comma-separated so an old and a new one both work while rotating.
+    secrets = {
+        system: tuple(s.strip() for s in env.get(f"{ENV_PREFIX}{system.upper()}_WEBHOOK_SECRETS", "").split(",") if s.strip())
+        for system in ("hotline", "website", "window", "dept_hotline")
+    }
+    inter = data["interconnect"]
     return Settings(
         database_url=database_url,
         secret_key=secret_key,
@@ -202,6 +325,15 @@ def parse_settings(raw: Any, env: Mapping[str, str], source: str = "config.yaml"
         calendar=calendar,
         max_body_bytes=int(limits.get("max_body_bytes", 1_048_576)),
         env_settings=environment,
+        systems=systems,
+        dept_lines=lines,
+        webhook_secrets=secrets,
+        delivery=DeliveryPolicy(**data["delivery"]),
+        interconnect=Interconnect(
+            forward_to_hotline=frozenset(inter["forward_to_hotline"]),
+            publish_replies_from=frozenset(inter["publish_replies_from"]),
+            notify_origin=inter["notify_origin"],
+        ),
     )
 
 

@@ -2,14 +2,20 @@
 
 from __future__ import annotations
 
+import json
 import logging
 from typing import Any
 
 from flask import Flask
-from flask_smorest import Api
+from flask import Request as FlaskRequest
+from flask_smorest import Api, Blueprint
+from flask_smorest.pagination import PaginationMetadataSchema
+from marshmallow import fields
+from webargs.flaskparser import FlaskParser
 from werkzeug.exceptions import HTTPException, InternalServerError, MethodNotAllowed
 
 from gateway.domain.errors import Forbidden, InvalidInput, InvalidTransition, NotFound
+from schemas.fields import DepartmentCode
 
 log = logging.getLogger(__name__)
 
@@ -23,11 +29,54 @@ def _payload(code: int, status: str, message: str, errors: dict[str, Any] | None
     return body
 
 
-class GatewayApi(Api):
-    """flask-smorest's Api with the gateway's error mapping."""
+class _Parser(FlaskParser):
+    """webargs' parser, but JSON nested deeper than Python's recursion limit is a 400 like any bad JSON."""
 
-    def handle_http_exception(self, error: HTTPException) -> Reply:  # type: ignore[override]
+    def _raw_load_json(self, req: FlaskRequest) -> Any:
+        try:
+            return super()._raw_load_json(req)
+        except RecursionError:
+            # json.loads recurses per level: '[' * 100000 raised RecursionError, answered with a 500.
+            raise json.JSONDecodeError("JSON nested too deeply", doc="(request body)", pos=0) from None
+
+
+class GatewayBlueprint(Blueprint):  # type: ignore[misc]  # flask-smorest is untyped
+    """flask-smorest's Blueprint with the gateway's argument parser; every API blueprint is one."""
+
+    ARGUMENTS_PARSER = _Parser()
+
+
+class GatewayApi(Api):  # type: ignore[misc]  # flask-smorest is untyped
+    """flask-smorest's Api with the gateway's error mapping and a few corrections to its spec."""
+
+    def init_app(self, app: Flask, *, spec_kwargs: dict[str, Any] | None = None) -> None:
+        super().init_app(app, spec_kwargs=spec_kwargs)
+        services = app.extensions.get("gateway")
+        if services is not None:
+            codes = [d.code for d in services.settings.departments]
+
+            def department_codes(_converter: Any, field: fields.Field[Any], **_: Any) -> dict[str, Any]:
+                # The service accepts only configured departments; say which, so clients (and the
+                # fuzzer) know an unknown code is invalid input rather than a valid request.
+                return {"enum": codes} if isinstance(field, DepartmentCode) else {}
+
+            self.ma_plugin.converter.add_attribute_function(department_codes)
+
+    def _register_pagination_header(self) -> None:
+        # flask-smorest documents X-Pagination with a `schema` of type object, which OpenAPI reads in
+        # the `simple` style (total,3,page,1); the header is a JSON document, which needs `content`.
+        self.spec.components.header(
+            "PAGINATION",
+            {
+                "description": "Pagination metadata, a JSON object",
+                "content": {"application/json": {"schema": PaginationMetadataSchema}},
+            },
+            lazy=True,
+        )
+
+    def handle_http_exception(self, error: HTTPException) -> Reply:
         """Same shape as flask-smorest, but keeps Allow on 405 and always says something."""
+        payload: dict[str, Any]
         payload, code, headers = super().handle_http_exception(error)
         payload.setdefault("message", error.description or error.name)
         headers = dict(headers or {})

@@ -5,17 +5,19 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
-from flask_smorest import Blueprint
 from flask_smorest.pagination import PaginationParameters
 
 from gateway.api.auth import current_actor, protected, services
+from gateway.api.errors import GatewayBlueprint
 from gateway.domain.access import CREATE, PII, READ, act
 from gateway.domain.lifecycle import Action
 from gateway.services.inquiries import InquiryFilter
 from gateway.services.views import Citizen, EventView, InquiryView
 from schemas.inquiry import ACTION_SCHEMAS, CitizenOut, EventOut, InquiryIn, InquiryOut, InquiryQuery, RevealIn
 
-blp = Blueprint("inquiries", __name__, url_prefix="/api/v1/inquiries", description="诉求: intake and lifecycle")
+blp = GatewayBlueprint(
+    "inquiries", __name__, url_prefix="/api/v1/inquiries", description="诉求: intake and lifecycle"
+)
 
 ID = "<int(max=9223372036854775807):inquiry_id>"
 

@@ -7,11 +7,11 @@ from typing import Any
 from flask import Blueprint as FlaskBlueprint
 from flask import jsonify, send_from_directory
 from flask.typing import ResponseReturnValue
-from flask_smorest import Blueprint
 from flask_smorest.pagination import PaginationParameters
 from sqlalchemy import text
 
 from gateway.api.auth import protected, services
+from gateway.api.errors import GatewayBlueprint
 from gateway.domain.access import OUTBOX, READ
 from gateway.domain.errors import InvalidInput
 from gateway.persistence.migrate import current_revision, head_revision
@@ -50,7 +50,9 @@ def readyz() -> ResponseReturnValue:
     return jsonify(status="ok", database="ok", migrations={"current": current, "head": head})
 
 
-calendar_blp = Blueprint("calendar", __name__, url_prefix="/api/v1/calendar", description="工作日 calendar")
+calendar_blp = GatewayBlueprint(
+    "calendar", __name__, url_prefix="/api/v1/calendar", description="工作日 calendar"
+)
 
 
 @calendar_blp.route("/deadline", methods=["GET"])
@@ -71,7 +73,9 @@ def deadline(query: dict[str, Any]) -> dict[str, Any]:
     }
 
 
-outbox_blp = Blueprint("outbox", __name__, url_prefix="/api/v1/outbox", description="Messages for other systems")
+outbox_blp = GatewayBlueprint(
+    "outbox", __name__, url_prefix="/api/v1/outbox", description="Messages for other systems"
+)
 
 
 @outbox_blp.route("", methods=["GET"])

@@ -71,6 +71,8 @@ class Inquiry(Base):
     calendar_estimated: Mapped[bool] = mapped_column(Boolean, default=False)
     extension_workdays: Mapped[int | None] = mapped_column(Integer)
     escalation_count: Mapped[int] = mapped_column(Integer, default=0)
+    # 互联互通: the other system that also holds this inquiry (e.g. a website message forwarded to 12345)
+    forwarded_to: Mapped[str | None] = mapped_column(String(16))
     reply_note: Mapped[str | None] = mapped_column(Text)
     public_reply: Mapped[str | None] = mapped_column(Text)
     replied_at: Mapped[datetime | None]
@@ -161,3 +163,41 @@ class AuditEntry(Base):
     subject_id: Mapped[str] = mapped_column(String(64))
     reason: Mapped[str | None] = mapped_column(Text)
     created_at: Mapped[datetime] = mapped_column(index=True)
+
+
+class InquiryTransfer(Base):
+    """双向转接: a call handed between 12345 and a retained specialist line (e.g. 12348)."""
+
+    __tablename__ = "inquiry_transfers"
+
+    id: Mapped[int] = mapped_column(BigId, primary_key=True)
+    inquiry_id: Mapped[int] = mapped_column(ForeignKey("inquiries.id", ondelete="CASCADE"), index=True)
+    direction: Mapped[str] = mapped_column(String(8))  # "in": from the line to 12345; "out": to the line
+    line: Mapped[str] = mapped_column(String(16))
+    call_id: Mapped[str | None] = mapped_column(String(64))
+    agent: Mapped[str | None] = mapped_column(String(64))
+    reason: Mapped[str | None] = mapped_column(Text)
+    transferred_at: Mapped[datetime]
+
+
+class WebhookReceipt(Base):
+    """A webhook-id already taken in; a repeat is answered as received and creates nothing."""
+
+    __tablename__ = "webhook_receipts"
+    __table_args__ = (UniqueConstraint("system", "webhook_id", name="uq_webhook_receipts_system_webhook_id"),)
+
+    id: Mapped[int] = mapped_column(BigId, primary_key=True)
+    system: Mapped[str] = mapped_column(String(32))
+    webhook_id: Mapped[str] = mapped_column(String(200))
+    refs: Mapped[dict[str, Any]] = mapped_column(default=dict)  # what the webhook created or found
+    received_at: Mapped[datetime] = mapped_column(index=True)
+
+
+class SyncCursor(Base):
+    """Where a polling job resumes (e.g. the hotline's last update time seen)."""
+
+    __tablename__ = "sync_cursors"
+
+    name: Mapped[str] = mapped_column(String(64), primary_key=True)
+    value: Mapped[str | None] = mapped_column(String(200))
+    updated_at: Mapped[datetime]

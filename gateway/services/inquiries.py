@@ -22,8 +22,8 @@ from gateway.domain.lifecycle import HANDLING, Action, Status
 from gateway.domain.pii import mask_id_number, mask_name, mask_phone
 from gateway.domain.routing import InquiryFacts, route
 from gateway.persistence.db import Database
-from gateway.persistence.models import AuditEntry, Inquiry, InquiryCoDepartment, InquiryEvent
-from gateway.services import outbox
+from gateway.persistence.models import AuditEntry, Inquiry, InquiryCoDepartment, InquiryEvent, InquiryTransfer
+from gateway.services import interconnect
 from gateway.services.views import Citizen, EventView, InquiryView, Page
 
 log = logging.getLogger(__name__)
@@ -126,7 +126,25 @@ class InquiryService:
         session.add(inquiry)
         session.flush()
         inquiry.number = f"SQ{now.astimezone(SHANGHAI):%Y%m%d}{inquiry.id:08d}"
-        self._record(session, inquiry, lifecycle.INTAKE, None, actor, note=None, data={}, now=now)
+        transfer = data.get("transfer")
+        if transfer:
+            # 双向转接: a call handed over from a retained line keeps its transfer record.
+            session.add(
+                InquiryTransfer(
+                    inquiry_id=inquiry.id,
+                    direction="in",
+                    line=transfer["line"],
+                    call_id=transfer.get("call_id"),
+                    agent=transfer.get("agent"),
+                    reason=transfer.get("reason"),
+                    transferred_at=transfer.get("transferred_at") or now,
+                )
+            )
+        intake_event = self._record(
+            session, inquiry, lifecycle.INTAKE, None, actor, note=None,
+            data={"transfer_line": transfer["line"]} if transfer else {}, now=now,
+        )
+        interconnect.announce(session, self.settings, inquiry, intake_event, now)
 
         rule = route(
             InquiryFacts(
@@ -152,7 +170,7 @@ class InquiryService:
                 data={"department": rule.lead, "co_departments": list(rule.co), "rule": rule.name},
                 now=now,
             )
-            self._notify(session, inquiry, event, now)
+            interconnect.announce(session, self.settings, inquiry, event, now)
         return inquiry
 
     # ---- reading ------------------------------------------------------------------------------
@@ -292,7 +310,7 @@ class InquiryService:
                 session, inquiry, action.value, current.value, actor, note=data.get("note") or data.get("reason"),
                 data=extra, now=now,
             )
-            self._notify(session, inquiry, event, now)
+            interconnect.announce(session, self.settings, inquiry, event, now)
             log.info("inquiry %s id=%s %s -> %s", action.value, inquiry.id, current.value, target.value)
             return self._view(session, inquiry, actor)
 
@@ -309,7 +327,7 @@ class InquiryService:
                 if unknown:
                     raise InvalidInput(field, f"unknown department code: {', '.join(unknown)}")
             self._dispatch(session, inquiry, lead, co, now)
-            return {"department": lead, "co_departments": co, "due_at": _iso(inquiry.due_at)}
+            return {"department": lead, "co_departments": co, "due_at": interconnect.iso(inquiry.due_at)}
         if action is Action.RETURN:
             previous = inquiry.department_code
             inquiry.department_code = None
@@ -333,7 +351,7 @@ class InquiryService:
                 inquiry.due_at = deadline.at
                 inquiry.calendar_estimated = inquiry.calendar_estimated or deadline.estimated
             inquiry.extension_workdays = None
-            return {"workdays": days, "old_due_at": _iso(old), "due_at": _iso(inquiry.due_at)}
+            return {"workdays": days, "old_due_at": interconnect.iso(old), "due_at": interconnect.iso(inquiry.due_at)}
         if action is Action.REFUSE_EXTENSION:
             inquiry.extension_workdays = None
             return {}
@@ -358,7 +376,7 @@ class InquiryService:
             inquiry.replied_at = None
             if inquiry.department_code:
                 self._set_deadline(inquiry, now)
-            return {"department": inquiry.department_code, "due_at": _iso(inquiry.due_at)}
+            return {"department": inquiry.department_code, "due_at": interconnect.iso(inquiry.due_at)}
         if action is Action.ESCALATE:
             inquiry.escalation_count += 1
             return {"escalation_count": inquiry.escalation_count}
@@ -423,32 +441,6 @@ class InquiryService:
         session.add(event)
         session.flush()
         return event
-
-    def _notify(self, session: Session, inquiry: Inquiry, event: InquiryEvent, now: datetime) -> None:
-        """Tell the channel the inquiry came from about the change (status changes reach the origin)."""
-        if inquiry.channel == Channel.API.value:
-            return
-        payload: dict[str, Any] = {
-            "inquiry_id": inquiry.id,
-            "number": inquiry.number,
-            "external_id": inquiry.external_id,
-            "action": event.action,
-            "status": inquiry.status,
-            "department": inquiry.department_code,
-            "due_at": _iso(inquiry.due_at),
-            "at": _iso(now),
-        }
-        if event.action == Action.REPLY.value and inquiry.public_consent and inquiry.public_reply:
-            payload["public_reply"] = inquiry.public_reply
-        outbox.enqueue(
-            session,
-            target=inquiry.channel,
-            event_type="inquiry.status_changed",
-            ordering_key=f"inquiry:{inquiry.id}",
-            payload=payload,
-            idempotency_key=f"inquiry-{inquiry.id}-event-{event.id}-{inquiry.channel}",
-            now=now,
-        )
 
     def _load(self, session: Session, inquiry_id: int, actor: Actor, for_update: bool = False) -> Inquiry:
         query = select(Inquiry).where(Inquiry.id == inquiry_id)
@@ -518,7 +510,3 @@ class InquiryService:
             updated_at=inquiry.updated_at,
             allowed_actions=allowed,
         )
-
-
-def _iso(value: datetime | None) -> str | None:
-    return value.astimezone(SHANGHAI).isoformat() if value else None

@@ -96,8 +96,17 @@ def test_full_lifecycle_with_extension_callback_and_reopen(client, auth, service
     ]
     assert lifecycle.replay((e["from_status"], e["action"], e["to_status"]) for e in history) == "closed"
     with services.db.read() as session:
-        keys = session.scalars(select(OutboxMessage.idempotency_key)).all()
-    assert len(keys) == len(history) - 1 == len(set(keys))  # every change but intake itself is announced
+        rows = session.scalars(select(OutboxMessage).order_by(OutboxMessage.id)).all()
+    to_hotline = [r for r in rows if r.target == "hotline"]
+    # every change but intake itself is announced to the origin, in order, each under its own key
+    assert [r.payload["action"] for r in to_hotline] == [e["action"] for e in history[1:]]
+    assert len({r.idempotency_key for r in rows}) == len(rows)
+    # a legal consult dispatched to 区司法局 is also transferred to the retained 12348 line (双向转接),
+    # and the consented public reply is published on the website (the second reply has no public text)
+    assert [(r.target, r.event_type, r.payload.get("line")) for r in rows if r.target != "hotline"] == [
+        ("dept_hotline", "transfer.create", "12348"),
+        ("website", "reply.publish", None),
+    ]
 
 
 def test_return_within_the_window_goes_back_to_routing(client, auth):
@@ -182,13 +191,15 @@ def test_reply_is_published_only_with_consent(client, auth, services):
         do(client, auth["department"], inquiry["id"], "acknowledge")
         do(client, auth["department"], inquiry["id"], "reply", note="内部办理情况", public_reply="公开答复")
     with services.db.read() as session:
-        rows = session.scalars(
-            select(OutboxMessage).where(OutboxMessage.payload["action"].as_string() == "reply")
-        ).all()
-    by_key = {r.ordering_key: r.payload for r in rows}
-    assert by_key[f"inquiry:{consenting['id']}"]["public_reply"] == "公开答复"
-    assert "public_reply" not in by_key[f"inquiry:{private['id']}"]
-    assert all("内部办理情况" not in str(p) for p in by_key.values())
+        rows = session.scalars(select(OutboxMessage)).all()
+    replies = {r.ordering_key: r.payload for r in rows if r.payload.get("action") == "reply"}
+    assert replies[f"inquiry:{consenting['id']}:hotline"]["public_reply"] == "公开答复"
+    assert "public_reply" not in replies[f"inquiry:{private['id']}:hotline"]
+    published = [r for r in rows if r.event_type == "reply.publish"]
+    assert [(r.target, r.payload["number"], r.payload["public_reply"]) for r in published] == [
+        ("website", consenting["number"], "公开答复")
+    ]
+    assert "内部办理情况" not in str(published[0].payload) and "林建华" not in str(published[0].payload)
 
 
 def test_unknown_action_is_404(client, auth):

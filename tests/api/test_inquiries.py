@@ -212,13 +212,29 @@ def test_intake_writes_an_outbox_row_for_the_origin_channel(client, auth, servic
     with services.db.read() as session:
         rows = session.scalars(select(OutboxMessage)).all()
     assert [(r.target, r.event_type, r.ordering_key) for r in rows] == [
-        ("hotline", "inquiry.status_changed", f"inquiry:{inquiry['id']}")
+        ("hotline", "inquiry.status_changed", f"inquiry:{inquiry['id']}:hotline"),
+        ("dept_hotline", "transfer.create", f"inquiry:{inquiry['id']}:dept_hotline"),
     ]
     assert rows[0].payload["status"] == "dispatched" and rows[0].payload["external_id"] == "GD-0001"
     assert "13905911234" not in json.dumps(rows[0].payload, ensure_ascii=False)
 
 
 def test_api_channel_inquiries_write_no_outbox(client, auth, services):
-    create(client, auth["operator"], channel="api")
+    create(client, auth["operator"], channel="api", kind="help")
     with services.db.read() as session:
         assert session.scalar(select(func.count()).select_from(OutboxMessage)) == 0
+
+
+def test_a_website_message_becomes_a_hotline_work_order(client, auth, services):
+    inquiry = create(client, auth["system:website"], channel="website", external_id="MSG-1", kind="help")
+    with services.db.read() as session:
+        rows = session.scalars(select(OutboxMessage).order_by(OutboxMessage.id)).all()
+    assert [(r.target, r.event_type) for r in rows] == [
+        ("hotline", "workorder.create"),
+        ("website", "inquiry.status_changed"),
+        ("hotline", "inquiry.status_changed"),
+    ]
+    order = rows[0].payload
+    assert (order["number"], order["origin"], order["external_id"]) == (inquiry["number"], "website", "MSG-1")
+    assert order["citizen"]["phone"] == "13905911234"  # the 12345 platform must be able to call back
+    assert rows[2].payload["external_id"] is None  # the hotline knows it by number, not by the website's id

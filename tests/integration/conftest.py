@@ -45,7 +45,9 @@ def _pg_required() -> bool:
 
 def _unavailable(message: str) -> None:
     if _pg_required():
-        pytest.fail(f"{message} (GATEWAY_REQUIRE_PG/CI is set, so the PostgreSQL suite must run)", pytrace=False)
+        pytest.fail(
+            f"{message} (GATEWAY_REQUIRE_PG/CI is set, so the PostgreSQL suite must run)", pytrace=False
+        )
     pytest.skip(f"{message}; set GATEWAY_TEST_PG_URL to run the PostgreSQL suite")
 
 
@@ -80,7 +82,9 @@ class PgDatabase:
 def pg_database() -> Iterator[PgDatabase]:
     base = make_url(os.environ.get("GATEWAY_TEST_PG_URL") or DEFAULT_PG_URL)
     if base.get_backend_name() != "postgresql":
-        _unavailable(f"GATEWAY_TEST_PG_URL is not a PostgreSQL URL: {base.render_as_string(hide_password=True)}")
+        _unavailable(
+            f"GATEWAY_TEST_PG_URL is not a PostgreSQL URL: {base.render_as_string(hide_password=True)}"
+        )
     shown = base.render_as_string(hide_password=True)
     admin = _admin_engine(base)
     try:
@@ -96,7 +100,7 @@ def pg_database() -> Iterator[PgDatabase]:
     throwaway = True
     try:
         with admin.connect() as conn:
-            conn.execute(text(f'CREATE DATABASE "{name}" TEMPLATE template0 ENCODING \'UTF8\''))
+            conn.execute(text(f"CREATE DATABASE \"{name}\" TEMPLATE template0 ENCODING 'UTF8'"))
         url = base.set(database=name)
     except ProgrammingError:
         # No CREATEDB privilege: fall back to the given database, cleared of our tables first.

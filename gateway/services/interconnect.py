@@ -1,0 +1,174 @@
+"""互联互通: which outbox messages a change to an inquiry causes, and for which systems."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy.orm import Session
+
+from gateway.config import Settings
+from gateway.domain import messages
+from gateway.domain.calendar import SHANGHAI
+from gateway.domain.inquiry import Channel
+from gateway.domain.lifecycle import INTAKE, Action
+from gateway.domain.pii import redact_text
+from gateway.persistence.models import Inquiry, InquiryEvent, InquiryTransfer
+from gateway.services import outbox
+
+HOTLINE = Channel.HOTLINE.value
+WEBSITE = Channel.WEBSITE.value
+DEPT_HOTLINE = Channel.DEPT_HOTLINE.value
+
+
+def iso(value: datetime | None) -> str | None:
+    """An aware time as ISO 8601 in Beijing time."""
+    return value.astimezone(SHANGHAI).isoformat() if value else None
+
+
+def announce(session: Session, settings: Settings, inquiry: Inquiry, event: InquiryEvent, now: datetime) -> None:
+    """Write every outbox message this event causes, in the caller's transaction."""
+    routes = settings.interconnect
+    if event.action == INTAKE:
+        if inquiry.channel in routes.forward_to_hotline and inquiry.channel != HOTLINE:
+            inquiry.forwarded_to = HOTLINE
+            _enqueue(session, inquiry, event, HOTLINE, messages.WORKORDER_CREATE, _work_order(inquiry), now)
+        return
+    for target in _status_targets(settings, inquiry):
+        payload = _status(settings, inquiry, event, target, now)
+        _enqueue(session, inquiry, event, target, messages.STATUS_CHANGED, payload, now)
+    if (
+        event.action == Action.REPLY.value
+        and inquiry.public_consent
+        and inquiry.public_reply
+        and inquiry.channel in routes.publish_replies_from
+    ):
+        _enqueue(session, inquiry, event, WEBSITE, messages.REPLY_PUBLISH, _publication(settings, inquiry), now)
+    if event.action == Action.DISPATCH.value:
+        _transfer_if_line(session, settings, inquiry, event, now)
+
+
+def _status_targets(settings: Settings, inquiry: Inquiry) -> list[str]:
+    targets = []
+    if settings.interconnect.notify_origin and inquiry.channel != Channel.API.value:
+        targets.append(inquiry.channel)
+    if inquiry.forwarded_to and inquiry.forwarded_to not in targets:
+        targets.append(inquiry.forwarded_to)
+    return targets
+
+
+def _enqueue(
+    session: Session, inquiry: Inquiry, event: InquiryEvent, target: str, event_type: str,
+    payload: dict[str, Any], now: datetime,
+) -> None:
+    outbox.enqueue(
+        session,
+        target=target,
+        event_type=event_type,
+        # Order is kept per inquiry and receiver: a reply never overtakes the dispatch before it.
+        ordering_key=f"inquiry:{inquiry.id}:{target}",
+        payload=payload,
+        idempotency_key=f"inq{inquiry.id}-ev{event.id}-{target}-{event_type}",
+        now=now,
+    )
+
+
+def _department_name(settings: Settings, code: str | None) -> str | None:
+    department = settings.department(code) if code else None
+    return department.name if department else None
+
+
+def _status(
+    settings: Settings, inquiry: Inquiry, event: InquiryEvent, target: str, now: datetime
+) -> dict[str, Any]:
+    payload: dict[str, Any] = {
+        "inquiry_id": inquiry.id,
+        "number": inquiry.number,
+        "external_id": inquiry.external_id if inquiry.channel == target else None,
+        "origin": inquiry.channel,
+        "action": event.action,
+        "status": inquiry.status,
+        "department": inquiry.department_code,
+        "department_name": _department_name(settings, inquiry.department_code),
+        "due_at": iso(inquiry.due_at),
+        "at": iso(now),
+    }
+    data = event.data or {}
+    if event.action in (Action.RETURN.value, Action.REQUEST_EXTENSION.value, Action.REFUSE_EXTENSION.value):
+        payload["reason"] = event.note
+    if "workdays" in data:
+        payload["workdays"] = data["workdays"]
+    if event.action == Action.CALLBACK.value:
+        payload["satisfaction"] = inquiry.satisfaction
+    if event.action == Action.REPLY.value and inquiry.public_consent and inquiry.public_reply:
+        payload["public_reply"] = inquiry.public_reply
+    if event.action == Action.REPLY.value and target == HOTLINE:
+        # The 12345 platform keeps the handling note (办理情况) on its work order; it is never published.
+        payload["note"] = inquiry.reply_note
+    return payload
+
+
+def _work_order(inquiry: Inquiry) -> dict[str, Any]:
+    return {
+        "inquiry_id": inquiry.id,
+        "number": inquiry.number,
+        "origin": inquiry.channel,
+        "external_id": inquiry.external_id,
+        "kind": inquiry.kind,
+        "title": inquiry.title,
+        "content": inquiry.content,
+        "category": inquiry.category,
+        "address": inquiry.address,
+        "district": inquiry.district,
+        "citizen": {
+            "name": inquiry.citizen_name,
+            "phone": inquiry.citizen_phone,
+            "id_number": inquiry.citizen_id_number,
+        },
+        "public_consent": inquiry.public_consent,
+        "created_at": iso(inquiry.created_at),
+    }
+
+
+def _publication(settings: Settings, inquiry: Inquiry) -> dict[str, Any]:
+    names = tuple(n for n in (inquiry.citizen_name,) if n)
+    return {
+        "inquiry_id": inquiry.id,
+        "number": inquiry.number,
+        "origin": inquiry.channel,
+        "external_id": inquiry.external_id if inquiry.channel == WEBSITE else None,
+        "kind": inquiry.kind,
+        "title": redact_text(inquiry.title, names) if inquiry.title else None,
+        "public_reply": redact_text(inquiry.public_reply or "", names),
+        "department_name": _department_name(settings, inquiry.department_code),
+        "replied_at": iso(inquiry.replied_at),
+    }
+
+
+def _transfer_if_line(
+    session: Session, settings: Settings, inquiry: Inquiry, event: InquiryEvent, now: datetime
+) -> None:
+    """双向转接: a consult dispatched to a department with a retained line goes to that line."""
+    if inquiry.channel == DEPT_HOTLINE:
+        return  # it came from the line; sending it back would loop
+    for line in settings.dept_lines:
+        if line.department == inquiry.department_code and inquiry.kind in line.transfer_kinds:
+            session.add(
+                InquiryTransfer(
+                    inquiry_id=inquiry.id, direction="out", line=line.code, reason=event.note,
+                    transferred_at=now,
+                )
+            )
+            payload = {
+                "inquiry_id": inquiry.id,
+                "number": inquiry.number,
+                "line": line.code,
+                "kind": inquiry.kind,
+                "title": inquiry.title,
+                "content": inquiry.content,
+                "citizen": {"name": inquiry.citizen_name, "phone": inquiry.citizen_phone},
+                "reason": event.note,
+                "at": iso(now),
+            }
+            _enqueue(session, inquiry, event, DEPT_HOTLINE, messages.TRANSFER_CREATE, payload, now)
+            return
