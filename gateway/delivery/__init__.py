@@ -1,0 +1,1 @@
+"""The outbox worker: claims messages, sends them through adapters, retries, dead-letters."""

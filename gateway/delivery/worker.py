@@ -1,0 +1,258 @@
+"""Sends the outbox: claims due messages, delivers them in parallel, and records each outcome.
+
+Claiming is one ``UPDATE … WHERE id IN (SELECT … FOR UPDATE SKIP LOCKED) RETURNING``. On PostgreSQL the
+row locks let several workers on several hosts claim disjoint rows; on SQLite the lock clause is dropped
+and the write transaction starts with BEGIN IMMEDIATE, so one claim runs at a time. A claim is a lease:
+a worker that dies mid-send leaves rows in ``sending`` whose lease runs out, and any worker takes them up
+again. Only the oldest unfinished message of each ordering key is claimable, so one inquiry's messages
+to one receiver arrive in order, and a dead letter holds back the messages behind it until it is resent
+or discarded.
+"""
+
+from __future__ import annotations
+
+import logging
+import random
+import socket
+import threading
+import os
+from collections.abc import Callable, Mapping
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+
+from sqlalchemy import and_, exists, or_, select, update
+from sqlalchemy.orm import aliased
+
+from adapters.base.port import Outbound, OutboundMessage
+from gateway.config import DeliveryPolicy
+from gateway.delivery.policy import Breakers, backoff
+from gateway.domain.errors import UpstreamError
+from gateway.persistence.db import Database
+from gateway.persistence.models import OutboxMessage
+
+log = logging.getLogger("gateway.delivery")
+
+PENDING, SENDING, SENT, DEAD = "pending", "sending", "sent", "dead"
+BLOCKING = (PENDING, SENDING, DEAD)  # states of an earlier message that hold back later ones
+
+
+@dataclass(frozen=True)
+class Claimed:
+    """A message this worker holds the lease on."""
+
+    message: OutboundMessage
+    attempts: int
+
+
+@dataclass
+class Outcome:
+    """What happened to one message."""
+
+    id: int
+    attempts: int
+    target: str
+    sent: bool = False
+    error: UpstreamError | None = None
+    released: bool = False  # not tried: its system's circuit opened meanwhile
+
+
+@dataclass
+class BatchReport:
+    """Counts for one pass."""
+
+    claimed: int = 0
+    sent: int = 0
+    retried: int = 0
+    dead: int = 0
+    released: int = 0
+    errors: list[str] = field(default_factory=list)
+
+
+class DeliveryWorker:
+    """One worker process or thread; run several on PostgreSQL."""
+
+    def __init__(
+        self,
+        db: Database,
+        outbound: Mapping[str, Outbound],
+        policy: DeliveryPolicy,
+        clock: Callable[[], datetime],
+        worker_id: str | None = None,
+        rng: random.Random | None = None,
+    ) -> None:
+        self.db = db
+        self.outbound = outbound
+        self.policy = policy
+        self.clock = clock
+        self.worker_id = worker_id or f"{socket.gethostname()}:{os.getpid()}:{threading.get_ident()}"
+        self.rng = rng or random.Random()  # noqa: S311 - jitter, not security
+        self.breakers = Breakers(policy)
+        self._breaker_lock = threading.Lock()
+        self._pool = ThreadPoolExecutor(max_workers=policy.concurrency, thread_name_prefix="deliver")
+
+    def close(self) -> None:
+        """Stop the send threads."""
+        self._pool.shutdown(wait=True)
+
+    # ---- one pass -------------------------------------------------------------------------------
+
+    def run_once(self) -> BatchReport:
+        """Claim one batch, send it, record the outcomes."""
+        now = self.clock()
+        blocked = self.breakers.blocked(now)
+        claimed = self._claim(now, exclude=blocked | self.breakers.probing(), limit=self.policy.batch_size)
+        for system in self.breakers.probing() - blocked:
+            claimed += self._claim(now, only=system, limit=1)
+        report = BatchReport(claimed=len(claimed))
+        if not claimed:
+            return report
+        outcomes = list(self._pool.map(self._send, claimed))
+        self._record(outcomes, report)
+        return report
+
+    def drain(self, max_passes: int = 10_000) -> BatchReport:
+        """Run passes until nothing is due (for tests, the bench and `deliver --once`)."""
+        total = BatchReport()
+        for _ in range(max_passes):
+            report = self.run_once()
+            if report.claimed == 0:
+                break
+            for name in ("claimed", "sent", "retried", "dead", "released"):
+                setattr(total, name, getattr(total, name) + getattr(report, name))
+        return total
+
+    def run_forever(self, stop: threading.Event) -> None:
+        """Deliver until stop is set; an error in one pass is logged and the loop goes on."""
+        log.info("delivery worker %s started", self.worker_id)
+        while not stop.is_set():
+            try:
+                report = self.run_once()
+            except Exception:  # noqa: BLE001 - one bad pass must not stop delivery
+                log.exception("delivery pass failed")
+                report = BatchReport()
+            if report.claimed < self.policy.batch_size:
+                stop.wait(self.policy.poll_interval_seconds)
+        log.info("delivery worker %s stopped", self.worker_id)
+
+    # ---- claiming -------------------------------------------------------------------------------
+
+    def _claim(
+        self, now: datetime, *, limit: int, exclude: set[str] | None = None, only: str | None = None
+    ) -> list[Claimed]:
+        # The candidate rows are an alias, so the subquery never correlates with the UPDATE's own table.
+        row = aliased(OutboxMessage, name="candidate")
+        earlier = aliased(OutboxMessage, name="earlier")
+        held_back = exists().where(
+            earlier.ordering_key == row.ordering_key,
+            earlier.id < row.id,
+            earlier.status.in_(BLOCKING),
+        )
+        due = or_(
+            and_(row.status == PENDING, row.next_attempt_at <= now),
+            and_(row.status == SENDING, row.lease_until < now),
+        )
+        candidates = select(row.id).where(due, ~held_back)
+        if exclude:
+            candidates = candidates.where(row.target.not_in(sorted(exclude)))
+        if only:
+            candidates = candidates.where(row.target == only)
+        candidates = candidates.order_by(row.id).limit(limit).with_for_update(skip_locked=True, of=row)
+        lease = now + timedelta(seconds=self.policy.lease_seconds)
+        statement = (
+            update(OutboxMessage)
+            .where(OutboxMessage.id.in_(candidates.scalar_subquery()))
+            .values(status=SENDING, lease_until=lease, attempts=OutboxMessage.attempts + 1)
+            .returning(
+                OutboxMessage.id, OutboxMessage.target, OutboxMessage.event_type, OutboxMessage.payload,
+                OutboxMessage.idempotency_key, OutboxMessage.attempts,
+            )
+        )
+        with self.db.unit_of_work() as session:
+            rows = session.execute(statement, execution_options={"synchronize_session": False}).all()
+        return [
+            Claimed(
+                OutboundMessage(
+                    id=r.id, target=r.target, event_type=r.event_type, payload=dict(r.payload),
+                    idempotency_key=r.idempotency_key, attempt=r.attempts,
+                ),
+                attempts=r.attempts,
+            )
+            for r in sorted(rows, key=lambda r: r.id)
+        ]
+
+    # ---- sending --------------------------------------------------------------------------------
+
+    def _send(self, claimed: Claimed) -> Outcome:
+        message = claimed.message
+        outcome = Outcome(id=message.id, attempts=claimed.attempts, target=message.target)
+        with self._breaker_lock:
+            allowed = self.breakers.allows(message.target, self.clock())
+        if not allowed:
+            outcome.released = True
+            return outcome
+        adapter = self.outbound.get(message.target)
+        try:
+            if adapter is None:
+                raise UpstreamError(message.target, "no adapter configured for this system", retryable=False)
+            adapter.send(message)
+            outcome.sent = True
+        except UpstreamError as err:
+            outcome.error = err
+        except Exception as err:  # noqa: BLE001 - an adapter bug must not lose the message
+            log.exception("adapter %s failed on message %s", message.target, message.id)
+            outcome.error = UpstreamError(message.target, f"adapter error: {type(err).__name__}", retryable=True)
+        with self._breaker_lock:
+            if outcome.error is not None and outcome.error.retryable:
+                if self.breakers.failure(message.target, self.clock()):
+                    log.warning("circuit for %s opened after repeated failures", message.target)
+            else:
+                # It answered (even a refusal of this one message means it is up).
+                self.breakers.success(message.target)
+        return outcome
+
+    # ---- recording ------------------------------------------------------------------------------
+
+    def _record(self, outcomes: list[Outcome], report: BatchReport) -> None:
+        now = self.clock()
+        with self.db.unit_of_work() as session:
+            for outcome in outcomes:
+                # Only the holder of this claim may record it; a worker whose lease ran out and was
+                # overtaken writes nothing (the receiver drops the repeat by its idempotency key).
+                mine = and_(
+                    OutboxMessage.id == outcome.id,
+                    OutboxMessage.status == SENDING,
+                    OutboxMessage.attempts == outcome.attempts,
+                )
+                values = self._result_values(outcome, now, report)
+                session.execute(update(OutboxMessage).where(mine).values(**values))
+
+    def _result_values(self, outcome: Outcome, now: datetime, report: BatchReport) -> dict[str, object]:
+        if outcome.released:
+            report.released += 1
+            until = self.breakers.states[outcome.target].open_until or now
+            return {"status": PENDING, "lease_until": None, "attempts": outcome.attempts - 1, "next_attempt_at": until}
+        if outcome.sent:
+            report.sent += 1
+            return {"status": SENT, "lease_until": None, "sent_at": now, "last_error": None}
+        error = outcome.error
+        assert error is not None
+        text = _describe(error)
+        report.errors.append(f"{outcome.id}: {text}")
+        if not error.retryable or outcome.attempts >= self.policy.max_attempts:
+            report.dead += 1
+            log.warning("message %s to %s dead after %s attempts", outcome.id, outcome.target, outcome.attempts)
+            return {"status": DEAD, "lease_until": None, "last_error": text}
+        report.retried += 1
+        delay = backoff(self.policy, outcome.attempts, error.retry_after, self.rng)
+        return {"status": PENDING, "lease_until": None, "last_error": text, "next_attempt_at": now + delay}
+
+
+def _describe(error: UpstreamError) -> str:
+    """The error as kept on the row: reason, status and the receiver's answer (never our payload)."""
+    parts = [error.reason]
+    if error.status is not None:
+        parts.append(f"HTTP {error.status}")
+    if error.body:
+        parts.append(f"response: {error.body[:1000]}")
+    return "; ".join(parts)
