@@ -56,13 +56,14 @@ def _configure(app: Flask, settings: Settings, extra: dict[str, Any]) -> None:
 
 
 def _register_api(app: Flask) -> None:
-    from gateway.api import inquiries, system
+    from gateway.api import dead_letters, inquiries, system, webhooks
 
     api = errors.GatewayApi(app, spec_kwargs={"servers": [{"url": "/"}]})
     api.spec.components.security_scheme("bearerAuth", SECURITY_SCHEME)
-    for blp in (inquiries.blp, system.calendar_blp, system.outbox_blp):
+    for blp in (inquiries.blp, system.calendar_blp, system.outbox_blp, dead_letters.blp):
         api.register_blueprint(blp)
     app.register_blueprint(system.probes)
+    app.register_blueprint(webhooks.webhooks)
     errors.register(app)
 
 
@@ -70,3 +71,4 @@ def _register_cli(app: Flask) -> None:
     from gateway import cli
 
     cli.register(app)
+    cli.register_delivery(app)

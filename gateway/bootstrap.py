@@ -1,13 +1,20 @@
-"""The one place where settings, the database and the services are put together."""
+"""The one place where settings, the database, the adapters and the services are put together."""
 
 from __future__ import annotations
 
 import logging
-from dataclasses import dataclass
+from collections.abc import Mapping
+from dataclasses import dataclass, field
 
-from gateway.config import Settings
+import requests
+
+from adapters.base.http import HttpClient, make_session
+from adapters.base.port import Inbound, Outbound
+from gateway.config import Settings, SystemEndpoint
+from gateway.delivery.worker import DeliveryWorker
 from gateway.domain.calendar import WorkdayCalendar
 from gateway.persistence.db import Database, make_engine
+from gateway.services.inbound import InboundService
 from gateway.services.inquiries import Clock, InquiryService, utcnow
 from gateway.services.keys import KeyService
 from gateway.services.outbox import OutboxService
@@ -15,25 +22,77 @@ from gateway.services.outbox import OutboxService
 
 @dataclass
 class Services:
-    """Everything a request or a command may call."""
+    """Everything a request, a job or a command may call."""
 
     settings: Settings
     db: Database
     calendar: WorkdayCalendar
+    clock: Clock
     inquiries: InquiryService
     keys: KeyService
     outbox: OutboxService
+    inbound: InboundService
+    receivers: Mapping[str, Inbound] = field(default_factory=dict)
+    senders: Mapping[str, Outbound] = field(default_factory=dict)
+    http_session: requests.Session | None = None
+
+    def delivery_worker(self, worker_id: str | None = None) -> DeliveryWorker:
+        """A delivery worker over this app's database and adapters."""
+        return DeliveryWorker(self.db, self.senders, self.settings.delivery, self.clock, worker_id)
+
+    def close(self) -> None:
+        """Release connections."""
+        if self.http_session is not None:
+            self.http_session.close()
+        self.db.dispose()
+
+
+def _client(system: str, endpoint: SystemEndpoint, session: requests.Session) -> HttpClient:
+    return HttpClient(system, endpoint.base_url, session, timeout=(3.05, endpoint.timeout_seconds))
+
+
+def build_adapters(settings: Settings, session: requests.Session) -> tuple[dict[str, Inbound], dict[str, Outbound]]:
+    """The real adapters for every configured system."""
+    from adapters.dept_hotline import DeptHotlineClient, DeptHotlineInbound
+    from adapters.hotline import HotlineClient, HotlineInbound
+    from adapters.website import WebsiteClient, WebsiteInbound
+    from adapters.window import WindowClient, WindowInbound
+
+    systems = settings.systems
+    senders: dict[str, Outbound] = {
+        "hotline": HotlineClient(_client("hotline", systems["hotline"], session)),
+        "website": WebsiteClient(_client("website", systems["website"], session)),
+        "window": WindowClient(_client("window", systems["window"], session)),
+        "dept_hotline": DeptHotlineClient(
+            {line.code: _client(f"dept_hotline:{line.code}", line.endpoint, session) for line in settings.dept_lines}
+        ),
+    }
+    receivers: dict[str, Inbound] = {
+        "hotline": HotlineInbound(),
+        "website": WebsiteInbound(),
+        "window": WindowInbound(),
+        "dept_hotline": DeptHotlineInbound([line.code for line in settings.dept_lines]),
+    }
+    return receivers, senders
 
 
 def build(settings: Settings, clock: Clock = utcnow) -> Services:
     """Wire real services for these settings."""
     db = Database(make_engine(settings.database_url))
     calendar = WorkdayCalendar(settings.calendar, logger=logging.getLogger("gateway.calendar"))
+    inquiries = InquiryService(db, settings, calendar, clock)
+    session = make_session(pool_size=max(16, settings.delivery.concurrency * 2))
+    receivers, senders = build_adapters(settings, session)
     return Services(
         settings=settings,
         db=db,
         calendar=calendar,
-        inquiries=InquiryService(db, settings, calendar, clock),
+        clock=clock,
+        inquiries=inquiries,
         keys=KeyService(db, frozenset(d.code for d in settings.departments), clock),
-        outbox=OutboxService(db),
+        outbox=OutboxService(db, clock),
+        inbound=InboundService(db, inquiries, clock),
+        receivers=receivers,
+        senders=senders,
+        http_session=session,
     )

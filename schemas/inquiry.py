@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from marshmallow import Schema, fields, validate
 
 from gateway.domain.inquiry import Channel, Kind, Satisfaction
 from gateway.domain.lifecycle import Action, Status
-from schemas.fields import LocalDateTime, Text
+from schemas.fields import DepartmentCode, LocalDateTime, LocalDateTimeIn, Pattern, StrictBoolean, Text
 
 CHANNELS = [c.value for c in Channel]
 KINDS = [k.value for k in Kind]
@@ -14,9 +16,9 @@ STATUSES = [s.value for s in Status]
 LEVELS = [s.value for s in Satisfaction]
 ACTIONS = [a.value for a in Action]
 
-_PHONE = validate.Regexp(r"^[0-9+\-() ]{3,20}$", error="must be a phone number: 3-20 digits, '+', '-', ' ', '()'")
-_ID_NUMBER = validate.Regexp(r"^[0-9]{17}[0-9Xx]$|^[A-Za-z0-9]{6,20}$", error="must be an ID number")
-_CODE = validate.Regexp(r"^[A-Za-z0-9_-]{1,32}$", error="must be a department code")
+_PHONE = Pattern(r"^[0-9+\-() ]{3,20}$", error="must be a phone number: 3-20 digits, '+', '-', ' ', '()'")
+_ID_NUMBER = Pattern(r"^[0-9]{17}[0-9Xx]$|^[A-Za-z0-9]{6,20}$", error="must be an ID number")
+_CODE = Pattern(r"^[A-Za-z0-9_-]{1,32}$", error="must be a department code")
 
 
 class CitizenIn(Schema):
@@ -46,7 +48,7 @@ class InquiryIn(Schema):
     address = Text(validate=validate.Length(max=200), allow_none=True)
     district = Text(validate=validate.Length(max=64), allow_none=True)
     citizen = fields.Nested(CitizenIn, required=True)
-    public_consent = fields.Boolean(
+    public_consent = StrictBoolean(
         load_default=False, metadata={"description": "the citizen allows the reply to be published"}
     )
 
@@ -91,8 +93,8 @@ class InquiryQuery(Schema):
     channel = fields.String(validate=validate.OneOf(CHANNELS))
     overdue = fields.Boolean()
     due_soon = fields.Boolean()
-    created_from = LocalDateTime()
-    created_to = LocalDateTime()
+    created_from = LocalDateTimeIn()
+    created_to = LocalDateTimeIn()
     q = Text(validate=validate.Length(min=1, max=100), metadata={"description": "text in title, content, number"})
 
 
@@ -122,9 +124,9 @@ class NoteIn(Schema):
 
 
 class DispatchIn(Schema):
-    department = fields.String(required=True, validate=_CODE, metadata={"description": "主办单位"})
+    department = DepartmentCode(required=True, validate=_CODE, metadata={"description": "主办单位"})
     co_departments = fields.List(
-        fields.String(validate=_CODE), load_default=list, validate=validate.Length(max=10),
+        DepartmentCode(validate=_CODE), load_default=list, validate=validate.Length(max=10),
         metadata={"description": "协办单位"},
     )
     note = Text(**_NOTE)
@@ -149,7 +151,7 @@ class ReplyIn(Schema):
 class CallbackIn(Schema):
     satisfaction = fields.String(required=True, validate=validate.OneOf(LEVELS),
                                  metadata={"description": "非常满意 … 非常不满意"})
-    solved = fields.Boolean(required=True)
+    solved = StrictBoolean(required=True)
     note = Text(**_NOTE)
 
 
@@ -166,3 +168,13 @@ ACTION_SCHEMAS: dict[str, type[Schema]] = {
     Action.REOPEN.value: ReasonIn,
     Action.ESCALATE.value: ReasonIn,
 }
+
+
+def load_inbound_inquiry(data: dict[str, Any]) -> dict[str, Any]:
+    """Validate an adapter's mapped inquiry like an API intake; the transfer record (双向转接) rides along."""
+    data = dict(data)
+    transfer = data.pop("transfer", None)
+    loaded: dict[str, Any] = InquiryIn().load(data)
+    if transfer:
+        loaded["transfer"] = transfer
+    return loaded

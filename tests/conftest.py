@@ -68,7 +68,7 @@ def clock() -> FakeClock:
 def app(settings: Settings, clock: FakeClock) -> Iterator[Flask]:
     app = create_app(settings, clock=clock, TESTING=True)
     yield app
-    app.extensions["gateway"].db.dispose()
+    app.extensions["gateway"].close()
 
 
 @pytest.fixture

@@ -16,6 +16,7 @@ READ = "inquiry:read"
 CREATE = "inquiry:create"
 PII = "pii:read"  # may see citizens' names, phones and ID numbers in full (each read audited)
 OUTBOX = "outbox:read"
+OUTBOX_MANAGE = "outbox:manage"  # resend or discard dead letters
 AUDIT = "audit:read"
 
 
@@ -30,7 +31,7 @@ _OPERATOR = {READ, CREATE, PII} | {
     for a in (A.DISPATCH, A.REPLY, A.CALLBACK, A.CLOSE, A.REOPEN, A.APPROVE_EXTENSION, A.REFUSE_EXTENSION)
 }
 _DEPARTMENT = {READ} | {act(a) for a in (A.ACKNOWLEDGE, A.RETURN, A.REQUEST_EXTENSION, A.REPLY)}
-_SUPERVISOR = {READ, PII, OUTBOX, AUDIT} | {
+_SUPERVISOR = {READ, PII, OUTBOX, OUTBOX_MANAGE, AUDIT} | {
     act(a)
     for a in (A.DISPATCH, A.APPROVE_EXTENSION, A.REFUSE_EXTENSION, A.ESCALATE, A.CLOSE, A.REOPEN, A.CALLBACK)
 }

@@ -2,15 +2,17 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import datetime
 from typing import Any
 
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from gateway.domain.access import SYSTEMS
+from gateway.domain.access import OUTBOX_MANAGE, SYSTEMS, Actor
+from gateway.domain.errors import Forbidden, InvalidTransition, NotFound
 from gateway.persistence.db import Database
-from gateway.persistence.models import OutboxMessage
+from gateway.persistence.models import AuditEntry, OutboxMessage
 from gateway.services.views import OutboxView, Page
 
 STATUSES = ("pending", "sending", "sent", "dead", "discarded")
@@ -63,10 +65,52 @@ def to_view(row: OutboxMessage) -> OutboxView:
 
 
 class OutboxService:
-    """Read access to the outbox for administrators."""
+    """The outbox for administrators: list it, resend or discard dead letters (each audited)."""
 
-    def __init__(self, db: Database) -> None:
+    def __init__(self, db: Database, clock: Callable[[], datetime]) -> None:
         self.db = db
+        self.clock = clock
+
+    def get(self, message_id: int) -> OutboxView:
+        """One message."""
+        with self.db.read() as session:
+            row = session.get(OutboxMessage, message_id)
+            if row is None:
+                raise NotFound(f"outbox message {message_id} not found")
+            return to_view(row)
+
+    def resend(self, message_id: int, reason: str, actor: Actor) -> OutboxView:
+        """Put a dead letter back in the queue with fresh attempts."""
+        return self._dead_letter_action(message_id, "resend", reason, actor)
+
+    def discard(self, message_id: int, reason: str, actor: Actor) -> OutboxView:
+        """Give up on a dead letter for good (it stops holding back later messages)."""
+        return self._dead_letter_action(message_id, "discard", reason, actor)
+
+    def _dead_letter_action(self, message_id: int, action: str, reason: str, actor: Actor) -> OutboxView:
+        if not actor.can(OUTBOX_MANAGE):
+            raise Forbidden(f"role '{actor.role}' may not {OUTBOX_MANAGE}")
+        now = self.clock()
+        with self.db.unit_of_work() as session:
+            row = session.scalar(
+                select(OutboxMessage).where(OutboxMessage.id == message_id).with_for_update()
+            )
+            if row is None:
+                raise NotFound(f"outbox message {message_id} not found")
+            if row.status != "dead":
+                raise InvalidTransition(row.status, action, [], "only dead letters can be resent or discarded")
+            if action == "resend":
+                row.status, row.attempts, row.next_attempt_at, row.lease_until = "pending", 0, now, None
+            else:
+                row.status = "discarded"
+            session.add(
+                AuditEntry(
+                    actor=actor.name, actor_role=actor.role, action=f"outbox_{action}",
+                    subject_type="outbox", subject_id=str(row.id), reason=reason, created_at=now,
+                )
+            )
+            session.flush()
+            return to_view(row)
 
     def list(
         self, *, status: str | None, target: str | None, offset: int, limit: int

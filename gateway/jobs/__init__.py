@@ -1,0 +1,1 @@
+"""Scheduled jobs: each calls a service, logs, and never lets an exception escape."""
