@@ -72,3 +72,5 @@ def _register_cli(app: Flask) -> None:
 
     cli.register(app)
     cli.register_delivery(app)
+    cli.register_jobs(app)
+    cli.register_demo_simulators(app)

@@ -84,7 +84,7 @@ def register(app: Flask) -> None:
 
     @demo.command("load")
     def demo_load() -> None:
-        """Load Chinese demo inquiries in several states (skips those already there)."""
+        """Load Chinese demo inquiries in several states without simulators (skips those already there)."""
         from gateway.demo import load_demo
 
         created = load_demo(_services())
@@ -167,3 +167,49 @@ def register_delivery(app: Flask) -> None:
 
         result = poll_hotline(_services())
         click.echo(f"{result.received} work order(s); cursor {result.cursor}")
+
+
+def register_jobs(app: Flask) -> None:
+    """`scheduler` and `jobs run NAME`."""
+
+    @app.cli.command("scheduler")
+    def scheduler() -> None:
+        """Run the jobs declared in config.yaml (one process; never inside web workers)."""
+        from gateway.jobs.scheduler import JOBS, JobSpec, build_scheduler
+
+        services = _services()
+        specs = [JobSpec(j.name, j.every_seconds, JOBS[j.name]) for j in services.settings.jobs]
+        click.echo("scheduler: " + ", ".join(f"{s.name} every {s.every_seconds:g}s" for s in specs))
+        try:
+            build_scheduler(services, specs).start()
+        except (KeyboardInterrupt, SystemExit):
+            pass
+
+    @app.cli.group("jobs")
+    def jobs() -> None:
+        """Scheduled jobs."""
+
+    @jobs.command("run")
+    @click.argument("name")
+    def jobs_run(name: str) -> None:
+        """Run one job now, under its lock."""
+        from gateway.jobs.scheduler import JOBS, JobSpec, run_job
+
+        if name not in JOBS:
+            raise click.UsageError(f"unknown job {name}; known: {', '.join(JOBS)}")
+        ok = run_job(_services(), JobSpec(name, 0, JOBS[name]))
+        click.echo(f"job {name}: {'done' if ok else 'not run (locked elsewhere or failed; see log)'}")
+
+
+def register_demo_simulators(app: Flask) -> None:
+    """`demo simulators`: the external systems' stand-ins for the demo."""
+    demo_group = app.cli.commands["demo"]
+
+    @demo_group.command("simulators")  # type: ignore[attr-defined]
+    @click.option("--gateway-url", default="http://127.0.0.1:8000", show_default=True)
+    @click.option("--traffic/--no-traffic", default=True, help="push a few demo messages once the gateway is up")
+    def demo_simulators(gateway_url: str, traffic: bool) -> None:
+        """Run every simulator on the port config.yaml gives it, until Ctrl-C."""
+        from gateway.demo_simulators import run_forever
+
+        run_forever(_services(), gateway_url.rstrip("/"), traffic)

@@ -16,6 +16,7 @@ from gateway.domain.inquiry import Kind
 from gateway.domain.routing import RoutingRule
 
 ENV_PREFIX = "GATEWAY_"
+KNOWN_JOBS = ("deliver", "hotline_poll")
 DEFAULT_CONFIG = Path(__file__).resolve().parent.parent / "config.yaml"
 
 
@@ -86,6 +87,14 @@ class Interconnect:
 
 
 @dataclass(frozen=True)
+class JobSchedule:
+    """A job the scheduler process runs every so many seconds."""
+
+    name: str
+    every_seconds: float
+
+
+@dataclass(frozen=True)
 class Settings:
     """Everything the gateway reads from config.yaml and the environment."""
 
@@ -102,6 +111,7 @@ class Settings:
     webhook_secrets: Mapping[str, tuple[str, ...]] = field(default_factory=dict)
     delivery: DeliveryPolicy = field(default_factory=DeliveryPolicy)
     interconnect: Interconnect = field(default_factory=Interconnect)
+    jobs: tuple[JobSchedule, ...] = ()
 
     def department(self, code: str) -> Department | None:
         """The configured department with this code, if any."""
@@ -198,6 +208,11 @@ class _InterconnectSchema(Schema):
     notify_origin = fields.Boolean(load_default=True)
 
 
+class _JobSchema(Schema):
+    every_seconds = fields.Float(required=True, validate=validate.Range(min=0.5, max=86400 * 7))
+    enabled = fields.Boolean(load_default=True)
+
+
 class _ConfigSchema(Schema):
     departments = fields.List(fields.Nested(_DepartmentSchema), required=True, validate=validate.Length(min=1))
     routing = fields.Dict(keys=fields.String(), values=fields.List(fields.Nested(_RuleSchema)), load_default=dict)
@@ -208,6 +223,9 @@ class _ConfigSchema(Schema):
     systems = fields.Nested(_SystemsSchema, required=True)
     delivery = fields.Nested(_DeliverySchema, load_default=dict)
     interconnect = fields.Nested(_InterconnectSchema, load_default=dict)
+    jobs = fields.Dict(
+        keys=fields.String(validate=validate.OneOf(KNOWN_JOBS)), values=fields.Nested(_JobSchema), load_default=dict
+    )
 
     @validates_schema
     def _known_departments(self, data: dict[str, Any], **_: Any) -> None:
@@ -329,6 +347,9 @@ def parse_settings(raw: Any, env: Mapping[str, str], source: str = "config.yaml"
         dept_lines=lines,
         webhook_secrets=secrets,
         delivery=DeliveryPolicy(**data["delivery"]),
+        jobs=tuple(
+            JobSchedule(name, job["every_seconds"]) for name, job in data["jobs"].items() if job["enabled"]
+        ),
         interconnect=Interconnect(
             forward_to_hotline=frozenset(inter["forward_to_hotline"]),
             publish_replies_from=frozenset(inter["publish_replies_from"]),

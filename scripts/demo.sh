@@ -1,27 +1,49 @@
 #!/usr/bin/env bash
-# Start the gateway on its embedded default: SQLite under ./var, migrations applied, demo data loaded,
-# a demo admin key printed with the URL. Listens on IPv6 and IPv4 (port $PORT, default 8000).
+# Start the gateway on its embedded default: SQLite under ./var, migrations applied, the external systems'
+# simulators running and (on a fresh database) sending demo messages that become inquiries in several states, the scheduler delivering the outbox, and a demo admin key
+# printed with the URL. The API listens on IPv6 and IPv4 (port $PORT, default 8000). Ctrl-C stops all.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 source scripts/venv.sh
 mkdir -p var
 export GATEWAY_DATABASE_URL=${GATEWAY_DATABASE_URL:-sqlite:///$PWD/var/gateway.db}
-if [ -z "${GATEWAY_SECRET_KEY:-}" ]; then
-  [ -f var/secret_key ] || python -c 'import secrets; print(secrets.token_hex(32))' > var/secret_key
-  GATEWAY_SECRET_KEY=$(cat var/secret_key)
-  export GATEWAY_SECRET_KEY
-fi
 PORT=${PORT:-8000}
+
+# Secrets stay on this machine, in var/ (ignored by git): the session key and one webhook secret per system.
+if [ ! -f var/demo.env ]; then
+  python - > var/demo.env <<'PY'
+import secrets
+from adapters.base.webhooks import new_secret
+print(f"GATEWAY_SECRET_KEY={secrets.token_hex(32)}")
+for system in ("HOTLINE", "WEBSITE", "WINDOW", "DEPT_HOTLINE"):
+    print(f"GATEWAY_{system}_WEBHOOK_SECRETS={new_secret()}")
+PY
+fi
+set -a; source var/demo.env; set +a
+
 flask --app wsgi config check
 flask --app wsgi db upgrade
-flask --app wsgi demo load
 key=$(flask --app wsgi keys create --role admin --name 演示管理员 | sed 's/.*: //')
+
+pids=()
+cleanup() { for pid in "${pids[@]}"; do kill "$pid" 2>/dev/null || true; done; wait 2>/dev/null || true; }
+trap cleanup EXIT INT TERM
+flask --app wsgi demo simulators --gateway-url "http://127.0.0.1:${PORT}" > var/simulators.log 2>&1 &
+pids+=($!)
+flask --app wsgi scheduler > var/scheduler.log 2>&1 &
+pids+=($!)
+
 cat <<MSG
 
-  区政务服务集成网关 is starting
-  API docs:    http://localhost:${PORT}/api/docs   (also http://[::1]:${PORT}/api/docs)
+  区政务服务集成网关 (district integration gateway) is starting
+  API docs:    http://localhost:${PORT}/api/docs   (IPv6: http://[::1]:${PORT}/api/docs)
   Demo key:    ${key}
   Try:         curl -H "Authorization: Bearer ${key}" http://localhost:${PORT}/api/v1/inquiries
+  Simulators:  12345 http://127.0.0.1:9101/_sim/state  网站 http://127.0.0.1:9102/_sim/state
+               窗口 http://127.0.0.1:9103/_sim/state  12348 http://127.0.0.1:9104/_sim/state
+  Logs:        var/simulators.log, var/scheduler.log
 
 MSG
-exec gunicorn --config python:gateway.gunicorn_conf --bind "[::]:${PORT}" wsgi:app
+GATEWAY_BIND="[::]:${PORT}" gunicorn --config python:gateway.gunicorn_conf wsgi:app &
+pids+=($!)
+wait "${pids[-1]}"

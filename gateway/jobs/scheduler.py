@@ -1,0 +1,118 @@
+"""The scheduler process (`flask --app wsgi scheduler`): runs the jobs declared in config.yaml.
+
+It runs in a process of its own, never inside web workers (APScheduler 3's FAQ: job stores cannot be
+shared between schedulers). Several scheduler processes may run against one PostgreSQL database for
+availability: each job run first takes a PostgreSQL advisory lock on a dedicated connection, so a job
+runs at most once at a time across all of them. On SQLite (one host, the embedded default) a process-local
+lock suffices.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import logging
+import threading
+import time
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+
+from apscheduler.schedulers.blocking import BlockingScheduler
+from sqlalchemy import text
+
+from gateway.bootstrap import Services
+
+log = logging.getLogger("gateway.jobs")
+
+JobFunc = Callable[[Services], object]
+
+
+@dataclass(frozen=True)
+class JobSpec:
+    """One declared job."""
+
+    name: str
+    every_seconds: float
+    func: JobFunc
+
+
+def _lock_key(name: str) -> int:
+    # A stable signed 64-bit key per job name (PostgreSQL advisory locks take a bigint).
+    return int.from_bytes(hashlib.sha256(f"gateway-job:{name}".encode()).digest()[:8], "big", signed=True)
+
+
+_local_locks: dict[str, threading.Lock] = {}
+
+
+@contextmanager
+def job_lock(services: Services, name: str) -> Iterator[bool]:
+    """Yield True if this process may run the job now (it holds the lock until the block ends)."""
+    if services.db.is_sqlite:
+        lock = _local_locks.setdefault(name, threading.Lock())
+        acquired = lock.acquire(blocking=False)
+        try:
+            yield acquired
+        finally:
+            if acquired:
+                lock.release()
+        return
+    # A dedicated connection: the advisory lock lives as long as the session holding it.
+    with services.db.engine.connect() as connection:
+        key = _lock_key(name)
+        acquired = bool(connection.execute(text("SELECT pg_try_advisory_lock(:k)"), {"k": key}).scalar())
+        connection.commit()
+        try:
+            yield acquired
+        finally:
+            if acquired:
+                connection.execute(text("SELECT pg_advisory_unlock(:k)"), {"k": key})
+                connection.commit()
+
+
+def run_job(services: Services, spec: JobSpec) -> bool:
+    """Run one job under its lock; log and swallow any error so the scheduler lives on."""
+    started = time.perf_counter()
+    try:
+        with job_lock(services, spec.name) as acquired:
+            if not acquired:
+                log.info("job %s skipped: running elsewhere", spec.name)
+                return False
+            result = spec.func(services)
+    except Exception:  # noqa: BLE001 - a failing job must never kill the scheduler
+        log.exception("job %s failed", spec.name)
+        return False
+    log.info("job %s done in %.0f ms: %s", spec.name, (time.perf_counter() - started) * 1000, result)
+    return True
+
+
+def deliver_job(services: Services) -> object:
+    """Drain what is due in the outbox."""
+    worker = services.delivery_worker("scheduler")
+    try:
+        return worker.drain(max_passes=100)
+    finally:
+        worker.close()
+
+
+def hotline_poll_job(services: Services) -> object:
+    """Pick up 12345 work orders that no webhook brought."""
+    from gateway.jobs.hotline_poll import poll_hotline
+
+    return poll_hotline(services)
+
+
+JOBS: dict[str, JobFunc] = {
+    "deliver": deliver_job,
+    "hotline_poll": hotline_poll_job,
+}
+
+
+def build_scheduler(services: Services, specs: list[JobSpec]) -> BlockingScheduler:
+    """A blocking scheduler with one interval trigger per job; overlapping runs are coalesced."""
+    scheduler = BlockingScheduler(timezone="Asia/Shanghai")
+    for spec in specs:
+        scheduler.add_job(
+            run_job, "interval", seconds=spec.every_seconds, args=(services, spec), id=spec.name,
+            name=spec.name, max_instances=1, coalesce=True,
+        )
+    return scheduler
