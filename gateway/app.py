@@ -53,6 +53,7 @@ def _configure(app: Flask, settings: Settings, extra: dict[str, Any]) -> None:
     app.config.update(extra)
     app.json.ensure_ascii = False  # type: ignore[attr-defined]
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s %(message)s")
+    logging.getLogger("alembic.runtime.plugins").setLevel(logging.WARNING)
 
 
 def _register_api(app: Flask) -> None:

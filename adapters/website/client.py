@@ -1,0 +1,69 @@
+"""Sends the gateway's messages to the website's interaction system (政府网站互动交流系统)."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+from adapters.base.http import HttpClient
+from adapters.base.port import OutboundMessage, WireError
+from adapters.website import wire
+from gateway.domain import messages
+from gateway.domain.errors import UpstreamError
+
+_CALLS: dict[str, Callable[[dict[str, Any]], wire.WebsiteCall | None]] = {
+    messages.REPLY_PUBLISH: wire.reply_call,
+    messages.STATUS_CHANGED: wire.status_call,
+}
+
+
+class WebsiteClient:
+    """The website's outbound adapter: reply publication and status updates, each with an Idempotency-Key."""
+
+    system = "website"
+
+    def __init__(self, http: HttpClient) -> None:
+        self.http = http
+
+    def send(self, message: OutboundMessage) -> None:
+        """Deliver, treat as done when the website has no use for it, or raise UpstreamError."""
+        to_call = _CALLS.get(message.event_type)
+        if to_call is None:
+            raise UpstreamError(
+                self.system, f"the website takes no '{message.event_type}' messages", retryable=False
+            )
+        try:
+            call = to_call(message.payload)
+        except WireError as err:
+            # A payload we cannot map will not map better next time.
+            raise UpstreamError(
+                self.system, f"cannot map {message.event_type}: {err}", retryable=False
+            ) from None
+        if call is None:
+            return
+        response = self.http.request(
+            "POST",
+            call.path,
+            operation=call.operation,
+            json=call.body,
+            headers={"Idempotency-Key": message.idempotency_key},
+        )
+        try:
+            answer = response.json()
+        except ValueError:
+            # Unconfirmed; sending again under the same key cannot publish twice.
+            raise UpstreamError(
+                self.system,
+                f"{call.operation} answered an unreadable body",
+                retryable=True,
+                status=response.status_code,
+                body=response.text[:2000],
+            ) from None
+        if not isinstance(answer, dict) or answer.get("success") is not True:
+            raise UpstreamError(
+                self.system,
+                f"{call.operation} answered success=false",
+                retryable=False,
+                status=response.status_code,
+                body=response.text[:2000],
+            )
