@@ -44,7 +44,8 @@ class InboundEvent:
     kind "inquiry": data is shaped like schemas.inquiry.InquiryIn (channel, external_id, kind, title, content,
         category, address, district, citizen{name, phone, id_number}, public_consent), optionally with
         "transfer": {line, call_id, agent, reason, transferred_at (aware datetime)} for 双向转接.
-    kind "callback": data is {"external_id", "satisfaction" (gateway level), "solved", "note"} for 回访 results.
+    kind "callback": data is {"external_id", "number" (optional: our 诉求编号 when the system has it),
+        "satisfaction" (gateway level), "solved", "note"} for 回访 results.
     """
 
     kind: str

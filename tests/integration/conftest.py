@@ -4,6 +4,8 @@ The server comes from GATEWAY_TEST_PG_URL (default: the local `test` database). 
 database `gateway_test_<random>` next to it (so concurrent runs never collide) and drops it at the end.
 If the server cannot be reached the tests are skipped, unless GATEWAY_REQUIRE_PG=1 or CI is set: then
 they fail, so CI can never pass with the PostgreSQL suite silently skipped.
+Without the CREATEDB privilege the given database itself is used: the gateway's tables are dropped,
+migrated afresh and dropped again at the end (such runs must not share that database).
 """
 
 from __future__ import annotations
@@ -13,6 +15,7 @@ import secrets
 import threading
 from collections.abc import Iterator
 from dataclasses import dataclass
+from typing import NoReturn
 
 import pytest
 from flask import Flask
@@ -43,12 +46,12 @@ def _pg_required() -> bool:
     return _truthy(os.environ.get("GATEWAY_REQUIRE_PG")) or _truthy(os.environ.get("CI"))
 
 
-def _unavailable(message: str) -> None:
+def _unavailable(message: str) -> NoReturn:
     if _pg_required():
         pytest.fail(
             f"{message} (GATEWAY_REQUIRE_PG/CI is set, so the PostgreSQL suite must run)", pytrace=False
         )
-    pytest.skip(f"{message}; set GATEWAY_TEST_PG_URL to run the PostgreSQL suite")
+    pytest.skip(f"{message}; start PostgreSQL or point GATEWAY_TEST_PG_URL at one to run this suite")
 
 
 def _admin_engine(url: URL) -> Engine:
@@ -60,8 +63,10 @@ def _admin_engine(url: URL) -> Engine:
     )
 
 
-def _our_tables(engine: Engine) -> list[str]:
+def _our_tables(engine: Engine, *, whole_database: bool) -> list[str]:
     names = set(inspect(engine).get_table_names(schema="public")) - {"alembic_version"}
+    if not whole_database:
+        names &= set(Base.metadata.tables)  # a shared database: touch nothing but the gateway's tables
     return sorted(names)
 
 
@@ -125,7 +130,7 @@ def pg_database() -> Iterator[PgDatabase]:
 
 @pytest.fixture
 def pg(pg_database: PgDatabase) -> PgDatabase:
-    tables = _our_tables(pg_database.engine)
+    tables = _our_tables(pg_database.engine, whole_database=pg_database.throwaway)
     if tables:
         listed = ", ".join(f'"{t}"' for t in tables)
         with pg_database.engine.begin() as conn:
@@ -139,35 +144,35 @@ def pg_engine(pg: PgDatabase) -> Engine:
 
 
 @pytest.fixture
-def clock() -> FakeClock:
+def pg_clock() -> FakeClock:
     return FakeClock()
 
 
 @pytest.fixture
-def settings(pg: PgDatabase) -> Settings:
+def pg_settings(pg: PgDatabase) -> Settings:
     return settings_for(pg.url)
 
 
 @pytest.fixture
-def app(settings: Settings, clock: FakeClock) -> Iterator[Flask]:
-    app = create_app(settings, clock=clock, TESTING=True)
+def pg_app(pg_settings: Settings, pg_clock: FakeClock) -> Iterator[Flask]:
+    app = create_app(pg_settings, clock=pg_clock, TESTING=True)
     yield app
     app.extensions["gateway"].db.dispose()
 
 
 @pytest.fixture
-def services(app: Flask) -> Services:
-    services: Services = app.extensions["gateway"]
+def pg_services(pg_app: Flask) -> Services:
+    services: Services = pg_app.extensions["gateway"]
     return services
 
 
 @pytest.fixture
-def client(app: Flask) -> FlaskClient:
-    return app.test_client()
+def pg_client(pg_app: Flask) -> FlaskClient:
+    return pg_app.test_client()
 
 
 @pytest.fixture
-def auth(services: Services) -> dict[str, dict[str, str]]:
+def pg_auth(pg_services: Services) -> dict[str, dict[str, str]]:
     headers: dict[str, dict[str, str]] = {}
     specs: list[tuple[str, str, str, str | None]] = [
         ("operator", "operator", "话务员甲", None),
@@ -178,14 +183,14 @@ def auth(services: Services) -> dict[str, dict[str, str]]:
         ("system:hotline", "system:hotline", "12345平台", None),
     ]
     for label, role, name, dept in specs:
-        _, key = services.keys.create(name, role, dept)
+        _, key = pg_services.keys.create(name, role, dept)
         headers[label] = {"Authorization": f"Bearer {key}"}
     return headers
 
 
 @pytest.fixture
-def live_server(app: Flask) -> Iterator[str]:
-    server: BaseWSGIServer = make_server("127.0.0.1", 0, app, threaded=True)
+def pg_live_server(pg_app: Flask) -> Iterator[str]:
+    server: BaseWSGIServer = make_server("127.0.0.1", 0, pg_app, threaded=True)
     # Non-daemon request threads are joined by server_close(), so none outlives the test (and the engine).
     server.daemon_threads = False  # type: ignore[attr-defined]
     thread = threading.Thread(target=server.serve_forever, kwargs={"poll_interval": 0.05}, daemon=True)

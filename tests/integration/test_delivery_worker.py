@@ -41,8 +41,15 @@ def db(db_url):
 def add(db, clock, n, key="inquiry:1:hotline", target="hotline", start=0):
     with db.unit_of_work() as session:
         for i in range(start, start + n):
-            outbox.enqueue(session, target=target, event_type="inquiry.status_changed", ordering_key=key,
-                           payload={"seq": i}, idempotency_key=f"{key}-{i}", now=clock())
+            outbox.enqueue(
+                session,
+                target=target,
+                event_type="inquiry.status_changed",
+                ordering_key=key,
+                payload={"seq": i},
+                idempotency_key=f"{key}-{i}",
+                now=clock(),
+            )
 
 
 def rows(db):
@@ -51,8 +58,16 @@ def rows(db):
 
 
 def worker(db, clock, receivers, **policy):
-    settings = {"backoff_base_seconds": 1, "backoff_cap_seconds": 60, "max_attempts": 3, "breaker_failures": 3,
-                "breaker_cooldown_seconds": 30, "concurrency": 4, "batch_size": 20, **policy}
+    settings = {
+        "backoff_base_seconds": 1,
+        "backoff_cap_seconds": 60,
+        "max_attempts": 3,
+        "breaker_failures": 3,
+        "breaker_cooldown_seconds": 30,
+        "concurrency": 4,
+        "batch_size": 20,
+        **policy,
+    }
     return DeliveryWorker(db, receivers, DeliveryPolicy(**settings), clock, "w1", random.Random(7))
 
 
@@ -106,7 +121,9 @@ def test_retry_after_is_honoured(db):
 def test_permanent_failure_goes_straight_to_dead_letters_and_holds_back_the_rest(db):
     clock, receiver = FakeClock(), FakeReceiver()
     add(db, clock, 3)
-    receiver.script = [UpstreamError("hotline", "HTTP 400", retryable=False, status=400, body='{"code":"E2001"}')]
+    receiver.script = [
+        UpstreamError("hotline", "HTTP 400", retryable=False, status=400, body='{"code":"E2001"}')
+    ]
     w = worker(db, clock, {"hotline": receiver})
     report = w.drain()
     w.close()

@@ -1,0 +1,63 @@
+"""Sends the gateway's messages to the window system (状态通知)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from adapters.base.http import HttpClient
+from adapters.base.port import OutboundMessage, WireError
+from adapters.window import wire
+from gateway.domain.errors import UpstreamError
+from gateway.domain.messages import STATUS_CHANGED
+
+NOTICE_PATH = "/ckxt/api/tz"
+
+
+class WindowClient:
+    """Outbound to the window system: status notices for inquiries logged at a window."""
+
+    system = "window"
+
+    def __init__(self, http: HttpClient) -> None:
+        self.http = http
+
+    def send(self, message: OutboundMessage) -> None:
+        """Deliver one message or raise UpstreamError."""
+        if message.event_type != STATUS_CHANGED:
+            raise UpstreamError(self.system, f"the window takes no {message.event_type}", retryable=False)
+        if message.payload.get("external_id") is None:
+            return  # not logged at a window: the window has no record to tell
+        try:
+            body = wire.status_notice(message.payload)
+        except WireError as err:
+            raise UpstreamError(self.system, f"cannot map the message: {err}", retryable=False) from None
+        self._post(NOTICE_PATH, "status_notice", body, message.idempotency_key)
+
+    def _post(self, path: str, operation: str, body: dict[str, Any], key: str) -> None:
+        try:
+            response = self.http.request(
+                "POST", path, operation=operation, json=body, headers={"Idempotency-Key": key}
+            )
+        except UpstreamError as err:
+            answer = wire.read_answer(err.body)
+            if answer is None:
+                raise
+            raise UpstreamError(
+                err.system,
+                f"{err.reason}: ret={answer[0]} {answer[1]}",
+                retryable=err.retryable,
+                status=err.status,
+                retry_after=err.retry_after,
+                body=err.body,
+            ) from None
+        answer = wire.read_answer(response.text)
+        if answer is None or answer[0] != 0:
+            # A 200 whose ret is not 0 is a refusal all the same (PROTOCOL.md).
+            detail = "not in the window's answer format" if answer is None else f"ret={answer[0]} {answer[1]}"
+            raise UpstreamError(
+                self.system,
+                f"{operation} answered HTTP {response.status_code}: {detail}",
+                retryable=answer is not None and answer[0] == wire.RET_BUSY,
+                status=response.status_code,
+                body=response.text[:2000],
+            )

@@ -1,0 +1,208 @@
+"""A simulated 综合窗口系统, written from PROTOCOL.md: takes 状态通知, pushes 诉求登记 to the gateway.
+
+Control endpoints for tests and the demo live under /_sim/.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+import uuid
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta, timezone
+from typing import Any
+
+from flask import Flask, Response, jsonify, request
+
+from adapters.base.simulator import Fault, SimulatorState, apply_fault, push_webhook
+
+BEIJING = timezone(timedelta(hours=8))
+Answer = tuple[Response, int, dict[str, str]]
+TIME_SHAPE = re.compile(r"\d{4}-\d{2}-\d{2} \d{2}:\d{2}:\d{2}")
+STATUS_CODES = frozenset({"10", "20", "30", "31", "32", "40", "50", "60", "90"})
+ACTION_CODES = frozenset({"SL", "PD", "QS", "TD", "YQSQ", "YQTY", "YQJJ", "DF", "HF", "BJ", "CB", "DB"})
+
+
+def beijing_now() -> str:
+    """Now as the window writes it."""
+    return datetime.now(BEIJING).strftime("%Y-%m-%d %H:%M:%S")
+
+
+@dataclass
+class Push:
+    """One 诉求登记 pushed to the gateway and what the gateway answered."""
+
+    body: dict[str, Any]
+    webhook_id: str | None
+    status: int | None
+    answer: Any
+
+
+@dataclass
+class WindowState(SimulatorState):
+    """The window system's memory: logged records (with their latest 办理状态) and pushes."""
+
+    gateway_webhook_url: str | None = None
+    webhook_secrets: list[str] = field(default_factory=list)
+    records: dict[str, dict[str, Any]] = field(default_factory=dict)
+    pushes: list[Push] = field(default_factory=list)
+    sequence: int = 0
+
+    def log_inquiry(self, **fields: Any) -> Push:
+        """Staff log an inquiry at the counter; it is pushed to the gateway when a webhook URL is set."""
+        with self.lock:
+            self.sequence += 1
+            body: dict[str, Any] = {
+                "ywlx": "SQDJ",
+                "jlbh": f"CK{datetime.now(BEIJING):%Y%m%d}{self.sequence:05d}",
+                "ckbh": "A07",
+                "blry": "陈晓梅",
+                "sqlx": "ZX",
+                "sxmc": "法律援助申请",
+                "nr": "群众到窗口咨询申请法律援助需要准备哪些材料。",
+                "sqr": {"xm": "林建华", "lxdh": "13905911234", "zjhm": "350104198805061234"},
+                "ssjd": "临江街道",
+                "gkbz": "0",
+                "djsj": beijing_now(),
+                **fields,
+            }
+            self.records[body["jlbh"]] = {**body, "zt": None}
+        push = Push(body, None, None, None)
+        if self.gateway_webhook_url:
+            webhook_id = f"msg_{uuid.uuid4().hex}"
+            response = push_webhook(self.gateway_webhook_url, self.webhook_secrets, body, webhook_id)
+            push = Push(body, webhook_id, response.status_code, _json_or_text(response.text))
+        with self.lock:
+            self.pushes.append(push)
+        return push
+
+    def reset(self) -> None:
+        """Forget everything, records and pushes too."""
+        super().reset()
+        with self.lock:
+            self.records.clear()
+            self.pushes.clear()
+
+
+def _json_or_text(text: str) -> Any:
+    try:
+        return json.loads(text)
+    except ValueError:
+        return text
+
+
+def _answer(
+    status: int, ret: int, message: str, data: Any = None, headers: dict[str, str] | None = None
+) -> Answer:
+    body: dict[str, Any] = {"ret": ret, "message": message}
+    if data is not None:
+        body["data"] = data
+    return jsonify(body), status, headers or {}
+
+
+def _notice_problem(body: dict[str, Any]) -> str | None:
+    for key in ("jlbh", "sqbh", "zt", "czlx", "czsj"):
+        if not isinstance(body.get(key), str) or not body[key]:
+            return f"参数错误：{key} 必填"
+    if body["zt"] not in STATUS_CODES:
+        return "参数错误：zt 未知的办理状态"
+    if body["czlx"] not in ACTION_CODES:
+        return "参数错误：czlx 未知的操作类型"
+    for key in ("czsj", "blsx"):
+        if body.get(key) is not None and not TIME_SHAPE.fullmatch(str(body[key])):
+            return f"参数错误：{key} 应为 yyyy-MM-dd HH:mm:ss"
+    if body.get("myd") is not None and body["myd"] not in ("1", "2", "3", "4", "5"):
+        return "参数错误：myd 应为 1-5"
+    return None
+
+
+def _fault(spec: Any) -> Fault | None:
+    """A Fault from a /_sim/faults body, or None when the body is not one."""
+    if not isinstance(spec, dict):
+        return None
+    try:
+        status, retry_after = spec.get("status"), spec.get("retry_after")
+        return Fault(
+            status=None if status is None else int(status),
+            delay=float(spec.get("delay", 0.0)),
+            retry_after=None if retry_after is None else str(retry_after),
+            remaining=int(spec.get("remaining", 1)),
+        )
+    except (TypeError, ValueError):
+        return None
+
+
+def _fields() -> dict[str, Any]:
+    body = request.get_json(silent=True)
+    return body if isinstance(body, dict) else {}
+
+
+def create_simulator(
+    gateway_webhook_url: str | None = None, webhook_secrets: list[str] | None = None
+) -> Flask:
+    """The window system as a Flask app; its state is app.extensions["simulator"]."""
+    if gateway_webhook_url and not webhook_secrets:
+        raise ValueError("pushing to the gateway needs at least one webhook secret")
+    app = Flask("window_simulator")
+    state = WindowState(gateway_webhook_url=gateway_webhook_url, webhook_secrets=list(webhook_secrets or []))
+    app.extensions["simulator"] = state
+
+    @app.post("/ckxt/api/tz")
+    def status_notice() -> Answer:
+        fault = apply_fault(state)
+        if fault is not None:
+            return _answer(fault[0], 9999, "系统繁忙，请稍后重试", headers=fault[1])
+        body = request.get_json(silent=True)
+        if not isinstance(body, dict):
+            return _answer(400, 1002, "参数错误：请求体应为JSON对象")
+        problem = _notice_problem(body)
+        if problem is not None:
+            return _answer(400, 1002, problem)
+        with state.lock:
+            known = body["jlbh"] in state.records
+        if not known:
+            return _answer(404, 1004, f"记录不存在：{body['jlbh']}")
+
+        def apply() -> dict[str, Any]:
+            state.records[body["jlbh"]]["zt"] = body["zt"]  # record() holds the lock
+            return {"jlbh": body["jlbh"], "zt": body["zt"]}
+
+        data, _ = state.record("status_notice", request.headers.get("Idempotency-Key"), body, apply)
+        return _answer(200, 0, "ok", data)
+
+    @app.post("/_sim/faults")
+    def inject_fault() -> Answer:
+        fault = _fault(request.get_json(silent=True) or {})
+        if fault is None:
+            return _answer(400, 1002, "参数错误：status, delay, retry_after, remaining")
+        state.inject(fault)
+        return _answer(200, 0, "ok")
+
+    @app.post("/_sim/reset")
+    def reset() -> Answer:
+        state.reset()
+        return _answer(200, 0, "ok")
+
+    @app.post("/_sim/inquiries")
+    def log_inquiry() -> Answer:
+        push = state.log_inquiry(**_fields())
+        return _answer(200, 0, "ok", {"body": push.body, "status": push.status, "answer": push.answer})
+
+    @app.get("/_sim/state")
+    def snapshot() -> Answer:
+        with state.lock:
+            data = {
+                "records": list(state.records.values()),
+                "received": [
+                    {
+                        "operation": r.operation,
+                        "idempotency_key": r.idempotency_key,
+                        "body": r.body,
+                        "duplicate": r.duplicate,
+                    }
+                    for r in state.received
+                ],
+            }
+        return _answer(200, 0, "ok", data)
+
+    return app

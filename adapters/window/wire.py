@@ -1,0 +1,231 @@
+"""The window system's payloads <-> the gateway's own terms (see PROTOCOL.md). Pure mapping, no I/O."""
+
+from __future__ import annotations
+
+import json
+import re
+from collections.abc import Mapping
+from datetime import datetime, timedelta, timezone
+from typing import Any
+
+from adapters.base.port import WireError
+from gateway.domain.inquiry import Channel, Kind, Satisfaction
+from gateway.domain.lifecycle import INTAKE, Action, Status
+
+# The window keeps Beijing time without a zone suffix: UTC+8 all year.
+BEIJING = timezone(timedelta(hours=8), "CST")
+TIME_FORMAT = "%Y-%m-%d %H:%M:%S"
+_TIME_SHAPE = re.compile(r"\d{4}-\d{2}-\d{2} \d{2}:\d{2}:\d{2}")
+
+INQUIRY_RECORD = "SQDJ"  # 业务类型 诉求登记
+
+KINDS: dict[str, Kind] = {
+    "ZX": Kind.CONSULT,
+    "QZ": Kind.HELP,
+    "TS": Kind.COMPLAINT,
+    "JB": Kind.REPORT,
+    "JY": Kind.SUGGESTION,
+    "BY": Kind.PRAISE,
+}
+
+STATUSES: dict[Status, str] = {
+    Status.RECEIVED: "10",
+    Status.DISPATCHED: "20",
+    Status.ACKNOWLEDGED: "30",
+    Status.RETURNED: "31",
+    Status.EXTENSION_REQUESTED: "32",
+    Status.REPLIED: "40",
+    Status.CALLED_BACK: "50",
+    Status.REOPENED: "60",
+    Status.CLOSED: "90",
+}
+
+ACTIONS: dict[str, str] = {
+    INTAKE: "SL",
+    Action.DISPATCH: "PD",
+    Action.ACKNOWLEDGE: "QS",
+    Action.RETURN: "TD",
+    Action.REQUEST_EXTENSION: "YQSQ",
+    Action.APPROVE_EXTENSION: "YQTY",
+    Action.REFUSE_EXTENSION: "YQJJ",
+    Action.REPLY: "DF",
+    Action.CALLBACK: "HF",
+    Action.CLOSE: "BJ",
+    Action.REOPEN: "CB",
+    Action.ESCALATE: "DB",
+}
+
+SATISFACTION: dict[Satisfaction, str] = {
+    Satisfaction.VERY_SATISFIED: "5",
+    Satisfaction.SATISFIED: "4",
+    Satisfaction.BASICALLY_SATISFIED: "3",
+    Satisfaction.DISSATISFIED: "2",
+    Satisfaction.VERY_DISSATISFIED: "1",
+}
+
+# HTTP status of a refusal -> the window's ret code.
+RET_CODES: dict[int, int] = {
+    400: 1002,
+    401: 1003,
+    403: 1003,
+    404: 1004,
+    409: 1009,
+    413: 1013,
+    422: 1002,
+    429: 1029,
+}
+RET_BUSY = 9999
+
+
+# ---- times --------------------------------------------------------------------------------------
+
+
+def parse_time(value: Any, field: str) -> datetime:
+    """`yyyy-MM-dd HH:mm:ss` Beijing time -> an aware datetime."""
+    if not isinstance(value, str) or not _TIME_SHAPE.fullmatch(value):
+        raise WireError(field, "时间格式应为 yyyy-MM-dd HH:mm:ss（北京时间）")
+    try:
+        return datetime.strptime(value, TIME_FORMAT).replace(tzinfo=BEIJING)
+    except ValueError:
+        raise WireError(field, "不是有效的日期时间") from None
+
+
+def format_time(iso: str | None, field: str) -> str | None:
+    """The gateway's ISO 8601 (naive means Beijing time) -> `yyyy-MM-dd HH:mm:ss` Beijing time."""
+    if iso is None:
+        return None
+    try:
+        moment = datetime.fromisoformat(iso)
+    except (TypeError, ValueError):
+        raise WireError(field, f"无法转换的时间: {iso!r}") from None
+    if moment.tzinfo is None:
+        moment = moment.replace(tzinfo=BEIJING)
+    return moment.astimezone(BEIJING).strftime(TIME_FORMAT)
+
+
+# ---- window -> gateway --------------------------------------------------------------------------
+
+
+def load_body(body: bytes) -> dict[str, Any]:
+    """A push body as a JSON object."""
+    try:
+        data = json.loads(body.decode("utf-8"))
+    except (UnicodeDecodeError, ValueError):
+        raise WireError("$", "请求体不是UTF-8编码的JSON") from None
+    if not isinstance(data, dict):
+        raise WireError("$", "请求体应为JSON对象")
+    return data
+
+
+def _text(body: Mapping[str, Any], key: str, prefix: str = "") -> str | None:
+    value = body.get(key)
+    if value is None or (isinstance(value, str) and not value.strip()):
+        return None
+    if not isinstance(value, str):
+        raise WireError(prefix + key, "应为字符串")
+    return value.strip()
+
+
+def _required(body: Mapping[str, Any], key: str, prefix: str = "") -> str:
+    value = _text(body, key, prefix)
+    if value is None:
+        raise WireError(prefix + key, "必填")
+    return value
+
+
+def record_type(body: Mapping[str, Any]) -> str:
+    """The push's 业务类型 (`ywlx`)."""
+    return _required(body, "ywlx")
+
+
+def inquiry_from_record(body: Mapping[str, Any]) -> dict[str, Any]:
+    """A 诉求登记 record -> data shaped like the gateway's InquiryIn (channel window)."""
+    code = _required(body, "sqlx")
+    if code not in KINDS:
+        raise WireError("sqlx", f"未知的诉求类型: {code}")
+    applicant = body.get("sqr")
+    if not isinstance(applicant, Mapping):
+        raise WireError("sqr", "必填，应为对象")
+    consent = body.get("gkbz", "0")
+    if consent not in ("0", "1"):
+        raise WireError("gkbz", '应为 "0" 或 "1"')
+    # Required by the protocol though the inquiry keeps no place for them (they stay in the window system).
+    _required(body, "ckbh")
+    _required(body, "blry")
+    parse_time(body.get("djsj"), "djsj")
+    return {
+        "channel": Channel.WINDOW.value,
+        "external_id": _required(body, "jlbh"),
+        "kind": KINDS[code].value,
+        "title": _text(body, "sxmc"),
+        "content": _required(body, "nr"),
+        "address": _text(body, "dz"),
+        "district": _text(body, "ssjd"),
+        "citizen": {
+            "name": _required(applicant, "xm", "sqr."),
+            "phone": _required(applicant, "lxdh", "sqr."),
+            "id_number": _text(applicant, "zjhm", "sqr."),
+        },
+        "public_consent": consent == "1",
+    }
+
+
+def answer_ok(references: list[str], duplicate: bool) -> dict[str, Any]:
+    """The window's success answer to a push, carrying the 诉求编号."""
+    return {
+        "ret": 0,
+        "message": "ok",
+        "data": {"sqbh": references[0] if references else None, "cf": 1 if duplicate else 0},
+    }
+
+
+def answer_error(status: int, reason: str) -> dict[str, Any]:
+    """The window's error answer for an HTTP status."""
+    return {"ret": RET_CODES.get(status, RET_BUSY if status >= 500 else 1000), "message": reason}
+
+
+# ---- gateway -> window --------------------------------------------------------------------------
+
+
+def _code(table: Mapping[Any, str], value: Any, field: str) -> str:
+    try:
+        return table[value]
+    except (KeyError, TypeError):
+        raise WireError(field, f"没有对应的代码: {value!r}") from None
+
+
+def _need(payload: Mapping[str, Any], key: str, field: str) -> Any:
+    value = payload.get(key)
+    if value is None:
+        raise WireError(field, f"消息缺少 {key}")
+    return value
+
+
+def status_notice(payload: Mapping[str, Any]) -> dict[str, Any]:
+    """An `inquiry.status_changed` payload about a window record -> the window's 状态通知 body."""
+    note = payload.get("reason") or payload.get("note")
+    satisfaction = payload.get("satisfaction")
+    return {
+        "jlbh": _need(payload, "external_id", "jlbh"),
+        "sqbh": _need(payload, "number", "sqbh"),
+        "zt": _code(STATUSES, _need(payload, "status", "zt"), "zt"),
+        "czlx": _code(ACTIONS, _need(payload, "action", "czlx"), "czlx"),
+        "bldw": payload.get("department_name"),
+        "blsx": format_time(payload.get("due_at"), "blsx"),
+        "czsj": format_time(_need(payload, "at", "czsj"), "czsj"),
+        "sm": note,
+        "yqgzr": payload.get("workdays"),
+        "dfnr": payload.get("public_reply"),
+        "myd": None if satisfaction is None else _code(SATISFACTION, satisfaction, "myd"),
+    }
+
+
+def read_answer(body: str | None) -> tuple[int, str] | None:
+    """(`ret`, `message`) of an answer, or None when it is not in the window's shape."""
+    try:
+        data = json.loads(body or "")
+    except ValueError:
+        return None
+    if not isinstance(data, dict) or not isinstance(data.get("ret"), int):
+        return None
+    return data["ret"], str(data.get("message", ""))
