@@ -81,15 +81,14 @@ class InboundService:
 
     def _callback(self, system: str, data: Mapping[str, Any], actor: Actor) -> str:
         """回访 result for an inquiry the system knows by its own id or by our number."""
-        ref = str(data.get("external_id") or data.get("number") or "")
+        external_id, number = data.get("external_id"), data.get("number")
         with self.db.read() as session:
+            # The system's own id for inquiries it sent us; our number for those we sent it (互联互通).
             inquiry = session.scalar(
-                select(Inquiry).where(
-                    ((Inquiry.channel == system) & (Inquiry.external_id == ref)) | (Inquiry.number == ref)
-                )
-            )
+                select(Inquiry).where(Inquiry.channel == system, Inquiry.external_id == str(external_id or ""))
+            ) or (session.scalar(select(Inquiry).where(Inquiry.number == str(number))) if number else None)
             if inquiry is None:
-                raise NotFound(f"no inquiry known to {system} as {ref}")
+                raise NotFound(f"no inquiry known to {system} as {external_id or number}")
             inquiry_id, number = inquiry.id, inquiry.number or ""
         body = {"satisfaction": data["satisfaction"], "solved": data["solved"], "note": data.get("note")}
         try:

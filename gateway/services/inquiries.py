@@ -78,7 +78,7 @@ class InquiryService:
             raise Forbidden(f"a {actor.role} key may only submit inquiries of channel '{actor.system}'")
         external_id = data.get("external_id")
         if external_id is not None:
-            found = self._find_external(channel, external_id)
+            found = self._find_external(channel, external_id, actor)
             if found is not None:
                 return found, False
         try:
@@ -87,19 +87,19 @@ class InquiryService:
                 view = self._view(session, inquiry, actor)
         except IntegrityError:
             # A concurrent request with the same (channel, external_id) committed first.
-            found = self._find_external(channel, external_id) if external_id is not None else None
+            found = self._find_external(channel, external_id, actor) if external_id is not None else None
             if found is None:
                 raise
             return found, False
         log.info("inquiry intake id=%s channel=%s kind=%s status=%s", view.id, channel, view.kind, view.status)
         return view, True
 
-    def _find_external(self, channel: str, external_id: str) -> InquiryView | None:
+    def _find_external(self, channel: str, external_id: str, actor: Actor) -> InquiryView | None:
         with self.db.read() as session:
             row = session.scalar(
                 select(Inquiry).where(Inquiry.channel == channel, Inquiry.external_id == external_id)
             )
-            return self._view(session, row, None) if row is not None else None
+            return self._view(session, row, actor) if row is not None else None
 
     def _create(self, session: Session, data: Mapping[str, Any], actor: Actor) -> Inquiry:
         now = self.clock()
