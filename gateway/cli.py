@@ -50,7 +50,7 @@ def register(app: Flask) -> None:
     @keys.command("list")
     def keys_list() -> None:
         """Show keys (never their secret)."""
-        for info in _services().keys.list():
+        for info in _services().keys.all():
             state = "revoked" if info.revoked_at else "active"
             dept = f" [{info.department_code}]" if info.department_code else ""
             click.echo(f"{info.id}\t{info.prefix}…\t{info.role}{dept}\t{info.name}\t{state}")
@@ -125,7 +125,7 @@ def register_delivery(app: Flask) -> None:
     @click.option("--limit", default=50, show_default=True)
     def dead_list(limit: int) -> None:
         """Show dead letters with attempts and last error."""
-        page = _services().outbox.list(status="dead", target=None, offset=0, limit=limit)
+        page = _services().outbox.find(status="dead", target=None, offset=0, limit=limit)
         for m in page.items:
             click.echo(f"{m.id}\t{m.target}\t{m.event_type}\tattempts={m.attempts}\t{m.last_error or ''}")
         click.echo(f"{page.total} dead letter(s)")
@@ -205,7 +205,7 @@ def register_demo_simulators(app: Flask) -> None:
     """`demo simulators`: the external systems' stand-ins for the demo."""
     demo_group = app.cli.commands["demo"]
 
-    @demo_group.command("simulators")  # type: ignore[attr-defined]
+    @demo_group.command("simulators")  # type: ignore[attr-defined, untyped-decorator]
     @click.option("--gateway-url", default="http://127.0.0.1:8000", show_default=True)
     @click.option("--traffic/--no-traffic", default=True, help="push a few demo messages once the gateway is up")
     def demo_simulators(gateway_url: str, traffic: bool) -> None:

@@ -19,7 +19,7 @@ from gateway.config import Settings
 from gateway.demo import ADMIN
 from gateway.domain.errors import DomainError
 from gateway.domain.lifecycle import Action
-from gateway.services.inquiries import InquiryFilter
+from gateway.services.inquiry_queries import InquiryFilter
 
 log = logging.getLogger("gateway.demo")
 
@@ -65,7 +65,7 @@ def seed_traffic(services: Services, servers: dict[str, ServerThread]) -> int:
 
     Runs once, on an empty database, so that restarting the demo does not pile up copies.
     """
-    if services.inquiries.list(InquiryFilter(), ADMIN, offset=0, limit=1).total:
+    if services.inquiries.find(InquiryFilter(), ADMIN, offset=0, limit=1).total:
         return 0
     sims = {name: server.app.extensions["simulator"] for name, server in servers.items()}
     lines = [s for n, s in sims.items() if n.startswith("dept_hotline:")]
@@ -90,7 +90,7 @@ def seed_traffic(services: Services, servers: dict[str, ServerThread]) -> int:
         except Exception as err:  # noqa: BLE001 - demo traffic is best effort
             log.warning("demo push to %s failed: %s", channel, err)
             continue
-        newest = services.inquiries.list(InquiryFilter(channel=channel), ADMIN, offset=0, limit=1).items
+        newest = services.inquiries.find(InquiryFilter(channel=channel), ADMIN, offset=0, limit=1).items
         if not newest:
             continue
         seeded += 1

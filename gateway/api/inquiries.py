@@ -11,7 +11,7 @@ from gateway.api.auth import current_actor, protected, services
 from gateway.api.errors import GatewayBlueprint
 from gateway.domain.access import CREATE, PII, READ, act
 from gateway.domain.lifecycle import Action
-from gateway.services.inquiries import InquiryFilter
+from gateway.services.inquiry_queries import InquiryFilter
 from gateway.services.views import Citizen, EventView, InquiryView
 from schemas.inquiry import ACTION_SCHEMAS, CitizenOut, EventOut, InquiryIn, InquiryOut, InquiryQuery, RevealIn
 
@@ -51,7 +51,7 @@ def list_inquiries(query: dict[str, Any], pagination_parameters: PaginationParam
         created_to=query.get("created_to"),
         text=query.get("q"),
     )
-    page = services().inquiries.list(
+    page = services().inquiries.find(
         filters,
         current_actor(),
         offset=pagination_parameters.first_item,

@@ -85,7 +85,7 @@ outbox_blp = GatewayBlueprint(
 @protected(outbox_blp, OUTBOX)
 def list_outbox(query: dict[str, Any], pagination_parameters: PaginationParameters) -> list[OutboxView]:
     """Outbox messages, newest first, for administrators."""
-    page = services().outbox.list(
+    page = services().outbox.find(
         status=query.get("status"),
         target=query.get("target"),
         offset=pagination_parameters.first_item,

@@ -51,7 +51,8 @@ def receive(system: str) -> ResponseReturnValue:
     try:
         if not secrets:
             raise SignatureError(f"no webhook secret configured (GATEWAY_{system.upper()}_WEBHOOK_SECRETS)")
-        webhook_id = verify(secrets, request.headers, body, now=time.time())
+        headers = {k.lower(): v for k, v in request.headers.items()}
+        webhook_id = verify(secrets, headers, body, now=time.time())
     except SignatureError as err:
         log.warning(
             "webhook refused system=%s reason=%s webhook_id=%s",

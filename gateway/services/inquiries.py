@@ -4,57 +4,36 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
 
-from sqlalchemy import Select, exists, func, or_, select
+from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from gateway.config import Settings
-from gateway.domain import lifecycle
+from gateway.domain import guards, lifecycle
 from gateway.domain.access import PII, READ, Actor, act
 from gateway.domain.calendar import SHANGHAI, WorkdayCalendar
 from gateway.domain.errors import Forbidden, InvalidInput, InvalidTransition, NotFound
-from gateway.domain.inquiry import Channel, Satisfaction
-from gateway.domain.lifecycle import HANDLING, Action, Status
-from gateway.domain.pii import mask_id_number, mask_name, mask_phone
+from gateway.domain.inquiry import Satisfaction
+from gateway.domain.lifecycle import Action, Status
 from gateway.domain.routing import InquiryFacts, route
 from gateway.persistence.db import Database
 from gateway.persistence.models import AuditEntry, Inquiry, InquiryCoDepartment, InquiryEvent, InquiryTransfer
 from gateway.services import interconnect
+from gateway.services.inquiry_queries import MAX_OFFSET, InquiryFilter, filtered
+from gateway.services.inquiry_views import present
 from gateway.services.views import Citizen, EventView, InquiryView, Page
 
 log = logging.getLogger(__name__)
 
 Clock = Callable[[], datetime]
-MAX_OFFSET = 2**31 - 1
 
 
 def utcnow() -> datetime:
     """The current time, aware, in UTC."""
     return datetime.now(UTC)
-
-
-@dataclass(frozen=True)
-class InquiryFilter:
-    """What a list may be narrowed by."""
-
-    status: tuple[str, ...] = ()
-    department: str | None = None
-    kind: str | None = None
-    channel: str | None = None
-    overdue: bool | None = None
-    due_soon: bool | None = None
-    created_from: datetime | None = None
-    created_to: datetime | None = None
-    text: str | None = None
-
-
-def _like(text: str) -> str:
-    escaped = text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
-    return f"%{escaped}%"
 
 
 class InquiryService:
@@ -181,13 +160,14 @@ class InquiryService:
         with self.db.read() as session:
             return self._view(session, self._load(session, inquiry_id, actor), actor)
 
-    def list(self, filters: InquiryFilter, actor: Actor, *, offset: int, limit: int) -> Page:
+    def find(self, filters: InquiryFilter, actor: Actor, *, offset: int, limit: int) -> Page:
         """Inquiries matching the filters, newest first."""
         self._require(actor, READ)
-        query = self._filtered(filters, actor)
+        now = self.clock()
+        query = filtered(filters, actor, now, self._due_soon_limit(now))
         with self.db.read() as session:
             total = session.scalar(select(func.count()).select_from(query.subquery())) or 0
-            offset = min(offset, MAX_OFFSET)  # a page far past the end is empty, not a DB overflow
+            offset = min(offset, MAX_OFFSET)
             rows = session.scalars(query.order_by(Inquiry.id.desc()).offset(offset).limit(limit)).all()
             return Page(items=[self._view(session, r, actor) for r in rows], total=total)
 
@@ -236,53 +216,6 @@ class InquiryService:
                 id_number=inquiry.citizen_id_number,
                 masked=False,
             )
-
-    def _filtered(self, f: InquiryFilter, actor: Actor) -> Select[tuple[Inquiry]]:
-        query = select(Inquiry)
-        department = f.department
-        if actor.role == "department":
-            # A department sees only what it leads or helps with.
-            if department and department != actor.department_code:
-                return query.where(Inquiry.id.is_(None))
-            department = actor.department_code
-        if f.status:
-            query = query.where(Inquiry.status.in_(f.status))
-        if department:
-            helps = exists().where(
-                InquiryCoDepartment.inquiry_id == Inquiry.id, InquiryCoDepartment.department_code == department
-            )
-            query = query.where(or_(Inquiry.department_code == department, helps))
-        if f.kind:
-            query = query.where(Inquiry.kind == f.kind)
-        if f.channel:
-            query = query.where(Inquiry.channel == f.channel)
-        if f.created_from:
-            query = query.where(Inquiry.created_at >= f.created_from)
-        if f.created_to:
-            query = query.where(Inquiry.created_at < f.created_to)
-        if f.text:
-            pattern = _like(f.text)
-            query = query.where(
-                or_(
-                    Inquiry.title.like(pattern, escape="\\"),
-                    Inquiry.content.like(pattern, escape="\\"),
-                    Inquiry.number.like(pattern, escape="\\"),
-                    Inquiry.external_id.like(pattern, escape="\\"),
-                )
-            )
-        now = self.clock()
-        handling = [s.value for s in HANDLING]
-        if f.overdue is not None:
-            late = Inquiry.status.in_(handling) & (Inquiry.due_at < now)
-            query = query.where(late if f.overdue else ~late)
-        if f.due_soon is not None:
-            soon = (
-                Inquiry.status.in_(handling)
-                & (Inquiry.due_at >= now)
-                & (Inquiry.due_at <= self._due_soon_limit(now))
-            )
-            query = query.where(soon if f.due_soon else ~soon)
-        return query
 
     def _due_soon_limit(self, now: datetime) -> datetime:
         return self.calendar.add_workdays(now, self.settings.deadlines.due_soon_workdays).at
@@ -396,22 +329,16 @@ class InquiryService:
         inquiry.due_at = deadline.at
         inquiry.calendar_estimated = deadline.estimated
 
+    def _facts(self, inquiry: Inquiry) -> guards.Facts:
+        return guards.Facts(Status(inquiry.status), inquiry.dispatched_at, inquiry.due_at, inquiry.satisfaction)
+
     def _guard_reason(self, inquiry: Inquiry, action: Action, now: datetime) -> str | None:
-        """Why a table-allowed action is refused right now, or None if it is not."""
-        if action is Action.RETURN and inquiry.dispatched_at is not None:
-            window = self.settings.deadlines.return_window_workdays
-            if now > self.calendar.add_workdays(inquiry.dispatched_at, window).at:
-                return f"the return window of {window} working days after dispatch has passed"
-        if action is Action.REOPEN:
-            rating = Satisfaction(inquiry.satisfaction) if inquiry.satisfaction else None
-            if rating is None or not rating.is_bad:
-                return "reopen (重办) needs a dissatisfied callback"
-        return None
+        window = self.settings.deadlines.return_window_workdays
+        return guards.refusal(self._facts(inquiry), action, now, self.calendar, window)
 
     def _available(self, inquiry: Inquiry, now: datetime) -> list[Action]:
-        return [
-            a for a in lifecycle.allowed_actions(Status(inquiry.status)) if self._guard_reason(inquiry, a, now) is None
-        ]
+        window = self.settings.deadlines.return_window_workdays
+        return guards.available(self._facts(inquiry), now, self.calendar, window)
 
     # ---- helpers ------------------------------------------------------------------------------
 
@@ -463,50 +390,8 @@ class InquiryService:
         if not actor.can(permission):
             raise Forbidden(f"role '{actor.role}' may not {permission}")
 
-    def _view(self, session: Session, inquiry: Inquiry, actor: Actor | None) -> InquiryView:
+    def _view(self, session: Session, inquiry: Inquiry, actor: Actor) -> InquiryView:
         now = self.clock()
-        state: str | None = None
-        if inquiry.due_at is not None and Status(inquiry.status) in HANDLING:
-            if inquiry.due_at < now:
-                state = "overdue"
-            elif inquiry.due_at <= self._due_soon_limit(now):
-                state = "due_soon"
-            else:
-                state = "normal"
-        allowed = [a.value for a in self._available(inquiry, now) if actor is None or actor.can(act(a))]
-        return InquiryView(
-            id=inquiry.id,
-            number=inquiry.number or "",
-            channel=inquiry.channel,
-            external_id=inquiry.external_id,
-            kind=inquiry.kind,
-            title=inquiry.title,
-            content=inquiry.content,
-            category=inquiry.category,
-            address=inquiry.address,
-            district=inquiry.district,
-            citizen=Citizen(
-                name=mask_name(inquiry.citizen_name),
-                phone=mask_phone(inquiry.citizen_phone),
-                id_number=mask_id_number(inquiry.citizen_id_number),
-            ),
-            public_consent=inquiry.public_consent,
-            status=inquiry.status,
-            department=inquiry.department_code,
-            co_departments=[c.department_code for c in inquiry.co_departments],
-            routing_rule=inquiry.routing_rule,
-            dispatched_at=inquiry.dispatched_at,
-            due_at=inquiry.due_at,
-            calendar_estimated=inquiry.calendar_estimated,
-            deadline_state=state,
-            escalation_count=inquiry.escalation_count,
-            reply_note=inquiry.reply_note,
-            public_reply=inquiry.public_reply,
-            replied_at=inquiry.replied_at,
-            satisfaction=inquiry.satisfaction,
-            solved=inquiry.solved,
-            closed_at=inquiry.closed_at,
-            created_at=inquiry.created_at,
-            updated_at=inquiry.updated_at,
-            allowed_actions=allowed,
-        )
+        state = guards.deadline_state(self._facts(inquiry), now, self._due_soon_limit(now))
+        allowed = [a.value for a in self._available(inquiry, now) if actor.can(act(a))]
+        return present(inquiry, state, allowed)

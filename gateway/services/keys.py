@@ -77,7 +77,7 @@ class KeyService:
                 return None
             return Actor(name=row.name, role=row.role, department_code=row.department_code)
 
-    def list(self) -> list[KeyInfo]:
+    def all(self) -> list[KeyInfo]:
         """Every key, oldest first."""
         with self.db.read() as session:
             return [self._info(r) for r in session.scalars(select(ApiKey).order_by(ApiKey.id))]

@@ -112,9 +112,7 @@ class OutboxService:
             session.flush()
             return to_view(row)
 
-    def list(
-        self, *, status: str | None, target: str | None, offset: int, limit: int
-    ) -> Page:
+    def find(self, *, status: str | None, target: str | None, offset: int, limit: int) -> Page:
         """Messages, newest first."""
         query = select(OutboxMessage)
         if status:
