@@ -56,12 +56,14 @@ class InquiryService:
         if actor.system and actor.system != channel:
             raise Forbidden(f"a {actor.role} key may only submit inquiries of channel '{actor.system}'")
         external_id = data.get("external_id")
-        if external_id is not None:
-            found = self._find_external(channel, external_id, actor)
-            if found is not None:
-                return found, False
         try:
             with self.db.unit_of_work() as session:
+                if external_id is not None:
+                    existing = session.scalar(
+                        select(Inquiry).where(Inquiry.channel == channel, Inquiry.external_id == external_id)
+                    )
+                    if existing is not None:
+                        return self._view(session, existing, actor), False
                 inquiry = self._create(session, data, actor)
                 view = self._view(session, inquiry, actor)
         except IntegrityError:
@@ -101,6 +103,7 @@ class InquiryService:
             escalation_count=0,
             created_at=now,
             updated_at=now,
+            co_departments=[],
         )
         session.add(inquiry)
         session.flush()
@@ -317,8 +320,9 @@ class InquiryService:
 
     def _dispatch(self, session: Session, inquiry: Inquiry, lead: str, co: list[str], now: datetime) -> None:
         inquiry.department_code = lead
-        inquiry.co_departments.clear()
-        session.flush()
+        if inquiry.co_departments:
+            inquiry.co_departments.clear()
+            session.flush()  # delete the old rows first: re-adding the same department must not collide
         inquiry.co_departments.extend(InquiryCoDepartment(department_code=c) for c in co)
         inquiry.dispatched_at = now
         inquiry.status = Status.DISPATCHED.value
@@ -365,8 +369,7 @@ class InquiryService:
             data=data,
             created_at=now,
         )
-        session.add(event)
-        session.flush()
+        session.add(event)  # written at commit, in one batch with the other rows
         return event
 
     def _load(self, session: Session, inquiry_id: int, actor: Actor, for_update: bool = False) -> Inquiry:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import uuid
 from datetime import datetime
 from typing import Any
 
@@ -68,7 +69,8 @@ def _enqueue(
         # Order is kept per inquiry and receiver: a reply never overtakes the dispatch before it.
         ordering_key=f"inquiry:{inquiry.id}:{target}",
         payload=payload,
-        idempotency_key=f"inq{inquiry.id}-ev{event.id}-{target}-{event_type}",
+        # Made once, stored with the message and sent on every attempt, so receivers can drop repeats.
+        idempotency_key=f"inq{inquiry.id}-{event.action}-{target}-{uuid.uuid4().hex}",
         now=now,
     )
 

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import hashlib
 import secrets
+import threading
+import time
 from dataclasses import dataclass
 from datetime import datetime
 
@@ -38,10 +40,17 @@ class KeyInfo:
 class KeyService:
     """Create, list, revoke and check API keys."""
 
-    def __init__(self, db: Database, department_codes: frozenset[str], clock: Clock = utcnow) -> None:
+    def __init__(
+        self, db: Database, department_codes: frozenset[str], clock: Clock = utcnow, cache_seconds: float = 10.0
+    ) -> None:
         self.db = db
         self.department_codes = department_codes
         self.clock = clock
+        # Checked keys are remembered briefly, so a busy caller does not cost a query per request.
+        # A key revoked on another host stops working within cache_seconds; on this host at once.
+        self.cache_seconds = cache_seconds
+        self._cache: dict[str, tuple[Actor, float]] = {}
+        self._lock = threading.Lock()
 
     def create(self, name: str, role: str, department_code: str | None = None) -> tuple[KeyInfo, str]:
         """A new key; the clear text is returned once and never stored."""
@@ -71,11 +80,22 @@ class KeyService:
         """The actor a presented key belongs to, or None if it is unknown or revoked."""
         if not clear.startswith(KEY_PREFIX) or len(clear) > 200:
             return None
+        digest = _digest(clear)
+        now = time.monotonic()
+        with self._lock:
+            cached = self._cache.get(digest)
+        if cached is not None and cached[1] > now:
+            return cached[0]
         with self.db.read() as session:
-            row = session.scalar(select(ApiKey).where(ApiKey.key_hash == _digest(clear)))
+            row = session.scalar(select(ApiKey).where(ApiKey.key_hash == digest))
             if row is None or row.revoked_at is not None:
                 return None
-            return Actor(name=row.name, role=row.role, department_code=row.department_code)
+            actor = Actor(name=row.name, role=row.role, department_code=row.department_code)
+        with self._lock:
+            if len(self._cache) >= 4096:
+                self._cache.clear()
+            self._cache[digest] = (actor, now + self.cache_seconds)
+        return actor
 
     def all(self) -> list[KeyInfo]:
         """Every key, oldest first."""
@@ -90,6 +110,8 @@ class KeyService:
                 raise NotFound(f"key {key_id} not found")
             if row.revoked_at is None:
                 row.revoked_at = self.clock()
+            with self._lock:
+                self._cache.pop(row.key_hash, None)
             return self._info(row)
 
     @staticmethod
