@@ -14,6 +14,9 @@ from gateway.config import Settings, SystemEndpoint
 from gateway.delivery.worker import DeliveryWorker
 from gateway.domain.calendar import WorkdayCalendar
 from gateway.persistence.db import Database, make_engine
+from gateway.services.catalog import CatalogService
+from gateway.services.catalog_sync import EVENT as CATALOG_EVENT
+from gateway.services.catalog_sync import CatalogSync
 from gateway.services.inbound import InboundService
 from gateway.services.inquiries import Clock, InquiryService, utcnow
 from gateway.services.keys import KeyService
@@ -32,13 +35,27 @@ class Services:
     keys: KeyService
     outbox: OutboxService
     inbound: InboundService
+    catalog: CatalogService
     receivers: Mapping[str, Inbound] = field(default_factory=dict)
     senders: Mapping[str, Outbound] = field(default_factory=dict)
     http_session: requests.Session | None = None
 
     def delivery_worker(self, worker_id: str | None = None) -> DeliveryWorker:
         """A delivery worker over this app's database and adapters."""
-        return DeliveryWorker(self.db, self.senders, self.settings.delivery, self.clock, worker_id)
+        return DeliveryWorker(
+            self.db, self.senders, self.settings.delivery, self.clock, worker_id,
+            hydrators={CATALOG_EVENT: self.catalog.hydrate},
+        )
+
+    def catalog_sync(self, page_size: int = 500) -> CatalogSync:
+        """A sync from the provincial 事项库 over its adapter."""
+        from adapters.catalog_source import CatalogSourceClient
+        from schemas.catalog import validate_item
+
+        endpoint = self.settings.systems["catalog_source"]
+        assert self.http_session is not None
+        client = CatalogSourceClient(_client("catalog_source", endpoint, self.http_session))
+        return CatalogSync(self.db, self.settings, client, validate_item, self.clock, page_size)
 
     def close(self) -> None:
         """Release connections."""
@@ -92,6 +109,7 @@ def build(settings: Settings, clock: Clock = utcnow) -> Services:
         keys=KeyService(db, frozenset(d.code for d in settings.departments), clock),
         outbox=OutboxService(db, clock),
         inbound=InboundService(db, inquiries, clock),
+        catalog=CatalogService(db),
         receivers=receivers,
         senders=senders,
         http_session=session,

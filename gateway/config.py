@@ -16,7 +16,7 @@ from gateway.domain.inquiry import Kind
 from gateway.domain.routing import RoutingRule
 
 ENV_PREFIX = "GATEWAY_"
-KNOWN_JOBS = ("deliver", "hotline_poll")
+KNOWN_JOBS = ("deliver", "hotline_poll", "catalog_sync", "deadline_sweep")
 DEFAULT_CONFIG = Path(__file__).resolve().parent.parent / "config.yaml"
 
 
@@ -184,6 +184,7 @@ class _SystemsSchema(Schema):
     hotline = fields.Nested(_EndpointSchema, required=True)
     website = fields.Nested(_EndpointSchema, required=True)
     window = fields.Nested(_EndpointSchema, required=True)
+    catalog_source = fields.Nested(_EndpointSchema, required=True)
     dept_hotline = fields.List(fields.Nested(_LineSchema), load_default=list)
 
 
@@ -313,7 +314,7 @@ def parse_settings(raw: Any, env: Mapping[str, str], source: str = "config.yaml"
             base_url=env.get(f"{ENV_PREFIX}{name.upper()}_URL", systems_raw[name]["base_url"]),
             timeout_seconds=systems_raw[name]["timeout_seconds"],
         )
-        for name in ("hotline", "website", "window")
+        for name in ("hotline", "website", "window", "catalog_source")
     }
     lines = tuple(
         DeptLine(

@@ -26,6 +26,7 @@ def current_actor() -> Actor:
 _PERMISSION = "_gateway_permission"
 _ANY_KEY = ""  # the marker for "any valid key, no particular permission"
 _GUARDED = "_gateway_key_guard"
+_CHECKED = "gateway.key_checked"  # in the WSGI environ: per request, unlike g under a shared app context
 
 
 def protected(blp: Blueprint, permission: str | None = None) -> Callable[[F], F]:
@@ -41,7 +42,7 @@ def protected(blp: Blueprint, permission: str | None = None) -> Callable[[F], F]
     def decorate(view: F) -> F:
         @wraps(view)
         def wrapper(*args: Any, **kwargs: Any) -> Any:
-            if "actor" not in g:  # no guard ran: the view sits on another blueprint than `blp`
+            if not request.environ.get(_CHECKED):  # no guard ran: the view is on another blueprint
                 _authorize(permission)
             return view(*args, **kwargs)
 
@@ -56,6 +57,7 @@ def protected(blp: Blueprint, permission: str | None = None) -> Callable[[F], F]
 
 
 def _install_guard(blp: Blueprint) -> None:
+    """Check the key for the blueprint's protected views before anything else looks at the request."""
     if getattr(blp, _GUARDED, False):
         return
     setattr(blp, _GUARDED, True)
@@ -73,6 +75,7 @@ def _install_guard(blp: Blueprint) -> None:
 
 
 def _authorize(permission: str | None) -> None:
+    """Authenticate the request's key and check the permission, or abort with 401/403."""
     header = request.headers.get("Authorization", "")
     scheme, _, key = header.partition(" ")
     if scheme.lower() != "bearer" or not key.strip():
@@ -86,6 +89,7 @@ def _authorize(permission: str | None) -> None:
     if permission and not actor.can(permission):
         abort(403, message=f"role '{actor.role}' may not {permission}")
     g.actor = actor
+    request.environ[_CHECKED] = True
 
 
 def services() -> Services:

@@ -11,6 +11,7 @@ or discarded.
 
 from __future__ import annotations
 
+import dataclasses
 import logging
 import random
 import socket
@@ -20,6 +21,7 @@ from collections.abc import Callable, Mapping
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
+from typing import Any
 
 from sqlalchemy import and_, exists, or_, select, update
 from sqlalchemy.orm import aliased
@@ -80,6 +82,7 @@ class DeliveryWorker:
         clock: Callable[[], datetime],
         worker_id: str | None = None,
         rng: random.Random | None = None,
+        hydrators: Mapping[str, Callable[[dict[str, Any]], dict[str, Any]]] | None = None,
     ) -> None:
         self.db = db
         self.outbound = outbound
@@ -88,6 +91,8 @@ class DeliveryWorker:
         self.worker_id = worker_id or f"{socket.gethostname()}:{os.getpid()}:{threading.get_ident()}"
         self.rng = rng or random.Random()  # noqa: S311 - jitter, not security
         self.breakers = Breakers(policy)
+        # Some messages are queued as references (e.g. catalog item codes) and filled in just before sending.
+        self.hydrators = dict(hydrators or {})
         self._breaker_lock = threading.Lock()
         self._pool = ThreadPoolExecutor(max_workers=policy.concurrency, thread_name_prefix="deliver")
 
@@ -195,6 +200,9 @@ class DeliveryWorker:
         try:
             if adapter is None:
                 raise UpstreamError(message.target, "no adapter configured for this system", retryable=False)
+            hydrate = self.hydrators.get(message.event_type)
+            if hydrate is not None:
+                message = dataclasses.replace(message, payload=hydrate(message.payload))
             adapter.send(message)
             outcome.sent = True
         except UpstreamError as err:

@@ -18,6 +18,7 @@ PII = "pii:read"  # may see citizens' names, phones and ID numbers in full (each
 OUTBOX = "outbox:read"
 OUTBOX_MANAGE = "outbox:manage"  # resend or discard dead letters
 AUDIT = "audit:read"
+JOBS = "jobs:read"  # sync runs and job history
 
 
 def act(action: Action) -> str:
@@ -31,7 +32,7 @@ _OPERATOR = {READ, CREATE, PII} | {
     for a in (A.DISPATCH, A.REPLY, A.CALLBACK, A.CLOSE, A.REOPEN, A.APPROVE_EXTENSION, A.REFUSE_EXTENSION)
 }
 _DEPARTMENT = {READ} | {act(a) for a in (A.ACKNOWLEDGE, A.RETURN, A.REQUEST_EXTENSION, A.REPLY)}
-_SUPERVISOR = {READ, PII, OUTBOX, OUTBOX_MANAGE, AUDIT} | {
+_SUPERVISOR = {READ, PII, OUTBOX, OUTBOX_MANAGE, AUDIT, JOBS} | {
     act(a)
     for a in (A.DISPATCH, A.APPROVE_EXTENSION, A.REFUSE_EXTENSION, A.ESCALATE, A.CLOSE, A.REOPEN, A.CALLBACK)
 }
@@ -43,6 +44,8 @@ PERMISSIONS: dict[str, frozenset[str]] = {
     "supervisor": frozenset(_SUPERVISOR),
     "admin": frozenset(_OPERATOR | _DEPARTMENT | _SUPERVISOR | {"keys:manage"}),
     **{role: frozenset({READ, CREATE, act(A.CALLBACK)}) for role in SYSTEM_ROLES},
+    # The scheduler's deadline sweep: 督办 of overdue inquiries, nothing else.
+    "system:scheduler": frozenset({READ, act(A.ESCALATE)}),
 }
 
 

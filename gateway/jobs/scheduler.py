@@ -9,22 +9,30 @@ lock suffices.
 
 from __future__ import annotations
 
+import dataclasses
 import hashlib
 import logging
+import os
+import socket
 import threading
 import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
+from typing import Any
 
 from apscheduler.schedulers.blocking import BlockingScheduler
 from sqlalchemy import text
 
 from gateway.bootstrap import Services
+from gateway.domain.access import Actor
+from gateway.persistence.catalog_models import JobRun
 
 log = logging.getLogger("gateway.jobs")
 
 JobFunc = Callable[[Services], object]
+HOST = f"{socket.gethostname()}:{os.getpid()}"
+SCHEDULER = Actor(name="督办任务", role="system:scheduler")
 
 
 @dataclass(frozen=True)
@@ -70,19 +78,46 @@ def job_lock(services: Services, name: str) -> Iterator[bool]:
 
 
 def run_job(services: Services, spec: JobSpec) -> bool:
-    """Run one job under its lock; log and swallow any error so the scheduler lives on."""
+    """Run one job under its lock and record the run; log and swallow any error so the scheduler lives on."""
     started = time.perf_counter()
     try:
         with job_lock(services, spec.name) as acquired:
             if not acquired:
                 log.info("job %s skipped: running elsewhere", spec.name)
                 return False
-            result = spec.func(services)
+            run_id = _record_start(services, spec.name)
+            try:
+                result = spec.func(services)
+            except Exception as err:
+                _record_end(services, run_id, "failed", {"error": f"{type(err).__name__}: {err}"[:2000]})
+                raise
+            _record_end(services, run_id, "succeeded", _detail(result))
     except Exception:  # noqa: BLE001 - a failing job must never kill the scheduler
         log.exception("job %s failed", spec.name)
         return False
     log.info("job %s done in %.0f ms: %s", spec.name, (time.perf_counter() - started) * 1000, result)
     return True
+
+
+def _detail(result: object) -> dict[str, Any]:
+    if dataclasses.is_dataclass(result) and not isinstance(result, type):
+        return {k: v for k, v in dataclasses.asdict(result).items() if isinstance(v, int | str | float | None)}
+    return {"result": result} if isinstance(result, int | str | float) else {}
+
+
+def _record_start(services: Services, job: str) -> int:
+    with services.db.unit_of_work() as session:
+        run = JobRun(job=job, host=HOST, started_at=services.clock(), outcome="running", detail={})
+        session.add(run)
+        session.flush()
+        return run.id
+
+
+def _record_end(services: Services, run_id: int, outcome: str, detail: dict[str, Any]) -> None:
+    with services.db.unit_of_work() as session:
+        run = session.get(JobRun, run_id)
+        if run is not None:
+            run.outcome, run.detail, run.finished_at = outcome, detail, services.clock()
 
 
 def deliver_job(services: Services) -> object:
@@ -101,9 +136,21 @@ def hotline_poll_job(services: Services) -> object:
     return poll_hotline(services)
 
 
+def catalog_sync_job(services: Services) -> object:
+    """Incremental sync of the provincial 事项库."""
+    return services.catalog_sync().run(full=False)
+
+
+def deadline_sweep_job(services: Services) -> object:
+    """督办 of overdue inquiries (临期/超期 are derived from due_at; only escalation needs a job)."""
+    return services.inquiries.sweep_overdue(SCHEDULER)
+
+
 JOBS: dict[str, JobFunc] = {
     "deliver": deliver_job,
     "hotline_poll": hotline_poll_job,
+    "catalog_sync": catalog_sync_job,
+    "deadline_sweep": deadline_sweep_job,
 }
 
 

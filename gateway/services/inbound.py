@@ -15,7 +15,8 @@ from gateway.domain.access import Actor
 from gateway.domain.errors import InvalidTransition, NotFound
 from gateway.domain.lifecycle import Action
 from gateway.persistence.db import Database
-from gateway.persistence.models import Inquiry, SyncCursor, WebhookReceipt
+from gateway.persistence.models import Inquiry, WebhookReceipt
+from gateway.services.cursors import get_cursor, save_cursor
 from gateway.services.inquiries import Clock, InquiryService
 
 log = logging.getLogger(__name__)
@@ -113,15 +114,8 @@ class InboundService:
 
     def cursor(self, name: str) -> str | None:
         """Where a polling job resumes."""
-        with self.db.read() as session:
-            row = session.get(SyncCursor, name)
-            return row.value if row else None
+        return get_cursor(self.db, name)
 
     def save_cursor(self, name: str, value: str | None, now: datetime | None = None) -> None:
         """Remember where a polling job got to."""
-        with self.db.unit_of_work() as session:
-            row = session.get(SyncCursor, name)
-            if row is None:
-                session.add(SyncCursor(name=name, value=value, updated_at=now or self.clock()))
-            else:
-                row.value, row.updated_at = value, now or self.clock()
+        save_cursor(self.db, name, value, now or self.clock())

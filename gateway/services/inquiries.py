@@ -220,6 +220,35 @@ class InquiryService:
                 masked=False,
             )
 
+    def sweep_overdue(self, actor: Actor, limit: int = 500) -> int:
+        """督办 every overdue inquiry not yet escalated since its deadline passed; returns how many."""
+        now = self.clock()
+        later_escalation = (
+            select(InquiryEvent.id)
+            .where(
+                InquiryEvent.inquiry_id == Inquiry.id,
+                InquiryEvent.action == Action.ESCALATE.value,
+                InquiryEvent.created_at >= Inquiry.due_at,
+            )
+            .exists()
+        )
+        with self.db.read() as session:
+            ids = session.scalars(
+                filtered(InquiryFilter(overdue=True), actor, now, now)
+                .where(~later_escalation)
+                .with_only_columns(Inquiry.id)
+                .order_by(Inquiry.due_at)
+                .limit(limit)
+            ).all()
+        done = 0
+        for inquiry_id in ids:
+            try:
+                self.act(inquiry_id, Action.ESCALATE, {"reason": "超期自动督办"}, actor)
+                done += 1
+            except (InvalidTransition, NotFound):
+                continue  # handled or closed meanwhile
+        return done
+
     def _due_soon_limit(self, now: datetime) -> datetime:
         return self.calendar.add_workdays(now, self.settings.deadlines.due_soon_workdays).at
 

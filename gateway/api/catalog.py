@@ -1,0 +1,84 @@
+"""/api/v1/items (事项库 search and 办事指南), /api/v1/catalog/sync-runs and /api/v1/jobs/runs."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from flask_smorest import Blueprint
+from flask_smorest.pagination import PaginationParameters
+
+from gateway.api.auth import protected, services
+from gateway.domain.access import JOBS, READ
+from schemas.catalog import ItemOut, ItemQuery, ItemSummaryOut, ItemVersionOut, JobRunOut, JobRunQuery, SyncRunOut
+
+items_blp = Blueprint("items", __name__, url_prefix="/api/v1/items", description="政务服务事项: search and guides")
+runs_blp = Blueprint("runs", __name__, url_prefix="/api/v1", description="Catalog sync runs and scheduler job runs")
+
+CODE = "<string(maxlength=64):item_code>"
+
+
+@items_blp.route("", methods=["GET"])
+@items_blp.arguments(ItemQuery, location="query")
+@items_blp.response(200, ItemSummaryOut(many=True))
+@items_blp.paginate()
+@protected(items_blp, READ)
+def search_items(query: dict[str, Any], pagination_parameters: PaginationParameters) -> list[dict[str, Any]]:
+    """Find items by Chinese text, full pinyin, pinyin initials or code; best match first."""
+    page = services().catalog.search(
+        query.get("q"), department=query.get("department"), item_type=query.get("item_type"),
+        include_retired=query["include_retired"], offset=pagination_parameters.first_item,
+        limit=pagination_parameters.page_size,
+    )
+    pagination_parameters.item_count = page.total
+    return page.items
+
+
+@items_blp.route(f"/{CODE}", methods=["GET"])
+@items_blp.response(200, ItemOut)
+@items_blp.alt_response(404, description="no such item")
+@protected(items_blp, READ)
+def get_item(item_code: str) -> dict[str, Any]:
+    """One item's guide: materials, steps, time limits, fee, place, phones and 子项."""
+    return services().catalog.get(item_code)
+
+
+@items_blp.route(f"/{CODE}/versions", methods=["GET"])
+@items_blp.response(200, ItemVersionOut(many=True))
+@items_blp.alt_response(404, description="no such item")
+@protected(items_blp, READ)
+def item_versions(item_code: str) -> list[dict[str, Any]]:
+    """What changed in an item, when, and by which sync run."""
+    return services().catalog.versions(item_code)
+
+
+@runs_blp.route("/catalog/sync-runs", methods=["GET"])
+@runs_blp.response(200, SyncRunOut(many=True))
+@runs_blp.paginate()
+@protected(runs_blp, JOBS)
+def sync_runs(pagination_parameters: PaginationParameters) -> list[dict[str, Any]]:
+    """Catalog sync runs, newest first, with counts and rejects."""
+    page = services().catalog.sync_runs(pagination_parameters.first_item, pagination_parameters.page_size)
+    pagination_parameters.item_count = page.total
+    return page.items
+
+
+@runs_blp.route("/catalog/sync-runs/<int(max=9223372036854775807):run_id>", methods=["GET"])
+@runs_blp.response(200, SyncRunOut)
+@runs_blp.alt_response(404, description="no such run")
+@protected(runs_blp, JOBS)
+def sync_run(run_id: int) -> dict[str, Any]:
+    """One sync run."""
+    return services().catalog.sync_run(run_id)
+
+
+@runs_blp.route("/jobs/runs", methods=["GET"])
+@runs_blp.arguments(JobRunQuery, location="query")
+@runs_blp.response(200, JobRunOut(many=True))
+@runs_blp.paginate()
+@protected(runs_blp, JOBS)
+def job_runs(query: dict[str, Any], pagination_parameters: PaginationParameters) -> list[dict[str, Any]]:
+    """Scheduler job runs (start, end, outcome, counts), newest first."""
+    page = services().catalog.job_runs(query.get("job"), pagination_parameters.first_item,
+                                       pagination_parameters.page_size)
+    pagination_parameters.item_count = page.total
+    return page.items
