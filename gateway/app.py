@@ -57,12 +57,13 @@ def _configure(app: Flask, settings: Settings, extra: dict[str, Any]) -> None:
 
 
 def _register_api(app: Flask) -> None:
-    from gateway.api import catalog, dead_letters, inquiries, system, webhooks
+    from gateway.api import applications, catalog, dead_letters, inquiries, system, webhooks
 
     api = errors.GatewayApi(app, spec_kwargs={"servers": [{"url": "/"}]})
     api.spec.components.security_scheme("bearerAuth", SECURITY_SCHEME)
     for blp in (
-        inquiries.blp, system.calendar_blp, system.outbox_blp, dead_letters.blp, catalog.items_blp, catalog.runs_blp
+        inquiries.blp, system.calendar_blp, system.outbox_blp, dead_letters.blp, catalog.items_blp, catalog.runs_blp,
+        applications.blp,
     ):
         api.register_blueprint(blp)
     app.register_blueprint(system.probes)

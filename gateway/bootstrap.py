@@ -14,7 +14,9 @@ from gateway.config import Settings, SystemEndpoint
 from gateway.delivery.worker import DeliveryWorker
 from gateway.domain.calendar import WorkdayCalendar
 from gateway.persistence.db import Database, make_engine
+from gateway.services.applications import ApplicationService
 from gateway.services.catalog import CatalogService
+from gateway.services.evaluations import EvaluationService
 from gateway.services.catalog_sync import EVENT as CATALOG_EVENT
 from gateway.services.catalog_sync import CatalogSync
 from gateway.services.inbound import InboundService
@@ -36,6 +38,8 @@ class Services:
     outbox: OutboxService
     inbound: InboundService
     catalog: CatalogService
+    applications: ApplicationService
+    evaluations: EvaluationService
     receivers: Mapping[str, Inbound] = field(default_factory=dict)
     senders: Mapping[str, Outbound] = field(default_factory=dict)
     http_session: requests.Session | None = None
@@ -98,6 +102,7 @@ def build(settings: Settings, clock: Clock = utcnow) -> Services:
     db = Database(make_engine(settings.database_url))
     calendar = WorkdayCalendar(settings.calendar, logger=logging.getLogger("gateway.calendar"))
     inquiries = InquiryService(db, settings, calendar, clock)
+    applications = ApplicationService(db, settings, calendar, clock)
     session = make_session(pool_size=max(16, settings.delivery.concurrency * 2))
     receivers, senders = build_adapters(settings, session)
     return Services(
@@ -108,8 +113,10 @@ def build(settings: Settings, clock: Clock = utcnow) -> Services:
         inquiries=inquiries,
         keys=KeyService(db, frozenset(d.code for d in settings.departments), clock),
         outbox=OutboxService(db, clock),
-        inbound=InboundService(db, inquiries, clock),
+        inbound=InboundService(db, inquiries, clock, applications),
         catalog=CatalogService(db),
+        applications=applications,
+        evaluations=EvaluationService(db, settings, calendar, clock),
         receivers=receivers,
         senders=senders,
         http_session=session,

@@ -87,6 +87,15 @@ class Interconnect:
 
 
 @dataclass(frozen=True)
+class ApplicationPolicy:
+    """Working-day limits of the window flow."""
+
+    supplement_workdays: int = 5  # 容缺: the missing material is owed within N working days
+    pickup_workdays: int = 10  # 待取件 longer than N working days is flagged
+    rectification_workdays: int = 5  # 差评整改 deadline
+
+
+@dataclass(frozen=True)
 class JobSchedule:
     """A job the scheduler process runs every so many seconds."""
 
@@ -112,6 +121,7 @@ class Settings:
     delivery: DeliveryPolicy = field(default_factory=DeliveryPolicy)
     interconnect: Interconnect = field(default_factory=Interconnect)
     jobs: tuple[JobSchedule, ...] = ()
+    applications: ApplicationPolicy = field(default_factory=ApplicationPolicy)
 
     def department(self, code: str) -> Department | None:
         """The configured department with this code, if any."""
@@ -185,6 +195,7 @@ class _SystemsSchema(Schema):
     website = fields.Nested(_EndpointSchema, required=True)
     window = fields.Nested(_EndpointSchema, required=True)
     catalog_source = fields.Nested(_EndpointSchema, required=True)
+    department = fields.Nested(_EndpointSchema, required=True)
     dept_hotline = fields.List(fields.Nested(_LineSchema), load_default=list)
 
 
@@ -209,6 +220,12 @@ class _InterconnectSchema(Schema):
     notify_origin = fields.Boolean(load_default=True)
 
 
+class _ApplicationsSchema(Schema):
+    supplement_workdays = fields.Integer(strict=True, load_default=5, validate=validate.Range(min=1, max=60))
+    pickup_workdays = fields.Integer(strict=True, load_default=10, validate=validate.Range(min=1, max=60))
+    rectification_workdays = fields.Integer(strict=True, load_default=5, validate=validate.Range(min=1, max=60))
+
+
 class _JobSchema(Schema):
     every_seconds = fields.Float(required=True, validate=validate.Range(min=0.5, max=86400 * 7))
     enabled = fields.Boolean(load_default=True)
@@ -227,6 +244,7 @@ class _ConfigSchema(Schema):
     jobs = fields.Dict(
         keys=fields.String(validate=validate.OneOf(KNOWN_JOBS)), values=fields.Nested(_JobSchema), load_default=dict
     )
+    applications = fields.Nested(_ApplicationsSchema, load_default=dict)
 
     @validates_schema
     def _known_departments(self, data: dict[str, Any], **_: Any) -> None:
@@ -314,7 +332,7 @@ def parse_settings(raw: Any, env: Mapping[str, str], source: str = "config.yaml"
             base_url=env.get(f"{ENV_PREFIX}{name.upper()}_URL", systems_raw[name]["base_url"]),
             timeout_seconds=systems_raw[name]["timeout_seconds"],
         )
-        for name in ("hotline", "website", "window", "catalog_source")
+        for name in ("hotline", "website", "window", "catalog_source", "department")
     }
     lines = tuple(
         DeptLine(
@@ -332,7 +350,7 @@ def parse_settings(raw: Any, env: Mapping[str, str], source: str = "config.yaml"
     # Per-system webhook secrets, comma-separated so an old and a new one both work while rotating.
     secrets = {
         system: tuple(s.strip() for s in env.get(f"{ENV_PREFIX}{system.upper()}_WEBHOOK_SECRETS", "").split(",") if s.strip())
-        for system in ("hotline", "website", "window", "dept_hotline")
+        for system in ("hotline", "website", "window", "dept_hotline", "department")
     }
     inter = data["interconnect"]
     return Settings(
@@ -348,6 +366,7 @@ def parse_settings(raw: Any, env: Mapping[str, str], source: str = "config.yaml"
         dept_lines=lines,
         webhook_secrets=secrets,
         delivery=DeliveryPolicy(**data["delivery"]),
+        applications=ApplicationPolicy(**data["applications"]),
         jobs=tuple(
             JobSchedule(name, job["every_seconds"]) for name, job in data["jobs"].items() if job["enabled"]
         ),

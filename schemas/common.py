@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from marshmallow import Schema, fields, validate
 
-from schemas.fields import LocalDateTime, Text
+from schemas.fields import LocalDateTime, LocalDateTimeIn, Text
 
 
 class ErrorOut(Schema):
@@ -15,7 +15,9 @@ class ErrorOut(Schema):
 
 
 class DeadlineQuery(Schema):
-    start = LocalDateTime(required=True, metadata={"description": "ISO 8601; without offset it is Beijing time"})
+    start = LocalDateTimeIn(
+        required=True, metadata={"description": "ISO 8601; without offset it is Beijing time"}
+    )
     workdays = fields.Integer(required=True, validate=validate.Range(min=0, max=1000))
 
 

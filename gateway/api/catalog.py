@@ -4,15 +4,15 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask_smorest import Blueprint
+from gateway.api.errors import GatewayBlueprint
 from flask_smorest.pagination import PaginationParameters
 
 from gateway.api.auth import protected, services
 from gateway.domain.access import JOBS, READ
 from schemas.catalog import ItemOut, ItemQuery, ItemSummaryOut, ItemVersionOut, JobRunOut, JobRunQuery, SyncRunOut
 
-items_blp = Blueprint("items", __name__, url_prefix="/api/v1/items", description="政务服务事项: search and guides")
-runs_blp = Blueprint("runs", __name__, url_prefix="/api/v1", description="Catalog sync runs and scheduler job runs")
+items_blp = GatewayBlueprint("items", __name__, url_prefix="/api/v1/items", description="政务服务事项: search and guides")
+runs_blp = GatewayBlueprint("runs", __name__, url_prefix="/api/v1", description="Catalog sync runs and scheduler job runs")
 
 CODE = "<string(maxlength=64):item_code>"
 

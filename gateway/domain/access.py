@@ -8,7 +8,8 @@ from gateway.domain.inquiry import Channel
 from gateway.domain.lifecycle import Action
 
 HUMAN_ROLES = ("operator", "window", "department", "supervisor", "admin")
-SYSTEMS = tuple(c.value for c in Channel if c is not Channel.API)
+# External systems that call in and receive messages: the inquiry channels plus the departments' back offices.
+SYSTEMS = (*(c.value for c in Channel if c is not Channel.API), "department")
 SYSTEM_ROLES = tuple(f"system:{name}" for name in SYSTEMS)
 ROLES = HUMAN_ROLES + SYSTEM_ROLES
 
@@ -19,6 +20,11 @@ OUTBOX = "outbox:read"
 OUTBOX_MANAGE = "outbox:manage"  # resend or discard dead letters
 AUDIT = "audit:read"
 JOBS = "jobs:read"  # sync runs and job history
+APP_READ = "application:read"
+APP_ACCEPT = "application:accept"  # 前台综合受理 and the window's later steps (补正, 出件, 好差评)
+APP_REVIEW = "application:review"  # a department back office reporting its decision
+RECTIFY = "rectification:manage"
+STATS = "stats:read"
 
 
 def act(action: Action) -> str:
@@ -31,19 +37,20 @@ _OPERATOR = {READ, CREATE, PII} | {
     act(a)
     for a in (A.DISPATCH, A.REPLY, A.CALLBACK, A.CLOSE, A.REOPEN, A.APPROVE_EXTENSION, A.REFUSE_EXTENSION)
 }
-_DEPARTMENT = {READ} | {act(a) for a in (A.ACKNOWLEDGE, A.RETURN, A.REQUEST_EXTENSION, A.REPLY)}
-_SUPERVISOR = {READ, PII, OUTBOX, OUTBOX_MANAGE, AUDIT, JOBS} | {
+_DEPARTMENT = {READ, APP_READ, RECTIFY} | {act(a) for a in (A.ACKNOWLEDGE, A.RETURN, A.REQUEST_EXTENSION, A.REPLY)}
+_SUPERVISOR = {READ, PII, OUTBOX, OUTBOX_MANAGE, AUDIT, JOBS, APP_READ, RECTIFY, STATS} | {
     act(a)
     for a in (A.DISPATCH, A.APPROVE_EXTENSION, A.REFUSE_EXTENSION, A.ESCALATE, A.CLOSE, A.REOPEN, A.CALLBACK)
 }
 
 PERMISSIONS: dict[str, frozenset[str]] = {
     "operator": frozenset(_OPERATOR),
-    "window": frozenset({READ, CREATE, PII}),
+    "window": frozenset({READ, CREATE, PII, APP_READ, APP_ACCEPT}),
     "department": frozenset(_DEPARTMENT),
     "supervisor": frozenset(_SUPERVISOR),
-    "admin": frozenset(_OPERATOR | _DEPARTMENT | _SUPERVISOR | {"keys:manage"}),
-    **{role: frozenset({READ, CREATE, act(A.CALLBACK)}) for role in SYSTEM_ROLES},
+    "admin": frozenset(_OPERATOR | _DEPARTMENT | _SUPERVISOR | {"keys:manage", APP_ACCEPT}),
+    **{role: frozenset({READ, CREATE, act(A.CALLBACK)}) for role in SYSTEM_ROLES if role != "system:department"},
+    "system:department": frozenset({APP_REVIEW}),
     # The scheduler's deadline sweep: 督办 of overdue inquiries, nothing else.
     "system:scheduler": frozenset({READ, act(A.ESCALATE)}),
 }

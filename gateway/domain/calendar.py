@@ -171,6 +171,25 @@ class WorkdayCalendar:
                 count += 1
         return count, estimated
 
+    def waited_longer_than(self, now: datetime, workdays: int) -> datetime:
+        """The moment before which anything started has waited more than `workdays` working days by now.
+
+        It is the start (00:00 Beijing) of the latest day D with workdays_between(D, now) == workdays + 1
+        counted from D itself, so that `started < result` holds exactly when more than `workdays` working
+        days lie after the start day up to today. Used as a SQL bound (e.g. results not collected in time).
+        """
+        if workdays < 0:
+            raise ValueError(f"workdays must be >= 0, got {workdays}")
+        day = _shanghai_date(now, "now")
+        counted = 0
+        while True:
+            if self.is_workday(day)[0]:
+                counted += 1
+                if counted == workdays + 1:
+                    break
+            day -= _ONE_DAY
+        return datetime.combine(day, time(0, 0), tzinfo=SHANGHAI).astimezone(UTC)
+
     def _warn_uncovered(self, year: int) -> None:
         """Log once per year that deadlines in year assume a Mon-Fri week."""
         with self._warn_lock:

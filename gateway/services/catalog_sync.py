@@ -35,9 +35,12 @@ MAX_REJECTS_KEPT = 1000
 
 
 class Page(Protocol):
-    records: list[dict[str, Any]]
-    next_cursor: str | None
-    server_time: str
+    @property
+    def records(self) -> list[dict[str, Any]]: ...
+    @property
+    def next_cursor(self) -> str | None: ...
+    @property
+    def server_time(self) -> str: ...
 
 
 class Source(Protocol):

@@ -17,6 +17,7 @@ from gateway.domain.lifecycle import Action
 from gateway.persistence.db import Database
 from gateway.persistence.models import Inquiry, WebhookReceipt
 from gateway.services.cursors import get_cursor, save_cursor
+from gateway.services.applications import ApplicationService
 from gateway.services.inquiries import Clock, InquiryService
 
 log = logging.getLogger(__name__)
@@ -46,10 +47,13 @@ def system_actor(system: str) -> Actor:
 class InboundService:
     """Takes in webhooks and polled items; repeats create nothing."""
 
-    def __init__(self, db: Database, inquiries: InquiryService, clock: Clock) -> None:
+    def __init__(
+        self, db: Database, inquiries: InquiryService, clock: Clock, applications: ApplicationService | None = None
+    ) -> None:
         self.db = db
         self.inquiries = inquiries
         self.clock = clock
+        self.applications = applications
 
     def seen(self, system: str, webhook_id: str) -> Receipt | None:
         """The receipt of a webhook-id already taken in, if any."""
@@ -74,6 +78,10 @@ class InboundService:
                 log.info("inbound %s inquiry %s (%s)", system, view.number, "new" if created else "repeat")
             elif item.kind == "callback":
                 numbers.append(self._callback(system, item.data, actor))
+            elif item.kind == "task_status" and self.applications is not None:
+                # 后台分类审批: a department's decision on its task of an application.
+                application = self.applications.task_status(item.data, actor)
+                numbers.append(str(application["receipt_no"]))
             else:
                 raise ValueError(f"unknown inbound item kind {item.kind!r}")
         if webhook_id is not None:

@@ -8,16 +8,23 @@ from alembic import context
 from sqlalchemy import Connection
 
 from gateway.persistence.db import make_engine
+import gateway.persistence  # noqa: F401 - registers every model module
 from gateway.persistence.models import Base
 
 config = context.config
 target_metadata = Base.metadata
 
 
+def _include(obj: object, name: str | None, type_: str, reflected: bool, compare_to: object) -> bool:
+    # SQLite's FTS5 search table and its shadow tables are made by raw SQL in migration 0003.
+    return not (type_ == "table" and name is not None and name.startswith("service_items_fts"))
+
+
 def _run(connection: Connection) -> None:
     context.configure(
         connection=connection,
         target_metadata=target_metadata,
+        include_object=_include,
         render_as_batch=connection.dialect.name == "sqlite",  # SQLite alters tables by copying them
         compare_type=True,
     )

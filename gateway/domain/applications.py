@@ -1,0 +1,154 @@
+"""办件: the window flow's states, the one table of allowed transitions, and the joint-decision rule."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from enum import StrEnum
+
+
+class AppStatus(StrEnum):
+    """Where an application stands (前台综合受理 → 后台分类审批 → 统一窗口出件)."""
+
+    ACCEPTED = "accepted"  # 已受理, tasks sent to the departments
+    UNDER_REVIEW = "under_review"  # 审查中
+    CORRECTION = "correction"  # 补正: a department needs more material; the window tells the applicant
+    GRANTED = "granted"  # 准予 (every task granted)
+    REFUSED = "refused"  # 不予 (one refusal decides it)
+    READY = "ready"  # 待取件 at the delivery window
+    DELIVERED = "delivered"  # 已出件: collected, or posted with a tracking number
+
+
+class AppAction(StrEnum):
+    """What happens to an application; window actions are POST /applications/{id}/{action}."""
+
+    REVIEW = "review"  # from a department: 审查中
+    REQUEST_CORRECTION = "request-correction"  # from a department: 补正
+    SUPPLEMENT = "supplement"  # window: the applicant brings missing (容缺) or corrected (补正) material
+    GRANT = "grant"  # all tasks granted
+    REFUSE = "refuse"  # a task refused
+    PREPARE = "prepare"  # delivery window: result ready for pickup
+    PICKUP = "pickup"  # delivery window: collected
+    POST = "post"  # delivery window: sent by post with a tracking number
+
+
+S, A = AppStatus, AppAction
+
+APP_TRANSITIONS: dict[tuple[AppStatus, AppAction], AppStatus] = {
+    (S.ACCEPTED, A.REVIEW): S.UNDER_REVIEW,
+    (S.ACCEPTED, A.REQUEST_CORRECTION): S.CORRECTION,
+    (S.ACCEPTED, A.SUPPLEMENT): S.ACCEPTED,  # 容缺: the missing material arrives before review
+    (S.ACCEPTED, A.GRANT): S.GRANTED,
+    (S.ACCEPTED, A.REFUSE): S.REFUSED,
+    (S.UNDER_REVIEW, A.REVIEW): S.UNDER_REVIEW,  # another task of a joint application starts review
+    (S.UNDER_REVIEW, A.REQUEST_CORRECTION): S.CORRECTION,
+    (S.UNDER_REVIEW, A.SUPPLEMENT): S.UNDER_REVIEW,
+    (S.UNDER_REVIEW, A.GRANT): S.GRANTED,
+    (S.UNDER_REVIEW, A.REFUSE): S.REFUSED,
+    (S.CORRECTION, A.SUPPLEMENT): S.UNDER_REVIEW,
+    (S.CORRECTION, A.REQUEST_CORRECTION): S.CORRECTION,
+    (S.CORRECTION, A.REVIEW): S.CORRECTION,  # another department reviewing does not lift the correction
+    (S.CORRECTION, A.REFUSE): S.REFUSED,
+    (S.GRANTED, A.PREPARE): S.READY,
+    (S.GRANTED, A.POST): S.DELIVERED,
+    (S.REFUSED, A.PREPARE): S.READY,  # a refusal decision is handed out too (不予许可决定书)
+    (S.REFUSED, A.POST): S.DELIVERED,
+    (S.READY, A.PICKUP): S.DELIVERED,
+    (S.READY, A.POST): S.DELIVERED,
+}
+
+WINDOW_ACTIONS = (A.SUPPLEMENT, A.PREPARE, A.PICKUP, A.POST)
+OPEN = frozenset({S.ACCEPTED, S.UNDER_REVIEW, S.CORRECTION})
+DECIDED = frozenset({S.GRANTED, S.REFUSED})
+
+
+class TaskStatus(StrEnum):
+    """One department's part of an application (部门联办: each runs in parallel)."""
+
+    SUBMITTED = "submitted"
+    UNDER_REVIEW = "under_review"
+    CORRECTION = "correction"
+    GRANTED = "granted"
+    REFUSED = "refused"
+    DONE = "done"  # 办结 after a decision
+    WITHDRAWN = "withdrawn"  # another department refused the joint application
+
+
+T = TaskStatus
+TASK_TRANSITIONS: dict[TaskStatus, frozenset[TaskStatus]] = {
+    T.SUBMITTED: frozenset({T.UNDER_REVIEW, T.CORRECTION, T.GRANTED, T.REFUSED, T.WITHDRAWN}),
+    T.UNDER_REVIEW: frozenset({T.UNDER_REVIEW, T.CORRECTION, T.GRANTED, T.REFUSED, T.WITHDRAWN}),
+    T.CORRECTION: frozenset({T.UNDER_REVIEW, T.CORRECTION, T.REFUSED, T.WITHDRAWN}),
+    T.GRANTED: frozenset({T.DONE}),
+    T.REFUSED: frozenset({T.DONE}),
+    T.DONE: frozenset(),
+    T.WITHDRAWN: frozenset(),
+}
+
+
+def app_allowed(status: AppStatus) -> list[AppAction]:
+    """Actions the table allows in a state."""
+    return [action for (state, action) in APP_TRANSITIONS if state == status]
+
+
+def app_next(status: AppStatus, action: AppAction) -> AppStatus | None:
+    """The state an action leads to, or None when the table refuses it."""
+    return APP_TRANSITIONS.get((status, action))
+
+
+def task_may_become(current: TaskStatus, new: TaskStatus) -> bool:
+    """Whether a department's status report fits the task's current state."""
+    return new in TASK_TRANSITIONS[current]
+
+
+@dataclass(frozen=True)
+class Decision:
+    """What the tasks decide for the whole application, if anything yet."""
+
+    action: AppAction | None
+    department: str | None = None
+    reason: str | None = None
+
+
+def decide(tasks: Sequence[tuple[str, TaskStatus, str | None]]) -> Decision:
+    """(department, status, reason) of every task -> the application's outcome.
+
+    One refusal decides it (and names the department and why); granted only when every task is granted.
+    """
+    for department, status, reason in tasks:
+        if status is T.REFUSED:
+            return Decision(A.REFUSE, department, reason)
+    live = [status for _, status, _ in tasks if status is not T.WITHDRAWN]
+    if live and all(status in (T.GRANTED, T.DONE) for status in live):
+        return Decision(A.GRANT)
+    return Decision(None)
+
+
+class Level(StrEnum):
+    """好差评: five levels, best first."""
+
+    VERY_SATISFIED = "very_satisfied"  # 非常满意
+    SATISFIED = "satisfied"  # 满意
+    BASICALLY_SATISFIED = "basically_satisfied"  # 基本满意
+    DISSATISFIED = "dissatisfied"  # 不满意
+    VERY_DISSATISFIED = "very_dissatisfied"  # 非常不满意
+
+    @property
+    def score(self) -> int:
+        """5 for 非常满意 down to 1 for 非常不满意."""
+        return 5 - list(Level).index(self)
+
+    @property
+    def is_bad(self) -> bool:
+        """差评: opens a rectification task."""
+        return self in (Level.DISSATISFIED, Level.VERY_DISSATISFIED)
+
+
+def missing_materials(
+    checklist: Iterable[tuple[str, bool, bool]], provided: Iterable[str]
+) -> tuple[list[str], list[str]]:
+    """(name, required, key) of the checklist and the names provided -> (missing required, missing key)."""
+    have = set(provided)
+    missing = [name for name, required, _ in checklist if required and name not in have]
+    key_missing = [name for name, required, key in checklist if required and key and name not in have]
+    return missing, key_missing
