@@ -220,6 +220,30 @@ class InquiryService:
                 masked=False,
             )
 
+    def suggest(self, facts: InquiryFacts) -> dict[str, Any] | None:
+        """The dispatch the catalogue (派单目录) would make, for an operator to accept or change."""
+        rule = route(facts, self.settings.routing_rules)
+        if rule is None:
+            return None
+        names = {d.code: d.name for d in self.settings.departments}
+        return {"rule": rule.name, "department": rule.lead, "department_name": names.get(rule.lead),
+                "co_departments": list(rule.co), "workdays": self.settings.deadlines.workdays[facts.kind]}
+
+    def public_replies(self, text: str, actor: Actor, limit: int = 10) -> list[dict[str, Any]]:
+        """Past consented public replies mentioning the text (知识库 for 即时答复)."""
+        self._require(actor, READ)
+        pattern = "%" + text.replace("\\", "").replace("%", "").replace("_", "") + "%"
+        with self.db.read() as session:
+            rows = session.scalars(
+                select(Inquiry)
+                .where(Inquiry.public_consent.is_(True), Inquiry.public_reply.is_not(None))
+                .where(Inquiry.title.like(pattern) | Inquiry.content.like(pattern) | Inquiry.public_reply.like(pattern))
+                .order_by(Inquiry.replied_at.desc())
+                .limit(limit)
+            ).all()
+            return [{"number": r.number, "title": r.title, "kind": r.kind, "public_reply": r.public_reply,
+                     "department": r.department_code, "replied_at": r.replied_at} for r in rows]
+
     def sweep_overdue(self, actor: Actor, limit: int = 500) -> int:
         """督办 every overdue inquiry not yet escalated since its deadline passed; returns how many."""
         now = self.clock()
