@@ -74,6 +74,7 @@ def _client(system: str, endpoint: SystemEndpoint, session: requests.Session) ->
 
 def build_adapters(settings: Settings, session: requests.Session) -> tuple[dict[str, Inbound], dict[str, Outbound]]:
     """The real adapters for every configured system."""
+    from adapters.department import DepartmentClient, DepartmentInbound
     from adapters.dept_hotline import DeptHotlineClient, DeptHotlineInbound
     from adapters.hotline import HotlineClient, HotlineInbound
     from adapters.website import WebsiteClient, WebsiteInbound
@@ -84,6 +85,7 @@ def build_adapters(settings: Settings, session: requests.Session) -> tuple[dict[
         "hotline": HotlineClient(_client("hotline", systems["hotline"], session)),
         "website": WebsiteClient(_client("website", systems["website"], session)),
         "window": WindowClient(_client("window", systems["window"], session)),
+        "department": DepartmentClient(_client("department", systems["department"], session)),
         "dept_hotline": DeptHotlineClient(
             {line.code: _client(f"dept_hotline:{line.code}", line.endpoint, session) for line in settings.dept_lines}
         ),
@@ -93,6 +95,7 @@ def build_adapters(settings: Settings, session: requests.Session) -> tuple[dict[
         "website": WebsiteInbound(),
         "window": WindowInbound(),
         "dept_hotline": DeptHotlineInbound([line.code for line in settings.dept_lines]),
+        "department": DepartmentInbound(),
     }
     return receivers, senders
 

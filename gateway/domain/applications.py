@@ -149,6 +149,7 @@ def missing_materials(
 ) -> tuple[list[str], list[str]]:
     """(name, required, key) of the checklist and the names provided -> (missing required, missing key)."""
     have = set(provided)
+    checklist = list(checklist)  # read twice below
     missing = [name for name, required, _ in checklist if required and name not in have]
     key_missing = [name for name, required, key in checklist if required and key and name not in have]
     return missing, key_missing

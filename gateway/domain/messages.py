@@ -20,6 +20,11 @@ it to do its job (the 12345 platform must be able to call the citizen back).
 
 ``transfer.create``  to a retained specialist line (双向转接): a 12345 call handed to e.g. 12348
     {inquiry_id, number, line, kind, title, content, citizen: {name, phone}, reason, at}
+
+``application.task_submitted``, ``application.supplement``, ``application.withdrawn``  to the departments'
+    back office (后台分类审批); ``application.status_changed`` to the window system (补正 and 待取件 mean
+    calling the applicant); ``catalog.items_changed`` to the website, the hotline knowledge base and the
+    windows (item codes; the worker fills in the items' current content just before sending).
 """
 
 from __future__ import annotations
@@ -29,4 +34,13 @@ WORKORDER_CREATE = "workorder.create"
 REPLY_PUBLISH = "reply.publish"
 TRANSFER_CREATE = "transfer.create"
 
-EVENT_TYPES = (STATUS_CHANGED, WORKORDER_CREATE, REPLY_PUBLISH, TRANSFER_CREATE)
+TASK_SUBMITTED = "application.task_submitted"
+SUPPLEMENT = "application.supplement"
+WITHDRAWN = "application.withdrawn"
+APPLICATION_STATUS = "application.status_changed"
+CATALOG_ITEMS = "catalog.items_changed"
+
+EVENT_TYPES = (
+    STATUS_CHANGED, WORKORDER_CREATE, REPLY_PUBLISH, TRANSFER_CREATE, TASK_SUBMITTED, SUPPLEMENT, WITHDRAWN,
+    APPLICATION_STATUS, CATALOG_ITEMS,
+)

@@ -8,7 +8,7 @@ from typing import Any
 import pytest
 from flask import Flask
 
-from adapters import dept_hotline, hotline, website, window
+from adapters import department, dept_hotline, hotline, website, window
 from adapters.base.simulator import ServerThread
 from adapters.base.webhooks import new_secret
 from gateway import create_app
@@ -22,6 +22,7 @@ SIMULATORS = {
     "website": website.create_simulator,
     "window": window.create_simulator,
     "dept_hotline": dept_hotline.create_simulator,
+    "department": department.create_simulator,
 }
 
 
@@ -68,7 +69,7 @@ def _configure(settings: Settings, sims: dict[str, ServerThread], secrets: dict[
     line = settings.dept_lines[0]
     return dataclasses.replace(
         settings,
-        systems={name: endpoint(name) for name in ("hotline", "website", "window")},
+        systems={**settings.systems, **{name: endpoint(name) for name in ("hotline", "website", "window", "department")}},
         dept_lines=(DeptLine(line.code, line.name, line.department, endpoint("dept_hotline"), line.transfer_kinds),),
         webhook_secrets={name: tuple(values) for name, values in secrets.items()},
         delivery=dataclasses.replace(
@@ -93,7 +94,8 @@ def world(settings: Settings) -> Iterator[World]:
     gateway.start()
     world = World(app=app, gateway=gateway, sims=sims, clock=clock, secrets=secrets)
     keys = app.extensions["gateway"].keys
-    for role, dept in (("operator", None), ("department", "SFJ"), ("supervisor", None), ("admin", None)):
+    for role, dept in (("operator", None), ("department", "SFJ"), ("supervisor", None), ("admin", None),
+                       ("window", None)):
         _, key = keys.create(f"e2e-{role}", role, dept)
         world.headers[role] = {"Authorization": f"Bearer {key}"}
     yield world

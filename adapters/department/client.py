@@ -1,0 +1,79 @@
+"""Sends the gateway's application tasks to the departments' back offices (统一审批系统)."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+from typing import Any
+
+from adapters.base.http import HttpClient
+from adapters.base.port import OutboundMessage, WireError
+from adapters.department import wire
+from adapters.department.codes import ERR_BUSY, FLAG_OK
+from gateway.domain.errors import UpstreamError
+
+# The gateway's event types for the window flow (payloads described in PROTOCOL.md's gateway terms).
+TASK_SUBMITTED = "application.task_submitted"
+SUPPLEMENT = "application.supplement"
+WITHDRAWN = "application.withdrawn"
+
+Mapper = Callable[[Mapping[str, Any]], dict[str, Any]]
+
+# event type -> (how to map it, where it goes, operation name for the log)
+ROUTES: dict[str, tuple[Mapper, str, str]] = {
+    TASK_SUBMITTED: (wire.task_push, "/spxt/api/rw/ts", "task_push"),
+    SUPPLEMENT: (wire.supplement, "/spxt/api/rw/bz", "supplement"),
+    WITHDRAWN: (wire.withdrawal, "/spxt/api/rw/ch", "withdraw"),
+}
+
+
+class DepartmentClient:
+    """Outbound to the unified approval system: task pushes, supplied material and withdrawals.
+
+    One API serves every department; the department is named in each body (`BLBM`).
+    """
+
+    system = "department"
+
+    def __init__(self, http: HttpClient) -> None:
+        self.http = http
+
+    def send(self, message: OutboundMessage) -> None:
+        """Deliver one message or raise UpstreamError."""
+        route = ROUTES.get(message.event_type)
+        if route is None:
+            raise UpstreamError(self.system, f"the departments take no {message.event_type}", retryable=False)
+        mapper, path, operation = route
+        try:
+            body = mapper(message.payload)
+        except WireError as err:
+            raise UpstreamError(self.system, f"cannot map the message: {err}", retryable=False) from None
+        self._post(path, operation, body, message.idempotency_key)
+
+    def _post(self, path: str, operation: str, body: dict[str, Any], key: str) -> None:
+        try:
+            response = self.http.request(
+                "POST", path, operation=operation, json=body, headers={"Idempotency-Key": key}
+            )
+        except UpstreamError as err:
+            answer = wire.read_answer(err.body)
+            if answer is None:
+                raise
+            raise UpstreamError(
+                err.system,
+                f"{err.reason}: {answer[1]} {answer[2]}",
+                retryable=err.retryable,
+                status=err.status,
+                retry_after=err.retry_after,
+                body=err.body,
+            ) from None
+        answer = wire.read_answer(response.text)
+        if answer is None or answer[0] != FLAG_OK:
+            # A 200 saying "E" is a refusal all the same; only E9999 (busy) is worth another try.
+            detail = "not in the system's answer format" if answer is None else f"{answer[1]} {answer[2]}"
+            raise UpstreamError(
+                self.system,
+                f"{operation} answered HTTP {response.status_code}: {detail}",
+                retryable=answer is not None and answer[1] == ERR_BUSY,
+                status=response.status_code,
+                body=response.text[:2000],
+            )

@@ -1,0 +1,191 @@
+"""A simulated 统一审批系统, written from PROTOCOL.md: takes tasks, material and withdrawals; pushes 办理状态.
+
+Reviewers act through DepartmentState (review, request_correction, grant, refuse, finish) or, for people
+driving the demo, through POST /_sim/tasks/<RWBH>/<decision>. Control endpoints live under /_sim/.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import asdict
+from typing import Any
+
+from flask import Flask, Response, jsonify, request
+
+from adapters.base.simulator import Fault, apply_fault
+from adapters.department.sim_rules import push_problem, supplement_problem, withdraw_problem
+from adapters.department.sim_state import AutoDecide, DecisionError, DepartmentState, Push
+
+Answer = tuple[Response, int, dict[str, str]]
+Check = Callable[[dict[str, Any]], str | None]
+Apply = Callable[[dict[str, Any]], dict[str, str]]
+ERRCODES = {400: "E1001", 401: "E1003", 404: "E1004", 409: "E1009", 413: "E1013", 429: "E1029"}
+DECISIONS = ("review", "correction", "grant", "refuse", "finish")
+
+
+def _ok(msg: str, data: Any = None) -> Answer:
+    body: dict[str, Any] = {"flag": "S", "msg": msg}
+    if data is not None:
+        body["data"] = data
+    return jsonify(body), 200, {}
+
+
+def _error(status: int, msg: str, headers: dict[str, str] | None = None) -> Answer:
+    errcode = ERRCODES.get(status, "E9999" if status >= 500 or status < 400 else "E1000")
+    return jsonify({"flag": "E", "errcode": errcode, "msg": msg}), status, headers or {}
+
+
+def _fault(spec: Any) -> Fault | None:
+    """A Fault from a /_sim/faults body, or None when the body is not one."""
+    if not isinstance(spec, dict):
+        return None
+    try:
+        status, retry_after = spec.get("status"), spec.get("retry_after")
+        return Fault(
+            status=None if status is None else int(status),
+            delay=float(spec.get("delay", 0.0)),
+            retry_after=None if retry_after is None else str(retry_after),
+            remaining=int(spec.get("remaining", 1)),
+        )
+    except (TypeError, ValueError):
+        return None
+
+
+def _auto(spec: Any) -> AutoDecide | None:
+    """An AutoDecide from a /_sim/auto body; raises ValueError when the body is not one."""
+    if not isinstance(spec, dict):
+        raise ValueError("body")
+    if not spec.get("enabled", True):
+        return None
+    refuse = spec.get("refuse", [])
+    if not isinstance(refuse, list) or not all(isinstance(r, str) for r in refuse):
+        raise ValueError("refuse")
+    return AutoDecide(
+        refuse=frozenset(refuse),
+        reason=str(spec.get("reason") or AutoDecide.reason),
+        finish=bool(spec.get("finish", True)),
+        delay=float(spec.get("delay", AutoDecide.delay)),
+    )
+
+
+def _decide(state: DepartmentState, task_id: str, decision: str, spec: dict[str, Any]) -> Push:
+    if decision == "review":
+        return state.review(task_id)
+    if decision == "correction":
+        materials = spec.get("materials")
+        names = [str(m) for m in materials] if isinstance(materials, list) else []
+        return state.request_correction(task_id, names, str(spec.get("reason") or ""))
+    if decision == "grant":
+        result_no = spec.get("result_no")
+        return state.grant(task_id, None if result_no is None else str(result_no))
+    if decision == "refuse":
+        return state.refuse(task_id, str(spec.get("reason") or ""))
+    return state.finish(task_id)
+
+
+def _push_view(push: Push) -> dict[str, Any]:
+    return {"body": push.body, "webhook_id": push.webhook_id, "status": push.status, "answer": push.answer}
+
+
+def create_simulator(
+    gateway_webhook_url: str | None = None, webhook_secrets: list[str] | None = None
+) -> Flask:
+    """The approval system as a Flask app; its state is app.extensions["simulator"]."""
+    if gateway_webhook_url and not webhook_secrets:
+        raise ValueError("pushing to the gateway needs at least one webhook secret")
+    app = Flask("department_simulator")
+    state = DepartmentState(
+        gateway_webhook_url=gateway_webhook_url, webhook_secrets=list(webhook_secrets or [])
+    )
+    app.extensions["simulator"] = state
+
+    def take(operation: str, check: Check, apply: Apply, msg: str) -> Answer:
+        fault = apply_fault(state)
+        if fault is not None:
+            return _error(fault[0], "系统繁忙，请稍后重试", fault[1])
+        body = request.get_json(silent=True)
+        if not isinstance(body, dict):
+            return _error(400, "参数错误：请求体应为JSON对象")
+        problem = check(body)
+        if problem is not None:
+            return _error(400, problem)
+        key = request.headers.get("Idempotency-Key")
+        if not key:
+            return _error(400, "参数错误：缺少 Idempotency-Key")
+        with state.lock:
+            seen = key in state.seen_keys
+        conflict = None if seen else state.conflict(operation, body)
+        if conflict is not None:
+            return _error(conflict.status, conflict.message)
+        data, duplicate = state.record(operation, key, body, lambda: apply(body))
+        if not duplicate and operation != "withdraw":
+            state.advance(body["RWBH"])
+        return _ok(msg, data)
+
+    @app.post("/spxt/api/rw/ts")
+    def task_push() -> Answer:
+        return take("task_push", push_problem, state.take_task, "接收成功")
+
+    @app.post("/spxt/api/rw/bz")
+    def supplement() -> Answer:
+        return take("supplement", supplement_problem, state.take_material, "补正材料已接收")
+
+    @app.post("/spxt/api/rw/ch")
+    def withdraw() -> Answer:
+        return take("withdraw", withdraw_problem, state.take_withdrawal, "任务已撤回")
+
+    @app.post("/_sim/tasks/<task_id>/<decision>")
+    def decide(task_id: str, decision: str) -> Answer:
+        if decision not in DECISIONS:
+            return _error(400, f"参数错误：未知的操作 {decision}（可用：{'、'.join(DECISIONS)}）")
+        spec = request.get_json(silent=True)
+        try:
+            push = _decide(state, task_id, decision, spec if isinstance(spec, dict) else {})
+        except DecisionError as err:
+            return _error(err.status, err.message)
+        return _ok("ok", _push_view(push))
+
+    @app.post("/_sim/auto")
+    def auto() -> Answer:
+        try:
+            state.set_auto(_auto(request.get_json(silent=True)))
+        except (TypeError, ValueError):
+            return _error(400, "参数错误：enabled, refuse[], reason, finish, delay")
+        policy = state.auto
+        if policy is None:
+            return _ok("ok", {"enabled": False})
+        return _ok("ok", {"enabled": True, **asdict(policy), "refuse": sorted(policy.refuse)})
+
+    @app.post("/_sim/redeliver")
+    def redeliver() -> Answer:
+        return _ok("ok", [_push_view(push) for push in state.redeliver()])
+
+    @app.post("/_sim/faults")
+    def inject_fault() -> Answer:
+        fault = _fault(request.get_json(silent=True))
+        if fault is None:
+            return _error(400, "参数错误：status, delay, retry_after, remaining")
+        state.inject(fault)
+        return _ok("ok")
+
+    @app.post("/_sim/reset")
+    def reset() -> Answer:
+        state.reset()
+        return _ok("ok")
+
+    @app.get("/_sim/state")
+    def snapshot() -> Answer:
+        with state.lock:
+            received = [
+                {
+                    "operation": r.operation,
+                    "idempotency_key": r.idempotency_key,
+                    "body": r.body,
+                    "duplicate": r.duplicate,
+                }
+                for r in state.received
+            ]
+            pushes = [_push_view(push) for push in state.pushes]
+        return _ok("ok", {"tasks": state.tasks(), "received": received, "pushes": pushes})
+
+    return app
