@@ -12,7 +12,8 @@ import requests
 from collections.abc import Callable
 from typing import Any
 
-from adapters import dept_hotline, hotline, website, window
+from adapters import catalog_source, department, dept_hotline, hotline, website, window
+from adapters.department.sim_state import AutoDecide
 from adapters.base.simulator import ServerThread
 from gateway.bootstrap import Services
 from gateway.config import Settings
@@ -23,15 +24,22 @@ from gateway.services.inquiry_queries import InquiryFilter
 
 log = logging.getLogger("gateway.demo")
 
+CATALOG_SIZE = 3000  # items the demo's provincial catalog serves (the benchmark uses 100,000)
+
 
 def start_simulators(settings: Settings, gateway_url: str) -> dict[str, ServerThread]:
     """Start each simulator where the gateway expects it, pushing signed webhooks to gateway_url."""
     factories = {"hotline": hotline.create_simulator, "website": website.create_simulator,
-                 "window": window.create_simulator}
+                 "window": window.create_simulator, "department": department.create_simulator}
     servers: dict[str, ServerThread] = {}
     for name, factory in factories.items():
         app = factory(f"{gateway_url}/webhooks/{name}", list(settings.webhook_secrets.get(name, ())) or None)
         servers[name] = _serve(app, settings.systems[name].base_url)
+    # The departments' reviewers decide by themselves in the demo, a few seconds after each task arrives.
+    servers["department"].app.extensions["simulator"].set_auto(AutoDecide(delay=5.0))
+    servers["catalog_source"] = _serve(
+        catalog_source.create_simulator(size=CATALOG_SIZE), settings.systems["catalog_source"].base_url
+    )
     for line in settings.dept_lines:
         app = dept_hotline.create_simulator(
             line.code, line.name, f"{gateway_url}/webhooks/dept_hotline",
@@ -109,6 +117,9 @@ def run_forever(services: Services, gateway_url: str, traffic: bool) -> None:
         log.info("simulator %s at %s", name, server.url)
     if traffic and wait_for(gateway_url):
         log.info("demo traffic: %s inquiries through the simulators", seed_traffic(services, servers))
+        if services.catalog.search(None, limit=1).total == 0:
+            report = services.catalog_sync().run(full=True)
+            log.info("demo catalog: %s items synced from the provincial platform", report.new)
     stop = threading.Event()
     try:
         stop.wait()

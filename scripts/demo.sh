@@ -10,15 +10,21 @@ export GATEWAY_DATABASE_URL=${GATEWAY_DATABASE_URL:-sqlite:///$PWD/var/gateway.d
 PORT=${PORT:-8000}
 
 # Secrets stay on this machine, in var/ (ignored by git): the session key and one webhook secret per system.
-if [ ! -f var/demo.env ]; then
-  python - > var/demo.env <<'PY'
+touch var/demo.env
+python - <<'PY'
 import secrets
+from pathlib import Path
 from adapters.base.webhooks import new_secret
-print(f"GATEWAY_SECRET_KEY={secrets.token_hex(32)}")
-for system in ("HOTLINE", "WEBSITE", "WINDOW", "DEPT_HOTLINE"):
-    print(f"GATEWAY_{system}_WEBHOOK_SECRETS={new_secret()}")
+path = Path("var/demo.env")
+have = {line.split("=", 1)[0] for line in path.read_text().splitlines() if "=" in line}
+wanted = {"GATEWAY_SECRET_KEY": lambda: secrets.token_hex(32)}
+for system in ("HOTLINE", "WEBSITE", "WINDOW", "DEPT_HOTLINE", "DEPARTMENT"):
+    wanted[f"GATEWAY_{system}_WEBHOOK_SECRETS"] = new_secret
+with path.open("a") as out:
+    for name, make in wanted.items():
+        if name not in have:
+            out.write(f"{name}={make()}\n")
 PY
-fi
 set -a; source var/demo.env; set +a
 
 flask --app wsgi config check
@@ -41,6 +47,7 @@ cat <<MSG
   Try:         curl -H "Authorization: Bearer ${key}" http://localhost:${PORT}/api/v1/inquiries
   Simulators:  12345 http://127.0.0.1:9101/_sim/state  网站 http://127.0.0.1:9102/_sim/state
                窗口 http://127.0.0.1:9103/_sim/state  12348 http://127.0.0.1:9104/_sim/state
+               事项库 http://127.0.0.1:9105/_sim/state  部门审批 http://127.0.0.1:9106/_sim/state
   Logs:        var/simulators.log, var/scheduler.log
 
 MSG
