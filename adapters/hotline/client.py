@@ -1,4 +1,4 @@
-"""Speaks the 12345 platform's API: 互联互通 work orders, 流转反馈, and the polling fallback."""
+"""Speaks the 12345 platform's API: 互联互通 work orders, 流转反馈, 知识库 and the polling fallback."""
 
 from __future__ import annotations
 
@@ -6,13 +6,13 @@ import json
 import logging
 from collections.abc import Callable, Mapping
 from datetime import datetime
-from typing import Any
+from typing import Any, TypeVar
 
 import requests
 
 from adapters.base.http import HttpClient
 from adapters.base.port import InboundEvent, OutboundMessage, WireError
-from adapters.hotline import codes, wire
+from adapters.hotline import catalog_wire, codes, wire
 from gateway.domain.errors import UpstreamError
 from gateway.domain.messages import STATUS_CHANGED, WORKORDER_CREATE
 
@@ -24,6 +24,8 @@ LIST_PATH = "/api/gd/list"
 MAX_PAGE_SIZE = 500
 # A guard against a platform that ignores paging; far more than any real backlog needs.
 MAX_LIST_REQUESTS = 10_000
+
+Mapped = TypeVar("Mapped")
 
 
 def _error_json(body: str | None) -> dict[str, Any]:
@@ -52,6 +54,11 @@ class HotlineClient:
         elif message.event_type == STATUS_CHANGED:
             body = self._map(message, wire.feedback_request)
             self._post(FEEDBACK_PATH, "feedback", body, message.idempotency_key)
+        elif message.event_type == catalog_wire.ITEMS_CHANGED:
+            # A failed page fails the message; its retry replays the pages already taken under their keys.
+            for page in self._map(message, catalog_wire.knowledge_pages):
+                key = page.key(message.idempotency_key)
+                self._post(catalog_wire.KNOWLEDGE_PATH, "update_knowledge", page.body, key)
         else:
             raise UpstreamError(
                 self.system,
@@ -106,9 +113,7 @@ class HotlineClient:
 
     # ---- plumbing --------------------------------------------------------------------------------
 
-    def _map(
-        self, message: OutboundMessage, mapper: Callable[[Mapping[str, Any]], dict[str, Any]]
-    ) -> dict[str, Any]:
+    def _map(self, message: OutboundMessage, mapper: Callable[[Mapping[str, Any]], Mapped]) -> Mapped:
         try:
             return mapper(message.payload)
         except wire.PayloadError as err:

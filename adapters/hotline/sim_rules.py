@@ -19,48 +19,54 @@ def _bad(name: str) -> SimError:
     return SimError(400, "E1003", f"字段格式错误：{name}")
 
 
+# `where` prefixes the field named in the error, for fields inside a list (e.g. "lb[3].").
+
+
 def _text(
     body: dict[str, Any],
     name: str,
     max_len: int,
     required: bool = False,
     pattern: re.Pattern[str] | None = None,
+    where: str = "",
 ) -> None:
     value = body.get(name)
     if value is None or value == "":
         if required:
-            raise _missing(name)
+            raise _missing(where + name)
         return
     if not isinstance(value, str) or len(value) > max_len:
-        raise _bad(name)
+        raise _bad(where + name)
     if pattern is not None and pattern.fullmatch(value) is None:
-        raise _bad(name)
+        raise _bad(where + name)
 
 
-def _code(body: dict[str, Any], name: str, allowed: set[str], required: bool = True) -> None:
+def _code(
+    body: dict[str, Any], name: str, allowed: set[str], required: bool = True, where: str = ""
+) -> None:
     value = body.get(name)
     if value is None or value == "":
         if required:
-            raise _missing(name)
+            raise _missing(where + name)
         return
     if value not in allowed:
-        raise SimError(400, "E1004", f"代码值无效：{name}")
+        raise SimError(400, "E1004", f"代码值无效：{where}{name}")
 
 
-def _time(body: dict[str, Any], name: str, required: bool = True) -> None:
+def _time(body: dict[str, Any], name: str, required: bool = True, where: str = "") -> None:
     value = body.get(name)
     if value is None or value == "":
         if required:
-            raise _missing(name)
+            raise _missing(where + name)
         return
     if not is_time(value):
-        raise _bad(name)
+        raise _bad(where + name)
 
 
-def _only(body: dict[str, Any], allowed: set[str]) -> None:
+def _only(body: dict[str, Any], allowed: set[str], where: str = "") -> None:
     for name in body:
         if name not in allowed:
-            raise SimError(400, "E1003", f"不支持的字段：{name}")
+            raise SimError(400, "E1003", f"不支持的字段：{where}{name}")
 
 
 CREATE_FIELDS = {
@@ -137,3 +143,43 @@ def check_feedback(body: dict[str, Any]) -> None:
         raise _bad("yqts")
     _text(body, "dfnr", 20000)
     _code(body, "myd", MYD, required=False)
+
+
+KNOWLEDGE_FIELDS = {"zsbh", "zslx", "zsbt", "zsfl", "zsnr", "ssbm", "ssbmmc", "gjc", "zszt", "bbh", "gxsj"}
+KNOWLEDGE_BATCH_MAX = 200
+
+
+def check_knowledge_batch(body: dict[str, Any]) -> list[dict[str, Any]]:
+    """The rules of POST /api/zsk/plgx; returns the entries (lb)."""
+    _only(body, {"pch", "lb"})
+    _text(body, "pch", 64)
+    entries = body.get("lb")
+    if entries is None:
+        raise _missing("lb")
+    if not isinstance(entries, list) or not 1 <= len(entries) <= KNOWLEDGE_BATCH_MAX:
+        raise SimError(400, "E1003", f"字段格式错误：lb（每批1-{KNOWLEDGE_BATCH_MAX}条）")
+    seen: set[str] = set()
+    for index, entry in enumerate(entries):
+        where = f"lb[{index}]."
+        if not isinstance(entry, dict):
+            raise _bad(f"lb[{index}]")
+        _only(entry, KNOWLEDGE_FIELDS, where)
+        _text(entry, "zsbh", 64, required=True, where=where)
+        if entry["zsbh"] in seen:
+            raise SimError(400, "E1003", f"字段格式错误：{where}zsbh（批内重复）")
+        seen.add(entry["zsbh"])
+        _code(entry, "zslx", {"01", "02", "03"}, where=where)
+        _text(entry, "zsbt", 200, required=True, where=where)
+        _text(entry, "zsfl", 64, where=where)
+        _text(entry, "zsnr", 20000, required=True, where=where)
+        _text(entry, "ssbm", 32, where=where)
+        _text(entry, "ssbmmc", 100, required=True, where=where)
+        _text(entry, "gjc", 500, where=where)
+        _code(entry, "zszt", FLAGS, where=where)
+        version = entry.get("bbh")
+        if version is None:
+            raise _missing(f"{where}bbh")
+        if isinstance(version, bool) or not isinstance(version, int) or version < 1:
+            raise _bad(f"{where}bbh")
+        _time(entry, "gxsj", where=where)
+    return entries

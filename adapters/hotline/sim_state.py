@@ -16,6 +16,7 @@ from typing import Any
 import requests
 
 from adapters.base.simulator import SimulatorState, push_webhook
+from adapters.hotline.sim_knowledge import KnowledgeBase
 
 CST = timezone(timedelta(hours=8), "CST")
 TIME_FORMAT = "%Y-%m-%d %H:%M:%S"
@@ -128,7 +129,7 @@ def is_time(value: object) -> bool:
 
 @dataclass
 class HotlineState(SimulatorState):
-    """Work orders, feedback per work order, pushes made; plus the shared faults and idempotency memory."""
+    """Work orders, feedback, pushes made, the 知识库; plus the shared faults and idempotency memory."""
 
     gateway_webhook_url: str | None = None
     webhook_secrets: list[str] = field(default_factory=list)
@@ -136,6 +137,7 @@ class HotlineState(SimulatorState):
     work_orders: dict[str, dict[str, Any]] = field(default_factory=dict)
     feedback: dict[str, list[dict[str, Any]]] = field(default_factory=dict)
     pushes: list[dict[str, Any]] = field(default_factory=list)
+    knowledge: KnowledgeBase = field(default_factory=KnowledgeBase)
     sequence: int = 0
 
     def reset(self) -> None:
@@ -145,6 +147,7 @@ class HotlineState(SimulatorState):
             self.work_orders.clear()
             self.feedback.clear()
             self.pushes.clear()
+            self.knowledge.clear()
             self.sequence = 0
 
     # Methods ending in _locked expect the caller to hold self.lock (SimulatorState.record does).
@@ -279,6 +282,7 @@ class HotlineState(SimulatorState):
                         for r in self.received
                     ],
                     "pushes": self.pushes,
+                    "knowledge": self.knowledge.all(),
                     "faults": [
                         {
                             "status": f.status,

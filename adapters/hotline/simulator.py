@@ -67,6 +67,7 @@ def create_simulator(
     state = HotlineState(gateway_webhook_url=gateway_webhook_url, webhook_secrets=list(webhook_secrets or []))
     app.extensions["simulator"] = state
     _register_api(app, state)
+    _register_knowledge(app, state)
     _register_control(app, state)
 
     @app.errorhandler(SimError)
@@ -149,6 +150,31 @@ def _register_api(app: Flask, state: HotlineState) -> None:
             )
             items = [dict(o) for o in matching[(page - 1) * size : page * size]]
         return _ok({"zs": len(matching), "ys": page, "mys": size, "lb": items})
+
+
+def _register_knowledge(app: Flask, state: HotlineState) -> None:
+    @app.post("/api/zsk/plgx")
+    def update_knowledge() -> Response:
+        body, key = _body(), _key()
+        entries = sim_rules.check_knowledge_batch(body)
+        result, _ = state.record(
+            "plgx", key, body, lambda: state.knowledge.apply(entries, fmt(state.clock()))
+        )
+        return _ok(result)
+
+    @app.get("/api/zsk/cx")
+    def search_knowledge() -> Response:
+        page = _int_arg("ys", 1, 1, 1_000_000)
+        size = _int_arg("mys", 20, 1, 100)
+        found = state.knowledge.search(request.args.get("gjc"))
+        return _ok({"zs": len(found), "ys": page, "mys": size, "lb": found[(page - 1) * size : page * size]})
+
+    @app.get("/api/zsk/xq")
+    def knowledge_entry() -> Response:
+        entry = state.knowledge.entry(request.args.get("zsbh", ""))
+        if entry is None:
+            raise SimError(404, "E2002", "知识不存在")
+        return _ok(entry)
 
 
 def _register_control(app: Flask, state: HotlineState) -> None:

@@ -7,7 +7,7 @@ from typing import Any
 
 from adapters.base.http import HttpClient
 from adapters.base.port import OutboundMessage, WireError
-from adapters.website import wire
+from adapters.website import catalog_wire, wire
 from gateway.domain import messages
 from gateway.domain.errors import UpstreamError
 
@@ -18,7 +18,7 @@ _CALLS: dict[str, Callable[[dict[str, Any]], wire.WebsiteCall | None]] = {
 
 
 class WebsiteClient:
-    """The website's outbound adapter: reply publication and status updates, each with an Idempotency-Key."""
+    """The website's outbound adapter: replies, status updates and 办事指南, each with an Idempotency-Key."""
 
     system = "website"
 
@@ -27,6 +27,9 @@ class WebsiteClient:
 
     def send(self, message: OutboundMessage) -> None:
         """Deliver, treat as done when the website has no use for it, or raise UpstreamError."""
+        if message.event_type == catalog_wire.ITEMS_CHANGED:
+            self._publish_guides(message)
+            return
         to_call = _CALLS.get(message.event_type)
         if to_call is None:
             raise UpstreamError(
@@ -35,18 +38,26 @@ class WebsiteClient:
         try:
             call = to_call(message.payload)
         except WireError as err:
-            # A payload we cannot map will not map better next time.
-            raise UpstreamError(
-                self.system, f"cannot map {message.event_type}: {err}", retryable=False
-            ) from None
-        if call is None:
-            return
+            raise self._unmappable(message, err) from None
+        if call is not None:
+            self._post(call, message.idempotency_key)
+
+    def _publish_guides(self, message: OutboundMessage) -> None:
+        try:
+            batches = catalog_wire.guide_batches(message.payload)
+        except WireError as err:
+            raise self._unmappable(message, err) from None
+        # A failed page fails the message; its retry replays the pages already taken under their keys.
+        for batch in batches:
+            self._post(batch.call, batch.key(message.idempotency_key))
+
+    def _unmappable(self, message: OutboundMessage, err: WireError) -> UpstreamError:
+        # A payload we cannot map will not map better next time.
+        return UpstreamError(self.system, f"cannot map {message.event_type}: {err}", retryable=False)
+
+    def _post(self, call: wire.WebsiteCall, key: str) -> None:
         response = self.http.request(
-            "POST",
-            call.path,
-            operation=call.operation,
-            json=call.body,
-            headers={"Idempotency-Key": message.idempotency_key},
+            "POST", call.path, operation=call.operation, json=call.body, headers={"Idempotency-Key": key}
         )
         try:
             answer = response.json()

@@ -1,7 +1,8 @@
-"""The website simulator's memory: messages, replies, status history, and the webhooks it pushes."""
+"""The website simulator's memory: messages, replies, status history, 办事指南, and the webhooks it pushes."""
 
 from __future__ import annotations
 
+import copy
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
@@ -15,6 +16,8 @@ BEIJING = ZoneInfo("Asia/Shanghai")
 TIME_FORMAT = "%Y-%m-%d %H:%M:%S"
 BOX_NAMES = {"LDXX": "领导信箱", "ZXZX": "在线咨询", "TSJB": "投诉举报", "JYXC": "建言献策"}
 STATUS_NAMES = {0: "待受理", 1: "已受理", 2: "办理中", 3: "已答复", 4: "已办结"}
+GUIDE_SUMMARY = ("itemCode", "itemName", "itemTypeName", "deptName", "promiseDays", "legalDays", "onlineUrl",
+                 "updateTime")
 
 
 @dataclass
@@ -27,6 +30,7 @@ class WebsiteState(SimulatorState):
     replies: list[dict[str, Any]] = field(default_factory=list)
     status_history: dict[str, list[dict[str, Any]]] = field(default_factory=dict)
     pushes: list[dict[str, Any]] = field(default_factory=list)
+    guides: dict[str, dict[str, Any]] = field(default_factory=dict)  # by itemCode, withdrawn ones too
     sequence: int = 0
 
     def submit_message(self, **fields: Any) -> dict[str, Any]:
@@ -81,6 +85,34 @@ class WebsiteState(SimulatorState):
         with self.lock:
             return [_public_view(r) for r in reversed(self.replies) if r["publish"] == "Y"]
 
+    def published_guides(
+        self, keyword: str | None = None, dept_name: str | None = None
+    ) -> list[dict[str, Any]]:
+        """Guides a visitor can find (publishState Y), by item code; keyword matches name, code, keywords."""
+        word = (keyword or "").strip().lower()
+        with self.lock:
+            found = [
+                g for g in self.guides.values()
+                if g["publishState"] == "Y"
+                and (not dept_name or g.get("deptName") == dept_name)
+                and (not word or any(word in text.lower() for text in _searchable(g)))
+            ]
+        return [{k: g.get(k) for k in GUIDE_SUMMARY} for g in sorted(found, key=lambda g: g["itemCode"])]
+
+    def public_guide(self, item_code: str) -> dict[str, Any] | None:
+        """One guide as a visitor sees it; None when unknown or withdrawn."""
+        with self.lock:
+            guide = self.guides.get(item_code)
+            if guide is None or guide["publishState"] != "Y":
+                return None
+            return {k: v for k, v in copy.deepcopy(guide).items() if k not in ("publishState", "receiveTime")}
+
+    def guide(self, item_code: str) -> dict[str, Any] | None:
+        """One guide as the website holds it, withdrawn or not (for tests)."""
+        with self.lock:
+            guide = self.guides.get(item_code)
+            return copy.deepcopy(guide) if guide is not None else None
+
     def reset(self) -> None:
         """Forget everything (the webhook target and secrets stay)."""
         super().reset()
@@ -89,6 +121,11 @@ class WebsiteState(SimulatorState):
             self.replies.clear()
             self.status_history.clear()
             self.pushes.clear()
+            self.guides.clear()
+
+
+def _searchable(guide: dict[str, Any]) -> list[str]:
+    return [guide["itemCode"], str(guide.get("itemName", "")), *guide.get("keyWords", [])]
 
 
 def _public_view(reply: dict[str, Any]) -> dict[str, Any]:

@@ -1,8 +1,8 @@
 """A stand-in for the government website's interaction system, written from PROTOCOL.md (not from the client).
 
-The website's API (replies, status updates, the public page) and the simulator's controls; the website's
-memory is in sim_state. Drops repeated Idempotency-Keys, injects faults, and refuses replies that would
-publish a mobile or ID number.
+The website's API (replies, status updates, 办事指南, the public pages) and the simulator's controls; the
+website's memory is in sim_state, the guides' checks in sim_guides. Drops repeated Idempotency-Keys,
+injects faults, and refuses replies that would publish a mobile or ID number.
 """
 
 from __future__ import annotations
@@ -15,6 +15,7 @@ from typing import Any
 from flask import Blueprint, Flask, Response, current_app, jsonify, request
 
 from adapters.base.simulator import Fault, apply_fault
+from adapters.website import sim_guides
 from adapters.website.sim_state import BEIJING, BOX_NAMES, STATUS_NAMES, TIME_FORMAT, WebsiteState
 
 # What the website refuses to publish, whatever the gateway claims to have redacted.
@@ -82,7 +83,36 @@ def _website_api() -> Blueprint:
         replies = _state().published()
         return _ok({"total": len(replies), "list": replies})
 
+    @api.post("/interact/api/guides/batch")
+    def publish_guides() -> Response:
+        return _idempotent("publish_guides", sim_guides.publish_guides)
+
+    @api.get("/interact/api/public/guides")
+    def public_guides() -> Response:
+        page_no, page_size = _page_arg("pageNo", 1, 10_000), _page_arg("pageSize", 20, 100)
+        if page_no is None or page_size is None:
+            return _error(400, "PARAM_INVALID", "pageNo应为正整数，pageSize应为1-100")
+        found = _state().published_guides(request.args.get("keyword"), request.args.get("deptName"))
+        listed = found[(page_no - 1) * page_size : page_no * page_size]
+        return _ok({"total": len(found), "pageNo": page_no, "pageSize": page_size, "list": listed})
+
+    @api.get("/interact/api/public/guides/<item_code>")
+    def public_guide(item_code: str) -> Response:
+        guide = _state().public_guide(item_code)
+        if guide is None:
+            return _error(404, "GUIDE_NOT_FOUND", f"办事指南{item_code}不存在或已下架")
+        return _ok(guide)
+
     return api
+
+
+def _page_arg(name: str, default: int, high: int) -> int | None:
+    raw = request.args.get(name)
+    if raw is None or raw == "":
+        return default
+    if not raw.isascii() or not raw.isdigit() or not 1 <= int(raw) <= high:
+        return None
+    return int(raw)
 
 
 def _idempotent(operation: str, act: Callable[[WebsiteState, dict[str, Any]], Answer]) -> Response:
@@ -227,6 +257,12 @@ def _controls() -> Blueprint:
         state = _state()
         with state.lock:
             return _ok({"total": len(state.replies), "list": list(state.replies)})
+
+    @sim.get("/guides")
+    def guides() -> Response:
+        state = _state()
+        with state.lock:
+            return _ok({"total": len(state.guides), "list": list(state.guides.values())})
 
     @sim.post("/faults")
     def fault() -> Response:

@@ -1,4 +1,4 @@
-"""Sends the gateway's messages to the window system (状态通知)."""
+"""Sends the gateway's messages to the window system (状态通知, 事项同步)."""
 
 from __future__ import annotations
 
@@ -6,7 +6,7 @@ from typing import Any
 
 from adapters.base.http import HttpClient
 from adapters.base.port import OutboundMessage, WireError
-from adapters.window import wire
+from adapters.window import catalog_wire, wire
 from gateway.domain.errors import UpstreamError
 from gateway.domain.messages import STATUS_CHANGED
 
@@ -14,7 +14,7 @@ NOTICE_PATH = "/ckxt/api/tz"
 
 
 class WindowClient:
-    """Outbound to the window system: status notices for inquiries logged at a window."""
+    """Outbound to the window system: status notices for inquiries logged at a window, and 事项同步."""
 
     system = "window"
 
@@ -23,6 +23,9 @@ class WindowClient:
 
     def send(self, message: OutboundMessage) -> None:
         """Deliver one message or raise UpstreamError."""
+        if message.event_type == catalog_wire.ITEMS_CHANGED:
+            self._sync_items(message)
+            return
         if message.event_type != STATUS_CHANGED:
             raise UpstreamError(self.system, f"the window takes no {message.event_type}", retryable=False)
         if message.payload.get("external_id") is None:
@@ -32,6 +35,15 @@ class WindowClient:
         except WireError as err:
             raise UpstreamError(self.system, f"cannot map the message: {err}", retryable=False) from None
         self._post(NOTICE_PATH, "status_notice", body, message.idempotency_key)
+
+    def _sync_items(self, message: OutboundMessage) -> None:
+        try:
+            pages = catalog_wire.item_pages(message.payload)
+        except WireError as err:
+            raise UpstreamError(self.system, f"cannot map the message: {err}", retryable=False) from None
+        # A failed page fails the message; its retry replays the pages already taken under their keys.
+        for page in pages:
+            self._post(catalog_wire.SYNC_PATH, "sync_items", page.body, page.key(message.idempotency_key))
 
     def _post(self, path: str, operation: str, body: dict[str, Any], key: str) -> None:
         try:

@@ -1,4 +1,4 @@
-"""A simulated 综合窗口系统, written from PROTOCOL.md: takes 状态通知, pushes 诉求登记 to the gateway.
+"""A simulated 综合窗口系统, written from PROTOCOL.md: takes 状态通知 and 事项同步, pushes 诉求登记.
 
 Control endpoints for tests and the demo live under /_sim/.
 """
@@ -15,6 +15,7 @@ from typing import Any
 from flask import Flask, Response, jsonify, request
 
 from adapters.base.simulator import Fault, SimulatorState, apply_fault, push_webhook
+from adapters.window import sim_items
 
 BEIJING = timezone(timedelta(hours=8))
 Answer = tuple[Response, int, dict[str, str]]
@@ -40,12 +41,13 @@ class Push:
 
 @dataclass
 class WindowState(SimulatorState):
-    """The window system's memory: logged records (with their latest 办理状态) and pushes."""
+    """The window system's memory: logged records (with their latest 办理状态), pushes, and its 事项."""
 
     gateway_webhook_url: str | None = None
     webhook_secrets: list[str] = field(default_factory=list)
     records: dict[str, dict[str, Any]] = field(default_factory=dict)
     pushes: list[Push] = field(default_factory=list)
+    items: dict[str, dict[str, Any]] = field(default_factory=dict)  # by 事项编码 sxbm, 停用 ones too
     sequence: int = 0
 
     def log_inquiry(self, **fields: Any) -> Push:
@@ -76,12 +78,24 @@ class WindowState(SimulatorState):
             self.pushes.append(push)
         return push
 
+    def catalog_items(self, bldw: str | None = None, zt: str = sim_items.IN_USE) -> list[dict[str, Any]]:
+        """The 事项 a window can accept (zt "1"), or the 停用 ones (zt "0"), optionally of one 办理单位."""
+        with self.lock:
+            return sim_items.listed(self.items, bldw, zt)
+
+    def catalog_item(self, sxbm: str) -> dict[str, Any] | None:
+        """One 事项 as the window system holds it, 在用 or 停用."""
+        with self.lock:
+            item = self.items.get(sxbm)
+            return json.loads(json.dumps(item)) if item is not None else None
+
     def reset(self) -> None:
-        """Forget everything, records and pushes too."""
+        """Forget everything, records, pushes and 事项 too."""
         super().reset()
         with self.lock:
             self.records.clear()
             self.pushes.clear()
+            self.items.clear()
 
 
 def _json_or_text(text: str) -> Any:
@@ -170,6 +184,34 @@ def create_simulator(
         data, _ = state.record("status_notice", request.headers.get("Idempotency-Key"), body, apply)
         return _answer(200, 0, "ok", data)
 
+    @app.post("/ckxt/api/sx/tb")
+    def sync_items() -> Answer:
+        fault = apply_fault(state)
+        if fault is not None:
+            return _answer(fault[0], 9999, "系统繁忙，请稍后重试", headers=fault[1])
+        key = request.headers.get("Idempotency-Key", "").strip()
+        if not key:
+            return _answer(400, 1002, "参数错误：缺少 Idempotency-Key 请求头")
+        body = request.get_json(silent=True)
+        if not isinstance(body, dict):
+            return _answer(400, 1002, "参数错误：请求体应为JSON对象")
+        problem = sim_items.batch_problem(body)
+        if problem is not None:
+            return _answer(400, 1002, problem)
+        # record() holds the lock while the batch is stored.
+        data, _ = state.record(
+            "sync_items", key, body, lambda: sim_items.apply_batch(state.items, body["sxlb"], beijing_now())
+        )
+        return _answer(200, 0, "ok", data)
+
+    @app.get("/ckxt/api/sx")
+    def list_items() -> Answer:
+        zt = request.args.get("zt") or sim_items.IN_USE
+        if zt not in sim_items.FLAGS:
+            return _answer(400, 1002, "参数错误：zt 应为 1 或 0")
+        found = state.catalog_items(request.args.get("bldw") or None, zt)
+        return _answer(200, 0, "ok", {"zs": len(found), "lb": found})
+
     @app.post("/_sim/faults")
     def inject_fault() -> Answer:
         fault = _fault(request.get_json(silent=True) or {})
@@ -193,6 +235,7 @@ def create_simulator(
         with state.lock:
             data = {
                 "records": list(state.records.values()),
+                "items": list(state.items.values()),
                 "received": [
                     {
                         "operation": r.operation,
