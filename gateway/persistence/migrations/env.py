@@ -16,8 +16,11 @@ target_metadata = Base.metadata
 
 
 def _include(obj: object, name: str | None, type_: str, reflected: bool, compare_to: object) -> bool:
-    # SQLite's FTS5 search table and its shadow tables are made by raw SQL in migration 0003.
-    return not (type_ == "table" and name is not None and name.startswith("service_items_fts"))
+    # Search structures made by hand in migration 0003: SQLite's FTS5 table (and its shadow tables) and
+    # PostgreSQL's trigram index; autogenerate must neither drop nor re-create them.
+    if type_ == "table" and name is not None and name.startswith("service_items_fts"):
+        return False
+    return not (type_ == "index" and name == "ix_service_items_search_text_trgm")
 
 
 def _run(connection: Connection) -> None:

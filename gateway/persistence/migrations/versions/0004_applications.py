@@ -133,15 +133,8 @@ def upgrade() -> None:
         batch_op.create_index(batch_op.f('ix_rectifications_application_id'), ['application_id'], unique=False)
         batch_op.create_index(batch_op.f('ix_rectifications_department_code'), ['department_code'], unique=False)
 
-    with op.batch_alter_table('service_items', schema=None) as batch_op:
-        batch_op.create_index('ix_service_items_search_text_trgm', ['search_text'], unique=False, postgresql_using='gin', postgresql_ops={'search_text': 'gin_trgm_ops'})
-
-
 
 def downgrade() -> None:
-    with op.batch_alter_table('service_items', schema=None) as batch_op:
-        batch_op.drop_index('ix_service_items_search_text_trgm', postgresql_using='gin', postgresql_ops={'search_text': 'gin_trgm_ops'})
-
     with op.batch_alter_table('rectifications', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_rectifications_department_code'))
         batch_op.drop_index(batch_op.f('ix_rectifications_application_id'))

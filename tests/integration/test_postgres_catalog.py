@@ -1,0 +1,40 @@
+from __future__ import annotations
+
+import dataclasses
+
+import pytest
+from sqlalchemy import select
+
+from adapters.base.simulator import ServerThread
+from adapters.catalog_source import create_simulator
+from gateway import create_app
+from gateway.config import SystemEndpoint
+from gateway.persistence.catalog_models import ServiceItem
+from tests.conftest import FakeClock, settings_for
+
+pytestmark = pytest.mark.postgres
+
+
+def test_catalog_sync_and_search_on_postgres(pg):
+    source = ServerThread(create_simulator(seed=11, size=400)).start()
+    settings = settings_for(pg.url)
+    systems = {**settings.systems, "catalog_source": SystemEndpoint(source.url, 10)}
+    app = create_app(dataclasses.replace(settings, systems=systems), clock=FakeClock(), TESTING=True)
+    services = app.extensions["gateway"]
+    try:
+        report = services.catalog_sync(page_size=100).run(full=True)
+        assert (report.new, report.rejected) == (400, 0)
+        source.app.extensions["simulator"].change(3)
+        assert services.catalog_sync(page_size=100).run(full=False).changed == 3
+        with services.db.read() as session:
+            item = session.scalars(select(ServiceItem).where(ServiceItem.name.like("%公证%"))).first()
+        assert item is not None
+        by_text = [i["item_code"] for i in services.catalog.search(item.name[:3], limit=100).items]  # pg_trgm
+        by_term = [i["item_code"] for i in services.catalog.search("公证", limit=200).items]  # two-character terms
+        by_initials = [i["item_code"] for i in services.catalog.search(item.pinyin_initials[:3], limit=200).items]
+        assert item.item_code in by_text and item.item_code in by_term and item.item_code in by_initials
+        assert [i["item_code"] for i in services.catalog.search(item.item_code).items] == [item.item_code]
+        assert services.catalog.search(item.name).items[0]["item_code"] == item.item_code
+    finally:
+        services.close()
+        source.stop()
