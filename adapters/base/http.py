@@ -5,8 +5,8 @@ from __future__ import annotations
 import logging
 import time
 from collections.abc import Mapping
-from email.utils import parsedate_to_datetime
 from datetime import UTC, datetime
+from email.utils import parsedate_to_datetime
 from typing import Any
 
 import requests
@@ -89,7 +89,9 @@ class HttpClient:
             ) from None
         except requests.RequestException as err:
             self._log(operation, "error", started)
-            raise UpstreamError(self.system, f"request failed ({type(err).__name__})", retryable=False) from None
+            raise UpstreamError(
+                self.system, f"request failed ({type(err).__name__})", retryable=False
+            ) from None
         self._log(operation, str(response.status_code), started)
         if 200 <= response.status_code < 300:
             return response

@@ -67,7 +67,9 @@ class SimulatorState:
                 return fault
             return None
 
-    def record(self, operation: str, key: str | None, body: dict[str, Any], make_result: Callable[[], Any]) -> tuple[Any, bool]:
+    def record(
+        self, operation: str, key: str | None, body: dict[str, Any], make_result: Callable[[], Any]
+    ) -> tuple[Any, bool]:
         """Store a request once per idempotency key; a repeat returns the first result, marked duplicate."""
         with self.lock:
             if key is not None and key in self.seen_keys:
@@ -82,7 +84,11 @@ class SimulatorState:
     def accepted(self, operation: str | None = None) -> list[Received]:
         """Requests that were new (not repeats), optionally of one operation."""
         with self.lock:
-            return [r for r in self.received if not r.duplicate and (operation is None or r.operation == operation)]
+            return [
+                r
+                for r in self.received
+                if not r.duplicate and (operation is None or r.operation == operation)
+            ]
 
     def reset(self) -> None:
         """Forget everything."""
@@ -123,7 +129,9 @@ class ServerThread:
         self._server: BaseWSGIServer = make_server(host, port, app, threaded=True)
         self.port = self._server.server_port
         # A short poll interval: stop() waits for it, and tests stop many servers.
-        self._thread = threading.Thread(target=self._server.serve_forever, kwargs={"poll_interval": 0.05}, daemon=True)
+        self._thread = threading.Thread(
+            target=self._server.serve_forever, kwargs={"poll_interval": 0.05}, daemon=True
+        )
 
     @property
     def url(self) -> str:

@@ -10,11 +10,7 @@ from adapters.base.port import OutboundMessage, WireError
 from adapters.department import wire
 from adapters.department.codes import ERR_BUSY, FLAG_OK
 from gateway.domain.errors import UpstreamError
-
-# The gateway's event types for the window flow (payloads described in PROTOCOL.md's gateway terms).
-TASK_SUBMITTED = "application.task_submitted"
-SUPPLEMENT = "application.supplement"
-WITHDRAWN = "application.withdrawn"
+from gateway.domain.messages import SUPPLEMENT, TASK_SUBMITTED, WITHDRAWN
 
 Mapper = Callable[[Mapping[str, Any]], dict[str, Any]]
 

@@ -14,7 +14,6 @@ from typing import Any
 from adapters.hotline import codes
 from adapters.hotline.wire import PayloadError
 
-ITEMS_CHANGED = "catalog.items_changed"  # the gateway's event (gateway.services.catalog_sync.EVENT)
 KNOWLEDGE_PATH = "/api/zsk/plgx"
 PAGE_SIZE = 200  # the platform takes at most 200 entries per call
 ANSWER_MAX = 20000  # zsnr

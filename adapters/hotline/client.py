@@ -14,7 +14,7 @@ from adapters.base.http import HttpClient
 from adapters.base.port import InboundEvent, OutboundMessage, WireError
 from adapters.hotline import catalog_wire, codes, wire
 from gateway.domain.errors import UpstreamError
-from gateway.domain.messages import STATUS_CHANGED, WORKORDER_CREATE
+from gateway.domain.messages import CATALOG_ITEMS, STATUS_CHANGED, WORKORDER_CREATE
 
 log = logging.getLogger("gateway.adapters.hotline")
 
@@ -54,7 +54,7 @@ class HotlineClient:
         elif message.event_type == STATUS_CHANGED:
             body = self._map(message, wire.feedback_request)
             self._post(FEEDBACK_PATH, "feedback", body, message.idempotency_key)
-        elif message.event_type == catalog_wire.ITEMS_CHANGED:
+        elif message.event_type == CATALOG_ITEMS:
             # A failed page fails the message; its retry replays the pages already taken under their keys.
             for page in self._map(message, catalog_wire.knowledge_pages):
                 key = page.key(message.idempotency_key)

@@ -13,7 +13,6 @@ from typing import Any
 from adapters.base.port import WireError
 from adapters.website.wire import WebsiteCall, website_time
 
-ITEMS_CHANGED = "catalog.items_changed"  # the gateway's event (gateway.services.catalog_sync.EVENT)
 GUIDES_PATH = "/interact/api/guides/batch"
 MAX_GUIDES = 500  # the website takes at most this many guides per call
 

@@ -27,7 +27,7 @@ class WebsiteClient:
 
     def send(self, message: OutboundMessage) -> None:
         """Deliver, treat as done when the website has no use for it, or raise UpstreamError."""
-        if message.event_type == catalog_wire.ITEMS_CHANGED:
+        if message.event_type == messages.CATALOG_ITEMS:
             self._publish_guides(message)
             return
         to_call = _CALLS.get(message.event_type)

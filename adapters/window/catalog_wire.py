@@ -13,7 +13,6 @@ from typing import Any
 from adapters.base.port import WireError
 from adapters.window.wire import format_time
 
-ITEMS_CHANGED = "catalog.items_changed"  # the gateway's event (gateway.services.catalog_sync.EVENT)
 SYNC_PATH = "/ckxt/api/sx/tb"
 PAGE_SIZE = 100  # the window system takes at most 100 items per call
 

@@ -1,4 +1,4 @@
-"""Sends the gateway's messages to the window system (状态通知, 事项同步)."""
+"""Sends the gateway's messages to the window system (状态通知, 办件状态通知, 事项同步)."""
 
 from __future__ import annotations
 
@@ -6,15 +6,15 @@ from typing import Any
 
 from adapters.base.http import HttpClient
 from adapters.base.port import OutboundMessage, WireError
-from adapters.window import catalog_wire, wire
+from adapters.window import application_wire, catalog_wire, wire
 from gateway.domain.errors import UpstreamError
-from gateway.domain.messages import STATUS_CHANGED
+from gateway.domain.messages import APPLICATION_STATUS, CATALOG_ITEMS, STATUS_CHANGED
 
 NOTICE_PATH = "/ckxt/api/tz"
 
 
 class WindowClient:
-    """Outbound to the window system: status notices for inquiries logged at a window, and 事项同步."""
+    """Outbound to the window system: 状态通知 of inquiries logged at a window, 办件状态通知, 事项同步."""
 
     system = "window"
 
@@ -23,8 +23,15 @@ class WindowClient:
 
     def send(self, message: OutboundMessage) -> None:
         """Deliver one message or raise UpstreamError."""
-        if message.event_type == catalog_wire.ITEMS_CHANGED:
+        if message.event_type == CATALOG_ITEMS:
             self._sync_items(message)
+            return
+        if message.event_type == APPLICATION_STATUS:
+            try:
+                notice = application_wire.status_notice(message.payload)
+            except WireError as err:
+                raise UpstreamError(self.system, f"cannot map the message: {err}", retryable=False) from None
+            self._post(application_wire.NOTICE_PATH, "application_notice", notice, message.idempotency_key)
             return
         if message.event_type != STATUS_CHANGED:
             raise UpstreamError(self.system, f"the window takes no {message.event_type}", retryable=False)

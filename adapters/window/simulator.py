@@ -1,4 +1,4 @@
-"""A simulated 综合窗口系统, written from PROTOCOL.md: takes 状态通知 and 事项同步, pushes 诉求登记.
+"""A simulated 综合窗口系统, written from PROTOCOL.md: pushes 诉求登记, takes 状态通知/办件状态通知/事项同步.
 
 Control endpoints for tests and the demo live under /_sim/.
 """
@@ -15,7 +15,7 @@ from typing import Any
 from flask import Flask, Response, jsonify, request
 
 from adapters.base.simulator import Fault, SimulatorState, apply_fault, push_webhook
-from adapters.window import sim_items
+from adapters.window import sim_applications, sim_items
 
 BEIJING = timezone(timedelta(hours=8))
 Answer = tuple[Response, int, dict[str, str]]
@@ -41,13 +41,15 @@ class Push:
 
 @dataclass
 class WindowState(SimulatorState):
-    """The window system's memory: logged records (with their latest 办理状态), pushes, and its 事项."""
+    """The window system's memory: logged records (with their latest 办理状态), pushes, its 事项, and the
+    办件 it was told about (their 办件状态通知 in the order received, by 受理编号 slbh)."""
 
     gateway_webhook_url: str | None = None
     webhook_secrets: list[str] = field(default_factory=list)
     records: dict[str, dict[str, Any]] = field(default_factory=dict)
     pushes: list[Push] = field(default_factory=list)
     items: dict[str, dict[str, Any]] = field(default_factory=dict)  # by 事项编码 sxbm, 停用 ones too
+    applications: dict[str, list[dict[str, Any]]] = field(default_factory=dict)  # 办件状态通知 by slbh
     sequence: int = 0
 
     def log_inquiry(self, **fields: Any) -> Push:
@@ -89,13 +91,19 @@ class WindowState(SimulatorState):
             item = self.items.get(sxbm)
             return json.loads(json.dumps(item)) if item is not None else None
 
+    def notices(self, receipt_no: str | None = None) -> list[dict[str, Any]]:
+        """The 办件状态通知 taken for one 受理编号 in the order received (all 办件 when None, by slbh)."""
+        with self.lock:
+            return sim_applications.notices(self.applications, receipt_no)
+
     def reset(self) -> None:
-        """Forget everything, records, pushes and 事项 too."""
+        """Forget everything, records, pushes, 事项 and 办件 too."""
         super().reset()
         with self.lock:
             self.records.clear()
             self.pushes.clear()
             self.items.clear()
+            self.applications.clear()
 
 
 def _json_or_text(text: str) -> Any:
@@ -204,6 +212,29 @@ def create_simulator(
         )
         return _answer(200, 0, "ok", data)
 
+    @app.post("/ckxt/api/bj/zt")
+    def application_notice() -> Answer:
+        fault = apply_fault(state)
+        if fault is not None:
+            return _answer(fault[0], 9999, "系统繁忙，请稍后重试", headers=fault[1])
+        key = request.headers.get("Idempotency-Key", "").strip()
+        if not key:
+            return _answer(400, 1002, "参数错误：缺少 Idempotency-Key 请求头")
+        body = request.get_json(silent=True)
+        if not isinstance(body, dict):
+            return _answer(400, 1002, "参数错误：请求体应为JSON对象")
+        problem = sim_applications.notice_problem(body)
+        if problem is not None:
+            return _answer(400, 1002, problem)
+        # record() holds the lock while the notice is kept; a repeat notifies nobody again.
+        data, _ = state.record(
+            "application_notice",
+            key,
+            body,
+            lambda: sim_applications.take_notice(state.applications, body, beijing_now()),
+        )
+        return _answer(200, 0, "ok", data)
+
     @app.get("/ckxt/api/sx")
     def list_items() -> Answer:
         zt = request.args.get("zt") or sim_items.IN_USE
@@ -236,6 +267,7 @@ def create_simulator(
             data = {
                 "records": list(state.records.values()),
                 "items": list(state.items.values()),
+                "applications": {slbh: list(kept) for slbh, kept in state.applications.items()},
                 "received": [
                     {
                         "operation": r.operation,

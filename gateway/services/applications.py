@@ -280,7 +280,8 @@ class ApplicationService:
             if new is TaskStatus.UNDER_REVIEW:
                 self._follow(session, app, AppAction.REVIEW, actor, now)
             elif new is TaskStatus.CORRECTION:
-                self._follow(session, app, AppAction.REQUEST_CORRECTION, actor, now, note=data.get("reason"))
+                self._follow(session, app, AppAction.REQUEST_CORRECTION, actor, now, note=data.get("reason"),
+                             materials=list(data.get("materials") or []))
             self._settle(session, app, actor, now)
             return self._view(session, app, actor)
 
@@ -312,15 +313,16 @@ class ApplicationService:
 
     def _follow(
         self, session: Session, app: Application, action: AppAction, actor: Actor, now: datetime,
-        note: str | None = None,
+        note: str | None = None, materials: list[str] | None = None,
     ) -> None:
         current = AppStatus(app.status)
         target = rules.app_next(current, action)
         if target is None:
             return  # e.g. a second department starting review while the first asked for correction
         app.status, app.updated_at = target.value, now
-        self._event(session, app, action.value, current.value, actor, note=note, now=now, data={})
-        self._notify_window(session, app, action.value, now)
+        self._event(session, app, action.value, current.value, actor, note=note, now=now,
+                    data={"materials": materials} if materials else {})
+        self._notify_window(session, app, action.value, now, reason=note, materials=materials)
 
     # ---- helpers --------------------------------------------------------------------------------
 
@@ -352,17 +354,23 @@ class ApplicationService:
             idempotency_key=f"app{app.id}-task{task.id}-submitted", now=now,
         )
 
-    def _notify_window(self, session: Session, app: Application, action: str, now: datetime) -> None:
+    def _notify_window(
+        self, session: Session, app: Application, action: str, now: datetime, *, reason: str | None = None,
+        materials: list[str] | None = None,
+    ) -> None:
         """The window system hears every status change (补正 and 待取件 mean calling the applicant)."""
+        correction = action == AppAction.REQUEST_CORRECTION.value
+        due = self.calendar.add_workdays(now, self.policy.supplement_workdays).at if correction else None
         outbox.enqueue(
             session, target="window", event_type="application.status_changed",
             ordering_key=f"application:{app.id}:window",
             payload={"application_id": app.id, "receipt_no": app.receipt_no, "title": app.title,
-                     "status": app.status, "action": action, "reason": app.decision_reason,
+                     "status": app.status, "action": action,
+                     # 补正: the department's reason and the materials it asked for, and by when.
+                     "reason": reason if correction else app.decision_reason,
                      "refused_by": app.refused_by, "window": app.window, "at": _iso(now),
-                     "materials": [m["name"] for t in app.tasks for m in t.materials
-                                   if t.status == TaskStatus.CORRECTION.value and m["required"]],
-                     "tracking_no": app.tracking_no},
+                     "materials": list(materials or []) if correction else [],
+                     "due_at": _iso(due), "tracking_no": app.tracking_no},
             idempotency_key=f"app{app.id}-{action}-{app.status}-{now.timestamp():.6f}", now=now,
         )
 

@@ -4,6 +4,7 @@ import requests
 from sqlalchemy import select
 
 from gateway.persistence.application_models import ApplicationEvent
+from gateway.persistence.models import OutboxMessage
 from tests.e2e.catalog_seed import FOOD, INSTANT, JOBS, LEGAL_AID, seed
 
 APPS = "/api/v1/applications"
@@ -29,6 +30,18 @@ def task_ids(app):
     return {t["item_code"]: t["id"] for t in app["tasks"]}
 
 
+def window_notices(world, receipt_no):
+    """(bjzt, czlx, tznr) of each 办件状态通知 the window system took for one 办件, in order."""
+    return [(n["bjzt"], n["czlx"], n["tznr"]) for n in world.sim("window").notices(receipt_no)]
+
+
+def assert_no_dead_letters(world):
+    world.drain()
+    with world.services.db.read() as session:
+        dead = session.scalars(select(OutboxMessage).where(OutboxMessage.status == "dead")).all()
+        assert [(m.target, m.event_type, m.last_error) for m in dead] == []
+
+
 def test_single_department_application_from_acceptance_to_pickup(world):
     seed(world.services)
     app = accept(world, [FOOD], {FOOD: ["营业执照", "食品经营许可申请书"]})
@@ -52,6 +65,15 @@ def test_single_department_application_from_acceptance_to_pickup(world):
     history = call(world, "GET", f"{APPS}/{app['id']}/events")
     assert [e["action"] for e in history] == ["accept", "task-under_review", "review", "task-granted", "grant",
                                               "prepare", "pickup"]
+    world.drain()
+    receipt = app["receipt_no"]
+    assert window_notices(world, receipt) == [
+        ("20", "SC", None),
+        ("30", "ZY", None),
+        ("40", "CJ", f"您的办件{receipt}已办结，请到统一出件窗口领取。"),
+        ("90", "LQ", None),
+    ]
+    assert_no_dead_letters(world)
 
 
 def test_a_joint_application_with_one_refusal(world):
@@ -69,6 +91,7 @@ def test_a_joint_application_with_one_refusal(world):
     assert decided["refused_by"] == "SJJ" and decided["decision_reason"] == "经营场所不符合食品安全要求"
     world.drain()
     assert call(world, "GET", f"{APPS}/{app['id']}")["status"] == "refused"
+    assert_no_dead_letters(world)
 
 
 def test_incomplete_acceptance_with_a_late_supplement(world):
@@ -98,6 +121,37 @@ def test_incomplete_acceptance_with_a_late_supplement(world):
     world.drain()
     task = department(world).task(task_ids(app)[LEGAL_AID])
     assert task is not None
+    assert window_notices(world, app["receipt_no"]) == [("10", "BZ", None)]  # 容缺补齐: no call to make
+    assert_no_dead_letters(world)
+
+
+def test_a_correction_request_reaches_the_applicant_through_the_window(world):
+    seed(world.services)
+    app = accept(world, [FOOD], {FOOD: ["营业执照", "食品经营许可申请书"]})
+    world.drain()
+    task = task_ids(app)[FOOD]
+    department(world).request_correction(task, materials=["营业执照"], reason="营业执照已过期")
+    assert call(world, "GET", f"{APPS}/{app['id']}")["status"] == "correction"
+    world.drain()
+    receipt = app["receipt_no"]
+    ((bjzt, czlx, text),) = window_notices(world, receipt)
+    assert (bjzt, czlx) == ("21", "BZGZ")
+    # Monday + 5 working days for the supplement
+    assert text == (f"您的办件{receipt}需补正材料：营业执照（原因：营业执照已过期），"
+                    "请于2026-11-30前携带材料到综合窗口3号补交。")
+
+    supplied = call(world, "POST", f"{APPS}/{app['id']}/supplement", json={"materials": {FOOD: ["营业执照"]}})
+    assert supplied["status"] == "under_review"
+    world.drain()
+    department(world).review(task)
+    department(world).grant(task)
+    call(world, "POST", f"{APPS}/{app['id']}/prepare", json={})
+    world.drain()
+    assert [(b, c) for b, c, _ in window_notices(world, receipt)] == [
+        ("21", "BZGZ"), ("20", "BZ"), ("30", "ZY"), ("40", "CJ"),
+    ]
+    assert window_notices(world, receipt)[-1][2] == f"您的办件{receipt}已办结，请到统一出件窗口领取。"
+    assert_no_dead_letters(world)
 
 
 def test_a_bad_rating_opens_a_rectification_that_needs_a_callback(world):
@@ -127,3 +181,4 @@ def test_a_bad_rating_opens_a_rectification_that_needs_a_callback(world):
     with world.services.db.read() as session:
         actions = session.scalars(select(ApplicationEvent.action).where(ApplicationEvent.application_id == app["id"]))
         assert list(actions) == ["accept", "grant", "prepare", "pickup", "evaluate"]
+    assert_no_dead_letters(world)
