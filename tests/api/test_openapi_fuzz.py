@@ -17,11 +17,13 @@ GATEWAY_FUZZ_EXAMPLES raises the examples per operation for a deeper, slower run
 from __future__ import annotations
 
 import os
+import re
 from collections.abc import Callable, Iterable
 from typing import Any
 
 import pytest
 import schemathesis
+from schemathesis.specs.openapi.checks import positive_data_acceptance
 from flask import Flask
 from hypothesis import HealthCheck, settings
 
@@ -119,6 +121,15 @@ def fuzz_app(app: Flask, services: Services, auth: dict[str, dict[str, str]]) ->
     CURRENT.app, CURRENT.authorization = None, None
 
 
+# Operations whose valid input depends on stored data no schema can list: an application names catalog items
+# and their materials (a dynamic catalog of up to 100,000 items), so well-formed input may still be refused
+# with 422 naming the field. Every other check, 500s included, still runs on them.
+DEPENDS_ON_STORED_DATA = {
+    ("POST", "/api/v1/applications"),
+    ("POST", "/api/v1/applications/{app_id}/supplement"),
+}
+
+
 @schema.parametrize()
 @settings(
     max_examples=MAX_EXAMPLES,
@@ -130,7 +141,10 @@ def fuzz_app(app: Flask, services: Services, auth: dict[str, dict[str, str]]) ->
     ],
 )
 def test_api_conforms_to_its_openapi_spec(case: schemathesis.Case, fuzz_app: Flask) -> None:
-    case.call_and_validate()
+    if (case.method.upper(), case.path) in DEPENDS_ON_STORED_DATA:
+        case.call_and_validate(excluded_checks=[positive_data_acceptance])
+    else:
+        case.call_and_validate()
 
 
 # ---- bodies no generator sends ------------------------------------------------------------------
@@ -154,7 +168,7 @@ def test_deeply_nested_or_huge_json_is_refused_not_a_500(
     client: Any, auth: dict[str, dict[str, str]], services: Services, method: str, path: str
 ) -> None:
     _seed(services)
-    url = path.replace("{inquiry_id}", "1").replace("{message_id}", "1")
+    url = re.sub(r"\{\w+_id\}", "1", path)
     send = {"method": method, "content_type": "application/json", "headers": auth["admin"]}
     deep = client.open(url, data=DEEP_JSON, **send)
     assert deep.status_code == 400, deep.get_data(as_text=True)
