@@ -47,6 +47,13 @@ def parse_retry_after(value: str | None, now: datetime | None = None) -> float |
     return max(0.0, (when - (now or datetime.now(UTC))).total_seconds())
 
 
+def bad_answer(system: str, response: requests.Response, reason: str, *, retryable: bool) -> UpstreamError:
+    """A response the system's protocol does not accept as done, keeping its status and (cut) body."""
+    return UpstreamError(
+        system, reason, retryable=retryable, status=response.status_code, body=response.text[:2000]
+    )
+
+
 class HttpClient:
     """Sends JSON to one external system and raises only the gateway's UpstreamError family."""
 

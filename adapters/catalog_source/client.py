@@ -10,7 +10,7 @@ from typing import Any
 
 import requests
 
-from adapters.base.http import HttpClient
+from adapters.base.http import HttpClient, bad_answer
 from adapters.base.port import WireError
 from adapters.catalog_source import wire
 from gateway.domain.errors import UpstreamError
@@ -141,12 +141,11 @@ class CatalogSourceClient:
             raise UpstreamError(self.system, f"{OPERATION} answered {err}", retryable=False) from None
 
     def _bad(self, response: requests.Response, detail: str, *, retryable: bool) -> UpstreamError:
-        return UpstreamError(
+        return bad_answer(
             self.system,
+            response,
             f"{OPERATION} answered HTTP {response.status_code}: {detail}",
             retryable=retryable,
-            status=response.status_code,
-            body=response.text[:2000],
         )
 
 

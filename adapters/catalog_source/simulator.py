@@ -16,7 +16,8 @@ from typing import Any
 from flask import Flask, Response, jsonify, request
 from werkzeug.exceptions import HTTPException
 
-from adapters.base.simulator import Fault, apply_fault
+from adapters.base.sim_control import json_fields, register_control
+from adapters.base.simulator import apply_fault
 from adapters.catalog_source.sim_catalog import BROKEN_KINDS, format_stamp
 from adapters.catalog_source.sim_state import BEIJING, DEFAULT_SEED, CatalogSourceState, Key
 
@@ -96,22 +97,8 @@ def _count(body: dict[str, Any]) -> int:
     return n
 
 
-def _fault(spec: dict[str, Any]) -> Fault:
-    try:
-        status, retry_after = spec.get("status"), spec.get("retry_after")
-        return Fault(
-            status=None if status is None else int(status),
-            delay=float(spec.get("delay", 0.0)),
-            retry_after=None if retry_after is None else str(retry_after),
-            remaining=int(spec.get("remaining", 1)),
-        )
-    except (TypeError, ValueError):
-        raise Refused(400, "参数错误：status, delay, retry_after, remaining") from None
-
-
-def _body() -> dict[str, Any]:
-    body = request.get_json(silent=True)
-    return body if isinstance(body, dict) else {}
+def _bad_fault() -> Answer:
+    raise Refused(400, "参数错误：status, delay, retry_after, remaining")
 
 
 def create_simulator(seed: int = DEFAULT_SEED, size: int = 2000) -> Flask:
@@ -163,7 +150,7 @@ def _register_api(app: Flask, state: CatalogSourceState) -> None:
 
 def _register_control(app: Flask, state: CatalogSourceState) -> None:
     def control(action: str) -> Answer:
-        body = _body()
+        body = json_fields()
         n = _count(body)
         try:
             if action == "break":
@@ -179,16 +166,12 @@ def _register_control(app: Flask, state: CatalogSourceState) -> None:
             f"/_sim/{action}", f"sim_{action}", lambda action=action: control(action), methods=["POST"]
         )
 
-    @app.post("/_sim/faults")
-    def inject_fault() -> Answer:
-        state.inject(_fault(_body()))
-        return _answer(200, {})
-
-    @app.post("/_sim/reset")
-    def reset() -> Answer:
-        state.reset()
-        return _answer(200, {})
-
-    @app.get("/_sim/state")
-    def snapshot() -> Answer:
-        return _answer(200, {**state.counts(), "broken_kinds": list(BROKEN_KINDS)})
+    register_control(
+        app,
+        lambda: state,
+        queued=lambda: _answer(200, {}),
+        bad_fault=_bad_fault,
+        done_reset=lambda: _answer(200, {}),
+        snapshot=lambda: _answer(200, {**state.counts(), "broken_kinds": list(BROKEN_KINDS)}),
+        read_spec=json_fields,
+    )

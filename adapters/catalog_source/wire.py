@@ -9,15 +9,12 @@ from __future__ import annotations
 
 import re
 from collections.abc import Mapping
-from datetime import datetime, timedelta, timezone
 from typing import Any
 
 from adapters.base.port import WireError
+from adapters.base.times import format_beijing, parse_beijing
 
-# The platform keeps Beijing time without a zone suffix: UTC+8 all year.
-BEIJING = timezone(timedelta(hours=8), "CST")
-TIME_FORMAT = "%Y-%m-%d %H:%M:%S"
-_TIME_SHAPE = re.compile(r"\d{4}-\d{2}-\d{2} \d{2}:\d{2}:\d{2}")
+# The platform keeps Beijing time without a zone suffix (UTC+8 all year): see adapters.base.times.
 _INTEGER = re.compile(r"[+-]?\d+")
 _WINDOW_SEPARATORS = re.compile(r"[;；]")
 _KEYWORD_SEPARATORS = re.compile(r"[,，、]")
@@ -45,14 +42,7 @@ NO_FEE = "不收费"
 # ---- times --------------------------------------------------------------------------------------
 
 
-def parse_time(value: Any, field: str) -> datetime:
-    """`yyyy-MM-dd HH:mm:ss` Beijing time -> an aware datetime."""
-    if not isinstance(value, str) or not _TIME_SHAPE.fullmatch(value):
-        raise WireError(field, "时间格式应为 yyyy-MM-dd HH:mm:ss（北京时间）")
-    try:
-        return datetime.strptime(value, TIME_FORMAT).replace(tzinfo=BEIJING)
-    except ValueError:
-        raise WireError(field, "不是有效的日期时间") from None
+parse_time = parse_beijing  # `yyyy-MM-dd HH:mm:ss` Beijing time -> an aware datetime
 
 
 def format_time(iso: str, field: str = "gxsj_start") -> str:
@@ -60,13 +50,7 @@ def format_time(iso: str, field: str = "gxsj_start") -> str:
 
     Fractions of a second are dropped: rounding down keeps an inclusive lower bound inclusive.
     """
-    try:
-        moment = datetime.fromisoformat(iso)
-    except (TypeError, ValueError):
-        raise WireError(field, f"无法转换的时间: {iso!r}") from None
-    if moment.tzinfo is None:
-        moment = moment.replace(tzinfo=BEIJING)
-    return moment.astimezone(BEIJING).strftime(TIME_FORMAT)
+    return format_beijing(iso, field)
 
 
 # ---- field readers: None when not given, the raw value when it does not fit ----------------------

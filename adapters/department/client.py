@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable, Mapping
 from typing import Any
 
+from adapters.base.client import AnswerRules, post_json
 from adapters.base.http import HttpClient
 from adapters.base.port import OutboundMessage, WireError
 from adapters.department import wire
@@ -20,6 +21,16 @@ ROUTES: dict[str, tuple[Mapper, str, str]] = {
     SUPPLEMENT: (wire.supplement, "/spxt/api/rw/bz", "supplement"),
     WITHDRAWN: (wire.withdrawal, "/spxt/api/rw/ch", "withdraw"),
 }
+
+# (flag, errcode, msg). A 200 saying "E" is a refusal all the same; only E9999 (busy) is worth another try.
+ANSWERS: AnswerRules[tuple[str, str, str]] = AnswerRules(
+    read=wire.read_answer,
+    accepted=lambda answer: answer[0] == FLAG_OK,
+    explain=lambda answer: f"{answer[1]} {answer[2]}",
+    refusal=lambda answer: f"{answer[1]} {answer[2]}",
+    retryable=lambda answer: answer[1] == ERR_BUSY,
+    unreadable="not in the system's answer format",
+)
 
 
 class DepartmentClient:
@@ -46,30 +57,4 @@ class DepartmentClient:
         self._post(path, operation, body, message.idempotency_key)
 
     def _post(self, path: str, operation: str, body: dict[str, Any], key: str) -> None:
-        try:
-            response = self.http.request(
-                "POST", path, operation=operation, json=body, headers={"Idempotency-Key": key}
-            )
-        except UpstreamError as err:
-            answer = wire.read_answer(err.body)
-            if answer is None:
-                raise
-            raise UpstreamError(
-                err.system,
-                f"{err.reason}: {answer[1]} {answer[2]}",
-                retryable=err.retryable,
-                status=err.status,
-                retry_after=err.retry_after,
-                body=err.body,
-            ) from None
-        answer = wire.read_answer(response.text)
-        if answer is None or answer[0] != FLAG_OK:
-            # A 200 saying "E" is a refusal all the same; only E9999 (busy) is worth another try.
-            detail = "not in the system's answer format" if answer is None else f"{answer[1]} {answer[2]}"
-            raise UpstreamError(
-                self.system,
-                f"{operation} answered HTTP {response.status_code}: {detail}",
-                retryable=answer is not None and answer[1] == ERR_BUSY,
-                status=response.status_code,
-                body=response.text[:2000],
-            )
+        post_json(self.http, path, operation, body, key, ANSWERS, system=self.system)

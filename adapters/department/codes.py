@@ -2,13 +2,9 @@
 
 from __future__ import annotations
 
-from datetime import timedelta, timezone
-
 from gateway.domain.applications import TaskStatus
 
-# The system keeps Beijing time without a zone suffix: UTC+8 all year.
-BEIJING = timezone(timedelta(hours=8), "CST")
-TIME_FORMAT = "%Y-%m-%d %H:%M:%S"
+# The system keeps Beijing time without a zone suffix, UTC+8 all year (adapters.base.times).
 
 # The gateway's department code -> the department's 统一社会信用代码, which the system calls 办理部门 (BLBM).
 DEPARTMENTS: dict[str, str] = {

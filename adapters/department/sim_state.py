@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import copy
-import json
 import threading
 import time
 import uuid
@@ -13,7 +12,9 @@ from typing import Any
 
 import requests
 
-from adapters.base.simulator import SimulatorState, push_webhook
+from adapters.base import sim_control
+from adapters.base.sim_control import push_and_read
+from adapters.base.simulator import SimulatorState
 from adapters.department.sim_rules import (
     CORRECTION,
     DONE,
@@ -41,13 +42,8 @@ class DecisionError(Exception):
 
 
 @dataclass
-class Push:
+class Push(sim_control.Push):
     """One 办理状态推送 sent to the gateway and what the gateway answered (status None: unreachable)."""
-
-    body: dict[str, Any]
-    webhook_id: str | None
-    status: int | None
-    answer: Any
 
     @property
     def delivered(self) -> bool:
@@ -216,8 +212,8 @@ class DepartmentState(SimulatorState):
         else:
             webhook_id = webhook_id or f"msg_{uuid.uuid4().hex}"
             try:
-                response = push_webhook(self.gateway_webhook_url, self.webhook_secrets, body, webhook_id)
-                push = Push(body, webhook_id, response.status_code, _json_or_text(response.text))
+                answered = push_and_read(self.gateway_webhook_url, self.webhook_secrets, body, webhook_id)
+                push = Push(body, *answered)
             except requests.RequestException as err:
                 push = Push(body, webhook_id, None, type(err).__name__)
         with self.lock:
@@ -285,9 +281,3 @@ class DepartmentState(SimulatorState):
             self.pushes.clear()
             self.workers.clear()
 
-
-def _json_or_text(text: str) -> Any:
-    try:
-        return json.loads(text)
-    except ValueError:
-        return text

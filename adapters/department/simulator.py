@@ -12,7 +12,8 @@ from typing import Any
 
 from flask import Flask, Response, jsonify, request
 
-from adapters.base.simulator import Fault, apply_fault
+from adapters.base.sim_control import received_views, register_control
+from adapters.base.simulator import apply_fault
 from adapters.department.sim_rules import push_problem, supplement_problem, withdraw_problem
 from adapters.department.sim_state import AutoDecide, DecisionError, DepartmentState, Push
 
@@ -33,22 +34,6 @@ def _ok(msg: str, data: Any = None) -> Answer:
 def _error(status: int, msg: str, headers: dict[str, str] | None = None) -> Answer:
     errcode = ERRCODES.get(status, "E9999" if status >= 500 or status < 400 else "E1000")
     return jsonify({"flag": "E", "errcode": errcode, "msg": msg}), status, headers or {}
-
-
-def _fault(spec: Any) -> Fault | None:
-    """A Fault from a /_sim/faults body, or None when the body is not one."""
-    if not isinstance(spec, dict):
-        return None
-    try:
-        status, retry_after = spec.get("status"), spec.get("retry_after")
-        return Fault(
-            status=None if status is None else int(status),
-            delay=float(spec.get("delay", 0.0)),
-            retry_after=None if retry_after is None else str(retry_after),
-            remaining=int(spec.get("remaining", 1)),
-        )
-    except (TypeError, ValueError):
-        return None
 
 
 def _auto(spec: Any) -> AutoDecide | None:
@@ -160,31 +145,19 @@ def create_simulator(
     def redeliver() -> Answer:
         return _ok("ok", [_push_view(push) for push in state.redeliver()])
 
-    @app.post("/_sim/faults")
-    def inject_fault() -> Answer:
-        fault = _fault(request.get_json(silent=True))
-        if fault is None:
-            return _error(400, "参数错误：status, delay, retry_after, remaining")
-        state.inject(fault)
-        return _ok("ok")
-
-    @app.post("/_sim/reset")
-    def reset() -> Answer:
-        state.reset()
-        return _ok("ok")
+    register_control(
+        app,
+        lambda: state,
+        queued=lambda: _ok("ok"),
+        bad_fault=lambda: _error(400, "参数错误：status, delay, retry_after, remaining"),
+        done_reset=lambda: _ok("ok"),
+        read_spec=lambda: request.get_json(silent=True),
+    )
 
     @app.get("/_sim/state")
     def snapshot() -> Answer:
         with state.lock:
-            received = [
-                {
-                    "operation": r.operation,
-                    "idempotency_key": r.idempotency_key,
-                    "body": r.body,
-                    "duplicate": r.duplicate,
-                }
-                for r in state.received
-            ]
+            received = received_views(state)
             pushes = [_push_view(push) for push in state.pushes]
         return _ok("ok", {"tasks": state.tasks(), "received": received, "pushes": pushes})
 

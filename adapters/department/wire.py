@@ -5,12 +5,12 @@ from __future__ import annotations
 import json
 import re
 from collections.abc import Mapping
-from datetime import datetime
 from typing import Any
 
+from adapters.base.json_body import load_object, optional_text, required_text
 from adapters.base.port import WireError
+from adapters.base.times import format_beijing, parse_beijing
 from adapters.department.codes import (
-    BEIJING,
     CORRECTION,
     DEPARTMENT_OF_BLBM,
     DEPARTMENTS,
@@ -23,26 +23,17 @@ from adapters.department.codes import (
     NOT_PUSHED,
     REFUSED,
     STATUSES,
-    TIME_FORMAT,
     YES,
 )
 from gateway.domain.applications import TaskStatus
 
-_TIME_SHAPE = re.compile(r"\d{4}-\d{2}-\d{2} \d{2}:\d{2}:\d{2}")
 _DIGITS = re.compile(r"[0-9]{1,18}")
 
 
 # ---- times --------------------------------------------------------------------------------------
 
 
-def parse_time(value: Any, field: str) -> datetime:
-    """`yyyy-MM-dd HH:mm:ss` Beijing time -> an aware datetime."""
-    if not isinstance(value, str) or not _TIME_SHAPE.fullmatch(value):
-        raise WireError(field, "时间格式应为 yyyy-MM-dd HH:mm:ss（北京时间）")
-    try:
-        return datetime.strptime(value, TIME_FORMAT).replace(tzinfo=BEIJING)
-    except ValueError:
-        raise WireError(field, "不是有效的日期时间") from None
+parse_time = parse_beijing  # `yyyy-MM-dd HH:mm:ss` Beijing time -> an aware datetime
 
 
 def format_time(iso: Any, field: str) -> str:
@@ -50,13 +41,7 @@ def format_time(iso: Any, field: str) -> str:
     if isinstance(iso, str) and len(iso.strip()) <= 10:
         # A bare date would silently become midnight: too early for a deadline, so it is refused.
         raise WireError(field, f"时间缺少时刻: {iso!r}")
-    try:
-        moment = datetime.fromisoformat(iso)
-    except (TypeError, ValueError):
-        raise WireError(field, f"无法转换的时间: {iso!r}") from None
-    if moment.tzinfo is None:
-        moment = moment.replace(tzinfo=BEIJING)
-    return moment.astimezone(BEIJING).strftime(TIME_FORMAT)
+    return format_beijing(iso, field)
 
 
 # ---- gateway -> system --------------------------------------------------------------------------
@@ -199,32 +184,11 @@ def read_answer(body: str | None) -> tuple[str, str, str] | None:
 # ---- system -> gateway --------------------------------------------------------------------------
 
 
-def load_body(body: bytes) -> dict[str, Any]:
-    """A push body as a JSON object."""
-    try:
-        data = json.loads(body.decode("utf-8"))
-    except (UnicodeDecodeError, ValueError):
-        raise WireError("$", "请求体不是UTF-8编码的JSON") from None
-    if not isinstance(data, dict):
-        raise WireError("$", "请求体应为JSON对象")
-    return data
+load_body = load_object  # a push body as a JSON object
 
 
-def _text(body: Mapping[str, Any], key: str) -> str | None:
-    """An optional text; "" (the system's empty value) and a missing field are both None."""
-    value = body.get(key)
-    if value is None or (isinstance(value, str) and not value.strip()):
-        return None
-    if not isinstance(value, str):
-        raise WireError(key, "应为字符串")
-    return value.strip()
-
-
-def _required(body: Mapping[str, Any], key: str) -> str:
-    value = _text(body, key)
-    if value is None:
-        raise WireError(key, "必填")
-    return value
+_text = optional_text  # "" (the system's empty value) and a missing field are both None
+_required = required_text
 
 
 def _names(body: Mapping[str, Any], key: str) -> list[str]:

@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
+from adapters.base.client import AnswerRules, post_json
 from adapters.base.http import HttpClient
 from adapters.base.port import OutboundMessage, WireError
 from adapters.dept_hotline import wire
@@ -13,6 +14,16 @@ from gateway.domain.messages import STATUS_CHANGED, TRANSFER_CREATE
 
 TRANSFER_PATH = "/zx/api/transfer-in"
 STATUS_PATH = "/zx/api/status"
+
+# (status, reason). A 200 saying ERROR is a refusal all the same (PROTOCOL.md), never worth another try.
+ANSWERS: AnswerRules[tuple[str, str]] = AnswerRules(
+    read=wire.read_answer,
+    accepted=lambda answer: answer[0] == "OK",
+    explain=lambda answer: answer[1],
+    refusal=lambda answer: f"ERROR {answer[1]}",
+    retryable=lambda answer: False,
+    unreadable="not in the lines' answer format",
+)
 
 
 class DeptHotlineClient:
@@ -48,30 +59,4 @@ class DeptHotlineClient:
         self._post(http, path, operation, body, message.idempotency_key)
 
     def _post(self, http: HttpClient, path: str, operation: str, body: dict[str, Any], key: str) -> None:
-        try:
-            response = http.request(
-                "POST", path, operation=operation, json=body, headers={"Idempotency-Key": key}
-            )
-        except UpstreamError as err:
-            answer = wire.read_answer(err.body)
-            if answer is None:
-                raise
-            raise UpstreamError(
-                err.system,
-                f"{err.reason}: {answer[1]}",
-                retryable=err.retryable,
-                status=err.status,
-                retry_after=err.retry_after,
-                body=err.body,
-            ) from None
-        answer = wire.read_answer(response.text)
-        if answer is None or answer[0] != "OK":
-            # A 200 saying ERROR is a refusal all the same (PROTOCOL.md).
-            detail = "not in the lines' answer format" if answer is None else f"ERROR {answer[1]}"
-            raise UpstreamError(
-                http.system,
-                f"{operation} answered HTTP {response.status_code}: {detail}",
-                retryable=False,
-                status=response.status_code,
-                body=response.text[:2000],
-            )
+        post_json(http, path, operation, body, key, ANSWERS)

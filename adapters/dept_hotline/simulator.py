@@ -6,40 +6,24 @@ progress reports on the calls it transferred. Control endpoints for tests and th
 
 from __future__ import annotations
 
-import json
 import re
-import uuid
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from datetime import datetime, timedelta, timezone
+from datetime import datetime
 from typing import Any
 
 from flask import Flask, Response, jsonify, request
 
-from adapters.base.simulator import Fault, SimulatorState, apply_fault, push_webhook
+from adapters.base.sim_control import Push, json_fields, push_to_gateway, received_views, register_control
+from adapters.base.simulator import SimulatorState, apply_fault
+from adapters.base.times import BEIJING, beijing_now_text
 
-BEIJING = timezone(timedelta(hours=8))
 TIME_SHAPE = re.compile(r"\d{4}-\d{2}-\d{2} \d{2}:\d{2}:\d{2}")
 KIND_CODES = frozenset({"01", "02", "03", "04", "05", "06"})
 STATUS_CODES = frozenset({"DPD", "YPD", "BLZ", "YTD", "YQZ", "YDF", "YHF", "CB", "YBJ"})
 SATISFACTION = frozenset({"非常满意", "满意", "基本满意", "不满意", "非常不满意"})
 
 Answer = tuple[Response, int, dict[str, str]]
-
-
-def beijing_now() -> str:
-    """Now as the line writes it."""
-    return datetime.now(BEIJING).strftime("%Y-%m-%d %H:%M:%S")
-
-
-@dataclass
-class Push:
-    """One call pushed to the gateway and what the gateway answered."""
-
-    body: dict[str, Any]
-    webhook_id: str | None
-    status: int | None
-    answer: Any
 
 
 @dataclass
@@ -64,7 +48,7 @@ class DeptHotlineState(SimulatorState):
                 "thbh": f"{self.line_code}{datetime.now(BEIJING):%Y%m%d}{self.sequence:04d}",
                 "zxy": "王静（工号8012）",
                 "zjyy": f"非{self.line_name}业务范围，转12345办理",
-                "zjsj": beijing_now(),
+                "zjsj": beijing_now_text(),
                 "ldhm": "13905911234",
                 "ldrxm": "林建华",
                 "lx": "03",
@@ -74,11 +58,7 @@ class DeptHotlineState(SimulatorState):
                 **fields,
             }
             self.calls[body["thbh"]] = {**body, "blzt": None}
-        push = Push(body, None, None, None)
-        if self.gateway_webhook_url:
-            webhook_id = f"msg_{uuid.uuid4().hex}"
-            response = push_webhook(self.gateway_webhook_url, self.webhook_secrets, body, webhook_id)
-            push = Push(body, webhook_id, response.status_code, _json_or_text(response.text))
+        push = push_to_gateway(self.gateway_webhook_url, self.webhook_secrets, body)
         with self.lock:
             self.pushes.append(push)
         return push
@@ -90,13 +70,6 @@ class DeptHotlineState(SimulatorState):
             self.calls.clear()
             self.transfers.clear()
             self.pushes.clear()
-
-
-def _json_or_text(text: str) -> Any:
-    try:
-        return json.loads(text)
-    except ValueError:
-        return text
 
 
 def _ok(**extra: Any) -> Answer:
@@ -141,27 +114,6 @@ def _status_problem(body: dict[str, Any], line: str) -> str | None:
     if problem is None and body.get("myd") is not None and body["myd"] not in SATISFACTION:
         problem = "myd 未知的满意度"
     return problem or _bad_time(body, ("czsj", "blsx"))
-
-
-def _fault(spec: Any) -> Fault | None:
-    """A Fault from a /_sim/faults body, or None when the body is not one."""
-    if not isinstance(spec, dict):
-        return None
-    try:
-        status, retry_after = spec.get("status"), spec.get("retry_after")
-        return Fault(
-            status=None if status is None else int(status),
-            delay=float(spec.get("delay", 0.0)),
-            retry_after=None if retry_after is None else str(retry_after),
-            remaining=int(spec.get("remaining", 1)),
-        )
-    except (TypeError, ValueError):
-        return None
-
-
-def _fields() -> dict[str, Any]:
-    body = request.get_json(silent=True)
-    return body if isinstance(body, dict) else {}
 
 
 def create_simulator(
@@ -222,22 +174,17 @@ def create_simulator(
         state.record("status_callback", request.headers.get("Idempotency-Key"), body, apply)
         return _ok()
 
-    @app.post("/_sim/faults")
-    def inject_fault() -> Answer:
-        fault = _fault(request.get_json(silent=True) or {})
-        if fault is None:
-            return _error(400, "status, delay, retry_after, remaining")
-        state.inject(fault)
-        return _ok()
-
-    @app.post("/_sim/reset")
-    def reset() -> Answer:
-        state.reset()
-        return _ok()
+    register_control(
+        app,
+        lambda: state,
+        queued=lambda: _ok(),
+        bad_fault=lambda: _error(400, "status, delay, retry_after, remaining"),
+        done_reset=lambda: _ok(),
+    )
 
     @app.post("/_sim/calls")
     def transfer_call() -> Answer:
-        push = state.transfer_call(**_fields())
+        push = state.transfer_call(**json_fields())
         return _ok(body=push.body, push_status=push.status, answer=push.answer)
 
     @app.get("/_sim/state")
@@ -246,15 +193,7 @@ def create_simulator(
             return _ok(
                 calls=list(state.calls.values()),
                 transfers=list(state.transfers),
-                received=[
-                    {
-                        "operation": r.operation,
-                        "idempotency_key": r.idempotency_key,
-                        "body": r.body,
-                        "duplicate": r.duplicate,
-                    }
-                    for r in state.received
-                ],
+                received=received_views(state),
             )
 
     return app

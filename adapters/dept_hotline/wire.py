@@ -5,17 +5,15 @@ from __future__ import annotations
 import json
 import re
 from collections.abc import Mapping
-from datetime import datetime, timedelta, timezone
 from typing import Any
 
+from adapters.base.json_body import load_object, optional_text, required_text
 from adapters.base.port import WireError
+from adapters.base.times import format_beijing, parse_beijing
 from gateway.domain.inquiry import Channel, Kind, Satisfaction
 from gateway.domain.lifecycle import Status
 
 # The lines keep Beijing time without a zone suffix: UTC+8 all year.
-BEIJING = timezone(timedelta(hours=8), "CST")
-TIME_FORMAT = "%Y-%m-%d %H:%M:%S"
-_TIME_SHAPE = re.compile(r"\d{4}-\d{2}-\d{2} \d{2}:\d{2}:\d{2}")
 LINE_CODE = re.compile(r"\d{3,8}")
 MAX_CALL_ID = 50  # so that `<rxhm>:<thbh>` fits the gateway's 64-character external id
 SOURCE_LINE = "12345"  # 来源热线 of every call the gateway transfers
@@ -54,27 +52,14 @@ SATISFACTION: dict[Satisfaction, str] = {
 # ---- times --------------------------------------------------------------------------------------
 
 
-def parse_time(value: Any, field: str) -> datetime:
-    """`yyyy-MM-dd HH:mm:ss` Beijing time -> an aware datetime."""
-    if not isinstance(value, str) or not _TIME_SHAPE.fullmatch(value):
-        raise WireError(field, "时间格式应为 yyyy-MM-dd HH:mm:ss（北京时间）")
-    try:
-        return datetime.strptime(value, TIME_FORMAT).replace(tzinfo=BEIJING)
-    except ValueError:
-        raise WireError(field, "不是有效的日期时间") from None
+parse_time = parse_beijing  # `yyyy-MM-dd HH:mm:ss` Beijing time -> an aware datetime
 
 
 def format_time(iso: str | None, field: str) -> str | None:
     """The gateway's ISO 8601 (naive means Beijing time) -> `yyyy-MM-dd HH:mm:ss` Beijing time."""
     if iso is None:
         return None
-    try:
-        moment = datetime.fromisoformat(iso)
-    except (TypeError, ValueError):
-        raise WireError(field, f"无法转换的时间: {iso!r}") from None
-    if moment.tzinfo is None:
-        moment = moment.replace(tzinfo=BEIJING)
-    return moment.astimezone(BEIJING).strftime(TIME_FORMAT)
+    return format_beijing(iso, field)
 
 
 # ---- identities ---------------------------------------------------------------------------------
@@ -96,31 +81,11 @@ def split_call_reference(external_id: str) -> tuple[str, str]:
 # ---- line -> gateway ----------------------------------------------------------------------------
 
 
-def load_body(body: bytes) -> dict[str, Any]:
-    """A push body as a JSON object."""
-    try:
-        data = json.loads(body.decode("utf-8"))
-    except (UnicodeDecodeError, ValueError):
-        raise WireError("$", "请求体不是UTF-8编码的JSON") from None
-    if not isinstance(data, dict):
-        raise WireError("$", "请求体应为JSON对象")
-    return data
+load_body = load_object  # a push body as a JSON object
 
 
-def _text(body: Mapping[str, Any], key: str) -> str | None:
-    value = body.get(key)
-    if value is None or (isinstance(value, str) and not value.strip()):
-        return None
-    if not isinstance(value, str):
-        raise WireError(key, "应为字符串")
-    return value.strip()
-
-
-def _required(body: Mapping[str, Any], key: str) -> str:
-    value = _text(body, key)
-    if value is None:
-        raise WireError(key, "必填")
-    return value
+_text = optional_text  # "" (the system's empty value) and a missing field are both None
+_required = required_text
 
 
 def line_of(body: Mapping[str, Any]) -> str:

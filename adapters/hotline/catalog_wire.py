@@ -11,6 +11,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
+from adapters.base import catalog_payload
 from adapters.hotline import codes
 from adapters.hotline.wire import PayloadError
 
@@ -46,7 +47,7 @@ class KnowledgePage:
 
     def key(self, message_key: str) -> str:
         """The call's Idempotency-Key: the message's own, or ``{key}-{n}`` when the message takes pages."""
-        return message_key if self.pages == 1 else f"{message_key}-{self.number}"
+        return catalog_payload.page_key(message_key, self.number, self.pages)
 
 
 def knowledge_pages(payload: Mapping[str, Any]) -> list[KnowledgePage]:
@@ -54,12 +55,10 @@ def knowledge_pages(payload: Mapping[str, Any]) -> list[KnowledgePage]:
     item_codes = _item_codes(payload)
     items = _items_by_code(payload, item_codes)
     batch = _batch_number(payload)
-    pages = max(1, -(-len(item_codes) // PAGE_SIZE))
     result: list[KnowledgePage] = []
-    for number in range(1, pages + 1):
-        chunk = item_codes[(number - 1) * PAGE_SIZE : number * PAGE_SIZE]
+    for number, pages, found in catalog_payload.pages(item_codes, items, PAGE_SIZE):
         # A code listed but absent from items was deleted meanwhile: skipped.
-        entries = [knowledge_entry(items[c][1], f"items[{items[c][0]}]") for c in chunk if c in items]
+        entries = [knowledge_entry(item, f"items[{index}]") for index, item in found]
         if entries:
             body = {"pch": batch, "lb": entries} if batch else {"lb": entries}
             result.append(KnowledgePage(number, pages, body))

@@ -10,7 +10,7 @@ from typing import Any, TypeVar
 
 import requests
 
-from adapters.base.http import HttpClient
+from adapters.base.http import HttpClient, bad_answer
 from adapters.base.port import InboundEvent, OutboundMessage, WireError
 from adapters.hotline import catalog_wire, codes, wire
 from gateway.domain.errors import UpstreamError
@@ -144,20 +144,15 @@ class HotlineClient:
         except ValueError:
             parsed = None
         if not isinstance(parsed, dict) or not isinstance(parsed.get("code"), str):
-            raise UpstreamError(
-                self.system,
-                f"{operation} answered an unreadable body",
-                retryable=True,
-                status=response.status_code,
-                body=response.text[:2000],
+            raise bad_answer(
+                self.system, response, f"{operation} answered an unreadable body", retryable=True
             )
         if parsed["code"] != codes.OK:
-            raise UpstreamError(
+            raise bad_answer(
                 self.system,
+                response,
                 f"{operation} refused with code {parsed['code']}",
                 retryable=parsed["code"] in codes.RETRYABLE_CODES,
-                status=response.status_code,
-                body=response.text[:2000],
             )
         data = parsed.get("data")
         return data if isinstance(data, dict) else {}
@@ -169,12 +164,8 @@ class HotlineClient:
         response = self.http.request("GET", LIST_PATH, operation="list_work_orders", params=params)
         items = self._data(response, "list_work_orders").get("lb")
         if not isinstance(items, list):
-            raise UpstreamError(
-                self.system,
-                "list_work_orders answered without a list",
-                retryable=True,
-                status=response.status_code,
-                body=response.text[:2000],
+            raise bad_answer(
+                self.system, response, "list_work_orders answered without a list", retryable=True
             )
         return items
 

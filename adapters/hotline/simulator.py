@@ -12,7 +12,8 @@ from typing import Any
 from flask import Flask, Response, jsonify, request
 from werkzeug.exceptions import HTTPException
 
-from adapters.base.simulator import Fault, apply_fault
+from adapters.base.sim_control import register_control
+from adapters.base.simulator import apply_fault
 from adapters.hotline import sim_rules
 from adapters.hotline.sim_state import CLOSED, REOPENED, HotlineState, SimError, fmt, is_time
 
@@ -178,31 +179,15 @@ def _register_knowledge(app: Flask, state: HotlineState) -> None:
 
 
 def _register_control(app: Flask, state: HotlineState) -> None:
-    @app.get("/_sim/state")
-    def sim_state() -> Response:
-        return jsonify(state.snapshot())
-
-    @app.post("/_sim/reset")
-    def sim_reset() -> Response:
-        state.reset()
-        return jsonify({"reset": True})
-
-    @app.post("/_sim/faults")
-    def sim_fault() -> tuple[Response, int]:
-        body = request.get_json(silent=True) or {}
-        try:
-            status = body.get("status")
-            retry_after = body.get("retry_after")
-            fault = Fault(
-                status=int(status) if status is not None else None,
-                delay=float(body.get("delay", 0.0)),
-                retry_after=str(retry_after) if retry_after is not None else None,
-                remaining=int(body.get("remaining", 1)),
-            )
-        except (TypeError, ValueError, AttributeError):
-            return jsonify({"error": "status, delay, retry_after, remaining"}), 400
-        state.inject(fault)
-        return jsonify({"queued": True}), 201
+    register_control(
+        app,
+        lambda: state,
+        queued=lambda: (jsonify({"queued": True}), 201),
+        bad_fault=lambda: (jsonify({"error": "status, delay, retry_after, remaining"}), 400),
+        done_reset=lambda: jsonify({"reset": True}),
+        snapshot=lambda: jsonify(state.snapshot()),
+        names=("sim_fault", "sim_reset", "sim_state"),
+    )
 
     @app.post("/_sim/push/work-order")
     def sim_push_work_order() -> Response:

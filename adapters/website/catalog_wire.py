@@ -10,7 +10,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from adapters.base.port import WireError
+from adapters.base import catalog_payload as read
 from adapters.website.wire import WebsiteCall, website_time
 
 GUIDES_PATH = "/interact/api/guides/batch"
@@ -40,20 +40,18 @@ class GuideBatch:
 
     def key(self, message_key: str) -> str:
         """The call's Idempotency-Key: the message's own, or ``{key}-{n}`` when the message takes pages."""
-        return message_key if self.pages == 1 else f"{message_key}-{self.number}"
+        return read.page_key(message_key, self.number, self.pages)
 
 
 def guide_batches(payload: Mapping[str, Any]) -> list[GuideBatch]:
     """``catalog.items_changed`` -> POST /interact/api/guides/batch calls (none when every item is gone)."""
-    codes = _item_codes(payload)
-    items = _items_by_code(payload, codes)
-    batch_no = _batch_no(payload)
-    pages = max(1, -(-len(codes) // MAX_GUIDES))
+    codes = read.item_codes(payload)
+    items = read.items_by_code(payload, codes)
+    batch_no = read.sync_run(payload)
     batches: list[GuideBatch] = []
-    for number in range(1, pages + 1):
-        chunk = codes[(number - 1) * MAX_GUIDES : number * MAX_GUIDES]
+    for number, pages, found in read.pages(codes, items, MAX_GUIDES):
         # A code listed but absent from items was deleted meanwhile: nothing to publish or withdraw.
-        guides = [guide(items[code][1], f"items[{items[code][0]}]") for code in chunk if code in items]
+        guides = [guide(item, f"items[{index}]") for index, item in found]
         if not guides:
             continue
         body: dict[str, Any] = {"guides": guides}
@@ -65,30 +63,33 @@ def guide_batches(payload: Mapping[str, Any]) -> list[GuideBatch]:
 
 def guide(item: Mapping[str, Any], path: str) -> dict[str, Any]:
     """One gateway item as the website's 办事指南 entry; a retired item is sent withdrawn (publishState N)."""
-    retired = _bool(item, "retired", path)
+    retired = read.boolean(item, "retired", path)
     body: dict[str, Any] = {
-        "itemCode": _str(item, "item_code", path, required=True, max_len=64),
-        "itemName": _str(item, "name", path, required=True, max_len=200),
-        "itemTypeName": _table(ITEM_TYPE_NAMES, item, "item_type", path),
-        "deptName": _str(item, "department_name", path, required=True, max_len=100),
-        "promiseDays": _int(item, "promised_days", path),
-        "legalDays": _int(item, "statutory_days", path),
-        "parentCode": _str(item, "parent_code", path, max_len=64),
-        "legalBasis": _str(item, "legal_basis", path, max_len=20000),
+        "itemCode": read.text(item, "item_code", path, required=True, max_len=64),
+        "itemName": read.text(item, "name", path, required=True, max_len=200),
+        "itemTypeName": read.table_code(ITEM_TYPE_NAMES, item, "item_type", path),
+        "deptName": read.text(item, "department_name", path, required=True, max_len=100),
+        "promiseDays": read.integer(item, "promised_days", path),
+        "legalDays": read.integer(item, "statutory_days", path),
+        "parentCode": read.text(item, "parent_code", path, max_len=64),
+        "legalBasis": read.text(item, "legal_basis", path, max_len=20000),
         "materialList": [
-            _material(m, f"{path}.materials[{i}]") for i, m in enumerate(_list(item, "materials", path))
+            _material(m, f"{path}.materials[{i}]")
+            for i, m in enumerate(read.list_at(item, "materials", path))
         ],
-        "processList": [_step(s, f"{path}.steps[{i}]") for i, s in enumerate(_list(item, "steps", path))],
-        "chargeInfo": _str(item, "fee", path, max_len=200),
-        "handleAddress": _str(item, "place", path, max_len=200),
-        "windowNames": _strings(item, "windows", path, max_len=100),
-        "onlineUrl": _str(item, "online_url", path, max_len=500),
-        "consultTel": _str(item, "consult_phone", path, max_len=64),
-        "superviseTel": _str(item, "complaint_phone", path, max_len=64),
-        "keyWords": _strings(item, "keywords", path, max_len=50),
-        "guideContent": _str(item, "guide", path, max_len=20000),
-        "deficiencyAccept": "Y" if _bool(item, "accepts_incomplete", path, default=False) else "N",
-        "versionNo": _int(item, "version", path, low=1, high=2**31 - 1),
+        "processList": [
+            _step(s, f"{path}.steps[{i}]") for i, s in enumerate(read.list_at(item, "steps", path))
+        ],
+        "chargeInfo": read.text(item, "fee", path, max_len=200),
+        "handleAddress": read.text(item, "place", path, max_len=200),
+        "windowNames": read.strings(item, "windows", path, max_len=100),
+        "onlineUrl": read.text(item, "online_url", path, max_len=500),
+        "consultTel": read.text(item, "consult_phone", path, max_len=64),
+        "superviseTel": read.text(item, "complaint_phone", path, max_len=64),
+        "keyWords": read.strings(item, "keywords", path, max_len=50),
+        "guideContent": read.text(item, "guide", path, max_len=20000),
+        "deficiencyAccept": "Y" if read.boolean(item, "accepts_incomplete", path, default=False) else "N",
+        "versionNo": read.integer(item, "version", path, low=1, high=2**31 - 1),
         "updateTime": website_time(item.get("source_updated_at"), f"{path}.source_updated_at"),
         "publishState": "N" if retired else "Y",
     }
@@ -96,117 +97,21 @@ def guide(item: Mapping[str, Any], path: str) -> dict[str, Any]:
 
 
 def _material(entry: Any, path: str) -> dict[str, Any]:
-    material = _object(entry, path)
+    material = read.object_at(entry, path)
     return {
-        "materialName": _str(material, "name", path, required=True, max_len=200),
-        "materialForm": _table(MATERIAL_FORMS, material, "form", path),
-        "copyNum": _int(material, "copies", path, high=99),
-        "mustFlag": "Y" if _bool(material, "required", path) else "N",
-        "coreFlag": "Y" if _bool(material, "key", path, default=False) else "N",
+        "materialName": read.text(material, "name", path, required=True, max_len=200),
+        "materialForm": read.table_code(MATERIAL_FORMS, material, "form", path),
+        "copyNum": read.integer(material, "copies", path, high=99),
+        "mustFlag": "Y" if read.boolean(material, "required", path) else "N",
+        "coreFlag": "Y" if read.boolean(material, "key", path, default=False) else "N",
     }
 
 
 def _step(entry: Any, path: str) -> dict[str, Any]:
-    step = _object(entry, path)
+    step = read.object_at(entry, path)
     body = {
-        "stepNo": _int(step, "order", path, low=1, high=99),
-        "stepName": _str(step, "name", path, required=True, max_len=100),
-        "stepDesc": _str(step, "description", path, max_len=2000),
+        "stepNo": read.integer(step, "order", path, low=1, high=99),
+        "stepName": read.text(step, "name", path, required=True, max_len=100),
+        "stepDesc": read.text(step, "description", path, max_len=2000),
     }
     return {name: value for name, value in body.items() if value is not None}
-
-
-# ---- reading the gateway payload ------------------------------------------------------------------
-
-
-def _item_codes(payload: Mapping[str, Any]) -> list[str]:
-    codes = payload.get("item_codes")
-    if not isinstance(codes, list) or not all(isinstance(c, str) and c for c in codes):
-        raise WireError("item_codes", "must be a list of item codes")
-    return list(dict.fromkeys(codes))
-
-
-def _items_by_code(payload: Mapping[str, Any], codes: list[str]) -> dict[str, tuple[int, Mapping[str, Any]]]:
-    items = payload.get("items")
-    if not isinstance(items, list):
-        raise WireError("items", "is required (the message was not filled in before sending)")
-    listed = set(codes)
-    found: dict[str, tuple[int, Mapping[str, Any]]] = {}
-    for index, entry in enumerate(items):
-        item = _object(entry, f"items[{index}]")
-        code = _str(item, "item_code", f"items[{index}]", required=True, max_len=64)
-        assert code is not None
-        if code not in listed:
-            raise WireError(f"items[{index}].item_code", "is not listed in item_codes")
-        if code in found:
-            raise WireError(f"items[{index}].item_code", "appears twice")
-        found[code] = (index, item)
-    return found
-
-
-def _batch_no(payload: Mapping[str, Any]) -> str | None:
-    run = payload.get("sync_run_id")
-    if run is None:
-        return None
-    if isinstance(run, bool) or not isinstance(run, int):
-        raise WireError("sync_run_id", "must be an integer")
-    return str(run)
-
-
-def _object(value: Any, path: str) -> Mapping[str, Any]:
-    if not isinstance(value, Mapping):
-        raise WireError(path, "must be an object")
-    return value
-
-
-def _str(
-    data: Mapping[str, Any], name: str, path: str, *, max_len: int, required: bool = False
-) -> str | None:
-    value = data.get(name)
-    if value is None or (isinstance(value, str) and not value.strip()):
-        if required:
-            raise WireError(f"{path}.{name}", "is required")
-        return None
-    if not isinstance(value, str):
-        raise WireError(f"{path}.{name}", "must be a string")
-    if len(value) > max_len:
-        raise WireError(f"{path}.{name}", f"must be at most {max_len} characters")
-    return value
-
-
-def _strings(data: Mapping[str, Any], name: str, path: str, *, max_len: int) -> list[str]:
-    values = _list(data, name, path)
-    for index, value in enumerate(values):
-        if not isinstance(value, str) or len(value) > max_len:
-            raise WireError(f"{path}.{name}[{index}]", f"must be a string of at most {max_len} characters")
-    return [v for v in values if v.strip()]
-
-
-def _list(data: Mapping[str, Any], name: str, path: str) -> list[Any]:
-    value = data.get(name)
-    if value is None:
-        return []
-    if not isinstance(value, list):
-        raise WireError(f"{path}.{name}", "must be a list")
-    return value
-
-
-def _int(data: Mapping[str, Any], name: str, path: str, *, low: int = 0, high: int = 365) -> int:
-    value = data.get(name)
-    if isinstance(value, bool) or not isinstance(value, int) or not low <= value <= high:
-        raise WireError(f"{path}.{name}", f"must be an integer from {low} to {high}")
-    return value
-
-
-def _bool(data: Mapping[str, Any], name: str, path: str, default: bool | None = None) -> bool:
-    value = data.get(name, default)
-    if not isinstance(value, bool):
-        raise WireError(f"{path}.{name}", "must be true or false")
-    return value
-
-
-def _table(table: Mapping[str, str], data: Mapping[str, Any], name: str, path: str) -> str:
-    value = data.get(name)
-    if not isinstance(value, str) or value not in table:
-        raise WireError(f"{path}.{name}", f"must be one of {', '.join(table)}")
-    return table[value]

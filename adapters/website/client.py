@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
-from adapters.base.http import HttpClient
+from adapters.base.http import HttpClient, bad_answer
 from adapters.base.port import OutboundMessage, WireError
 from adapters.website import catalog_wire, wire
 from gateway.domain import messages
@@ -63,18 +63,10 @@ class WebsiteClient:
             answer = response.json()
         except ValueError:
             # Unconfirmed; sending again under the same key cannot publish twice.
-            raise UpstreamError(
-                self.system,
-                f"{call.operation} answered an unreadable body",
-                retryable=True,
-                status=response.status_code,
-                body=response.text[:2000],
+            raise bad_answer(
+                self.system, response, f"{call.operation} answered an unreadable body", retryable=True
             ) from None
         if not isinstance(answer, dict) or answer.get("success") is not True:
-            raise UpstreamError(
-                self.system,
-                f"{call.operation} answered success=false",
-                retryable=False,
-                status=response.status_code,
-                body=response.text[:2000],
+            raise bad_answer(
+                self.system, response, f"{call.operation} answered success=false", retryable=False
             )

@@ -14,7 +14,8 @@ from typing import Any
 
 from flask import Blueprint, Flask, Response, current_app, jsonify, request
 
-from adapters.base.simulator import Fault, apply_fault
+from adapters.base.sim_control import register_control
+from adapters.base.simulator import apply_fault
 from adapters.website import sim_guides
 from adapters.website.sim_state import BEIJING, BOX_NAMES, STATUS_NAMES, TIME_FORMAT, WebsiteState
 
@@ -264,24 +265,15 @@ def _controls() -> Blueprint:
         with state.lock:
             return _ok({"total": len(state.guides), "list": list(state.guides.values())})
 
-    @sim.post("/faults")
-    def fault() -> Response:
-        spec = request.get_json(silent=True) or {}
-        try:
-            injected = Fault(
-                status=None if spec.get("status") is None else int(spec["status"]),
-                delay=float(spec.get("delay", 0)),
-                retry_after=None if spec.get("retryAfter") is None else str(spec["retryAfter"]),
-                remaining=int(spec.get("remaining", 1)),
-            )
-        except (AttributeError, TypeError, ValueError):
-            return _error(400, "PARAM_INVALID", "故障参数不合法")
-        _state().inject(injected)
-        return _ok({"queued": True})
-
-    @sim.post("/reset")
-    def reset() -> Response:
-        _state().reset()
-        return _ok({"reset": True})
+    register_control(
+        sim,
+        _state,
+        queued=lambda: _ok({"queued": True}),
+        bad_fault=lambda: _error(400, "PARAM_INVALID", "故障参数不合法"),
+        done_reset=lambda: _ok({"reset": True}),
+        retry_after_key="retryAfter",
+        prefix="",
+        names=("fault", "reset", "state"),
+    )
 
     return sim

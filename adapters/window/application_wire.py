@@ -62,7 +62,7 @@ def status_notice(payload: Mapping[str, Any]) -> dict[str, Any]:
         refused=payload.get("refused_by") is not None,
         window=_text(payload, "window", "ckmc"),
         tracking_no=tracking,
-        due=format_time(payload["due_at"], "czsj")[:10] if isinstance(payload.get("due_at"), str) else None,
+        due=_day(payload.get("due_at")),
     )
     return {
         "slbh": receipt,
@@ -78,6 +78,12 @@ def status_notice(payload: Mapping[str, Any]) -> dict[str, Any]:
         "tzdx": APPLICANT if notice else None,
         "tznr": notice,
     }
+
+
+def _day(value: object) -> str | None:
+    """An ISO time as the Beijing date it falls on (yyyy-MM-dd), for notices."""
+    text = format_time(value, "czsj") if isinstance(value, str) else None
+    return text[:10] if text else None
 
 
 def applicant_notice(

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from adapters.base.client import AnswerRules, post_json
 from adapters.base.http import HttpClient
 from adapters.base.port import OutboundMessage, WireError
 from adapters.window import application_wire, catalog_wire, wire
@@ -11,6 +12,16 @@ from gateway.domain.errors import UpstreamError
 from gateway.domain.messages import APPLICATION_STATUS, CATALOG_ITEMS, STATUS_CHANGED
 
 NOTICE_PATH = "/ckxt/api/tz"
+
+# (ret, message). A 200 whose ret is not 0 is a refusal all the same (PROTOCOL.md).
+ANSWERS: AnswerRules[tuple[int, str]] = AnswerRules(
+    read=wire.read_answer,
+    accepted=lambda answer: answer[0] == 0,
+    explain=lambda answer: f"ret={answer[0]} {answer[1]}",
+    refusal=lambda answer: f"ret={answer[0]} {answer[1]}",
+    retryable=lambda answer: answer[0] == wire.RET_BUSY,
+    unreadable="not in the window's answer format",
+)
 
 
 class WindowClient:
@@ -53,30 +64,4 @@ class WindowClient:
             self._post(catalog_wire.SYNC_PATH, "sync_items", page.body, page.key(message.idempotency_key))
 
     def _post(self, path: str, operation: str, body: dict[str, Any], key: str) -> None:
-        try:
-            response = self.http.request(
-                "POST", path, operation=operation, json=body, headers={"Idempotency-Key": key}
-            )
-        except UpstreamError as err:
-            answer = wire.read_answer(err.body)
-            if answer is None:
-                raise
-            raise UpstreamError(
-                err.system,
-                f"{err.reason}: ret={answer[0]} {answer[1]}",
-                retryable=err.retryable,
-                status=err.status,
-                retry_after=err.retry_after,
-                body=err.body,
-            ) from None
-        answer = wire.read_answer(response.text)
-        if answer is None or answer[0] != 0:
-            # A 200 whose ret is not 0 is a refusal all the same (PROTOCOL.md).
-            detail = "not in the window's answer format" if answer is None else f"ret={answer[0]} {answer[1]}"
-            raise UpstreamError(
-                self.system,
-                f"{operation} answered HTTP {response.status_code}: {detail}",
-                retryable=answer is not None and answer[0] == wire.RET_BUSY,
-                status=response.status_code,
-                body=response.text[:2000],
-            )
+        post_json(self.http, path, operation, body, key, ANSWERS, system=self.system)

@@ -7,36 +7,22 @@ from __future__ import annotations
 
 import json
 import re
-import uuid
+from collections.abc import Callable
 from dataclasses import dataclass, field
-from datetime import datetime, timedelta, timezone
+from datetime import datetime
 from typing import Any
 
 from flask import Flask, Response, jsonify, request
 
-from adapters.base.simulator import Fault, SimulatorState, apply_fault, push_webhook
+from adapters.base.sim_control import Push, json_fields, push_to_gateway, received_views, register_control
+from adapters.base.simulator import SimulatorState, apply_fault
+from adapters.base.times import BEIJING, beijing_now_text
 from adapters.window import sim_applications, sim_items
 
-BEIJING = timezone(timedelta(hours=8))
 Answer = tuple[Response, int, dict[str, str]]
 TIME_SHAPE = re.compile(r"\d{4}-\d{2}-\d{2} \d{2}:\d{2}:\d{2}")
 STATUS_CODES = frozenset({"10", "20", "30", "31", "32", "40", "50", "60", "90"})
 ACTION_CODES = frozenset({"SL", "PD", "QS", "TD", "YQSQ", "YQTY", "YQJJ", "DF", "HF", "BJ", "CB", "DB"})
-
-
-def beijing_now() -> str:
-    """Now as the window writes it."""
-    return datetime.now(BEIJING).strftime("%Y-%m-%d %H:%M:%S")
-
-
-@dataclass
-class Push:
-    """One 诉求登记 pushed to the gateway and what the gateway answered."""
-
-    body: dict[str, Any]
-    webhook_id: str | None
-    status: int | None
-    answer: Any
 
 
 @dataclass
@@ -67,15 +53,11 @@ class WindowState(SimulatorState):
                 "sqr": {"xm": "林建华", "lxdh": "13905911234", "zjhm": "350104198805061234"},
                 "ssjd": "临江街道",
                 "gkbz": "0",
-                "djsj": beijing_now(),
+                "djsj": beijing_now_text(),
                 **fields,
             }
             self.records[body["jlbh"]] = {**body, "zt": None}
-        push = Push(body, None, None, None)
-        if self.gateway_webhook_url:
-            webhook_id = f"msg_{uuid.uuid4().hex}"
-            response = push_webhook(self.gateway_webhook_url, self.webhook_secrets, body, webhook_id)
-            push = Push(body, webhook_id, response.status_code, _json_or_text(response.text))
+        push = push_to_gateway(self.gateway_webhook_url, self.webhook_secrets, body)
         with self.lock:
             self.pushes.append(push)
         return push
@@ -106,13 +88,6 @@ class WindowState(SimulatorState):
             self.applications.clear()
 
 
-def _json_or_text(text: str) -> Any:
-    try:
-        return json.loads(text)
-    except ValueError:
-        return text
-
-
 def _answer(
     status: int, ret: int, message: str, data: Any = None, headers: dict[str, str] | None = None
 ) -> Answer:
@@ -136,27 +111,6 @@ def _notice_problem(body: dict[str, Any]) -> str | None:
     if body.get("myd") is not None and body["myd"] not in ("1", "2", "3", "4", "5"):
         return "参数错误：myd 应为 1-5"
     return None
-
-
-def _fault(spec: Any) -> Fault | None:
-    """A Fault from a /_sim/faults body, or None when the body is not one."""
-    if not isinstance(spec, dict):
-        return None
-    try:
-        status, retry_after = spec.get("status"), spec.get("retry_after")
-        return Fault(
-            status=None if status is None else int(status),
-            delay=float(spec.get("delay", 0.0)),
-            retry_after=None if retry_after is None else str(retry_after),
-            remaining=int(spec.get("remaining", 1)),
-        )
-    except (TypeError, ValueError):
-        return None
-
-
-def _fields() -> dict[str, Any]:
-    body = request.get_json(silent=True)
-    return body if isinstance(body, dict) else {}
 
 
 def create_simulator(
@@ -194,26 +148,28 @@ def create_simulator(
 
     @app.post("/ckxt/api/sx/tb")
     def sync_items() -> Answer:
-        fault = apply_fault(state)
-        if fault is not None:
-            return _answer(fault[0], 9999, "系统繁忙，请稍后重试", headers=fault[1])
-        key = request.headers.get("Idempotency-Key", "").strip()
-        if not key:
-            return _answer(400, 1002, "参数错误：缺少 Idempotency-Key 请求头")
-        body = request.get_json(silent=True)
-        if not isinstance(body, dict):
-            return _answer(400, 1002, "参数错误：请求体应为JSON对象")
-        problem = sim_items.batch_problem(body)
-        if problem is not None:
-            return _answer(400, 1002, problem)
         # record() holds the lock while the batch is stored.
-        data, _ = state.record(
-            "sync_items", key, body, lambda: sim_items.apply_batch(state.items, body["sxlb"], beijing_now())
+        return take_keyed(
+            "sync_items",
+            sim_items.batch_problem,
+            lambda body: sim_items.apply_batch(state.items, body["sxlb"], beijing_now_text()),
         )
-        return _answer(200, 0, "ok", data)
 
     @app.post("/ckxt/api/bj/zt")
     def application_notice() -> Answer:
+        # record() holds the lock while the notice is kept; a repeat notifies nobody again.
+        return take_keyed(
+            "application_notice",
+            sim_applications.notice_problem,
+            lambda body: sim_applications.take_notice(state.applications, body, beijing_now_text()),
+        )
+
+    def take_keyed(
+        operation: str,
+        check: Callable[[dict[str, Any]], str | None],
+        apply: Callable[[dict[str, Any]], Any],
+    ) -> Answer:
+        """A call that must carry an Idempotency-Key: refused as PROTOCOL.md says, or applied once."""
         fault = apply_fault(state)
         if fault is not None:
             return _answer(fault[0], 9999, "系统繁忙，请稍后重试", headers=fault[1])
@@ -223,16 +179,10 @@ def create_simulator(
         body = request.get_json(silent=True)
         if not isinstance(body, dict):
             return _answer(400, 1002, "参数错误：请求体应为JSON对象")
-        problem = sim_applications.notice_problem(body)
+        problem = check(body)
         if problem is not None:
             return _answer(400, 1002, problem)
-        # record() holds the lock while the notice is kept; a repeat notifies nobody again.
-        data, _ = state.record(
-            "application_notice",
-            key,
-            body,
-            lambda: sim_applications.take_notice(state.applications, body, beijing_now()),
-        )
+        data, _ = state.record(operation, key, body, lambda: apply(body))
         return _answer(200, 0, "ok", data)
 
     @app.get("/ckxt/api/sx")
@@ -243,22 +193,17 @@ def create_simulator(
         found = state.catalog_items(request.args.get("bldw") or None, zt)
         return _answer(200, 0, "ok", {"zs": len(found), "lb": found})
 
-    @app.post("/_sim/faults")
-    def inject_fault() -> Answer:
-        fault = _fault(request.get_json(silent=True) or {})
-        if fault is None:
-            return _answer(400, 1002, "参数错误：status, delay, retry_after, remaining")
-        state.inject(fault)
-        return _answer(200, 0, "ok")
-
-    @app.post("/_sim/reset")
-    def reset() -> Answer:
-        state.reset()
-        return _answer(200, 0, "ok")
+    register_control(
+        app,
+        lambda: state,
+        queued=lambda: _answer(200, 0, "ok"),
+        bad_fault=lambda: _answer(400, 1002, "参数错误：status, delay, retry_after, remaining"),
+        done_reset=lambda: _answer(200, 0, "ok"),
+    )
 
     @app.post("/_sim/inquiries")
     def log_inquiry() -> Answer:
-        push = state.log_inquiry(**_fields())
+        push = state.log_inquiry(**json_fields())
         return _answer(200, 0, "ok", {"body": push.body, "status": push.status, "answer": push.answer})
 
     @app.get("/_sim/state")
@@ -268,15 +213,7 @@ def create_simulator(
                 "records": list(state.records.values()),
                 "items": list(state.items.values()),
                 "applications": {slbh: list(kept) for slbh, kept in state.applications.items()},
-                "received": [
-                    {
-                        "operation": r.operation,
-                        "idempotency_key": r.idempotency_key,
-                        "body": r.body,
-                        "duplicate": r.duplicate,
-                    }
-                    for r in state.received
-                ],
+                "received": received_views(state),
             }
         return _answer(200, 0, "ok", data)
 
