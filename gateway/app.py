@@ -24,6 +24,7 @@ def create_app(settings: Settings | None = None, clock: Clock = utcnow, **flask_
     services = bootstrap.build(settings, clock)
     app.extensions["gateway"] = services
     _register_api(app)
+    _register_web(app)
     _register_cli(app)
     return app
 
@@ -71,6 +72,12 @@ def _register_api(app: Flask) -> None:
     errors.register(app)
 
 
+def _register_web(app: Flask) -> None:
+    from gateway import web
+
+    web.register(app)
+
+
 def _register_cli(app: Flask) -> None:
     from gateway import cli
 
@@ -79,3 +86,4 @@ def _register_cli(app: Flask) -> None:
     cli.register_jobs(app)
     cli.register_demo_simulators(app)
     cli.register_catalog(app)
+    cli.register_users(app)

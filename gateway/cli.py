@@ -258,3 +258,82 @@ def register_catalog(app: Flask) -> None:
         )
         for reject in report.rejects[:20]:
             click.echo(f"  rejected {reject['item_code']}: {reject['reasons']}")
+
+
+def register_users(app: Flask) -> None:
+    """`users create|list|passwd|deactivate|activate` (console accounts) and `demo accounts`."""
+    from gateway.services.staff import StaffService
+
+    def staff() -> StaffService:
+        services = _services()
+        return StaffService(services.db, frozenset(d.code for d in services.settings.departments), services.clock)
+
+    @app.cli.group("users")
+    def users() -> None:
+        """Staff accounts of the consoles."""
+
+    @users.command("create")
+    @click.argument("username")
+    @click.option("--role", required=True, type=click.Choice(("operator", "window", "department", "supervisor", "admin")))
+    @click.option("--name", "display_name", required=True, help="shown in histories, e.g. 张丽")
+    @click.option("--department", default=None, help="department code (required for role department)")
+    @click.option("--password", prompt=True, hide_input=True, confirmation_prompt=True)
+    def users_create(username: str, role: str, display_name: str, department: str | None, password: str) -> None:
+        """Create an account (the password is stored as a scrypt hash)."""
+        try:
+            info = staff().create(username, password, display_name, role, department)
+        except DomainError as err:
+            raise click.UsageError(str(err)) from None
+        click.echo(f"account {info.id} ({info.role}, {info.display_name}): {info.username}")
+
+    @users.command("list")
+    def users_list() -> None:
+        """Show accounts (never their password)."""
+        for info in staff().all():
+            state = "active" if info.active else "inactive"
+            if info.locked_until and info.locked_until > _services().clock():
+                state += ", locked"
+            dept = f" [{info.department_code}]" if info.department_code else ""
+            click.echo(f"{info.id}\t{info.username}\t{info.role}{dept}\t{info.display_name}\t{state}")
+
+    @users.command("passwd")
+    @click.argument("username")
+    @click.option("--password", prompt=True, hide_input=True, confirmation_prompt=True)
+    def users_passwd(username: str, password: str) -> None:
+        """Set a new password (also lifts a lock)."""
+        try:
+            staff().set_password(username, password)
+        except DomainError as err:
+            raise click.UsageError(str(err)) from None
+        click.echo(f"password of {username.lower()} changed")
+
+    @users.command("deactivate")
+    @click.argument("username")
+    def users_deactivate(username: str) -> None:
+        """Stop an account from logging in (its sessions end at their next request)."""
+        try:
+            staff().deactivate(username)
+        except DomainError as err:
+            raise click.UsageError(str(err)) from None
+        click.echo(f"account {username.lower()} deactivated")
+
+    @users.command("activate")
+    @click.argument("username")
+    def users_activate(username: str) -> None:
+        """Let a deactivated account log in again."""
+        try:
+            staff().set_active(username, True)
+        except DomainError as err:
+            raise click.UsageError(str(err)) from None
+        click.echo(f"account {username.lower()} activated")
+
+    demo_group = app.cli.commands["demo"]
+
+    @demo_group.command("accounts")  # type: ignore[attr-defined, untyped-decorator]
+    @click.option("--password", default="demo-2026", show_default=True, help="DEMO ONLY: one password for all")
+    def demo_accounts(password: str) -> None:
+        """Create one demo console account per role (skips those already there)."""
+        from gateway.demo import create_demo_accounts
+
+        for username, display_name, role, created in create_demo_accounts(staff(), password):
+            click.echo(f"  {username:<8} {role:<11} {display_name}{'' if created else ' (already there)'}")

@@ -98,3 +98,32 @@ def load_demo(services: Services) -> int:
         for action, data in actions:
             services.inquiries.act(view.id, action, data, ADMIN)
     return created_count
+
+
+# Console accounts for the demo, one per role. DEMO ONLY: they share one published password.
+DEMO_ACCOUNTS: list[tuple[str, str, str, str | None]] = [
+    ("op01", "话务员张丽", "operator", None),
+    ("win01", "窗口人员李明", "window", "XZFW"),
+    ("dept01", "司法局经办人王芳", "department", "SFJ"),
+    ("sup01", "督办员陈刚", "supervisor", None),
+    ("admin", "系统管理员", "admin", None),
+]
+
+
+def create_demo_accounts(staff: Any, password: str) -> list[tuple[str, str, str, bool]]:
+    """Create the demo accounts not there yet: [(username, display name, role, created)]."""
+    from gateway.domain.errors import InvalidInput
+
+    existing = {info.username for info in staff.all()}
+    out = []
+    for username, display_name, role, department in DEMO_ACCOUNTS:
+        if username in existing:
+            out.append((username, display_name, role, False))
+            continue
+        try:
+            staff.create(username, password, display_name, role, department)
+        except InvalidInput:  # made meanwhile by another process
+            out.append((username, display_name, role, False))
+            continue
+        out.append((username, display_name, role, True))
+    return out

@@ -30,6 +30,8 @@ set -a; source var/demo.env; set +a
 flask --app wsgi config check
 flask --app wsgi db upgrade
 key=$(flask --app wsgi keys create --role admin --name 演示管理员 | sed 's/.*: //')
+# Console accounts, one per role. DEMO ONLY: they share the published password demo-2026.
+accounts=$(flask --app wsgi demo accounts --password demo-2026)
 
 pids=()
 cleanup() { for pid in "${pids[@]}"; do kill "$pid" 2>/dev/null || true; done; wait 2>/dev/null || true; }
@@ -43,6 +45,8 @@ cat <<MSG
 
   区政务服务集成网关 (district integration gateway) is starting
   API docs:    http://localhost:${PORT}/api/docs   (IPv6: http://[::1]:${PORT}/api/docs)
+  Consoles:    http://localhost:${PORT}/console/   (demo password for every account: demo-2026, DEMO ONLY)
+${accounts}
   Demo key:    ${key}
   Try:         curl -H "Authorization: Bearer ${key}" http://localhost:${PORT}/api/v1/inquiries
   Simulators:  12345 http://127.0.0.1:9101/_sim/state  网站 http://127.0.0.1:9102/_sim/state

@@ -1,0 +1,138 @@
+"""The parent blueprint under /console: the session, CSRF, error pages in Chinese, security headers,
+templates and static files that every console page shares."""
+
+from __future__ import annotations
+
+import logging
+from typing import Any
+from urllib.parse import urlsplit
+
+from flask import Blueprint, flash, g, redirect, render_template, request, url_for
+from werkzeug.exceptions import HTTPException
+from werkzeug.wrappers import Response as BaseResponse
+
+from gateway.domain.access import APP_ACCEPT, APP_READ, CREATE, JOBS, OUTBOX, READ, STATS, act
+from gateway.domain.errors import DomainError
+from gateway.domain.lifecycle import Action
+from gateway.services.staff import MANAGE
+from gateway.web import labels, security
+from gateway.web.common import domain_message, services
+
+log = logging.getLogger(__name__)
+
+console = Blueprint(
+    "console",
+    __name__,
+    url_prefix="/console",
+    template_folder="templates",
+    static_folder="static",
+    static_url_path="/static",
+)
+
+ERROR_TEXT = {
+    400: ("请求无效", "请求的内容无法处理，请返回上一页重试。"),
+    401: ("请先登录", "登录已失效，请重新登录。"),
+    403: ("无权访问", "您的角色无权查看此页面。如需开通，请联系管理员。"),
+    404: ("页面不存在", "您访问的页面或记录不存在。"),
+    405: ("请求方式不允许", "请通过页面上的按钮操作。"),
+    413: ("内容过大", "提交的内容超过了允许的大小。"),
+}
+
+
+def _nav() -> list[tuple[str, str, str]]:
+    """(endpoint, label, permission) of the navigation, shown as the role allows."""
+    return [
+        ("console.inq.queue", "诉求队列", READ),
+        ("console.inq.new", "电话登记", CREATE),
+        ("console.win.items", "事项查询", READ),
+        ("console.win_apps.applications", "办件", APP_READ),
+        ("console.win.counter", "窗口登记诉求", APP_ACCEPT),
+        ("console.sup.dashboard", "督办看板", STATS),
+        ("console.sup_lists.overdue", "超期督办", act(Action.ESCALATE)),
+        ("console.sup_lists.dead_letters", "死信", OUTBOX),
+        ("console.sup_lists.runs", "同步与任务", JOBS),
+        ("console.admin.users", "账户管理", MANAGE),
+    ]
+
+
+@console.before_request
+def _before() -> None:
+    security.load_staff()
+    security.check_csrf()
+
+
+@console.after_request
+def _after(response: BaseResponse) -> BaseResponse:
+    return security.security_headers(response)  # type: ignore[arg-type]
+
+
+@console.app_template_global()
+def nav_items() -> list[tuple[str, str]]:
+    """The navigation entries the logged-in person may use."""
+    staff = g.get("staff")
+    if staff is None:
+        return []
+    actor = staff.actor()
+    items = [(endpoint, label) for endpoint, label, permission in _nav() if actor.can(permission)]
+    if staff.role == "window":  # a window clerk logs inquiries at the counter, not by phone
+        items = [i for i in items if i[0] != "console.inq.new"]
+    return items
+
+
+@console.errorhandler(security.CsrfError)
+def _csrf_failed(_err: security.CsrfError) -> tuple[str, int]:
+    log.warning("console CSRF check failed path=%s", request.path)
+    return render_template(
+        "console/error.html",
+        code=400,
+        title="页面已过期",
+        text="表单校验失败（CSRF 令牌无效或缺失）。请刷新页面后重新提交。",
+    ), 400
+
+
+@console.errorhandler(HTTPException)
+def _http_error(err: HTTPException) -> tuple[str, int] | BaseResponse:
+    code = err.code or 500
+    if code == 401:
+        return redirect(url_for("console.auth.login"))
+    title, text = ERROR_TEXT.get(code, ("出错了", "请求未能完成。"))
+    return render_template("console/error.html", code=code, title=title, text=text), code
+
+
+@console.errorhandler(DomainError)
+def _domain_error(err: DomainError) -> BaseResponse | tuple[str, int]:
+    # Views catch refusals themselves; one that slips through still becomes a message, not a 500.
+    flash(domain_message(err), "error")
+    if request.method == "POST" and request.referrer:
+        return redirect(security.safe_next(_path(request.referrer), url_for("console.auth.home")))
+    return render_template("console/error.html", code=400, title="操作未完成", text=domain_message(err)), 400
+
+
+@console.errorhandler(Exception)
+def _unexpected(err: Exception) -> tuple[str, int]:
+    log.error("console error %s", type(err).__name__, exc_info=err)
+    return render_template(
+        "console/error.html", code=500, title="系统错误", text="系统出现错误，已记录日志。请稍后重试。"
+    ), 500
+
+
+def _path(url: str) -> str:
+    parts = urlsplit(url)
+    return parts.path + (f"?{parts.query}" if parts.query else "")
+
+
+def _can(permission: str) -> bool:
+    staff = g.get("staff")
+    return bool(staff is not None and staff.actor().can(permission))
+
+
+@console.context_processor
+def _template_context() -> dict[str, Any]:
+    return {
+        "L": labels,
+        "csrf_token": security.csrf_token,
+        "staff": g.get("staff"),
+        "can": _can,
+        "now": services().clock(),
+        "departments": services().settings.departments,
+    }

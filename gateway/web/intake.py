@@ -1,0 +1,174 @@
+"""Logging an inquiry fast (电话登记, and at the counter), the knowledge panel and the dispatch suggestion."""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+from flask import flash, jsonify, redirect, render_template, request, url_for
+from werkzeug.wrappers import Response
+
+from gateway.domain.access import CREATE, READ
+from gateway.domain.inquiry import Kind
+from gateway.domain.lifecycle import Action, Status
+from gateway.domain.routing import InquiryFacts
+from gateway.web import labels
+from gateway.web.common import actor, attempt, blank_none, load, services
+from gateway.web.inquiries import bp
+from gateway.web.security import requires
+from schemas.inquiry import InquiryIn
+
+# The routes live on the inquiries blueprint: /console/inquiries/new, …/knowledge.json, …/suggest.json.
+
+MODES = ("save", "dispatch", "reply")
+# Words that carry no subject: cut out so that the rest of a sentence can be searched for.
+_FILLERS = re.compile(
+    r"来电人|来电|市民|咨询|请问|反映|需要|准备|哪些|什么|怎么|如何|可以|是否|能否|我想|想要|一下|我们|我的|"
+    r"在哪里|哪里|多久|多少|的|了|吗|呢|吧|啊|和|与|及|或|[\s,，。.!！?？;；:：、()（）\"“”'‘’]+"
+)
+
+
+def inquiry_data(channel: str) -> dict[str, Any]:
+    """The form as an intake body (the same shape and checks as POST /api/v1/inquiries)."""
+    form = request.form
+    citizen = {
+        "name": form.get("citizen_name", "").strip(),
+        "phone": form.get("citizen_phone", "").strip(),
+        "id_number": blank_none(form.get("citizen_id_number")),
+    }
+    return {
+        "channel": channel,
+        "external_id": blank_none(form.get("external_id")),
+        "kind": form.get("kind", ""),
+        "title": blank_none(form.get("title")),
+        "content": form.get("content", "").strip(),
+        "category": blank_none(form.get("category")),
+        "district": blank_none(form.get("district")),
+        "address": blank_none(form.get("address")),
+        "citizen": citizen,
+        "public_consent": form.get("public_consent") == "1",
+    }
+
+
+def handle(channel: str, template: str) -> Response | tuple[str, int] | str:
+    """GET: the form; POST: intake, then dispatch as chosen or answer at once (即时答复) and close."""
+    if request.method == "GET":
+        return render_template(template, form={}, channel=channel, modes=MODES)
+    mode = request.form.get("mode") if request.form.get("mode") in MODES else "save"
+    data = load(InquiryIn, inquiry_data(channel))
+    reply = (request.form.get("instant_reply") or "").strip()
+    department = (request.form.get("department") or "").strip()
+    if data is not None and mode == "reply" and not reply:
+        flash("即时答复须填写答复内容。", "error")
+        data = None
+    if data is not None and mode == "dispatch" and not department:
+        flash("派单须选择承办单位。", "error")
+        data = None
+    if data is None:
+        return render_template(template, form=request.form, channel=channel, modes=MODES), 422
+    who = actor()
+    created = attempt(lambda: services().inquiries.intake(data, who))
+    if created is None:
+        return render_template(template, form=request.form, channel=channel, modes=MODES), 422
+    view = created[0]
+    inquiries = services().inquiries
+    if mode == "dispatch" and (view.status != Status.DISPATCHED.value or view.department != department):
+        body = {"department": department, "co_departments": [], "note": "话务员登记时派单"}
+        view = attempt(lambda: inquiries.act(view.id, Action.DISPATCH, body, who)) or view
+    elif mode == "reply":
+        if view.status == Status.RECEIVED.value:
+            answer = {"note": reply, "public_reply": reply if data["public_consent"] else None}
+            replied = attempt(lambda: inquiries.act(view.id, Action.REPLY, answer, who))
+            if replied is not None:
+                view = (
+                    attempt(lambda: inquiries.act(view.id, Action.CLOSE, {"note": "即时答复办结"}, who))
+                    or replied
+                )
+        else:
+            flash(f"已按派单规则「{view.routing_rule}」自动派单，未作即时答复；请在诉求页跟进。", "warning")
+    flash(f"已登记 {view.number}（{labels.STATUSES.get(view.status, view.status)}）", "success")
+    return redirect(url_for("console.inq.detail", inquiry_id=view.id))
+
+
+@bp.route("/new", methods=["GET", "POST"])
+@requires(CREATE)
+def new() -> Response | tuple[str, int] | str:
+    """电话登记: keyboard first, with the knowledge panel and the dispatch suggestion beside the form."""
+    return handle("hotline", "console/inquiries/new.html")
+
+
+def search_terms(text: str, limit: int = 6) -> list[str]:
+    """Pieces of a typed sentence to search for: its subject words, then 4-character windows of long ones."""
+    text = text.strip()[:200]
+    if not text:
+        return []
+    if text.isascii():
+        return [text]  # a code or pinyin: as typed
+    pieces = [p for p in _FILLERS.split(text) if len(p) >= 2]
+    terms: list[str] = []
+    for piece in sorted(pieces, key=len, reverse=True):
+        candidates = [piece] + ([piece[i : i + 4] for i in range(len(piece) - 3)] if len(piece) > 4 else [])
+        for term in candidates:
+            if term not in terms:
+                terms.append(term)
+    return terms[:limit]
+
+
+@bp.route("/knowledge.json", methods=["GET"])
+@requires(READ)
+def knowledge() -> Response:
+    """知识库: catalog items and past public replies for what the operator is typing."""
+    text = request.args.get("q", "")
+    items: dict[str, dict[str, Any]] = {}
+    replies: dict[str, dict[str, Any]] = {}
+    who = actor()
+    for term in search_terms(text):
+        for item in services().catalog.search(term, limit=5).items:
+            hit = items.setdefault(item["item_code"], {**item, "hits": 0})
+            hit["hits"] += 1
+        for reply in services().inquiries.public_replies(term, who, limit=5):
+            hit = replies.setdefault(reply["number"], {**reply, "hits": 0})
+            hit["hits"] += 1
+        if len(items) >= 8 and len(replies) >= 5:
+            break
+    ranked = sorted(items.values(), key=lambda i: -i["hits"])[:8]
+    return jsonify(
+        items=[
+            {
+                "item_code": i["item_code"],
+                "name": i["name"],
+                "department": i["department_name"],
+                "promised_days": i["promised_days"],
+                "type": i["item_type_label"],
+                "url": url_for("console.win.item", item_code=i["item_code"]),
+            }
+            for i in ranked
+        ],
+        replies=[
+            {
+                "number": r["number"],
+                "title": r["title"],
+                "public_reply": r["public_reply"],
+                "kind": labels.KINDS.get(r["kind"], r["kind"]),
+            }
+            for r in sorted(replies.values(), key=lambda r: -r["hits"])[:5]
+        ],
+        terms=search_terms(text),
+    )
+
+
+@bp.route("/suggest.json", methods=["GET"])
+@requires(READ)
+def suggest() -> Response:
+    """The dispatch the routing rules (派单目录) would make for the form as typed so far."""
+    args = request.args
+    kind = args.get("kind") or ""
+    kind = kind if kind in {k.value for k in Kind} else Kind.CONSULT.value
+    facts = InquiryFacts(
+        kind=kind,
+        content=args.get("content", "")[:20000],
+        title=args.get("title") or None,
+        category=args.get("category") or None,
+        district=args.get("district") or None,
+    )
+    return jsonify(suggestion=services().inquiries.suggest(facts))

@@ -1,0 +1,69 @@
+from __future__ import annotations
+
+import re
+from typing import Any
+
+import pytest
+from flask import Flask
+from flask.testing import FlaskClient
+
+from gateway.services import staff as staff_module
+from tests.integration.conftest import (  # noqa: F401 - PostgreSQL fixtures for test_postgres.py
+    pg,
+    pg_app,
+    pg_clock,
+    pg_database,
+    pg_services,
+    pg_settings,
+)
+from tests.web.seed import PASSWORD, seed_accounts, seed_items
+
+
+@pytest.fixture(autouse=True)
+def cheap_hashes(monkeypatch: pytest.MonkeyPatch) -> None:
+    # Still scrypt, with a smaller cost: dozens of accounts per run would otherwise take seconds.
+    monkeypatch.setattr(staff_module, "HASH_METHOD", "scrypt:4096:8:1")
+
+
+@pytest.fixture
+def accounts(app: Flask) -> None:
+    seed_accounts(app)
+
+
+@pytest.fixture
+def items(services: Any) -> None:
+    seed_items(services)
+
+
+def csrf_of(client: FlaskClient) -> str:
+    with client.session_transaction() as session:
+        token = session.get("csrf")
+    if token is None:
+        page = client.get("/console/login")
+        token = re.search(r'name="csrf-token" content="([^"]+)"', page.text).group(1)  # type: ignore[union-attr]
+    return str(token)
+
+
+def login(client: FlaskClient, username: str, password: str = PASSWORD) -> Any:
+    return client.post(
+        "/console/login", data={"username": username, "password": password, "csrf_token": csrf_of(client)}
+    )
+
+
+def post(client: FlaskClient, path: str, data: dict[str, Any] | None = None, **kwargs: Any) -> Any:
+    return client.post(path, data={**(data or {}), "csrf_token": csrf_of(client)}, **kwargs)
+
+
+@pytest.fixture
+def as_role(app: Flask, accounts: None):  # type: ignore[no-untyped-def]
+    def make(username: str) -> FlaskClient:
+        client = app.test_client()
+        response = login(client, username)
+        assert response.status_code == 302, response.text
+        return client
+
+    return make
+
+
+def flashes(html: str) -> list[str]:
+    return [m.strip() for m in re.findall(r'<p class="flash flash-\w+">([^<]+)</p>', html)]
