@@ -34,6 +34,12 @@ class CitizenOut(Schema):
     masked = fields.Boolean(metadata={"description": "true unless revealed through /reveal (audited)"})
 
 
+class InstantReplyIn(Schema):
+    note = Text(required=True, validate=validate.Length(min=1, max=20000),
+                metadata={"description": "what the operator told the caller (办理情况)"})
+    public_reply = Text(validate=validate.Length(min=1, max=20000), allow_none=True)
+
+
 class InquiryIn(Schema):
     channel = fields.String(required=True, validate=validate.OneOf(CHANNELS))
     external_id = Text(
@@ -50,6 +56,10 @@ class InquiryIn(Schema):
     citizen = fields.Nested(CitizenIn, required=True)
     public_consent = StrictBoolean(
         load_default=False, metadata={"description": "the citizen allows the reply to be published"}
+    )
+    instant_reply = fields.Nested(
+        InstantReplyIn, allow_none=True,
+        metadata={"description": "即时答复: answered on the call; the inquiry is not routed and is replied at once"},
     )
 
 

@@ -128,6 +128,20 @@ class InquiryService:
         )
         interconnect.announce(session, self.settings, inquiry, intake_event, now)
 
+        instant = data.get("instant_reply")
+        if instant:
+            # 即时答复: the operator answered on the call; nothing to route, the reply is recorded at once.
+            if not actor.can(act(Action.REPLY)):
+                raise Forbidden(f"role '{actor.role}' may not answer at once (inquiry:reply)")
+            inquiry.reply_note, inquiry.public_reply = instant["note"], instant.get("public_reply")
+            inquiry.replied_at, inquiry.status = now, Status.REPLIED.value
+            event = self._record(
+                session, inquiry, Action.REPLY.value, Status.RECEIVED.value, actor, note=instant["note"],
+                data={"public_reply": inquiry.public_reply, "instant": True}, now=now,
+            )
+            interconnect.announce(session, self.settings, inquiry, event, now)
+            return inquiry
+
         rule = route(
             InquiryFacts(
                 kind=inquiry.kind,

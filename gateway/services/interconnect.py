@@ -51,7 +51,9 @@ def announce(session: Session, settings: Settings, inquiry: Inquiry, event: Inqu
 
 def _status_targets(settings: Settings, inquiry: Inquiry) -> list[str]:
     targets = []
-    if settings.interconnect.notify_origin and inquiry.channel != Channel.API.value:
+    # The origin hears about an inquiry it sent us (it knows it by its own id); one logged straight
+    # into the gateway, e.g. on the operator console, has no record there to update.
+    if settings.interconnect.notify_origin and inquiry.channel != Channel.API.value and inquiry.external_id:
         targets.append(inquiry.channel)
     if inquiry.forwarded_to and inquiry.forwarded_to not in targets:
         targets.append(inquiry.forwarded_to)

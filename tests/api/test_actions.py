@@ -239,3 +239,18 @@ def test_random_actions_through_the_service_replay_to_the_stored_state(services,
         ).all()
     replayed = lifecycle.replay((e.from_status, e.action, e.to_status) for e in stored)
     assert replayed == services.inquiries.get(view.id, admin).status
+
+
+def test_an_instant_reply_at_intake_skips_routing(client, auth, services):
+    body = inquiry_payload(external_id=None, instant_reply={"note": "已当场告知所需材料", "public_reply": "请携带身份证到区法律援助中心申请。"})
+    created = client.post(URL, json=body, headers=auth["operator"]).get_json()
+    assert (created["status"], created["department"], created["routing_rule"]) == ("replied", None, None)
+    assert created["public_reply"] == "请携带身份证到区法律援助中心申请。"
+    assert do(client, auth["operator"], created["id"], "close")["status"] == "closed"
+    assert [e["action"] for e in events(client, auth, created["id"])] == ["intake", "reply", "close"]
+    with services.db.read() as session:
+        rows = session.scalars(select(OutboxMessage)).all()
+    # logged straight into the gateway: no 12345 record to update, but the consented reply is published
+    assert [(r.target, r.event_type) for r in rows] == [("website", "reply.publish")]
+    refused = client.post(URL, json={**body, "external_id": "W-1", "channel": "window"}, headers=auth["window"])
+    assert refused.status_code == 403
