@@ -15,6 +15,7 @@ from gateway.persistence.db import Database
 from gateway.services.views import Page
 
 MAX_OFFSET = 10_000  # nobody pages that deep in a search; deeper pages cost scans
+MAX_COUNTED = 1_000  # totals are exact up to this, then reported as this
 _FTS = table("service_items_fts", column("rowid"))  # SQLite only; made by migration 0003
 
 
@@ -53,7 +54,10 @@ class CatalogService:
             query = query.where(self._matches(text))
             order = [self._rank(text), func.length(ServiceItem.name), ServiceItem.item_code]
         with self.db.read() as session:
-            total = session.scalar(select(func.count()).select_from(query.subquery())) or 0
+            # Counting stops at MAX_COUNTED: "more than a thousand hits" is all a caller needs to know,
+            # and counting every hit of a common word costs more than finding the first page.
+            counted = select(ServiceItem.id).where(query.whereclause if query.whereclause is not None else True)
+            total = session.scalar(select(func.count()).select_from(counted.limit(MAX_COUNTED).subquery())) or 0
             rows = session.scalars(query.order_by(*order).offset(min(offset, MAX_OFFSET)).limit(limit)).all()
             return Page(items=[summary(r) for r in rows], total=total)
 
