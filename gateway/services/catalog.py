@@ -56,7 +56,7 @@ class CatalogService:
         with self.db.read() as session:
             # Counting stops at MAX_COUNTED: "more than a thousand hits" is all a caller needs to know,
             # and counting every hit of a common word costs more than finding the first page.
-            counted = select(ServiceItem.id).where(query.whereclause if query.whereclause is not None else True)
+            counted = query.with_only_columns(ServiceItem.id)
             total = session.scalar(select(func.count()).select_from(counted.limit(MAX_COUNTED).subquery())) or 0
             rows = session.scalars(query.order_by(*order).offset(min(offset, MAX_OFFSET)).limit(limit)).all()
             return Page(items=[summary(r) for r in rows], total=total)

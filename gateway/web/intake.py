@@ -67,6 +67,9 @@ def handle(channel: str, template: str) -> Response | tuple[str, int] | str:
     if data is None:
         return render_template(template, form=request.form, channel=channel, modes=MODES), 422
     who = actor()
+    if mode == "reply":
+        # 即时答复: answered on the call, so the inquiry is not routed; it is replied at intake, then closed.
+        data["instant_reply"] = {"note": reply, "public_reply": reply if data["public_consent"] else None}
     created = attempt(lambda: services().inquiries.intake(data, who))
     if created is None:
         return render_template(template, form=request.form, channel=channel, modes=MODES), 422
@@ -75,17 +78,8 @@ def handle(channel: str, template: str) -> Response | tuple[str, int] | str:
     if mode == "dispatch" and (view.status != Status.DISPATCHED.value or view.department != department):
         body = {"department": department, "co_departments": [], "note": "话务员登记时派单"}
         view = attempt(lambda: inquiries.act(view.id, Action.DISPATCH, body, who)) or view
-    elif mode == "reply":
-        if view.status == Status.RECEIVED.value:
-            answer = {"note": reply, "public_reply": reply if data["public_consent"] else None}
-            replied = attempt(lambda: inquiries.act(view.id, Action.REPLY, answer, who))
-            if replied is not None:
-                view = (
-                    attempt(lambda: inquiries.act(view.id, Action.CLOSE, {"note": "即时答复办结"}, who))
-                    or replied
-                )
-        else:
-            flash(f"已按派单规则「{view.routing_rule}」自动派单，未作即时答复；请在诉求页跟进。", "warning")
+    elif mode == "reply" and view.status == Status.REPLIED.value:
+        view = attempt(lambda: inquiries.act(view.id, Action.CLOSE, {"note": "即时答复办结"}, who)) or view
     flash(f"已登记 {view.number}（{labels.STATUSES.get(view.status, view.status)}）", "success")
     return redirect(url_for("console.inq.detail", inquiry_id=view.id))
 
