@@ -58,7 +58,7 @@ class InquiryIn(Schema):
         load_default=False, metadata={"description": "the citizen allows the reply to be published"}
     )
     instant_reply = fields.Nested(
-        InstantReplyIn, allow_none=True,
+        InstantReplyIn,
         metadata={"description": "即时答复: answered on the call; the inquiry is not routed and is replied at once"},
     )
 
