@@ -1,0 +1,1 @@
+"""Benchmarks (not part of the gateway package): see bench/README.md."""
