@@ -72,7 +72,7 @@ class InquiryService:
             if found is None:
                 raise
             return found, False
-        log.info("inquiry intake id=%s channel=%s kind=%s status=%s", view.id, channel, view.kind, view.status)
+        log.debug("inquiry intake id=%s channel=%s kind=%s status=%s", view.id, channel, view.kind, view.status)
         return view, True
 
     def _find_external(self, channel: str, external_id: str, actor: Actor) -> InquiryView | None:
