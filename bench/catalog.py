@@ -910,6 +910,34 @@ def pg_stats_note(url: str) -> str:
 # ---- report ------------------------------------------------------------------------------------------
 
 
+CODE_UNDER_TEST = (
+    "gateway/services/catalog_sync.py",
+    "gateway/services/catalog.py",
+    "gateway/services/catalog_text.py",
+    "gateway/domain/catalog.py",
+    "gateway/persistence/catalog_models.py",
+    "gateway/persistence/db.py",
+    "gateway/bootstrap.py",
+    "schemas/catalog.py",
+    "adapters/catalog_source/client.py",
+    "adapters/catalog_source/wire.py",
+)
+
+
+def code_fingerprint() -> dict[str, str]:
+    """sha256 (first 12 hex digits) of the code under test and of every migration: the results say which
+    version they measured, and a change during the run (a shared work tree) is reported."""
+    import hashlib
+
+    paths = [ROOT / p for p in CODE_UNDER_TEST]
+    paths += sorted((ROOT / "gateway" / "persistence" / "migrations" / "versions").glob("*.py"))
+    out = {}
+    for path in paths:
+        with contextlib.suppress(OSError):
+            out[str(path.relative_to(ROOT))] = hashlib.sha256(path.read_bytes()).hexdigest()[:12]
+    return out
+
+
 def machine_info() -> dict[str, Any]:
     import sqlalchemy
 
@@ -1042,6 +1070,12 @@ def main(argv: list[str] | None = None) -> int:
         "real HTTP); "
         f"page size {args.page_size}; each sync and baseline in its own child process"
     )
+    fingerprint = code_fingerprint()
+    print(
+        "code:    "
+        + ", ".join(f"{Path(k).name} {fingerprint.get(k, '?')}" for k in CODE_UNDER_TEST[:3])
+        + " (sha256, first 12; every file under test in the JSON)"
+    )
     workdir = Path(tempfile.mkdtemp(prefix="gateway-bench-catalog-"))
     rows: list[Row] = []
     raw: dict[str, Any] = {}
@@ -1077,6 +1111,12 @@ def main(argv: list[str] | None = None) -> int:
             finally:
                 if backend.cleanup:
                     backend.cleanup()
+        changed = sorted(k for k, v in code_fingerprint().items() if fingerprint.get(k) != v)
+        if changed:
+            notes.append(
+                "WARNING: code under test changed DURING this run (each child imports it when it starts), so "
+                f"measurements may mix versions: {', '.join(changed)}"
+            )
         enforce = not args.quick
         table = render_table(rows, enforce)
         lines = ["", table, ""]

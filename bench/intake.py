@@ -649,12 +649,13 @@ def pg_backend(base_url: str) -> Backend:
         raise BenchError(f"cannot connect to PostgreSQL at {base.render_as_string()}: {err}") from None
     with admin:
         version = admin.execute("SHOW server_version").fetchone()[0]  # type: ignore[index]
-        # Databases left by earlier runs that were killed hard (their pid is gone).
+        # Databases left by earlier runs of this script killed hard (exactly gateway_bench_<pid>, pid
+        # gone); other names, e.g. other benchmarks' gateway_bench_<something>_<pid>, are not ours.
         for (stale,) in admin.execute(
-            "SELECT datname FROM pg_database WHERE datname LIKE 'gateway\\_bench\\_%'"
+            "SELECT datname FROM pg_database WHERE datname ~ '^gateway_bench_[0-9]+$'"
         ).fetchall():
             pid = stale.rsplit("_", 1)[-1]
-            if pid.isdigit() and int(pid) != os.getpid() and not Path(f"/proc/{pid}").exists():
+            if int(pid) != os.getpid() and not Path(f"/proc/{pid}").exists():
                 admin.execute(f'DROP DATABASE IF EXISTS "{stale}" WITH (FORCE)')
                 print(f"  dropped stale database {stale}")
         admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
