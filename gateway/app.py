@@ -63,7 +63,12 @@ def _register_api(app: Flask) -> None:
     api = errors.GatewayApi(app, spec_kwargs={"servers": [{"url": "/"}]})
     api.spec.components.security_scheme("bearerAuth", SECURITY_SCHEME)
     for blp in (
-        inquiries.blp, system.calendar_blp, system.outbox_blp, dead_letters.blp, catalog.items_blp, catalog.runs_blp,
+        inquiries.blp,
+        system.calendar_blp,
+        system.outbox_blp,
+        dead_letters.blp,
+        catalog.items_blp,
+        catalog.runs_blp,
         applications.blp,
     ):
         api.register_blueprint(blp)

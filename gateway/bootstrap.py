@@ -16,9 +16,9 @@ from gateway.domain.calendar import WorkdayCalendar
 from gateway.persistence.db import Database, make_engine
 from gateway.services.applications import ApplicationService
 from gateway.services.catalog import CatalogService
-from gateway.services.evaluations import EvaluationService
 from gateway.services.catalog_sync import EVENT as CATALOG_EVENT
 from gateway.services.catalog_sync import CatalogSync
+from gateway.services.evaluations import EvaluationService
 from gateway.services.inbound import InboundService
 from gateway.services.inquiries import Clock, InquiryService, utcnow
 from gateway.services.keys import KeyService
@@ -47,7 +47,11 @@ class Services:
     def delivery_worker(self, worker_id: str | None = None) -> DeliveryWorker:
         """A delivery worker over this app's database and adapters."""
         return DeliveryWorker(
-            self.db, self.senders, self.settings.delivery, self.clock, worker_id,
+            self.db,
+            self.senders,
+            self.settings.delivery,
+            self.clock,
+            worker_id,
             hydrators={CATALOG_EVENT: self.catalog.hydrate},
         )
 
@@ -72,7 +76,9 @@ def _client(system: str, endpoint: SystemEndpoint, session: requests.Session) ->
     return HttpClient(system, endpoint.base_url, session, timeout=(3.05, endpoint.timeout_seconds))
 
 
-def build_adapters(settings: Settings, session: requests.Session) -> tuple[dict[str, Inbound], dict[str, Outbound]]:
+def build_adapters(
+    settings: Settings, session: requests.Session
+) -> tuple[dict[str, Inbound], dict[str, Outbound]]:
     """The real adapters for every configured system."""
     from adapters.department import DepartmentClient, DepartmentInbound
     from adapters.dept_hotline import DeptHotlineClient, DeptHotlineInbound
@@ -87,7 +93,10 @@ def build_adapters(settings: Settings, session: requests.Session) -> tuple[dict[
         "window": WindowClient(_client("window", systems["window"], session)),
         "department": DepartmentClient(_client("department", systems["department"], session)),
         "dept_hotline": DeptHotlineClient(
-            {line.code: _client(f"dept_hotline:{line.code}", line.endpoint, session) for line in settings.dept_lines}
+            {
+                line.code: _client(f"dept_hotline:{line.code}", line.endpoint, session)
+                for line in settings.dept_lines
+            }
         ),
     }
     receivers: dict[str, Inbound] = {

@@ -207,7 +207,9 @@ def register_demo_simulators(app: Flask) -> None:
 
     @demo_group.command("simulators")  # type: ignore[attr-defined, untyped-decorator]
     @click.option("--gateway-url", default="http://127.0.0.1:8000", show_default=True)
-    @click.option("--traffic/--no-traffic", default=True, help="push a few demo messages once the gateway is up")
+    @click.option(
+        "--traffic/--no-traffic", default=True, help="push a few demo messages once the gateway is up"
+    )
     def demo_simulators(gateway_url: str, traffic: bool) -> None:
         """Run every simulator on the port config.yaml gives it, until Ctrl-C."""
         from gateway.demo_simulators import run_forever
@@ -228,7 +230,9 @@ class _Progress:
         elapsed = max(self._time() - self.started, 1e-6)
         filled = (self.count // 500) % 30
         bar = "#" * filled + "-" * (30 - filled)
-        click.echo(f"\r{self.label} [{bar}] {self.count} 条  {self.count / elapsed:,.0f} 条/秒", nl=False, err=True)
+        click.echo(
+            f"\r{self.label} [{bar}] {self.count} 条  {self.count / elapsed:,.0f} 条/秒", nl=False, err=True
+        )
 
     def done(self) -> None:
         click.echo("", err=True)
@@ -242,7 +246,9 @@ def register_catalog(app: Flask) -> None:
         """The service-item catalog (事项库)."""
 
     @catalog.command("sync")
-    @click.option("--full", is_flag=True, help="re-read everything and retire what the source no longer lists")
+    @click.option(
+        "--full", is_flag=True, help="re-read everything and retire what the source no longer lists"
+    )
     @click.option("--page-size", default=500, show_default=True)
     def catalog_sync(full: bool, page_size: int) -> None:
         """Sync from the provincial platform, with a progress bar."""
@@ -266,7 +272,9 @@ def register_users(app: Flask) -> None:
 
     def staff() -> StaffService:
         services = _services()
-        return StaffService(services.db, frozenset(d.code for d in services.settings.departments), services.clock)
+        return StaffService(
+            services.db, frozenset(d.code for d in services.settings.departments), services.clock
+        )
 
     @app.cli.group("users")
     def users() -> None:
@@ -274,11 +282,17 @@ def register_users(app: Flask) -> None:
 
     @users.command("create")
     @click.argument("username")
-    @click.option("--role", required=True, type=click.Choice(("operator", "window", "department", "supervisor", "admin")))
+    @click.option(
+        "--role",
+        required=True,
+        type=click.Choice(("operator", "window", "department", "supervisor", "admin")),
+    )
     @click.option("--name", "display_name", required=True, help="shown in histories, e.g. 张丽")
     @click.option("--department", default=None, help="department code (required for role department)")
     @click.option("--password", prompt=True, hide_input=True, confirmation_prompt=True)
-    def users_create(username: str, role: str, display_name: str, department: str | None, password: str) -> None:
+    def users_create(
+        username: str, role: str, display_name: str, department: str | None, password: str
+    ) -> None:
         """Create an account (the password is stored as a scrypt hash)."""
         try:
             info = staff().create(username, password, display_name, role, department)
@@ -330,7 +344,9 @@ def register_users(app: Flask) -> None:
     demo_group = app.cli.commands["demo"]
 
     @demo_group.command("accounts")  # type: ignore[attr-defined, untyped-decorator]
-    @click.option("--password", default="demo-2026", show_default=True, help="DEMO ONLY: one password for all")
+    @click.option(
+        "--password", default="demo-2026", show_default=True, help="DEMO ONLY: one password for all"
+    )
     def demo_accounts(password: str) -> None:
         """Create one demo console account per role (skips those already there)."""
         from gateway.demo import create_demo_accounts

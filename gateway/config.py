@@ -59,7 +59,9 @@ class DeptLine:
     name: str
     department: str
     endpoint: SystemEndpoint
-    transfer_kinds: frozenset[str] = frozenset()  # dispatching these kinds to the department transfers the call
+    transfer_kinds: frozenset[str] = (
+        frozenset()
+    )  # dispatching these kinds to the department transfers the call
 
 
 @dataclass(frozen=True)
@@ -184,10 +186,14 @@ class _EndpointSchema(Schema):
 
 
 class _LineSchema(_EndpointSchema):
-    code = fields.String(required=True, validate=validate.Regexp(r"^[0-9]{3,8}$", error="must be a phone line number"))
+    code = fields.String(
+        required=True, validate=validate.Regexp(r"^[0-9]{3,8}$", error="must be a phone line number")
+    )
     name = fields.String(required=True, validate=validate.Length(min=1))
     department = fields.String(required=True, validate=_CODE)
-    transfer_kinds = fields.List(fields.String(validate=validate.OneOf([k.value for k in Kind])), load_default=list)
+    transfer_kinds = fields.List(
+        fields.String(validate=validate.OneOf([k.value for k in Kind])), load_default=list
+    )
 
 
 class _SystemsSchema(Schema):
@@ -216,14 +222,18 @@ _CHANNEL = validate.OneOf(["hotline", "website", "window", "dept_hotline", "api"
 
 class _InterconnectSchema(Schema):
     forward_to_hotline = fields.List(fields.String(validate=_CHANNEL), load_default=lambda: ["website"])
-    publish_replies_from = fields.List(fields.String(validate=_CHANNEL), load_default=lambda: ["website", "hotline"])
+    publish_replies_from = fields.List(
+        fields.String(validate=_CHANNEL), load_default=lambda: ["website", "hotline"]
+    )
     notify_origin = fields.Boolean(load_default=True)
 
 
 class _ApplicationsSchema(Schema):
     supplement_workdays = fields.Integer(strict=True, load_default=5, validate=validate.Range(min=1, max=60))
     pickup_workdays = fields.Integer(strict=True, load_default=10, validate=validate.Range(min=1, max=60))
-    rectification_workdays = fields.Integer(strict=True, load_default=5, validate=validate.Range(min=1, max=60))
+    rectification_workdays = fields.Integer(
+        strict=True, load_default=5, validate=validate.Range(min=1, max=60)
+    )
 
 
 class _JobSchema(Schema):
@@ -232,8 +242,12 @@ class _JobSchema(Schema):
 
 
 class _ConfigSchema(Schema):
-    departments = fields.List(fields.Nested(_DepartmentSchema), required=True, validate=validate.Length(min=1))
-    routing = fields.Dict(keys=fields.String(), values=fields.List(fields.Nested(_RuleSchema)), load_default=dict)
+    departments = fields.List(
+        fields.Nested(_DepartmentSchema), required=True, validate=validate.Length(min=1)
+    )
+    routing = fields.Dict(
+        keys=fields.String(), values=fields.List(fields.Nested(_RuleSchema)), load_default=dict
+    )
     deadlines = fields.Nested(_DeadlineSchema, required=True)
     calendar = fields.Nested(_CalendarSchema, load_default=dict)
     limits = fields.Dict(keys=fields.String(), values=fields.Integer(), load_default=dict)
@@ -242,7 +256,9 @@ class _ConfigSchema(Schema):
     delivery = fields.Nested(_DeliverySchema, load_default=dict)
     interconnect = fields.Nested(_InterconnectSchema, load_default=dict)
     jobs = fields.Dict(
-        keys=fields.String(validate=validate.OneOf(KNOWN_JOBS)), values=fields.Nested(_JobSchema), load_default=dict
+        keys=fields.String(validate=validate.OneOf(KNOWN_JOBS)),
+        values=fields.Nested(_JobSchema),
+        load_default=dict,
     )
     applications = fields.Nested(_ApplicationsSchema, load_default=dict)
 
@@ -266,9 +282,7 @@ class _ConfigSchema(Schema):
         for year, override in data.get("calendar", {}).get("overrides", {}).items():
             for day in [*override["holidays"], *override["workdays"]]:
                 if day.year != year:
-                    raise ValidationError(
-                        {"overrides": {str(year): [f"{day} is not in {year}"]}}, "calendar"
-                    )
+                    raise ValidationError({"overrides": {str(year): [f"{day} is not in {year}"]}}, "calendar")
 
 
 def _flatten(errors: Any, prefix: str = "") -> list[str]:
@@ -303,8 +317,12 @@ def parse_settings(raw: Any, env: Mapping[str, str], source: str = "config.yaml"
     environment: dict[str, str] = dict(data["environment"])
     for setting, var in environment.items():
         if not var.startswith(ENV_PREFIX):
-            raise ConfigError(f"{source}: environment.{setting}: variable '{var}' must start with {ENV_PREFIX}")
-    database_url = env.get(environment.get("database_url", "GATEWAY_DATABASE_URL"), "sqlite:///var/gateway.db")
+            raise ConfigError(
+                f"{source}: environment.{setting}: variable '{var}' must start with {ENV_PREFIX}"
+            )
+    database_url = env.get(
+        environment.get("database_url", "GATEWAY_DATABASE_URL"), "sqlite:///var/gateway.db"
+    )
     secret_key = env.get(environment.get("secret_key", "GATEWAY_SECRET_KEY"), "")
 
     overrides = data["calendar"].get("overrides", {})
@@ -349,7 +367,11 @@ def parse_settings(raw: Any, env: Mapping[str, str], source: str = "config.yaml"
     )
     # Per-system webhook secrets, comma-separated so an old and a new one both work while rotating.
     secrets = {
-        system: tuple(s.strip() for s in env.get(f"{ENV_PREFIX}{system.upper()}_WEBHOOK_SECRETS", "").split(",") if s.strip())
+        system: tuple(
+            s.strip()
+            for s in env.get(f"{ENV_PREFIX}{system.upper()}_WEBHOOK_SECRETS", "").split(",")
+            if s.strip()
+        )
         for system in ("hotline", "website", "window", "dept_hotline", "department")
     }
     inter = data["interconnect"]

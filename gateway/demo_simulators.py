@@ -5,16 +5,15 @@ from __future__ import annotations
 import logging
 import threading
 import time
+from collections.abc import Callable
+from typing import Any
 from urllib.parse import urlsplit
 
 import requests
 
-from collections.abc import Callable
-from typing import Any
-
 from adapters import catalog_source, department, dept_hotline, hotline, website, window
-from adapters.department.sim_state import AutoDecide
 from adapters.base.simulator import ServerThread
+from adapters.department.sim_state import AutoDecide
 from gateway.bootstrap import Services
 from gateway.config import Settings
 from gateway.demo import ADMIN
@@ -29,8 +28,12 @@ CATALOG_SIZE = 3000  # items the demo's provincial catalog serves (the benchmark
 
 def start_simulators(settings: Settings, gateway_url: str) -> dict[str, ServerThread]:
     """Start each simulator where the gateway expects it, pushing signed webhooks to gateway_url."""
-    factories = {"hotline": hotline.create_simulator, "website": website.create_simulator,
-                 "window": window.create_simulator, "department": department.create_simulator}
+    factories = {
+        "hotline": hotline.create_simulator,
+        "website": website.create_simulator,
+        "window": window.create_simulator,
+        "department": department.create_simulator,
+    }
     servers: dict[str, ServerThread] = {}
     for name, factory in factories.items():
         app = factory(f"{gateway_url}/webhooks/{name}", list(settings.webhook_secrets.get(name, ())) or None)
@@ -42,7 +45,9 @@ def start_simulators(settings: Settings, gateway_url: str) -> dict[str, ServerTh
     )
     for line in settings.dept_lines:
         app = dept_hotline.create_simulator(
-            line.code, line.name, f"{gateway_url}/webhooks/dept_hotline",
+            line.code,
+            line.name,
+            f"{gateway_url}/webhooks/dept_hotline",
             list(settings.webhook_secrets.get("dept_hotline", ())) or None,
         )
         servers[f"dept_hotline:{line.code}"] = _serve(app, line.endpoint.base_url)
@@ -79,15 +84,33 @@ def seed_traffic(services: Services, servers: dict[str, ServerThread]) -> int:
     lines = [s for n, s in sims.items() if n.startswith("dept_hotline:")]
     plan: list[tuple[str, Callable[[], object], list[tuple[Action, dict[str, Any]]]]] = [
         ("website", lambda: sims["website"].submit_message(), [(Action.ACKNOWLEDGE, {"note": "已签收"})]),
-        ("website", lambda: sims["website"].submit_message(
-            boxType="ZXZX", subject="小区电梯长期故障无人维修",
-            content="仓前街道某小区3号楼电梯已停运两周,老人上下楼困难,物业推诿。"),
-         [(Action.ACKNOWLEDGE, {}), (Action.REPLY, {
-             "note": "已约谈物业公司,电梯已于本周修复",
-             "public_reply": "经核查,该小区电梯已修复并通过检验,我局将督促物业加强日常维保。"})]),
+        (
+            "website",
+            lambda: sims["website"].submit_message(
+                boxType="ZXZX",
+                subject="小区电梯长期故障无人维修",
+                content="仓前街道某小区3号楼电梯已停运两周,老人上下楼困难,物业推诿。",
+            ),
+            [
+                (Action.ACKNOWLEDGE, {}),
+                (
+                    Action.REPLY,
+                    {
+                        "note": "已约谈物业公司,电梯已于本周修复",
+                        "public_reply": "经核查,该小区电梯已修复并通过检验,我局将督促物业加强日常维保。",
+                    },
+                ),
+            ],
+        ),
         ("hotline", lambda: sims["hotline"].push_work_order(), []),
-        ("hotline", lambda: sims["hotline"].push_work_order(), [(Action.ACKNOWLEDGE, {}), (
-            Action.REQUEST_EXTENSION, {"workdays": 5, "reason": "需会同相关部门现场核查"})]),
+        (
+            "hotline",
+            lambda: sims["hotline"].push_work_order(),
+            [
+                (Action.ACKNOWLEDGE, {}),
+                (Action.REQUEST_EXTENSION, {"workdays": 5, "reason": "需会同相关部门现场核查"}),
+            ],
+        ),
         ("window", lambda: sims["window"].log_inquiry(), []),
     ]
     plan += [("dept_hotline", line.transfer_call, [(Action.ACKNOWLEDGE, {})]) for line in lines]

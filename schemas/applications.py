@@ -24,16 +24,27 @@ def _materials(**kwargs: Any) -> fields.Dict:
 
 class ApplicationIn(Schema):
     item_codes = fields.List(
-        fields.String(validate=_CODE), required=True, validate=validate.Length(min=1, max=10),
+        fields.String(validate=_CODE),
+        required=True,
+        validate=validate.Length(min=1, max=10),
         metadata={"description": "one item, or several for a joint application (一件事, 部门联办)"},
     )
-    title = Text(validate=validate.Length(min=1, max=200), allow_none=True, metadata={"description": "一件事 name"})
+    title = Text(
+        validate=validate.Length(min=1, max=200), allow_none=True, metadata={"description": "一件事 name"}
+    )
     applicant = fields.Nested(CitizenIn, required=True, metadata={"description": "申请人"})
-    materials = _materials(load_default=dict,
-                           metadata={"description": "item code -> names of the materials handed in (the checklist)"})
-    window = Text(required=True, validate=validate.Length(min=1, max=64), metadata={"description": "受理窗口"})
-    proxy = Text(validate=validate.Length(min=1, max=100), allow_none=True,
-                 metadata={"description": "全程代办: the staff member who carries it through"})
+    materials = _materials(
+        load_default=dict,
+        metadata={"description": "item code -> names of the materials handed in (the checklist)"},
+    )
+    window = Text(
+        required=True, validate=validate.Length(min=1, max=64), metadata={"description": "受理窗口"}
+    )
+    proxy = Text(
+        validate=validate.Length(min=1, max=100),
+        allow_none=True,
+        metadata={"description": "全程代办: the staff member who carries it through"},
+    )
     delivery_method = fields.String(load_default="pickup", validate=validate.OneOf(["pickup", "post"]))
     delivery_address = Text(validate=validate.Length(min=1, max=200), allow_none=True)
 
@@ -53,25 +64,33 @@ class AppNoteIn(Schema):
 
 
 class PickupIn(Schema):
-    collected_by = Text(required=True, validate=validate.Length(min=1, max=64), metadata={"description": "领取人"})
+    collected_by = Text(
+        required=True, validate=validate.Length(min=1, max=64), metadata={"description": "领取人"}
+    )
     note = Text(validate=validate.Length(max=2000), allow_none=True)
 
 
 class PostIn(Schema):
-    tracking_no = fields.String(required=True, validate=validate.Regexp(r"^[A-Za-z0-9-]{6,40}$"),
-                                metadata={"description": "邮寄单号"})
+    tracking_no = fields.String(
+        required=True, validate=validate.Regexp(r"^[A-Za-z0-9-]{6,40}$"), metadata={"description": "邮寄单号"}
+    )
     note = Text(validate=validate.Length(max=2000), allow_none=True)
 
 
 class EvaluationIn(Schema):
-    level = fields.String(required=True, validate=validate.OneOf([lv.value for lv in Level]),
-                          metadata={"description": "非常满意 … 非常不满意"})
+    level = fields.String(
+        required=True,
+        validate=validate.OneOf([lv.value for lv in Level]),
+        metadata={"description": "非常满意 … 非常不满意"},
+    )
     comment = Text(validate=validate.Length(max=2000), allow_none=True)
     department = fields.String(validate=validate.Regexp(r"^[A-Za-z0-9_-]{1,32}$"), allow_none=True)
 
 
 class RectificationCallbackIn(Schema):
-    note = Text(required=True, validate=validate.Length(min=1, max=2000), metadata={"description": "回访记录"})
+    note = Text(
+        required=True, validate=validate.Length(min=1, max=2000), metadata={"description": "回访记录"}
+    )
     satisfied = fields.Boolean(required=True)
     measures = Text(validate=validate.Length(max=4000), allow_none=True, metadata={"description": "整改措施"})
 
@@ -110,7 +129,9 @@ class TaskOut(Schema):
 
 class ApplicationOut(Schema):
     id = fields.Integer()
-    receipt_no = fields.String(metadata={"description": "受理编号: SL + yyyymmdd (Beijing) + 8-digit sequence"})
+    receipt_no = fields.String(
+        metadata={"description": "受理编号: SL + yyyymmdd (Beijing) + 8-digit sequence"}
+    )
     title = fields.String()
     joint = fields.Boolean()
     status = fields.String(metadata={"enum": [s.value for s in AppStatus]})

@@ -10,13 +10,14 @@ from gateway.domain.catalog import ITEM_TYPES, MATERIAL_FORMS
 from schemas.fields import LocalDateTime, Text
 
 
-
 class MaterialSchema(Schema):
     name = Text(required=True, validate=validate.Length(min=1, max=200))
     form = fields.String(required=True, validate=validate.OneOf(list(MATERIAL_FORMS)))
     copies = fields.Integer(required=True, strict=True, validate=validate.Range(min=0, max=99))
     required = fields.Boolean(required=True)
-    key = fields.Boolean(load_default=False, metadata={"description": "核心要件: may not be missing even under 容缺"})
+    key = fields.Boolean(
+        load_default=False, metadata={"description": "核心要件: may not be missing even under 容缺"}
+    )
 
 
 class StepSchema(Schema):
@@ -31,7 +32,9 @@ class ItemRecordSchema(Schema):
     class Meta:
         unknown = EXCLUDE
 
-    item_code = Text(required=True, validate=validate.Regexp(r"^[0-9A-Za-z._-]{4,64}$", error="not an item code"))
+    item_code = Text(
+        required=True, validate=validate.Regexp(r"^[0-9A-Za-z._-]{4,64}$", error="not an item code")
+    )
     name = Text(required=True, validate=validate.Length(min=1, max=200))
     item_type = fields.String(required=True, validate=validate.OneOf(list(ITEM_TYPES)))
     parent_code = Text(load_default=None, allow_none=True, validate=validate.Length(max=64))
@@ -117,8 +120,10 @@ class ItemOut(ItemSummaryOut):
 
 
 class ItemQuery(Schema):
-    q = Text(validate=validate.Length(min=1, max=50),
-             metadata={"description": "Chinese text, full pinyin, pinyin initials or an item code"})
+    q = Text(
+        validate=validate.Length(min=1, max=50),
+        metadata={"description": "Chinese text, full pinyin, pinyin initials or an item code"},
+    )
     department = fields.String(validate=validate.Regexp(r"^[A-Za-z0-9_-]{1,32}$"))
     item_type = fields.String(validate=validate.OneOf(list(ITEM_TYPES)))
     include_retired = fields.Boolean(load_default=False)

@@ -25,7 +25,9 @@ class DeadlineOut(Schema):
     start = LocalDateTime()
     workdays = fields.Integer()
     deadline = LocalDateTime(metadata={"description": "end of the Nth working day, Beijing time"})
-    calendar_estimated = fields.Boolean(metadata={"description": "a year outside the official calendar was counted"})
+    calendar_estimated = fields.Boolean(
+        metadata={"description": "a year outside the official calendar was counted"}
+    )
 
 
 class OutboxQuery(Schema):

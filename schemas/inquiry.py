@@ -35,8 +35,11 @@ class CitizenOut(Schema):
 
 
 class InstantReplyIn(Schema):
-    note = Text(required=True, validate=validate.Length(min=1, max=20000),
-                metadata={"description": "what the operator told the caller (办理情况)"})
+    note = Text(
+        required=True,
+        validate=validate.Length(min=1, max=20000),
+        metadata={"description": "what the operator told the caller (办理情况)"},
+    )
     public_reply = Text(validate=validate.Length(min=1, max=20000), allow_none=True)
 
 
@@ -59,7 +62,9 @@ class InquiryIn(Schema):
     )
     instant_reply = fields.Nested(
         InstantReplyIn,
-        metadata={"description": "即时答复: answered on the call; the inquiry is not routed and is replied at once"},
+        metadata={
+            "description": "即时答复: answered on the call; the inquiry is not routed and is replied at once"
+        },
     )
 
 
@@ -83,7 +88,9 @@ class InquiryOut(Schema):
     dispatched_at = LocalDateTime(allow_none=True)
     due_at = LocalDateTime(allow_none=True, metadata={"description": "办理时限, end of the last working day"})
     calendar_estimated = fields.Boolean()
-    deadline_state = fields.String(allow_none=True, metadata={"enum": ["normal", "due_soon", "overdue", None]})
+    deadline_state = fields.String(
+        allow_none=True, metadata={"enum": ["normal", "due_soon", "overdue", None]}
+    )
     escalation_count = fields.Integer()
     reply_note = fields.String(allow_none=True)
     public_reply = fields.String(allow_none=True)
@@ -93,7 +100,9 @@ class InquiryOut(Schema):
     closed_at = LocalDateTime(allow_none=True)
     created_at = LocalDateTime()
     updated_at = LocalDateTime()
-    allowed_actions = fields.List(fields.String(), metadata={"description": "actions this caller may take now"})
+    allowed_actions = fields.List(
+        fields.String(), metadata={"description": "actions this caller may take now"}
+    )
 
 
 class InquiryQuery(Schema):
@@ -105,7 +114,9 @@ class InquiryQuery(Schema):
     due_soon = fields.Boolean()
     created_from = LocalDateTimeIn()
     created_to = LocalDateTimeIn()
-    q = Text(validate=validate.Length(min=1, max=100), metadata={"description": "text in title, content, number"})
+    q = Text(
+        validate=validate.Length(min=1, max=100), metadata={"description": "text in title, content, number"}
+    )
 
 
 class EventOut(Schema):
@@ -136,7 +147,9 @@ class NoteIn(Schema):
 class DispatchIn(Schema):
     department = DepartmentCode(required=True, validate=_CODE, metadata={"description": "主办单位"})
     co_departments = fields.List(
-        DepartmentCode(validate=_CODE), load_default=list, validate=validate.Length(max=10),
+        DepartmentCode(validate=_CODE),
+        load_default=list,
+        validate=validate.Length(max=10),
         metadata={"description": "协办单位"},
     )
     note = Text(**_NOTE)
@@ -152,15 +165,22 @@ class ExtensionIn(Schema):
 
 
 class ReplyIn(Schema):
-    note = Text(required=True, validate=validate.Length(min=1, max=20000),
-                metadata={"description": "internal handling note (办理情况), never published"})
-    public_reply = Text(validate=validate.Length(min=1, max=20000), allow_none=True,
-                        metadata={"description": "reply text that may be published with consent"})
+    note = Text(
+        required=True,
+        validate=validate.Length(min=1, max=20000),
+        metadata={"description": "internal handling note (办理情况), never published"},
+    )
+    public_reply = Text(
+        validate=validate.Length(min=1, max=20000),
+        allow_none=True,
+        metadata={"description": "reply text that may be published with consent"},
+    )
 
 
 class CallbackIn(Schema):
-    satisfaction = fields.String(required=True, validate=validate.OneOf(LEVELS),
-                                 metadata={"description": "非常满意 … 非常不满意"})
+    satisfaction = fields.String(
+        required=True, validate=validate.OneOf(LEVELS), metadata={"description": "非常满意 … 非常不满意"}
+    )
     solved = StrictBoolean(required=True)
     note = Text(**_NOTE)
 

@@ -116,5 +116,8 @@ class HttpClient:
         # System, operation, outcome and duration only: payloads may carry personal data.
         log.info(
             "upstream system=%s op=%s status=%s ms=%.1f",
-            self.system, operation, outcome, (time.perf_counter() - started) * 1000,
+            self.system,
+            operation,
+            outcome,
+            (time.perf_counter() - started) * 1000,
         )

@@ -111,8 +111,9 @@ def apply_fault(state: SimulatorState) -> tuple[int, dict[str, str]] | None:
     return fault.status, headers
 
 
-def push_webhook(url: str, secrets: list[str], body: dict[str, Any], webhook_id: str | None = None,
-                 timeout: float = 10.0) -> requests.Response:
+def push_webhook(
+    url: str, secrets: list[str], body: dict[str, Any], webhook_id: str | None = None, timeout: float = 10.0
+) -> requests.Response:
     """POST a signed webhook (Standard Webhooks) the way the real system would call the gateway."""
     raw = json.dumps(body, ensure_ascii=False).encode("utf-8")
     headers = sign(secrets, webhook_id or f"msg_{uuid.uuid4().hex}", int(time.time()), raw).as_dict()

@@ -280,4 +280,3 @@ class DepartmentState(SimulatorState):
             self.records.clear()
             self.pushes.clear()
             self.workers.clear()
-

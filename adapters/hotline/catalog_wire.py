@@ -108,7 +108,9 @@ def answer_text(item: Mapping[str, Any], path: str) -> str:
         "【申请材料】" + _materials(item, path),
     ]
     if _bool(item, "accepts_incomplete", path, default=False):
-        sections.append("【容缺受理】可容缺受理：非核心要件暂缺的可先行受理，在承诺期限内补齐；核心要件不可容缺")
+        sections.append(
+            "【容缺受理】可容缺受理：非核心要件暂缺的可先行受理，在承诺期限内补齐；核心要件不可容缺"
+        )
     steps = _list(item, "steps", path)
     if steps:
         described = (_step(s, f"{path}.steps[{i}]") for i, s in enumerate(steps))
@@ -120,8 +122,13 @@ def answer_text(item: Mapping[str, Any], path: str) -> str:
     windows = [w for w in _list(item, "windows", path) if _is_text(w, f"{path}.windows")]
     if windows:
         sections.append("【办理窗口】" + "、".join(windows))
-    for label, field in (("网上办理", "online_url"), ("咨询电话", "consult_phone"),
-                         ("投诉电话", "complaint_phone"), ("设定依据", "legal_basis"), ("办事指南", "guide")):
+    for label, field in (
+        ("网上办理", "online_url"),
+        ("咨询电话", "consult_phone"),
+        ("投诉电话", "complaint_phone"),
+        ("设定依据", "legal_basis"),
+        ("办事指南", "guide"),
+    ):
         value = _str(item, field, path)
         if value:
             sections.append(f"【{label}】{value.strip()}")

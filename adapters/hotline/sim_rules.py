@@ -41,9 +41,7 @@ def _text(
         raise _bad(where + name)
 
 
-def _code(
-    body: dict[str, Any], name: str, allowed: set[str], required: bool = True, where: str = ""
-) -> None:
+def _code(body: dict[str, Any], name: str, allowed: set[str], required: bool = True, where: str = "") -> None:
     value = body.get(name)
     if value is None or value == "":
         if required:

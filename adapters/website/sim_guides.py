@@ -35,10 +35,23 @@ _TEXTS: dict[str, tuple[bool, int]] = {
     "superviseTel": (False, 64),
     "guideContent": (False, 20000),
 }
-GUIDE_FIELDS = frozenset({
-    *_TEXTS, "itemCode", "itemTypeName", "promiseDays", "legalDays", "materialList", "processList",
-    "windowNames", "keyWords", "deficiencyAccept", "versionNo", "updateTime", "publishState",
-})
+GUIDE_FIELDS = frozenset(
+    {
+        *_TEXTS,
+        "itemCode",
+        "itemTypeName",
+        "promiseDays",
+        "legalDays",
+        "materialList",
+        "processList",
+        "windowNames",
+        "keyWords",
+        "deficiencyAccept",
+        "versionNo",
+        "updateTime",
+        "publishState",
+    }
+)
 MATERIAL_FIELDS = frozenset({"materialName", "materialForm", "copyNum", "mustFlag", "coreFlag"})
 STEP_FIELDS = frozenset({"stepNo", "stepName", "stepDesc"})
 

@@ -16,8 +16,16 @@ BEIJING = ZoneInfo("Asia/Shanghai")
 TIME_FORMAT = "%Y-%m-%d %H:%M:%S"
 BOX_NAMES = {"LDXX": "领导信箱", "ZXZX": "在线咨询", "TSJB": "投诉举报", "JYXC": "建言献策"}
 STATUS_NAMES = {0: "待受理", 1: "已受理", 2: "办理中", 3: "已答复", 4: "已办结"}
-GUIDE_SUMMARY = ("itemCode", "itemName", "itemTypeName", "deptName", "promiseDays", "legalDays", "onlineUrl",
-                 "updateTime")
+GUIDE_SUMMARY = (
+    "itemCode",
+    "itemName",
+    "itemTypeName",
+    "deptName",
+    "promiseDays",
+    "legalDays",
+    "onlineUrl",
+    "updateTime",
+)
 
 
 @dataclass
@@ -92,7 +100,8 @@ class WebsiteState(SimulatorState):
         word = (keyword or "").strip().lower()
         with self.lock:
             found = [
-                g for g in self.guides.values()
+                g
+                for g in self.guides.values()
                 if g["publishState"] == "Y"
                 and (not dept_name or g.get("deptName") == dept_name)
                 and (not word or any(word in text.lower() for text in _searchable(g)))

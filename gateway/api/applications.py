@@ -5,10 +5,10 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
-from gateway.api.errors import GatewayBlueprint
 from flask_smorest.pagination import PaginationParameters
 
 from gateway.api.auth import current_actor, protected, services
+from gateway.api.errors import GatewayBlueprint
 from gateway.domain.access import APP_ACCEPT, APP_READ, RECTIFY, STATS
 from gateway.domain.applications import AppAction
 from gateway.services.applications import ApplicationFilter
@@ -17,13 +17,13 @@ from schemas.applications import (
     ApplicationIn,
     ApplicationOut,
     ApplicationQuery,
-    RectificationCallbackIn,
+    AppNoteIn,
     CloseIn,
     EvaluationIn,
     EvaluationOut,
-    AppNoteIn,
     PickupIn,
     PostIn,
+    RectificationCallbackIn,
     RectificationOut,
     RectificationQuery,
     StatsOut,
@@ -31,7 +31,9 @@ from schemas.applications import (
     SupplementIn,
 )
 
-blp = GatewayBlueprint("applications", __name__, url_prefix="/api/v1", description="办件: window, review, delivery, 好差评")
+blp = GatewayBlueprint(
+    "applications", __name__, url_prefix="/api/v1", description="办件: window, review, delivery, 好差评"
+)
 
 ID = "<int(max=9223372036854775807):app_id>"
 RID = "<int(max=9223372036854775807):rect_id>"
@@ -51,15 +53,24 @@ def accept(data: dict[str, Any]) -> dict[str, Any]:
 @blp.response(200, ApplicationOut(many=True))
 @blp.paginate()
 @protected(blp, APP_READ)
-def list_applications(query: dict[str, Any], pagination_parameters: PaginationParameters) -> list[dict[str, Any]]:
+def list_applications(
+    query: dict[str, Any], pagination_parameters: PaginationParameters
+) -> list[dict[str, Any]]:
     """Applications, newest first; filters include results waiting too long for pickup."""
     filters = ApplicationFilter(
-        status=tuple(query.get("status") or ()), department=query.get("department"),
-        item_code=query.get("item_code"), pickup_overdue=query.get("pickup_overdue"),
-        supplement_overdue=query.get("supplement_overdue"), text=query.get("q"),
+        status=tuple(query.get("status") or ()),
+        department=query.get("department"),
+        item_code=query.get("item_code"),
+        pickup_overdue=query.get("pickup_overdue"),
+        supplement_overdue=query.get("supplement_overdue"),
+        text=query.get("q"),
     )
-    page = services().applications.find(filters, current_actor(), offset=pagination_parameters.first_item,
-                                         limit=pagination_parameters.page_size)
+    page = services().applications.find(
+        filters,
+        current_actor(),
+        offset=pagination_parameters.first_item,
+        limit=pagination_parameters.page_size,
+    )
     pagination_parameters.item_count = page.total
     return page.items
 
@@ -92,7 +103,9 @@ def _window_action(action: AppAction) -> Callable[..., dict[str, Any]]:
 
 
 for _action, _schema in (
-    (AppAction.SUPPLEMENT, SupplementIn), (AppAction.PREPARE, AppNoteIn), (AppAction.PICKUP, PickupIn),
+    (AppAction.SUPPLEMENT, SupplementIn),
+    (AppAction.PREPARE, AppNoteIn),
+    (AppAction.PICKUP, PickupIn),
     (AppAction.POST, PostIn),
 ):
     _view = _window_action(_action)
@@ -120,10 +133,14 @@ def evaluate(data: dict[str, Any], app_id: int) -> dict[str, Any]:
 @blp.response(200, RectificationOut(many=True))
 @blp.paginate()
 @protected(blp, RECTIFY)
-def list_rectifications(query: dict[str, Any], pagination_parameters: PaginationParameters) -> list[dict[str, Any]]:
+def list_rectifications(
+    query: dict[str, Any], pagination_parameters: PaginationParameters
+) -> list[dict[str, Any]]:
     """Rectification tasks from bad ratings, newest first."""
     page = services().evaluations.rectifications(
-        current_actor(), status=query.get("status"), offset=pagination_parameters.first_item,
+        current_actor(),
+        status=query.get("status"),
+        offset=pagination_parameters.first_item,
         limit=pagination_parameters.page_size,
     )
     pagination_parameters.item_count = page.total
@@ -158,5 +175,6 @@ def rectification_close(data: dict[str, Any], rect_id: int) -> dict[str, Any]:
 @protected(blp, STATS)
 def stats(query: dict[str, Any]) -> list[dict[str, Any]]:
     """Per item or department: counts, on-time rate, average working days, ratings (绩效考核)."""
-    return services().evaluations.stats(current_actor(), group=query["group"], start=query.get("start"),
-                                        end=query.get("end"))
+    return services().evaluations.stats(
+        current_actor(), group=query["group"], start=query.get("start"), end=query.get("end")
+    )

@@ -79,8 +79,11 @@ def _authorize(permission: str | None) -> None:
     header = request.headers.get("Authorization", "")
     scheme, _, key = header.partition(" ")
     if scheme.lower() != "bearer" or not key.strip():
-        abort(401, message="missing API key: send Authorization: Bearer <key>",
-              headers={"WWW-Authenticate": "Bearer"})
+        abort(
+            401,
+            message="missing API key: send Authorization: Bearer <key>",
+            headers={"WWW-Authenticate": "Bearer"},
+        )
     keys: KeyService = services().keys
     actor = keys.authenticate(key.strip())
     if actor is None:

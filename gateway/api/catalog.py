@@ -4,15 +4,27 @@ from __future__ import annotations
 
 from typing import Any
 
-from gateway.api.errors import GatewayBlueprint
 from flask_smorest.pagination import PaginationParameters
 
 from gateway.api.auth import protected, services
+from gateway.api.errors import GatewayBlueprint
 from gateway.domain.access import JOBS, READ
-from schemas.catalog import ItemOut, ItemQuery, ItemSummaryOut, ItemVersionOut, JobRunOut, JobRunQuery, SyncRunOut
+from schemas.catalog import (
+    ItemOut,
+    ItemQuery,
+    ItemSummaryOut,
+    ItemVersionOut,
+    JobRunOut,
+    JobRunQuery,
+    SyncRunOut,
+)
 
-items_blp = GatewayBlueprint("items", __name__, url_prefix="/api/v1/items", description="政务服务事项: search and guides")
-runs_blp = GatewayBlueprint("runs", __name__, url_prefix="/api/v1", description="Catalog sync runs and scheduler job runs")
+items_blp = GatewayBlueprint(
+    "items", __name__, url_prefix="/api/v1/items", description="政务服务事项: search and guides"
+)
+runs_blp = GatewayBlueprint(
+    "runs", __name__, url_prefix="/api/v1", description="Catalog sync runs and scheduler job runs"
+)
 
 CODE = "<string(maxlength=64):item_code>"
 
@@ -25,8 +37,11 @@ CODE = "<string(maxlength=64):item_code>"
 def search_items(query: dict[str, Any], pagination_parameters: PaginationParameters) -> list[dict[str, Any]]:
     """Find items by Chinese text, full pinyin, pinyin initials or code; best match first."""
     page = services().catalog.search(
-        query.get("q"), department=query.get("department"), item_type=query.get("item_type"),
-        include_retired=query["include_retired"], offset=pagination_parameters.first_item,
+        query.get("q"),
+        department=query.get("department"),
+        item_type=query.get("item_type"),
+        include_retired=query["include_retired"],
+        offset=pagination_parameters.first_item,
         limit=pagination_parameters.page_size,
     )
     pagination_parameters.item_count = page.total
@@ -78,7 +93,8 @@ def sync_run(run_id: int) -> dict[str, Any]:
 @protected(runs_blp, JOBS)
 def job_runs(query: dict[str, Any], pagination_parameters: PaginationParameters) -> list[dict[str, Any]]:
     """Scheduler job runs (start, end, outcome, counts), newest first."""
-    page = services().catalog.job_runs(query.get("job"), pagination_parameters.first_item,
-                                       pagination_parameters.page_size)
+    page = services().catalog.job_runs(
+        query.get("job"), pagination_parameters.first_item, pagination_parameters.page_size
+    )
     pagination_parameters.item_count = page.total
     return page.items

@@ -4,15 +4,16 @@ from __future__ import annotations
 
 from typing import Any
 
-from gateway.api.errors import GatewayBlueprint
-
 from gateway.api.auth import current_actor, protected, services
+from gateway.api.errors import GatewayBlueprint
 from gateway.domain.access import OUTBOX_MANAGE
 from gateway.services.views import OutboxView
 from schemas.common import OutboxOut
 from schemas.inquiry import ReasonIn
 
-blp = GatewayBlueprint("dead_letters", __name__, url_prefix="/api/v1/outbox", description="Dead letters: resend or discard")
+blp = GatewayBlueprint(
+    "dead_letters", __name__, url_prefix="/api/v1/outbox", description="Dead letters: resend or discard"
+)
 
 ID = "<int(max=9223372036854775807):message_id>"
 

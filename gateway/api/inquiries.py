@@ -13,7 +13,15 @@ from gateway.domain.access import CREATE, PII, READ, act
 from gateway.domain.lifecycle import Action
 from gateway.services.inquiry_queries import InquiryFilter
 from gateway.services.views import Citizen, EventView, InquiryView
-from schemas.inquiry import ACTION_SCHEMAS, CitizenOut, EventOut, InquiryIn, InquiryOut, InquiryQuery, RevealIn
+from schemas.inquiry import (
+    ACTION_SCHEMAS,
+    CitizenOut,
+    EventOut,
+    InquiryIn,
+    InquiryOut,
+    InquiryQuery,
+    RevealIn,
+)
 
 blp = GatewayBlueprint(
     "inquiries", __name__, url_prefix="/api/v1/inquiries", description="诉求: intake and lifecycle"
@@ -25,7 +33,9 @@ ID = "<int(max=9223372036854775807):inquiry_id>"
 @blp.route("", methods=["POST"])
 @blp.arguments(InquiryIn)
 @blp.response(201, InquiryOut, description="created")
-@blp.alt_response(200, schema=InquiryOut, description="a repeat of (channel, external_id): the existing inquiry")
+@blp.alt_response(
+    200, schema=InquiryOut, description="a repeat of (channel, external_id): the existing inquiry"
+)
 @protected(blp, CREATE)
 def create_inquiry(data: dict[str, Any]) -> tuple[InquiryView, int]:
     """Take in an inquiry from any channel (idempotent on channel + external_id)."""

@@ -46,7 +46,9 @@ def readyz() -> ResponseReturnValue:
     except Exception as err:  # noqa: BLE001 - any failure means not ready
         return jsonify(status="unavailable", database="error", detail=type(err).__name__), 503
     if current != head:
-        return jsonify(status="unavailable", database="ok", migrations={"current": current, "head": head}), 503
+        return jsonify(
+            status="unavailable", database="ok", migrations={"current": current, "head": head}
+        ), 503
     return jsonify(status="ok", database="ok", migrations={"current": current, "head": head})
 
 

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import logging
 import time
+
 from flask import Blueprint, jsonify, request
 from flask.typing import ResponseReturnValue
 from marshmallow import ValidationError
@@ -56,7 +57,9 @@ def receive(system: str) -> ResponseReturnValue:
     except SignatureError as err:
         log.warning(
             "webhook refused system=%s reason=%s webhook_id=%s",
-            system, err, request.headers.get("webhook-id", "-")[:200],
+            system,
+            err,
+            request.headers.get("webhook-id", "-")[:200],
         )
         return _answer(adapter.rejected(401, str(err)))
 
@@ -69,11 +72,15 @@ def receive(system: str) -> ResponseReturnValue:
         log.warning("webhook unreadable system=%s webhook_id=%s field=%s", system, webhook_id, err.field)
         return _answer(adapter.rejected(400, str(err)))
     except ValidationError as err:
-        log.warning("webhook invalid system=%s webhook_id=%s fields=%s", system, webhook_id, sorted(err.messages))
+        log.warning(
+            "webhook invalid system=%s webhook_id=%s fields=%s", system, webhook_id, sorted(err.messages)
+        )
         return _answer(adapter.rejected(422, f"invalid fields: {err.messages}"))
     try:
         receipt = gateway.inbound.receive(system, items, webhook_id=webhook_id)
     except DomainError as err:
-        log.warning("webhook not applied system=%s webhook_id=%s reason=%s", system, webhook_id, type(err).__name__)
+        log.warning(
+            "webhook not applied system=%s webhook_id=%s reason=%s", system, webhook_id, type(err).__name__
+        )
         return _answer(adapter.rejected(_STATUS.get(type(err), 409), str(err)))
     return _answer(adapter.accepted(receipt.references, duplicate=receipt.duplicate))

@@ -13,10 +13,10 @@ from __future__ import annotations
 
 import dataclasses
 import logging
+import os
 import random
 import socket
 import threading
-import os
 from collections.abc import Callable, Mapping
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
@@ -169,8 +169,12 @@ class DeliveryWorker:
             .where(OutboxMessage.id.in_(candidates.scalar_subquery()))
             .values(status=SENDING, lease_until=lease, attempts=OutboxMessage.attempts + 1)
             .returning(
-                OutboxMessage.id, OutboxMessage.target, OutboxMessage.event_type, OutboxMessage.payload,
-                OutboxMessage.idempotency_key, OutboxMessage.attempts,
+                OutboxMessage.id,
+                OutboxMessage.target,
+                OutboxMessage.event_type,
+                OutboxMessage.payload,
+                OutboxMessage.idempotency_key,
+                OutboxMessage.attempts,
             )
         )
         with self.db.unit_of_work() as session:
@@ -178,8 +182,12 @@ class DeliveryWorker:
         return [
             Claimed(
                 OutboundMessage(
-                    id=r.id, target=r.target, event_type=r.event_type, payload=dict(r.payload),
-                    idempotency_key=r.idempotency_key, attempt=r.attempts,
+                    id=r.id,
+                    target=r.target,
+                    event_type=r.event_type,
+                    payload=dict(r.payload),
+                    idempotency_key=r.idempotency_key,
+                    attempt=r.attempts,
                 ),
                 attempts=r.attempts,
             )
@@ -209,7 +217,9 @@ class DeliveryWorker:
             outcome.error = err
         except Exception as err:  # noqa: BLE001 - an adapter bug must not lose the message
             log.exception("adapter %s failed on message %s", message.target, message.id)
-            outcome.error = UpstreamError(message.target, f"adapter error: {type(err).__name__}", retryable=True)
+            outcome.error = UpstreamError(
+                message.target, f"adapter error: {type(err).__name__}", retryable=True
+            )
         with self._breaker_lock:
             if outcome.error is not None and outcome.error.retryable:
                 if self.breakers.failure(message.target, self.clock()):
@@ -239,7 +249,12 @@ class DeliveryWorker:
         if outcome.released:
             report.released += 1
             until = self.breakers.states[outcome.target].open_until or now
-            return {"status": PENDING, "lease_until": None, "attempts": outcome.attempts - 1, "next_attempt_at": until}
+            return {
+                "status": PENDING,
+                "lease_until": None,
+                "attempts": outcome.attempts - 1,
+                "next_attempt_at": until,
+            }
         if outcome.sent:
             report.sent += 1
             return {"status": SENT, "lease_until": None, "sent_at": now, "last_error": None}
@@ -249,7 +264,9 @@ class DeliveryWorker:
         report.errors.append(f"{outcome.id}: {text}")
         if not error.retryable or outcome.attempts >= self.policy.max_attempts:
             report.dead += 1
-            log.warning("message %s to %s dead after %s attempts", outcome.id, outcome.target, outcome.attempts)
+            log.warning(
+                "message %s to %s dead after %s attempts", outcome.id, outcome.target, outcome.attempts
+            )
             return {"status": DEAD, "lease_until": None, "last_error": text}
         report.retried += 1
         delay = backoff(self.policy, outcome.attempts, error.retry_after, self.rng)

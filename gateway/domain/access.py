@@ -37,7 +37,9 @@ _OPERATOR = {READ, CREATE, PII} | {
     act(a)
     for a in (A.DISPATCH, A.REPLY, A.CALLBACK, A.CLOSE, A.REOPEN, A.APPROVE_EXTENSION, A.REFUSE_EXTENSION)
 }
-_DEPARTMENT = {READ, APP_READ, RECTIFY} | {act(a) for a in (A.ACKNOWLEDGE, A.RETURN, A.REQUEST_EXTENSION, A.REPLY)}
+_DEPARTMENT = {READ, APP_READ, RECTIFY} | {
+    act(a) for a in (A.ACKNOWLEDGE, A.RETURN, A.REQUEST_EXTENSION, A.REPLY)
+}
 _SUPERVISOR = {READ, PII, OUTBOX, OUTBOX_MANAGE, AUDIT, JOBS, APP_READ, RECTIFY, STATS} | {
     act(a)
     for a in (A.DISPATCH, A.APPROVE_EXTENSION, A.REFUSE_EXTENSION, A.ESCALATE, A.CLOSE, A.REOPEN, A.CALLBACK)
@@ -49,7 +51,11 @@ PERMISSIONS: dict[str, frozenset[str]] = {
     "department": frozenset(_DEPARTMENT),
     "supervisor": frozenset(_SUPERVISOR),
     "admin": frozenset(_OPERATOR | _DEPARTMENT | _SUPERVISOR | {"keys:manage", APP_ACCEPT}),
-    **{role: frozenset({READ, CREATE, act(A.CALLBACK)}) for role in SYSTEM_ROLES if role != "system:department"},
+    **{
+        role: frozenset({READ, CREATE, act(A.CALLBACK)})
+        for role in SYSTEM_ROLES
+        if role != "system:department"
+    },
     "system:department": frozenset({APP_REVIEW}),
     # The scheduler's deadline sweep: 督办 of overdue inquiries, nothing else.
     "system:scheduler": frozenset({READ, act(A.ESCALATE)}),

@@ -22,12 +22,41 @@ MATERIAL_FORMS = {"original": "原件", "copy": "复印件", "electronic": "电�
 
 # Fields that are the item's content; a change in any of them is a new version.
 CONTENT_FIELDS = (
-    "name", "item_type", "parent_code", "department", "legal_basis",
-    "statutory_days", "promised_days", "materials", "steps", "fee", "place", "windows", "online_url",
-    "consult_phone", "complaint_phone", "keywords", "guide", "accepts_incomplete",
+    "name",
+    "item_type",
+    "parent_code",
+    "department",
+    "legal_basis",
+    "statutory_days",
+    "promised_days",
+    "materials",
+    "steps",
+    "fee",
+    "place",
+    "windows",
+    "online_url",
+    "consult_phone",
+    "complaint_phone",
+    "keywords",
+    "guide",
+    "accepts_incomplete",
 )
-_SCALARS = frozenset({"name", "item_type", "parent_code", "department", "statutory_days", "promised_days",
-                      "fee", "place", "online_url", "consult_phone", "complaint_phone", "accepts_incomplete"})
+_SCALARS = frozenset(
+    {
+        "name",
+        "item_type",
+        "parent_code",
+        "department",
+        "statutory_days",
+        "promised_days",
+        "fee",
+        "place",
+        "online_url",
+        "consult_phone",
+        "complaint_phone",
+        "accepts_incomplete",
+    }
+)
 _CJK = re.compile(r"[\u3400-\u9fff\uf900-\ufaff]")
 _CODE = re.compile(r"^[0-9A-Za-z]*[0-9][0-9A-Za-z._-]*$")
 _WORD = re.compile(r"[\w\u3400-\u9fff]+")
@@ -73,5 +102,5 @@ def normalize_department(name: str) -> str:
     """'福州市仓山区司法局' and '区司法局' both become '司法局', so source names meet configured ones."""
     for prefix in ("福州市", "仓山区", "区"):
         if name.startswith(prefix):
-            name = name[len(prefix):]
+            name = name[len(prefix) :]
     return name

@@ -20,7 +20,9 @@ class Facts:
     satisfaction: str | None
 
 
-def refusal(facts: Facts, action: Action, now: datetime, calendar: WorkdayCalendar, return_window: int) -> str | None:
+def refusal(
+    facts: Facts, action: Action, now: datetime, calendar: WorkdayCalendar, return_window: int
+) -> str | None:
     """Why a table-allowed action is refused right now, or None if it is not."""
     if action is Action.RETURN and facts.dispatched_at is not None:
         # 退单 only within N working days of dispatch; after that the department must handle it.
@@ -35,7 +37,9 @@ def refusal(facts: Facts, action: Action, now: datetime, calendar: WorkdayCalend
 
 def available(facts: Facts, now: datetime, calendar: WorkdayCalendar, return_window: int) -> list[Action]:
     """Actions the table allows in the current state that no guard refuses."""
-    return [a for a in allowed_actions(facts.status) if refusal(facts, a, now, calendar, return_window) is None]
+    return [
+        a for a in allowed_actions(facts.status) if refusal(facts, a, now, calendar, return_window) is None
+    ]
 
 
 def deadline_state(facts: Facts, now: datetime, due_soon_limit: datetime) -> str | None:

@@ -68,9 +68,7 @@ TRANSITIONS: dict[tuple[Status, Action], Status] = {
 }
 
 # States in which a department holds the inquiry and its deadline runs.
-HANDLING: frozenset[Status] = frozenset(
-    {S.DISPATCHED, S.ACKNOWLEDGED, S.EXTENSION_REQUESTED, S.REOPENED}
-)
+HANDLING: frozenset[Status] = frozenset({S.DISPATCHED, S.ACKNOWLEDGED, S.EXTENSION_REQUESTED, S.REOPENED})
 
 STATUS_LABELS: dict[Status, str] = {
     S.RECEIVED: "待派单",

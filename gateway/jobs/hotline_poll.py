@@ -19,7 +19,9 @@ CURSOR = "hotline.work_orders"
 
 
 class _Poller(Protocol):
-    def fetch_updates(self, cursor: str | None, page_size: int = 100) -> tuple[list[InboundEvent], str | None]: ...
+    def fetch_updates(
+        self, cursor: str | None, page_size: int = 100
+    ) -> tuple[list[InboundEvent], str | None]: ...
 
 
 @dataclass(frozen=True)

@@ -101,7 +101,9 @@ def run_job(services: Services, spec: JobSpec) -> bool:
 
 def _detail(result: object) -> dict[str, Any]:
     if dataclasses.is_dataclass(result) and not isinstance(result, type):
-        return {k: v for k, v in dataclasses.asdict(result).items() if isinstance(v, int | str | float | None)}
+        return {
+            k: v for k, v in dataclasses.asdict(result).items() if isinstance(v, int | str | float | None)
+        }
     return {"result": result} if isinstance(result, int | str | float) else {}
 
 
@@ -159,7 +161,13 @@ def build_scheduler(services: Services, specs: list[JobSpec]) -> BlockingSchedul
     scheduler = BlockingScheduler(timezone="Asia/Shanghai")
     for spec in specs:
         scheduler.add_job(
-            run_job, "interval", seconds=spec.every_seconds, args=(services, spec), id=spec.name,
-            name=spec.name, max_instances=1, coalesce=True,
+            run_job,
+            "interval",
+            seconds=spec.every_seconds,
+            args=(services, spec),
+            id=spec.name,
+            name=spec.name,
+            max_instances=1,
+            coalesce=True,
         )
     return scheduler

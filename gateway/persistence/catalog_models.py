@@ -23,8 +23,10 @@ class ServiceItem(Base):
         # Substring search: a trigram GIN index on PostgreSQL (pg_trgm); SQLite uses an FTS5 trigram table
         # made by the migration instead (a plain index on this column would be useless there).
         Index(
-            "ix_service_items_search_text_trgm", "search_text",
-            postgresql_using="gin", postgresql_ops={"search_text": "gin_trgm_ops"},
+            "ix_service_items_search_text_trgm",
+            "search_text",
+            postgresql_using="gin",
+            postgresql_ops={"search_text": "gin_trgm_ops"},
         ).ddl_if(dialect="postgresql"),
     )
 
@@ -68,7 +70,9 @@ class ServiceItemTerm(Base):
     __tablename__ = "service_item_terms"
 
     term: Mapped[str] = mapped_column(String(8), primary_key=True)
-    item_id: Mapped[int] = mapped_column(ForeignKey("service_items.id", ondelete="CASCADE"), primary_key=True, index=True)
+    item_id: Mapped[int] = mapped_column(
+        ForeignKey("service_items.id", ondelete="CASCADE"), primary_key=True, index=True
+    )
 
 
 class ServiceItemVersion(Base):

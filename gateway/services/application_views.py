@@ -12,23 +12,51 @@ from gateway.persistence.application_models import Application, ApplicationEvent
 def application(app: Application, now: datetime, pickup_overdue: bool, allowed: list[str]) -> dict[str, Any]:
     """One application as the API shows it."""
     return {
-        "id": app.id, "receipt_no": app.receipt_no, "title": app.title, "joint": app.joint, "status": app.status,
-        "applicant": {"name": mask_name(app.applicant_name), "phone": mask_phone(app.applicant_phone),
-                      "id_number": mask_id_number(app.applicant_id_number), "masked": True},
-        "window": app.window, "accepted_by": app.accepted_by, "proxy": app.proxy,
-        "incomplete": app.incomplete, "supplement_due_at": app.supplement_due_at,
+        "id": app.id,
+        "receipt_no": app.receipt_no,
+        "title": app.title,
+        "joint": app.joint,
+        "status": app.status,
+        "applicant": {
+            "name": mask_name(app.applicant_name),
+            "phone": mask_phone(app.applicant_phone),
+            "id_number": mask_id_number(app.applicant_id_number),
+            "masked": True,
+        },
+        "window": app.window,
+        "accepted_by": app.accepted_by,
+        "proxy": app.proxy,
+        "incomplete": app.incomplete,
+        "supplement_due_at": app.supplement_due_at,
         "supplement_overdue": bool(app.incomplete and app.supplement_due_at and app.supplement_due_at < now),
-        "supplemented_at": app.supplemented_at, "promised_at": app.promised_at,
-        "calendar_estimated": app.calendar_estimated, "decided_at": app.decided_at,
-        "decision_reason": app.decision_reason, "refused_by": app.refused_by,
-        "delivery_method": app.delivery_method, "ready_at": app.ready_at, "pickup_overdue": pickup_overdue,
-        "tracking_no": app.tracking_no, "collected_by": mask_name(app.collected_by),
-        "delivered_at": app.delivered_at, "created_at": app.created_at, "updated_at": app.updated_at,
+        "supplemented_at": app.supplemented_at,
+        "promised_at": app.promised_at,
+        "calendar_estimated": app.calendar_estimated,
+        "decided_at": app.decided_at,
+        "decision_reason": app.decision_reason,
+        "refused_by": app.refused_by,
+        "delivery_method": app.delivery_method,
+        "ready_at": app.ready_at,
+        "pickup_overdue": pickup_overdue,
+        "tracking_no": app.tracking_no,
+        "collected_by": mask_name(app.collected_by),
+        "delivered_at": app.delivered_at,
+        "created_at": app.created_at,
+        "updated_at": app.updated_at,
         "tasks": [
-            {"id": t.id, "item_code": t.item_code, "item_name": t.item_name, "department": t.department_code,
-             "department_name": t.department_name, "status": t.status, "promised_days": t.promised_days,
-             "materials": list(t.materials), "reason": t.reason, "result_no": t.result_no,
-             "decided_at": t.decided_at}
+            {
+                "id": t.id,
+                "item_code": t.item_code,
+                "item_name": t.item_name,
+                "department": t.department_code,
+                "department_name": t.department_name,
+                "status": t.status,
+                "promised_days": t.promised_days,
+                "materials": list(t.materials),
+                "reason": t.reason,
+                "result_no": t.result_no,
+                "decided_at": t.decided_at,
+            }
             for t in app.tasks
         ],
         "allowed_actions": allowed,
@@ -37,22 +65,49 @@ def application(app: Application, now: datetime, pickup_overdue: bool, allowed: 
 
 def event(e: ApplicationEvent) -> dict[str, Any]:
     """One stored step."""
-    return {"id": e.id, "action": e.action, "task_id": e.task_id, "from_status": e.from_status,
-            "to_status": e.to_status, "actor": e.actor, "actor_role": e.actor_role, "proxy": e.proxy,
-            "note": e.note, "data": dict(e.data or {}), "created_at": e.created_at}
+    return {
+        "id": e.id,
+        "action": e.action,
+        "task_id": e.task_id,
+        "from_status": e.from_status,
+        "to_status": e.to_status,
+        "actor": e.actor,
+        "actor_role": e.actor_role,
+        "proxy": e.proxy,
+        "note": e.note,
+        "data": dict(e.data or {}),
+        "created_at": e.created_at,
+    }
 
 
 def evaluation(e: Evaluation) -> dict[str, Any]:
     """A 好差评 rating."""
-    return {"id": e.id, "application_id": e.application_id, "level": e.level, "score": e.score,
-            "comment": e.comment, "department": e.department_code, "created_at": e.created_at}
+    return {
+        "id": e.id,
+        "application_id": e.application_id,
+        "level": e.level,
+        "score": e.score,
+        "comment": e.comment,
+        "department": e.department_code,
+        "created_at": e.created_at,
+    }
 
 
 def rectification(r: Rectification, now: datetime) -> dict[str, Any]:
     """A rectification task."""
-    return {"id": r.id, "evaluation_id": r.evaluation_id, "application_id": r.application_id,
-            "department": r.department_code, "status": r.status, "due_at": r.due_at,
-            "overdue": r.status != "closed" and r.due_at < now, "measures": r.measures,
-            "callback_note": r.callback_note, "callback_satisfied": r.callback_satisfied,
-            "callback_at": r.callback_at, "closed_at": r.closed_at, "created_at": r.created_at,
-            "allowed_actions": {"open": ["callback"], "called_back": ["callback", "close"]}.get(r.status, [])}
+    return {
+        "id": r.id,
+        "evaluation_id": r.evaluation_id,
+        "application_id": r.application_id,
+        "department": r.department_code,
+        "status": r.status,
+        "due_at": r.due_at,
+        "overdue": r.status != "closed" and r.due_at < now,
+        "measures": r.measures,
+        "callback_note": r.callback_note,
+        "callback_satisfied": r.callback_satisfied,
+        "callback_at": r.callback_at,
+        "closed_at": r.closed_at,
+        "created_at": r.created_at,
+        "allowed_actions": {"open": ["callback"], "called_back": ["callback", "close"]}.get(r.status, []),
+    }

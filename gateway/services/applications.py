@@ -62,17 +62,25 @@ class ApplicationService:
         provided: Mapping[str, list[str]] = data.get("materials") or {}
         now = self.clock()
         with self.db.unit_of_work() as session:
-            items = {i.item_code: i for i in session.scalars(select(ServiceItem).where(ServiceItem.item_code.in_(codes)))}
+            items = {
+                i.item_code: i
+                for i in session.scalars(select(ServiceItem).where(ServiceItem.item_code.in_(codes)))
+            }
             unknown = [c for c in codes if c not in items or items[c].retired]
             if unknown:
-                raise InvalidInput("item_codes", f"no such item in the catalog (or retired): {', '.join(unknown)}")
+                raise InvalidInput(
+                    "item_codes", f"no such item in the catalog (or retired): {', '.join(unknown)}"
+                )
             stray = [c for c in provided if c not in items]
             if stray:
-                raise InvalidInput("materials", f"materials given for items not applied for: {', '.join(stray)}")
+                raise InvalidInput(
+                    "materials", f"materials given for items not applied for: {', '.join(stray)}"
+                )
             checklists, incomplete = self._check_materials(items, codes, provided)
             app = Application(
                 title=data.get("title") or "、".join(items[c].name for c in codes),
-                joint=len({items[c].department_code or items[c].department_name for c in codes}) > 1 or len(codes) > 1,
+                joint=len({items[c].department_code or items[c].department_name for c in codes}) > 1
+                or len(codes) > 1,
                 status=AppStatus.ACCEPTED.value,
                 applicant_name=data["applicant"]["name"],
                 applicant_phone=data["applicant"]["phone"],
@@ -95,17 +103,31 @@ class ApplicationService:
             app.calendar_estimated = any(p.estimated for p in promised)
             for code in codes:
                 item = items[code]
-                app.tasks.append(ApplicationTask(
-                    item_code=code, item_name=item.name,
-                    department_code=item.department_code or "XZFW", department_name=item.department_name,
-                    status=TaskStatus.SUBMITTED.value, promised_days=item.promised_days,
-                    materials=checklists[code], updated_at=now,
-                ))
+                app.tasks.append(
+                    ApplicationTask(
+                        item_code=code,
+                        item_name=item.name,
+                        department_code=item.department_code or "XZFW",
+                        department_name=item.department_name,
+                        status=TaskStatus.SUBMITTED.value,
+                        promised_days=item.promised_days,
+                        materials=checklists[code],
+                        updated_at=now,
+                    )
+                )
             session.add(app)
             session.flush()
             app.receipt_no = receipt_no(app.id, now)
-            self._event(session, app, "accept", None, actor, note=None, now=now,
-                        data={"items": codes, "incomplete": incomplete})
+            self._event(
+                session,
+                app,
+                "accept",
+                None,
+                actor,
+                note=None,
+                now=now,
+                data={"items": codes, "incomplete": incomplete},
+            )
             for task in app.tasks:
                 if task.promised_days == 0:
                     # 即办件: decided at the window, nothing for the back office to review.
@@ -133,11 +155,23 @@ class ApplicationService:
                 ((m["name"], m["required"], m.get("key", False)) for m in item.materials), given
             )
             if missing and (not item.accepts_incomplete or key_missing):
-                why = "key materials (核心要件) cannot be owed" if item.accepts_incomplete else "this item does not allow 容缺受理"
-                raise InvalidInput(f"materials.{code}", f"missing required material: {', '.join(key_missing or missing)} ({why})")
+                why = (
+                    "key materials (核心要件) cannot be owed"
+                    if item.accepts_incomplete
+                    else "this item does not allow 容缺受理"
+                )
+                raise InvalidInput(
+                    f"materials.{code}",
+                    f"missing required material: {', '.join(key_missing or missing)} ({why})",
+                )
             incomplete = incomplete or bool(missing)
             checklists[code] = [
-                {"name": m["name"], "required": m["required"], "key": m.get("key", False), "provided": m["name"] in given}
+                {
+                    "name": m["name"],
+                    "required": m["required"],
+                    "key": m.get("key", False),
+                    "provided": m["name"] in given,
+                }
                 for m in item.materials
             ]
         return checklists, incomplete
@@ -166,7 +200,9 @@ class ApplicationService:
                 task = task.where(ApplicationTask.item_code == f.item_code)
             query = query.where(task)
         if f.pickup_overdue is not None:
-            late = (Application.status == AppStatus.READY.value) & (Application.ready_at < self._pickup_cutoff(now))
+            late = (Application.status == AppStatus.READY.value) & (
+                Application.ready_at < self._pickup_cutoff(now)
+            )
             query = query.where(late if f.pickup_overdue else ~late)
         if f.supplement_overdue is not None:
             late = Application.incomplete.is_(True) & (Application.supplement_due_at < now)
@@ -176,7 +212,9 @@ class ApplicationService:
             query = query.where(or_(Application.receipt_no.like(pattern), Application.title.like(pattern)))
         with self.db.read() as session:
             total = session.scalar(select(func.count()).select_from(query.subquery())) or 0
-            rows = session.scalars(query.order_by(Application.id.desc()).offset(min(offset, MAX_OFFSET)).limit(limit))
+            rows = session.scalars(
+                query.order_by(Application.id.desc()).offset(min(offset, MAX_OFFSET)).limit(limit)
+            )
             return Page([self._view(session, r, actor) for r in rows], total)
 
     def events(self, app_id: int, actor: Actor) -> list[dict[str, Any]]:
@@ -185,7 +223,9 @@ class ApplicationService:
         with self.db.read() as session:
             self._load(session, app_id, actor)
             rows = session.scalars(
-                select(ApplicationEvent).where(ApplicationEvent.application_id == app_id).order_by(ApplicationEvent.id)
+                select(ApplicationEvent)
+                .where(ApplicationEvent.application_id == app_id)
+                .order_by(ApplicationEvent.id)
             )
             return [views.event(e) for e in rows]
 
@@ -214,12 +254,23 @@ class ApplicationService:
                 app.delivery_method = "post"
                 extra = {"tracking_no": data["tracking_no"]}
             app.status, app.updated_at = target.value, now
-            self._event(session, app, action.value, current.value, actor, note=data.get("note"), now=now, data=extra,
-                        proxy=app.proxy)
+            self._event(
+                session,
+                app,
+                action.value,
+                current.value,
+                actor,
+                note=data.get("note"),
+                now=now,
+                data=extra,
+                proxy=app.proxy,
+            )
             self._notify_window(session, app, action.value, now)
             return self._view(session, app, actor)
 
-    def _supplement(self, session: Session, app: Application, data: Mapping[str, Any], now: datetime) -> dict[str, Any]:
+    def _supplement(
+        self, session: Session, app: Application, data: Mapping[str, Any], now: datetime
+    ) -> dict[str, Any]:
         given: Mapping[str, list[str]] = data["materials"]
         by_code = {t.item_code: t for t in app.tasks}
         stray = [c for c in given if c not in by_code]
@@ -232,17 +283,29 @@ class ApplicationService:
             if strange:
                 raise InvalidInput(f"materials.{code}", f"not on the item's checklist: {', '.join(strange)}")
             task.materials = [{**m, "provided": m["provided"] or m["name"] in names} for m in task.materials]
-            if task.status in (TaskStatus.SUBMITTED.value, TaskStatus.UNDER_REVIEW.value, TaskStatus.CORRECTION.value):
+            if task.status in (
+                TaskStatus.SUBMITTED.value,
+                TaskStatus.UNDER_REVIEW.value,
+                TaskStatus.CORRECTION.value,
+            ):
                 if task.status == TaskStatus.CORRECTION.value:
                     task.status = TaskStatus.UNDER_REVIEW.value
                 outbox.enqueue(
-                    session, target="department", event_type="application.supplement",
+                    session,
+                    target="department",
+                    event_type="application.supplement",
                     ordering_key=f"application:{app.id}:department",
-                    payload={"task_id": task.id, "receipt_no": app.receipt_no, "item_code": code,
-                             "department": task.department_code,
-                             "materials": [{"name": n, "provided": True} for n in names],
-                             "note": data.get("note"), "at": _iso(now)},
-                    idempotency_key=f"app{app.id}-task{task.id}-supplement-{now.timestamp():.6f}", now=now,
+                    payload={
+                        "task_id": task.id,
+                        "receipt_no": app.receipt_no,
+                        "item_code": code,
+                        "department": task.department_code,
+                        "materials": [{"name": n, "provided": True} for n in names],
+                        "note": data.get("note"),
+                        "at": _iso(now),
+                    },
+                    idempotency_key=f"app{app.id}-task{task.id}-supplement-{now.timestamp():.6f}",
+                    now=now,
                 )
         late = bool(app.supplement_due_at and now > app.supplement_due_at)
         still_owed = any(m["required"] and not m["provided"] for t in app.tasks for m in t.materials)
@@ -257,7 +320,9 @@ class ApplicationService:
         self._require(actor, APP_REVIEW)
         now = self.clock()
         with self.db.unit_of_work() as session:
-            task = session.scalar(select(ApplicationTask).where(ApplicationTask.id == int(data["task_id"])).with_for_update())
+            task = session.scalar(
+                select(ApplicationTask).where(ApplicationTask.id == int(data["task_id"])).with_for_update()
+            )
             if task is None:
                 raise NotFound(f"task {data['task_id']} not found")
             app = self._load(session, task.application_id, actor, for_update=True)
@@ -267,21 +332,43 @@ class ApplicationService:
                 return self._view(session, app, actor)  # a repeat of what we know
             if not rules.task_may_become(current_task, new):
                 allowed = sorted(s.value for s in rules.TASK_TRANSITIONS[current_task])
-                raise InvalidTransition(current_task.value, new.value, allowed, "the task is not in a state for this")
+                raise InvalidTransition(
+                    current_task.value, new.value, allowed, "the task is not in a state for this"
+                )
             task.status, task.updated_at = new.value, now
             task.reason = data.get("reason") or task.reason
             task.result_no = data.get("result_no") or task.result_no
             if new in (TaskStatus.GRANTED, TaskStatus.REFUSED):
                 task.decided_at = now
-            self._event(session, app, f"task-{new.value}", app.status, actor, note=data.get("reason"), now=now,
-                        data={"task_id": task.id, "department": task.department_code,
-                              "materials": list(data.get("materials") or []), "result_no": data.get("result_no")},
-                        task_id=task.id, to_status=app.status)
+            self._event(
+                session,
+                app,
+                f"task-{new.value}",
+                app.status,
+                actor,
+                note=data.get("reason"),
+                now=now,
+                data={
+                    "task_id": task.id,
+                    "department": task.department_code,
+                    "materials": list(data.get("materials") or []),
+                    "result_no": data.get("result_no"),
+                },
+                task_id=task.id,
+                to_status=app.status,
+            )
             if new is TaskStatus.UNDER_REVIEW:
                 self._follow(session, app, AppAction.REVIEW, actor, now)
             elif new is TaskStatus.CORRECTION:
-                self._follow(session, app, AppAction.REQUEST_CORRECTION, actor, now, note=data.get("reason"),
-                             materials=list(data.get("materials") or []))
+                self._follow(
+                    session,
+                    app,
+                    AppAction.REQUEST_CORRECTION,
+                    actor,
+                    now,
+                    note=data.get("reason"),
+                    materials=list(data.get("materials") or []),
+                )
             self._settle(session, app, actor, now)
             return self._view(session, app, actor)
 
@@ -295,14 +382,26 @@ class ApplicationService:
         if decision.action is AppAction.REFUSE:
             app.refused_by, app.decision_reason = decision.department, decision.reason
             for task in app.tasks:
-                if TaskStatus(task.status) in (TaskStatus.SUBMITTED, TaskStatus.UNDER_REVIEW, TaskStatus.CORRECTION):
+                if TaskStatus(task.status) in (
+                    TaskStatus.SUBMITTED,
+                    TaskStatus.UNDER_REVIEW,
+                    TaskStatus.CORRECTION,
+                ):
                     task.status, task.updated_at = TaskStatus.WITHDRAWN.value, now
                     outbox.enqueue(
-                        session, target="department", event_type="application.withdrawn",
+                        session,
+                        target="department",
+                        event_type="application.withdrawn",
                         ordering_key=f"application:{app.id}:department",
-                        payload={"task_id": task.id, "receipt_no": app.receipt_no, "department": task.department_code,
-                                 "reason": f"联办事项被{decision.department}不予受理: {decision.reason}", "at": _iso(now)},
-                        idempotency_key=f"app{app.id}-task{task.id}-withdrawn", now=now,
+                        payload={
+                            "task_id": task.id,
+                            "receipt_no": app.receipt_no,
+                            "department": task.department_code,
+                            "reason": f"联办事项被{decision.department}不予受理: {decision.reason}",
+                            "at": _iso(now),
+                        },
+                        idempotency_key=f"app{app.id}-task{task.id}-withdrawn",
+                        now=now,
                     )
         app.decided_at = now
         self._follow(session, app, decision.action, actor, now, note=decision.reason)
@@ -312,16 +411,30 @@ class ApplicationService:
             self._follow(session, app, AppAction.PREPARE, actor, now, note="即办件当场办结")
 
     def _follow(
-        self, session: Session, app: Application, action: AppAction, actor: Actor, now: datetime,
-        note: str | None = None, materials: list[str] | None = None,
+        self,
+        session: Session,
+        app: Application,
+        action: AppAction,
+        actor: Actor,
+        now: datetime,
+        note: str | None = None,
+        materials: list[str] | None = None,
     ) -> None:
         current = AppStatus(app.status)
         target = rules.app_next(current, action)
         if target is None:
             return  # e.g. a second department starting review while the first asked for correction
         app.status, app.updated_at = target.value, now
-        self._event(session, app, action.value, current.value, actor, note=note, now=now,
-                    data={"materials": materials} if materials else {})
+        self._event(
+            session,
+            app,
+            action.value,
+            current.value,
+            actor,
+            note=note,
+            now=now,
+            data={"materials": materials} if materials else {},
+        )
         self._notify_window(session, app, action.value, now, reason=note, materials=materials)
 
     # ---- helpers --------------------------------------------------------------------------------
@@ -338,52 +451,105 @@ class ApplicationService:
         """后台分类审批: the task goes to its department's back office through the outbox."""
         promised = self.calendar.add_workdays(now, task.promised_days).at
         outbox.enqueue(
-            session, target="department", event_type="application.task_submitted",
+            session,
+            target="department",
+            event_type="application.task_submitted",
             ordering_key=f"application:{app.id}:department",
             payload={
-                "application_id": app.id, "receipt_no": app.receipt_no, "task_id": task.id,
-                "item_code": task.item_code, "item_name": task.item_name, "department": task.department_code,
+                "application_id": app.id,
+                "receipt_no": app.receipt_no,
+                "task_id": task.id,
+                "item_code": task.item_code,
+                "item_name": task.item_name,
+                "department": task.department_code,
                 "department_name": task.department_name,
-                "applicant": {"name": app.applicant_name, "phone": app.applicant_phone,
-                              "id_number": app.applicant_id_number},
-                "materials": [{"name": m["name"], "provided": m["provided"], "key": m["key"]} for m in task.materials],
+                "applicant": {
+                    "name": app.applicant_name,
+                    "phone": app.applicant_phone,
+                    "id_number": app.applicant_id_number,
+                },
+                "materials": [
+                    {"name": m["name"], "provided": m["provided"], "key": m["key"]} for m in task.materials
+                ],
                 "incomplete": any(m["required"] and not m["provided"] for m in task.materials),
-                "supplement_due": _iso(app.supplement_due_at), "promised_at": _iso(promised),
-                "accepted_at": _iso(now), "window": app.window, "proxy": app.proxy, "joint": app.joint,
+                "supplement_due": _iso(app.supplement_due_at),
+                "promised_at": _iso(promised),
+                "accepted_at": _iso(now),
+                "window": app.window,
+                "proxy": app.proxy,
+                "joint": app.joint,
             },
-            idempotency_key=f"app{app.id}-task{task.id}-submitted", now=now,
+            idempotency_key=f"app{app.id}-task{task.id}-submitted",
+            now=now,
         )
 
     def _notify_window(
-        self, session: Session, app: Application, action: str, now: datetime, *, reason: str | None = None,
+        self,
+        session: Session,
+        app: Application,
+        action: str,
+        now: datetime,
+        *,
+        reason: str | None = None,
         materials: list[str] | None = None,
     ) -> None:
         """The window system hears every status change (补正 and 待取件 mean calling the applicant)."""
         correction = action == AppAction.REQUEST_CORRECTION.value
         due = self.calendar.add_workdays(now, self.policy.supplement_workdays).at if correction else None
         outbox.enqueue(
-            session, target="window", event_type="application.status_changed",
+            session,
+            target="window",
+            event_type="application.status_changed",
             ordering_key=f"application:{app.id}:window",
-            payload={"application_id": app.id, "receipt_no": app.receipt_no, "title": app.title,
-                     "status": app.status, "action": action,
-                     # 补正: the department's reason and the materials it asked for, and by when.
-                     "reason": reason if correction else app.decision_reason,
-                     "refused_by": app.refused_by, "window": app.window, "at": _iso(now),
-                     "materials": list(materials or []) if correction else [],
-                     "due_at": _iso(due), "tracking_no": app.tracking_no},
-            idempotency_key=f"app{app.id}-{action}-{app.status}-{now.timestamp():.6f}", now=now,
+            payload={
+                "application_id": app.id,
+                "receipt_no": app.receipt_no,
+                "title": app.title,
+                "status": app.status,
+                "action": action,
+                # 补正: the department's reason and the materials it asked for, and by when.
+                "reason": reason if correction else app.decision_reason,
+                "refused_by": app.refused_by,
+                "window": app.window,
+                "at": _iso(now),
+                "materials": list(materials or []) if correction else [],
+                "due_at": _iso(due),
+                "tracking_no": app.tracking_no,
+            },
+            idempotency_key=f"app{app.id}-{action}-{app.status}-{now.timestamp():.6f}",
+            now=now,
         )
 
     def _event(
-        self, session: Session, app: Application, action: str, from_status: str | None, actor: Actor, *,
-        note: str | None, now: datetime, data: dict[str, Any], proxy: str | None = None, task_id: int | None = None,
+        self,
+        session: Session,
+        app: Application,
+        action: str,
+        from_status: str | None,
+        actor: Actor,
+        *,
+        note: str | None,
+        now: datetime,
+        data: dict[str, Any],
+        proxy: str | None = None,
+        task_id: int | None = None,
         to_status: str | None = None,
     ) -> None:
-        session.add(ApplicationEvent(
-            application_id=app.id, task_id=task_id, action=action, from_status=from_status,
-            to_status=to_status or app.status, actor=actor.name, actor_role=actor.role, proxy=proxy, note=note,
-            data=data, created_at=now,
-        ))
+        session.add(
+            ApplicationEvent(
+                application_id=app.id,
+                task_id=task_id,
+                action=action,
+                from_status=from_status,
+                to_status=to_status or app.status,
+                actor=actor.name,
+                actor_role=actor.role,
+                proxy=proxy,
+                note=note,
+                data=data,
+                created_at=now,
+            )
+        )
 
     def _load(self, session: Session, app_id: int, actor: Actor, for_update: bool = False) -> Application:
         query = select(Application).where(Application.id == app_id)
@@ -402,7 +568,9 @@ class ApplicationService:
 
     def _view(self, session: Session, app: Application, actor: Actor) -> dict[str, Any]:
         now = self.clock()
-        pickup_overdue = bool(app.status == AppStatus.READY.value and app.ready_at and app.ready_at < self._pickup_cutoff(now))
+        pickup_overdue = bool(
+            app.status == AppStatus.READY.value and app.ready_at and app.ready_at < self._pickup_cutoff(now)
+        )
         allowed = [a.value for a in rules.app_allowed(AppStatus(app.status)) if a in rules.WINDOW_ACTIONS]
         return views.application(app, now, pickup_overdue, allowed if actor.can(APP_ACCEPT) else [])
 

@@ -10,7 +10,13 @@ from sqlalchemy import text as sql_text
 
 from gateway.domain.catalog import ITEM_TYPES, query_kind
 from gateway.domain.errors import NotFound
-from gateway.persistence.catalog_models import JobRun, ServiceItem, ServiceItemTerm, ServiceItemVersion, SyncRun
+from gateway.persistence.catalog_models import (
+    JobRun,
+    ServiceItem,
+    ServiceItemTerm,
+    ServiceItemVersion,
+    SyncRun,
+)
 from gateway.persistence.db import Database
 from gateway.services.views import Page
 
@@ -37,8 +43,14 @@ class CatalogService:
     # ---- search ---------------------------------------------------------------------------------
 
     def search(
-        self, q: str | None, *, department: str | None = None, item_type: str | None = None,
-        include_retired: bool = False, offset: int = 0, limit: int = 20,
+        self,
+        q: str | None,
+        *,
+        department: str | None = None,
+        item_type: str | None = None,
+        include_retired: bool = False,
+        offset: int = 0,
+        limit: int = 20,
     ) -> Page:
         """Items matching a text, pinyin or code; best match first."""
         query = select(ServiceItem)
@@ -57,7 +69,9 @@ class CatalogService:
             # Counting stops at MAX_COUNTED: "more than a thousand hits" is all a caller needs to know,
             # and counting every hit of a common word costs more than finding the first page.
             counted = query.with_only_columns(ServiceItem.id)
-            total = session.scalar(select(func.count()).select_from(counted.limit(MAX_COUNTED).subquery())) or 0
+            total = (
+                session.scalar(select(func.count()).select_from(counted.limit(MAX_COUNTED).subquery())) or 0
+            )
             rows = session.scalars(query.order_by(*order).offset(min(offset, MAX_OFFSET)).limit(limit)).all()
             return Page(items=[summary(r) for r in rows], total=total)
 
@@ -70,7 +84,10 @@ class CatalogService:
             return or_(*conditions)
         if kind == "pinyin":
             compact = text.replace(" ", "")
-            conditions = [_prefix(ServiceItem.pinyin_initials, compact), _prefix(ServiceItem.pinyin_full, compact)]
+            conditions = [
+                _prefix(ServiceItem.pinyin_initials, compact),
+                _prefix(ServiceItem.pinyin_full, compact),
+            ]
             if len(compact) >= 3:
                 conditions.append(self._substring(compact))
             return or_(*conditions)
@@ -78,8 +95,10 @@ class CatalogService:
             return self._substring(text)
         # One or two characters: the trigram index cannot help; the item's two-character terms can.
         terms = select(ServiceItemTerm.item_id)
-        terms = terms.where(ServiceItemTerm.term == text) if len(text) == 2 else terms.where(
-            _prefix(ServiceItemTerm.term, text)
+        terms = (
+            terms.where(ServiceItemTerm.term == text)
+            if len(text) == 2
+            else terms.where(_prefix(ServiceItemTerm.term, text))
         )
         return ServiceItem.id.in_(terms)
 
@@ -87,7 +106,9 @@ class CatalogService:
         if self.db.is_sqlite:
             # FTS5 with the trigram tokenizer: the query is one quoted phrase, so it means a substring.
             phrase = '"' + text.replace('"', '""') + '"'
-            fts = select(_FTS.c.rowid).where(sql_text("service_items_fts MATCH :phrase").bindparams(phrase=phrase))
+            fts = select(_FTS.c.rowid).where(
+                sql_text("service_items_fts MATCH :phrase").bindparams(phrase=phrase)
+            )
             return ServiceItem.id.in_(fts)
         return ServiceItem.search_text.like(f"%{_escape(text)}%", escape="\\")
 
@@ -113,7 +134,9 @@ class CatalogService:
             if item is None:
                 raise NotFound(f"item {item_code} not found")
             children = session.scalars(
-                select(ServiceItem).where(ServiceItem.parent_code == item_code).order_by(ServiceItem.item_code)
+                select(ServiceItem)
+                .where(ServiceItem.parent_code == item_code)
+                .order_by(ServiceItem.item_code)
             ).all()
             return detail(item, [summary(c) for c in children])
 
@@ -125,11 +148,19 @@ class CatalogService:
                 .where(ServiceItemVersion.item_code == item_code)
                 .order_by(ServiceItemVersion.version.desc())
             ).all()
-            if not rows and session.scalar(select(ServiceItem.id).where(ServiceItem.item_code == item_code)) is None:
+            if (
+                not rows
+                and session.scalar(select(ServiceItem.id).where(ServiceItem.item_code == item_code)) is None
+            ):
                 raise NotFound(f"item {item_code} not found")
             return [
-                {"version": v.version, "change": v.change, "changes": v.changes, "sync_run_id": v.sync_run_id,
-                 "created_at": v.created_at}
+                {
+                    "version": v.version,
+                    "change": v.change,
+                    "changes": v.changes,
+                    "sync_run_id": v.sync_run_id,
+                    "created_at": v.created_at,
+                }
                 for v in rows
             ]
 
@@ -175,11 +206,16 @@ class CatalogService:
 def summary(item: ServiceItem) -> dict[str, Any]:
     """The fields a search result shows."""
     return {
-        "item_code": item.item_code, "name": item.name, "item_type": item.item_type,
+        "item_code": item.item_code,
+        "name": item.name,
+        "item_type": item.item_type,
         "item_type_label": ITEM_TYPES.get(item.item_type, item.item_type),
-        "department": item.department_code, "department_name": item.department_name,
-        "promised_days": item.promised_days, "statutory_days": item.statutory_days,
-        "retired": item.retired, "parent_code": item.parent_code,
+        "department": item.department_code,
+        "department_name": item.department_name,
+        "promised_days": item.promised_days,
+        "statutory_days": item.statutory_days,
+        "retired": item.retired,
+        "parent_code": item.parent_code,
     }
 
 
@@ -187,19 +223,48 @@ def detail(item: ServiceItem, children: list[dict[str, Any]]) -> dict[str, Any]:
     """Everything about an item, as 办事指南 shows it."""
     return {
         **summary(item),
-        "legal_basis": item.legal_basis, "materials": list(item.materials), "steps": list(item.steps),
-        "fee": item.fee, "place": item.place, "windows": list(item.windows), "online_url": item.online_url,
-        "consult_phone": item.consult_phone, "complaint_phone": item.complaint_phone,
-        "keywords": list(item.keywords), "guide": item.guide, "accepts_incomplete": item.accepts_incomplete,
-        "version": item.version, "source_updated_at": item.source_updated_at, "children": children,
+        "legal_basis": item.legal_basis,
+        "materials": list(item.materials),
+        "steps": list(item.steps),
+        "fee": item.fee,
+        "place": item.place,
+        "windows": list(item.windows),
+        "online_url": item.online_url,
+        "consult_phone": item.consult_phone,
+        "complaint_phone": item.complaint_phone,
+        "keywords": list(item.keywords),
+        "guide": item.guide,
+        "accepts_incomplete": item.accepts_incomplete,
+        "version": item.version,
+        "source_updated_at": item.source_updated_at,
+        "children": children,
     }
 
 
 def _run(run: SyncRun) -> dict[str, Any]:
-    return {c: getattr(run, c) for c in (
-        "id", "source", "full", "status", "started_at", "finished_at", "updated_since", "seen", "new", "changed",
-        "unchanged", "retired", "rejected", "rejects", "error")}
+    return {
+        c: getattr(run, c)
+        for c in (
+            "id",
+            "source",
+            "full",
+            "status",
+            "started_at",
+            "finished_at",
+            "updated_since",
+            "seen",
+            "new",
+            "changed",
+            "unchanged",
+            "retired",
+            "rejected",
+            "rejects",
+            "error",
+        )
+    }
 
 
 def _job(run: JobRun) -> dict[str, Any]:
-    return {c: getattr(run, c) for c in ("id", "job", "host", "started_at", "finished_at", "outcome", "detail")}
+    return {
+        c: getattr(run, c) for c in ("id", "job", "host", "started_at", "finished_at", "outcome", "detail")
+    }

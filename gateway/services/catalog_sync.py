@@ -68,8 +68,13 @@ class CatalogSync:
     """Runs syncs; one instance per process is enough."""
 
     def __init__(
-        self, db: Database, settings: Settings, source: Source, validate: Validator,
-        clock: Callable[[], datetime], page_size: int = 500,
+        self,
+        db: Database,
+        settings: Settings,
+        source: Source,
+        validate: Validator,
+        clock: Callable[[], datetime],
+        page_size: int = 500,
     ) -> None:
         self.db = db
         self.source = source
@@ -83,15 +88,23 @@ class CatalogSync:
         since = None if full else get_cursor(self.db, CURSOR)
         report = SyncReport()
         with self.db.unit_of_work() as session:
-            run = SyncRun(source="catalog_source", full=full, status="running", started_at=self.clock(),
-                          updated_since=since, rejects=[])
+            run = SyncRun(
+                source="catalog_source",
+                full=full,
+                status="running",
+                started_at=self.clock(),
+                updated_since=since,
+                rejects=[],
+            )
             session.add(run)
             session.flush()
             report.run_id = run.id
         seen: set[str] = set()
         next_since: str | None = None
         try:
-            for number, page in enumerate(self.source.iter_pages(updated_since=since, page_size=self.page_size)):
+            for number, page in enumerate(
+                self.source.iter_pages(updated_since=since, page_size=self.page_size)
+            ):
                 next_since = next_since or page.server_time  # the source's clock when the sync began
                 self._page(number, page.records, report, seen)
                 if progress:
@@ -104,7 +117,9 @@ class CatalogSync:
         self._finish(report, "succeeded", None)
         if next_since:
             save_cursor(self.db, CURSOR, next_since, self.clock())
-        log.info("catalog sync %s: %s", report.run_id, {k: v for k, v in vars(report).items() if k != "rejects"})
+        log.info(
+            "catalog sync %s: %s", report.run_id, {k: v for k, v in vars(report).items() if k != "rejects"}
+        )
         return report
 
     # ---- one page -------------------------------------------------------------------------------
@@ -155,8 +170,15 @@ class CatalogSync:
             if terms:
                 session.execute(insert(ServiceItemTerm), terms)
             session.add_all(
-                ServiceItemVersion(item_code=row.item_code, version=1, change="new", changes={}, content_hash=digest,
-                                   sync_run_id=report.run_id, created_at=now)
+                ServiceItemVersion(
+                    item_code=row.item_code,
+                    version=1,
+                    change="new",
+                    changes={},
+                    content_hash=digest,
+                    sync_run_id=report.run_id,
+                    created_at=now,
+                )
                 for row, digest in ((r, r.content_hash) for r, _ in fresh)
             )
             if touched:
@@ -165,22 +187,40 @@ class CatalogSync:
     def _new_row(self, item: dict[str, Any], digest: str, now: datetime) -> ServiceItem:
         full, initials = pinyin(item["name"])
         return ServiceItem(
-            **self._columns(item), content_hash=digest, version=1, retired=False, pinyin_full=full,
-            pinyin_initials=initials, search_text=search_text(item, full, initials), created_at=now, updated_at=now,
+            **self._columns(item),
+            content_hash=digest,
+            version=1,
+            retired=False,
+            pinyin_full=full,
+            pinyin_initials=initials,
+            search_text=search_text(item, full, initials),
+            created_at=now,
+            updated_at=now,
         )
 
     def _columns(self, item: dict[str, Any]) -> dict[str, Any]:
         return {
-            "item_code": item["item_code"], "name": item["name"], "item_type": item["item_type"],
+            "item_code": item["item_code"],
+            "name": item["name"],
+            "item_type": item["item_type"],
             "parent_code": item.get("parent_code"),
             "department_code": self._departments.get(normalize_department(item["department"])),
-            "department_name": item["department"], "legal_basis": item.get("legal_basis"),
-            "statutory_days": item["statutory_days"], "promised_days": item["promised_days"],
-            "materials": item["materials"], "steps": item["steps"], "fee": item.get("fee"),
-            "place": item.get("place"), "windows": item["windows"], "online_url": item.get("online_url"),
-            "consult_phone": item.get("consult_phone"), "complaint_phone": item.get("complaint_phone"),
-            "keywords": item["keywords"], "guide": item.get("guide"),
-            "accepts_incomplete": item["accepts_incomplete"], "source_updated_at": item["updated_at"],
+            "department_name": item["department"],
+            "legal_basis": item.get("legal_basis"),
+            "statutory_days": item["statutory_days"],
+            "promised_days": item["promised_days"],
+            "materials": item["materials"],
+            "steps": item["steps"],
+            "fee": item.get("fee"),
+            "place": item.get("place"),
+            "windows": item["windows"],
+            "online_url": item.get("online_url"),
+            "consult_phone": item.get("consult_phone"),
+            "complaint_phone": item.get("complaint_phone"),
+            "keywords": item["keywords"],
+            "guide": item.get("guide"),
+            "accepts_incomplete": item["accepts_incomplete"],
+            "source_updated_at": item["updated_at"],
         }
 
     @staticmethod
@@ -188,7 +228,12 @@ class CatalogSync:
         return bigrams([item["name"], *(item.get("keywords") or [])])
 
     def _update(
-        self, session: Session, row: ServiceItem, item: dict[str, Any], digest: str, now: datetime,
+        self,
+        session: Session,
+        row: ServiceItem,
+        item: dict[str, Any],
+        digest: str,
+        now: datetime,
         report: SyncReport,
     ) -> None:
         before = _as_record(row)
@@ -203,26 +248,44 @@ class CatalogSync:
         row.updated_at = now
         if before["name"] != item["name"] or before["keywords"] != item["keywords"]:
             session.execute(delete(ServiceItemTerm).where(ServiceItemTerm.item_id == row.id))
-            session.execute(insert(ServiceItemTerm), [{"term": t, "item_id": row.id} for t in self._terms(item)])
-        session.add(ServiceItemVersion(
-            item_code=row.item_code, version=row.version, change="restored" if restored else "changed",
-            changes=diff(before, item), content_hash=digest, sync_run_id=report.run_id, created_at=now,
-        ))
+            session.execute(
+                insert(ServiceItemTerm), [{"term": t, "item_id": row.id} for t in self._terms(item)]
+            )
+        session.add(
+            ServiceItemVersion(
+                item_code=row.item_code,
+                version=row.version,
+                change="restored" if restored else "changed",
+                changes=diff(before, item),
+                content_hash=digest,
+                sync_run_id=report.run_id,
+                created_at=now,
+            )
+        )
         report.changed += 1
 
     def _retire(self, session: Session, row: ServiceItem, report: SyncReport, now: datetime) -> None:
         row.retired, row.retired_at, row.updated_at = True, now, now
         row.version += 1
-        session.add(ServiceItemVersion(
-            item_code=row.item_code, version=row.version, change="retired", changes={"retired": [False, True]},
-            content_hash=row.content_hash, sync_run_id=report.run_id, created_at=now,
-        ))
+        session.add(
+            ServiceItemVersion(
+                item_code=row.item_code,
+                version=row.version,
+                change="retired",
+                changes={"retired": [False, True]},
+                content_hash=row.content_hash,
+                sync_run_id=report.run_id,
+                created_at=now,
+            )
+        )
         report.retired += 1
 
     def _retire_unseen(self, seen: set[str], report: SyncReport) -> None:
         """After a full sync: whatever the source no longer lists is retired (history stays)."""
         with self.db.read() as session:
-            active = session.scalars(select(ServiceItem.item_code).where(ServiceItem.retired.is_(False))).all()
+            active = session.scalars(
+                select(ServiceItem.item_code).where(ServiceItem.retired.is_(False))
+            ).all()
         gone = [code for code in active if code not in seen]
         for start in range(0, len(gone), 500):
             chunk = gone[start : start + 500]
@@ -232,13 +295,20 @@ class CatalogSync:
                     self._retire(session, row, report, now)
                 self._announce(session, 100_000 + start // 500, chunk, report.run_id, now)
 
-    def _announce(self, session: Session, number: int, codes: Iterable[str], run_id: int, now: datetime) -> None:
+    def _announce(
+        self, session: Session, number: int, codes: Iterable[str], run_id: int, now: datetime
+    ) -> None:
         """One message per page and receiver; the items' content is read when it is sent."""
         payload = {"item_codes": sorted(codes), "sync_run_id": run_id}
         for target in TARGETS:
             outbox.enqueue(
-                session, target=target, event_type=EVENT, ordering_key=f"catalog:{target}", payload=payload,
-                idempotency_key=f"catalog-run{run_id}-page{number}-{target}", now=now,
+                session,
+                target=target,
+                event_type=EVENT,
+                ordering_key=f"catalog:{target}",
+                payload=payload,
+                idempotency_key=f"catalog-run{run_id}-page{number}-{target}",
+                now=now,
             )
 
     # ---- bookkeeping ----------------------------------------------------------------------------
@@ -263,10 +333,22 @@ class CatalogSync:
 def _as_record(row: ServiceItem) -> dict[str, Any]:
     """A stored row in the shape of a validated record, for diffs."""
     return {
-        "name": row.name, "item_type": row.item_type, "parent_code": row.parent_code,
-        "department": row.department_name, "legal_basis": row.legal_basis,
-        "statutory_days": row.statutory_days, "promised_days": row.promised_days, "materials": row.materials,
-        "steps": row.steps, "fee": row.fee, "place": row.place, "windows": row.windows,
-        "online_url": row.online_url, "consult_phone": row.consult_phone, "complaint_phone": row.complaint_phone,
-        "keywords": row.keywords, "guide": row.guide, "accepts_incomplete": row.accepts_incomplete,
+        "name": row.name,
+        "item_type": row.item_type,
+        "parent_code": row.parent_code,
+        "department": row.department_name,
+        "legal_basis": row.legal_basis,
+        "statutory_days": row.statutory_days,
+        "promised_days": row.promised_days,
+        "materials": row.materials,
+        "steps": row.steps,
+        "fee": row.fee,
+        "place": row.place,
+        "windows": row.windows,
+        "online_url": row.online_url,
+        "consult_phone": row.consult_phone,
+        "complaint_phone": row.complaint_phone,
+        "keywords": row.keywords,
+        "guide": row.guide,
+        "accepts_incomplete": row.accepts_incomplete,
     }

@@ -28,6 +28,12 @@ def pinyin(name: str) -> tuple[str, str]:
 
 def search_text(item: dict[str, Any], full: str, initials: str) -> str:
     """Everything substring search looks in, lower-cased."""
-    pieces = [item["item_code"], item["name"], " ".join(item.get("keywords") or []), full, initials,
-              item.get("guide") or ""]
+    pieces = [
+        item["item_code"],
+        item["name"],
+        " ".join(item.get("keywords") or []),
+        full,
+        initials,
+        item.get("guide") or "",
+    ]
     return "\n".join(pieces).lower()

@@ -49,27 +49,61 @@ class EvaluationService:
                     raise NotFound(f"application {app_id} not found")
                 if app.status != AppStatus.DELIVERED.value:
                     raise InvalidTransition(app.status, "evaluate", [], "a rating comes after delivery")
-                if session.scalar(select(Evaluation.id).where(Evaluation.application_id == app_id)) is not None:
+                if (
+                    session.scalar(select(Evaluation.id).where(Evaluation.application_id == app_id))
+                    is not None
+                ):
                     raise InvalidTransition(app.status, "evaluate", [], "this visit has been rated already")
-                department = data.get("department") or app.refused_by or (app.tasks[0].department_code if app.tasks else None)
-                if data.get("department") and data["department"] not in {t.department_code for t in app.tasks}:
+                department = (
+                    data.get("department")
+                    or app.refused_by
+                    or (app.tasks[0].department_code if app.tasks else None)
+                )
+                if data.get("department") and data["department"] not in {
+                    t.department_code for t in app.tasks
+                }:
                     raise InvalidInput("department", "not a department of this application")
-                rating = Evaluation(application_id=app_id, level=level.value, score=level.score,
-                                    comment=data.get("comment"), department_code=department, created_at=now)
+                rating = Evaluation(
+                    application_id=app_id,
+                    level=level.value,
+                    score=level.score,
+                    comment=data.get("comment"),
+                    department_code=department,
+                    created_at=now,
+                )
                 session.add(rating)
                 session.flush()
-                session.add(ApplicationEvent(
-                    application_id=app_id, action="evaluate", from_status=app.status, to_status=app.status,
-                    actor=actor.name, actor_role=actor.role, proxy=app.proxy, note=data.get("comment"),
-                    data={"level": level.value}, created_at=now,
-                ))
+                session.add(
+                    ApplicationEvent(
+                        application_id=app_id,
+                        action="evaluate",
+                        from_status=app.status,
+                        to_status=app.status,
+                        actor=actor.name,
+                        actor_role=actor.role,
+                        proxy=app.proxy,
+                        note=data.get("comment"),
+                        data={"level": level.value},
+                        created_at=now,
+                    )
+                )
                 if level.is_bad:
                     due = self.calendar.add_workdays(now, self.policy.rectification_workdays).at
-                    session.add(Rectification(evaluation_id=rating.id, application_id=app_id,
-                                              department_code=department, status="open", due_at=due, created_at=now))
+                    session.add(
+                        Rectification(
+                            evaluation_id=rating.id,
+                            application_id=app_id,
+                            department_code=department,
+                            status="open",
+                            due_at=due,
+                            created_at=now,
+                        )
+                    )
                 return views.evaluation(rating)
         except IntegrityError:
-            raise InvalidTransition("delivered", "evaluate", [], "this visit has been rated already") from None
+            raise InvalidTransition(
+                "delivered", "evaluate", [], "this visit has been rated already"
+            ) from None
 
     # ---- rectifications -------------------------------------------------------------------------
 
@@ -84,7 +118,9 @@ class EvaluationService:
         now = self.clock()
         with self.db.read() as session:
             total = session.scalar(select(func.count()).select_from(query.subquery())) or 0
-            rows = session.scalars(query.order_by(Rectification.id.desc()).offset(min(offset, 2**31 - 1)).limit(limit))
+            rows = session.scalars(
+                query.order_by(Rectification.id.desc()).offset(min(offset, 2**31 - 1)).limit(limit)
+            )
             return Page([views.rectification(r, now) for r in rows], total)
 
     def callback(self, rect_id: int, data: Mapping[str, Any], actor: Actor) -> dict[str, Any]:
@@ -104,7 +140,11 @@ class EvaluationService:
                 raise NotFound(f"rectification {rect_id} not found")
             allowed = {"open": ["callback"], "called_back": ["callback", "close"]}.get(rect.status, [])
             if action not in allowed:
-                reason = "a callback (回访) must be recorded first" if action == "close" and rect.status == "open" else None
+                reason = (
+                    "a callback (回访) must be recorded first"
+                    if action == "close" and rect.status == "open"
+                    else None
+                )
                 raise InvalidTransition(rect.status, action, allowed, reason)
             if action == "callback":
                 rect.status, rect.callback_at = "called_back", now
@@ -117,7 +157,9 @@ class EvaluationService:
 
     # ---- figures --------------------------------------------------------------------------------
 
-    def stats(self, actor: Actor, *, group: str, start: datetime | None, end: datetime | None) -> list[dict[str, Any]]:
+    def stats(
+        self, actor: Actor, *, group: str, start: datetime | None, end: datetime | None
+    ) -> list[dict[str, Any]]:
         """Per item or department: applications, decided, on time, on-time rate, average working days, ratings."""
         _require(actor, STATS)
         key = ApplicationTask.item_code if group == "item" else ApplicationTask.department_code
@@ -132,30 +174,59 @@ class EvaluationService:
         rows: dict[str, dict[str, Any]] = {}
         with self.db.read() as session:
             for code, name, task, app in session.execute(query):
-                row = rows.setdefault(code, {"key": code, "name": name, "applications": 0, "decided": 0,
-                                             "on_time": 0, "workdays_total": 0, "granted": 0, "refused": 0})
+                row = rows.setdefault(
+                    code,
+                    {
+                        "key": code,
+                        "name": name,
+                        "applications": 0,
+                        "decided": 0,
+                        "on_time": 0,
+                        "workdays_total": 0,
+                        "granted": 0,
+                        "refused": 0,
+                    },
+                )
                 row["applications"] += 1
                 if task.decided_at is not None:
                     row["decided"] += 1
-                    row["on_time"] += int(task.decided_at <= self.calendar.add_workdays(app.created_at, task.promised_days).at)
-                    row["workdays_total"] += self.calendar.workdays_between(app.created_at, task.decided_at)[0]
-                    row["granted" if task.status in ("granted", "done") and app.refused_by != task.department_code else "refused"] += 1
+                    row["on_time"] += int(
+                        task.decided_at <= self.calendar.add_workdays(app.created_at, task.promised_days).at
+                    )
+                    row["workdays_total"] += self.calendar.workdays_between(app.created_at, task.decided_at)[
+                        0
+                    ]
+                    row[
+                        "granted"
+                        if task.status in ("granted", "done") and app.refused_by != task.department_code
+                        else "refused"
+                    ] += 1
             ratings = self._ratings(session, group, start, end)
         result = []
         for code, row in sorted(rows.items()):
             decided = row["decided"]
             scores = ratings.get(code, [])
-            result.append({
-                "key": code, "name": row["name"], "applications": row["applications"], "decided": decided,
-                "granted": row["granted"], "refused": row["refused"], "on_time": row["on_time"],
-                "on_time_rate": round(row["on_time"] / decided, 4) if decided else None,
-                "average_workdays": round(row["workdays_total"] / decided, 2) if decided else None,
-                "ratings": len(scores), "average_rating": round(sum(scores) / len(scores), 2) if scores else None,
-                "bad_ratings": sum(1 for s in scores if s <= 2),
-            })
+            result.append(
+                {
+                    "key": code,
+                    "name": row["name"],
+                    "applications": row["applications"],
+                    "decided": decided,
+                    "granted": row["granted"],
+                    "refused": row["refused"],
+                    "on_time": row["on_time"],
+                    "on_time_rate": round(row["on_time"] / decided, 4) if decided else None,
+                    "average_workdays": round(row["workdays_total"] / decided, 2) if decided else None,
+                    "ratings": len(scores),
+                    "average_rating": round(sum(scores) / len(scores), 2) if scores else None,
+                    "bad_ratings": sum(1 for s in scores if s <= 2),
+                }
+            )
         return result
 
-    def _ratings(self, session: Any, group: str, start: datetime | None, end: datetime | None) -> dict[str, list[int]]:
+    def _ratings(
+        self, session: Any, group: str, start: datetime | None, end: datetime | None
+    ) -> dict[str, list[int]]:
         """Scores per item (each item of a rated application) or per responsible department."""
         if group == "item":
             query = select(Evaluation.score, ApplicationTask.item_code).join(

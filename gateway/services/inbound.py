@@ -16,8 +16,8 @@ from gateway.domain.errors import InvalidTransition, NotFound
 from gateway.domain.lifecycle import Action
 from gateway.persistence.db import Database
 from gateway.persistence.models import Inquiry, WebhookReceipt
-from gateway.services.cursors import get_cursor, save_cursor
 from gateway.services.applications import ApplicationService
+from gateway.services.cursors import get_cursor, save_cursor
 from gateway.services.inquiries import Clock, InquiryService
 
 log = logging.getLogger(__name__)
@@ -48,7 +48,11 @@ class InboundService:
     """Takes in webhooks and polled items; repeats create nothing."""
 
     def __init__(
-        self, db: Database, inquiries: InquiryService, clock: Clock, applications: ApplicationService | None = None
+        self,
+        db: Database,
+        inquiries: InquiryService,
+        clock: Clock,
+        applications: ApplicationService | None = None,
     ) -> None:
         self.db = db
         self.inquiries = inquiries
@@ -59,7 +63,9 @@ class InboundService:
         """The receipt of a webhook-id already taken in, if any."""
         with self.db.read() as session:
             row = session.scalar(
-                select(WebhookReceipt).where(WebhookReceipt.system == system, WebhookReceipt.webhook_id == webhook_id)
+                select(WebhookReceipt).where(
+                    WebhookReceipt.system == system, WebhookReceipt.webhook_id == webhook_id
+                )
             )
             return Receipt(list(row.refs.get("numbers", [])), True) if row else None
 
@@ -94,7 +100,9 @@ class InboundService:
         with self.db.read() as session:
             # The system's own id for inquiries it sent us; our number for those we sent it (互联互通).
             inquiry = session.scalar(
-                select(Inquiry).where(Inquiry.channel == system, Inquiry.external_id == str(external_id or ""))
+                select(Inquiry).where(
+                    Inquiry.channel == system, Inquiry.external_id == str(external_id or "")
+                )
             ) or (session.scalar(select(Inquiry).where(Inquiry.number == str(number))) if number else None)
             if inquiry is None:
                 raise NotFound(f"no inquiry known to {system} as {external_id or number}")
@@ -112,7 +120,10 @@ class InboundService:
             with self.db.unit_of_work() as session:
                 session.add(
                     WebhookReceipt(
-                        system=system, webhook_id=webhook_id, refs={"numbers": numbers}, received_at=self.clock()
+                        system=system,
+                        webhook_id=webhook_id,
+                        refs={"numbers": numbers},
+                        received_at=self.clock(),
                     )
                 )
         except IntegrityError:

@@ -72,7 +72,9 @@ class InquiryService:
             if found is None:
                 raise
             return found, False
-        log.debug("inquiry intake id=%s channel=%s kind=%s status=%s", view.id, channel, view.kind, view.status)
+        log.debug(
+            "inquiry intake id=%s channel=%s kind=%s status=%s", view.id, channel, view.kind, view.status
+        )
         return view, True
 
     def _find_external(self, channel: str, external_id: str, actor: Actor) -> InquiryView | None:
@@ -123,8 +125,14 @@ class InquiryService:
                 )
             )
         intake_event = self._record(
-            session, inquiry, lifecycle.INTAKE, None, actor, note=None,
-            data={"transfer_line": transfer["line"]} if transfer else {}, now=now,
+            session,
+            inquiry,
+            lifecycle.INTAKE,
+            None,
+            actor,
+            note=None,
+            data={"transfer_line": transfer["line"]} if transfer else {},
+            now=now,
         )
         interconnect.announce(session, self.settings, inquiry, intake_event, now)
 
@@ -136,8 +144,14 @@ class InquiryService:
             inquiry.reply_note, inquiry.public_reply = instant["note"], instant.get("public_reply")
             inquiry.replied_at, inquiry.status = now, Status.REPLIED.value
             event = self._record(
-                session, inquiry, Action.REPLY.value, Status.RECEIVED.value, actor, note=instant["note"],
-                data={"public_reply": inquiry.public_reply, "instant": True}, now=now,
+                session,
+                inquiry,
+                Action.REPLY.value,
+                Status.RECEIVED.value,
+                actor,
+                note=instant["note"],
+                data={"public_reply": inquiry.public_reply, "instant": True},
+                now=now,
             )
             interconnect.announce(session, self.settings, inquiry, event, now)
             return inquiry
@@ -240,8 +254,13 @@ class InquiryService:
         if rule is None:
             return None
         names = {d.code: d.name for d in self.settings.departments}
-        return {"rule": rule.name, "department": rule.lead, "department_name": names.get(rule.lead),
-                "co_departments": list(rule.co), "workdays": self.settings.deadlines.workdays[facts.kind]}
+        return {
+            "rule": rule.name,
+            "department": rule.lead,
+            "department_name": names.get(rule.lead),
+            "co_departments": list(rule.co),
+            "workdays": self.settings.deadlines.workdays[facts.kind],
+        }
 
     def public_replies(self, text: str, actor: Actor, limit: int = 10) -> list[dict[str, Any]]:
         """Past consented public replies mentioning the text (知识库 for 即时答复)."""
@@ -251,12 +270,25 @@ class InquiryService:
             rows = session.scalars(
                 select(Inquiry)
                 .where(Inquiry.public_consent.is_(True), Inquiry.public_reply.is_not(None))
-                .where(Inquiry.title.like(pattern) | Inquiry.content.like(pattern) | Inquiry.public_reply.like(pattern))
+                .where(
+                    Inquiry.title.like(pattern)
+                    | Inquiry.content.like(pattern)
+                    | Inquiry.public_reply.like(pattern)
+                )
                 .order_by(Inquiry.replied_at.desc())
                 .limit(limit)
             ).all()
-            return [{"number": r.number, "title": r.title, "kind": r.kind, "public_reply": r.public_reply,
-                     "department": r.department_code, "replied_at": r.replied_at} for r in rows]
+            return [
+                {
+                    "number": r.number,
+                    "title": r.title,
+                    "kind": r.kind,
+                    "public_reply": r.public_reply,
+                    "department": r.department_code,
+                    "replied_at": r.replied_at,
+                }
+                for r in rows
+            ]
 
     def sweep_overdue(self, actor: Actor, limit: int = 500) -> int:
         """督办 every overdue inquiry not yet escalated since its deadline passed; returns how many."""
@@ -310,8 +342,14 @@ class InquiryService:
             inquiry.status = target.value
             inquiry.updated_at = now
             event = self._record(
-                session, inquiry, action.value, current.value, actor, note=data.get("note") or data.get("reason"),
-                data=extra, now=now,
+                session,
+                inquiry,
+                action.value,
+                current.value,
+                actor,
+                note=data.get("note") or data.get("reason"),
+                data=extra,
+                now=now,
             )
             interconnect.announce(session, self.settings, inquiry, event, now)
             log.info("inquiry %s id=%s %s -> %s", action.value, inquiry.id, current.value, target.value)
@@ -354,7 +392,11 @@ class InquiryService:
                 inquiry.due_at = deadline.at
                 inquiry.calendar_estimated = inquiry.calendar_estimated or deadline.estimated
             inquiry.extension_workdays = None
-            return {"workdays": days, "old_due_at": interconnect.iso(old), "due_at": interconnect.iso(inquiry.due_at)}
+            return {
+                "workdays": days,
+                "old_due_at": interconnect.iso(old),
+                "due_at": interconnect.iso(inquiry.due_at),
+            }
         if action is Action.REFUSE_EXTENSION:
             inquiry.extension_workdays = None
             return {}
@@ -401,7 +443,9 @@ class InquiryService:
         inquiry.calendar_estimated = deadline.estimated
 
     def _facts(self, inquiry: Inquiry) -> guards.Facts:
-        return guards.Facts(Status(inquiry.status), inquiry.dispatched_at, inquiry.due_at, inquiry.satisfaction)
+        return guards.Facts(
+            Status(inquiry.status), inquiry.dispatched_at, inquiry.due_at, inquiry.satisfaction
+        )
 
     def _guard_reason(self, inquiry: Inquiry, action: Action, now: datetime) -> str | None:
         window = self.settings.deadlines.return_window_workdays

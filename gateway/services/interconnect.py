@@ -27,7 +27,9 @@ def iso(value: datetime | None) -> str | None:
     return value.astimezone(SHANGHAI).isoformat() if value else None
 
 
-def announce(session: Session, settings: Settings, inquiry: Inquiry, event: InquiryEvent, now: datetime) -> None:
+def announce(
+    session: Session, settings: Settings, inquiry: Inquiry, event: InquiryEvent, now: datetime
+) -> None:
     """Write every outbox message this event causes, in the caller's transaction."""
     routes = settings.interconnect
     if event.action == INTAKE:
@@ -44,7 +46,9 @@ def announce(session: Session, settings: Settings, inquiry: Inquiry, event: Inqu
         and inquiry.public_reply
         and inquiry.channel in routes.publish_replies_from
     ):
-        _enqueue(session, inquiry, event, WEBSITE, messages.REPLY_PUBLISH, _publication(settings, inquiry), now)
+        _enqueue(
+            session, inquiry, event, WEBSITE, messages.REPLY_PUBLISH, _publication(settings, inquiry), now
+        )
     if event.action == Action.DISPATCH.value:
         _transfer_if_line(session, settings, inquiry, event, now)
 
@@ -61,8 +65,13 @@ def _status_targets(settings: Settings, inquiry: Inquiry) -> list[str]:
 
 
 def _enqueue(
-    session: Session, inquiry: Inquiry, event: InquiryEvent, target: str, event_type: str,
-    payload: dict[str, Any], now: datetime,
+    session: Session,
+    inquiry: Inquiry,
+    event: InquiryEvent,
+    target: str,
+    event_type: str,
+    payload: dict[str, Any],
+    now: datetime,
 ) -> None:
     outbox.enqueue(
         session,
@@ -159,7 +168,10 @@ def _transfer_if_line(
         if line.department == inquiry.department_code and inquiry.kind in line.transfer_kinds:
             session.add(
                 InquiryTransfer(
-                    inquiry_id=inquiry.id, direction="out", line=line.code, reason=event.note,
+                    inquiry_id=inquiry.id,
+                    direction="out",
+                    line=line.code,
+                    reason=event.note,
                     transferred_at=now,
                 )
             )

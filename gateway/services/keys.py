@@ -41,7 +41,11 @@ class KeyService:
     """Create, list, revoke and check API keys."""
 
     def __init__(
-        self, db: Database, department_codes: frozenset[str], clock: Clock = utcnow, cache_seconds: float = 10.0
+        self,
+        db: Database,
+        department_codes: frozenset[str],
+        clock: Clock = utcnow,
+        cache_seconds: float = 10.0,
     ) -> None:
         self.db = db
         self.department_codes = department_codes

@@ -98,15 +98,22 @@ class OutboxService:
             if row is None:
                 raise NotFound(f"outbox message {message_id} not found")
             if row.status != "dead":
-                raise InvalidTransition(row.status, action, [], "only dead letters can be resent or discarded")
+                raise InvalidTransition(
+                    row.status, action, [], "only dead letters can be resent or discarded"
+                )
             if action == "resend":
                 row.status, row.attempts, row.next_attempt_at, row.lease_until = "pending", 0, now, None
             else:
                 row.status = "discarded"
             session.add(
                 AuditEntry(
-                    actor=actor.name, actor_role=actor.role, action=f"outbox_{action}",
-                    subject_type="outbox", subject_id=str(row.id), reason=reason, created_at=now,
+                    actor=actor.name,
+                    actor_role=actor.role,
+                    action=f"outbox_{action}",
+                    subject_type="outbox",
+                    subject_id=str(row.id),
+                    reason=reason,
+                    created_at=now,
                 )
             )
             session.flush()
@@ -121,5 +128,7 @@ class OutboxService:
             query = query.where(OutboxMessage.target == target)
         with self.db.read() as session:
             total = session.scalar(select(func.count()).select_from(query.subquery())) or 0
-            rows = session.scalars(query.order_by(OutboxMessage.id.desc()).offset(min(offset, 2**31 - 1)).limit(limit))
+            rows = session.scalars(
+                query.order_by(OutboxMessage.id.desc()).offset(min(offset, 2**31 - 1)).limit(limit)
+            )
             return Page(items=[to_view(r) for r in rows], total=total)

@@ -7,8 +7,8 @@ import os
 from alembic import context
 from sqlalchemy import Connection
 
-from gateway.persistence.db import make_engine
 import gateway.persistence  # noqa: F401 - registers every model module
+from gateway.persistence.db import make_engine
 from gateway.persistence.models import Base
 
 config = context.config
