@@ -1175,6 +1175,7 @@ def main(argv: list[str] | None = None) -> int:
                 {
                     "command": command,
                     "machine": info,
+                    "code_sha256_12": fingerprint,
                     "backends": backends_info,
                     "args": {k: (str(v) if isinstance(v, Path) else v) for k, v in vars(args).items()},
                     "rows": [{**asdict(r), "ratio": r.ratio, "verdict": r.verdict} for r in rows],
