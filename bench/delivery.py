@@ -53,6 +53,7 @@ import queue
 import random
 import selectors
 import shlex
+import shutil
 import signal
 import sqlite3
 import statistics
@@ -1500,7 +1501,12 @@ def main(argv: list[str] | None = None) -> int:
         args.configs if args.configs is not None else ("" if args.quick else "100/8,100/16")
     )
 
-    workdir = Path(tempfile.mkdtemp(prefix="bench-delivery-"))
+    # Temp dirs left by runs that were killed hard (their pid is gone) go first.
+    for stale in Path(tempfile.gettempdir()).glob("bench-delivery-*-*"):
+        pid = stale.name.split("-")[2]
+        if pid.isdigit() and not Path(f"/proc/{pid}").exists():
+            shutil.rmtree(stale, ignore_errors=True)
+    workdir = Path(tempfile.mkdtemp(prefix=f"bench-delivery-{os.getpid()}-"))
     log_path = str(workdir / "gateway.log") if args.log == "info" else None
     _configure_logging(log_path)
     settings = _settings("sqlite://")
@@ -1595,8 +1601,6 @@ def main(argv: list[str] | None = None) -> int:
                     print(f"could not drop {backend.dbname}: {err}", file=sys.stderr)
         logging.shutdown()
         if not args.keep:
-            import shutil
-
             shutil.rmtree(workdir, ignore_errors=True)
     if not all_rows:
         return status or 2
