@@ -10,7 +10,7 @@ set of codes seen, never the catalog.
 from __future__ import annotations
 
 import logging
-from collections.abc import Callable, Iterable, Iterator, Mapping
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any, Protocol
@@ -19,11 +19,11 @@ from sqlalchemy import delete, insert, select
 from sqlalchemy.orm import Session
 
 from gateway.config import Settings
-from gateway.domain.catalog import bigrams, content_hash, diff, normalize_department
+from gateway.domain.catalog import content_hash, diff, normalize_department
 from gateway.persistence.catalog_models import ServiceItem, ServiceItemTerm, ServiceItemVersion, SyncRun
 from gateway.persistence.db import Database
 from gateway.services import outbox
-from gateway.services.catalog_text import pinyin, search_text
+from gateway.services.catalog_text import index_columns, index_terms
 from gateway.services.cursors import get_cursor, save_cursor
 
 log = logging.getLogger("gateway.catalog")
@@ -166,7 +166,7 @@ class CatalogSync:
                 else:
                     report.unchanged += 1
             session.flush()  # ids of new rows, for their terms and versions
-            terms = [{"term": t, "item_id": row.id} for row, item in fresh for t in self._terms(item)]
+            terms = [{"term": t, "item_id": row.id} for row, item in fresh for t in index_terms(item)]
             if terms:
                 session.execute(insert(ServiceItemTerm), terms)
             session.add_all(
@@ -185,15 +185,12 @@ class CatalogSync:
                 self._announce(session, number, touched, report.run_id, now)
 
     def _new_row(self, item: dict[str, Any], digest: str, now: datetime) -> ServiceItem:
-        full, initials = pinyin(item["name"])
         return ServiceItem(
             **self._columns(item),
+            **index_columns(item),
             content_hash=digest,
             version=1,
             retired=False,
-            pinyin_full=full,
-            pinyin_initials=initials,
-            search_text=search_text(item, full, initials),
             created_at=now,
             updated_at=now,
         )
@@ -223,10 +220,6 @@ class CatalogSync:
             "source_updated_at": item["updated_at"],
         }
 
-    @staticmethod
-    def _terms(item: Mapping[str, Any]) -> set[str]:
-        return bigrams([item["name"], *(item.get("keywords") or [])])
-
     def _update(
         self,
         session: Session,
@@ -240,16 +233,15 @@ class CatalogSync:
         restored = row.retired
         for name, value in self._columns(item).items():
             setattr(row, name, value)
-        full, initials = pinyin(item["name"])
-        row.pinyin_full, row.pinyin_initials = full, initials
-        row.search_text = search_text(item, full, initials)
+        for name, value in index_columns(item).items():
+            setattr(row, name, value)
         row.content_hash, row.retired, row.retired_at = digest, False, None
         row.version += 1
         row.updated_at = now
         if before["name"] != item["name"] or before["keywords"] != item["keywords"]:
             session.execute(delete(ServiceItemTerm).where(ServiceItemTerm.item_id == row.id))
             session.execute(
-                insert(ServiceItemTerm), [{"term": t, "item_id": row.id} for t in self._terms(item)]
+                insert(ServiceItemTerm), [{"term": t, "item_id": row.id} for t in index_terms(item)]
             )
         session.add(
             ServiceItemVersion(

@@ -8,6 +8,8 @@ from typing import Any
 
 from pypinyin import Style, lazy_pinyin
 
+from gateway.domain.catalog import bigrams
+
 _SEGMENTS = re.compile(r"[\u3400-\u9fff]+|[A-Za-z0-9]+")
 
 
@@ -37,3 +39,22 @@ def search_text(item: dict[str, Any], full: str, initials: str) -> str:
         item.get("guide") or "",
     ]
     return "\n".join(pieces).lower()
+
+
+def index_columns(item: dict[str, Any]) -> dict[str, Any]:
+    """The derived columns of a service_items row that search reads (pinyin, search text).
+
+    Every writer of service_items (the sync, test seeds) sets them through this one function, so the
+    search side can change what it derives without touching the writers.
+    """
+    full, initials = pinyin(item["name"])
+    return {
+        "pinyin_full": full,
+        "pinyin_initials": initials,
+        "search_text": search_text(item, full, initials),
+    }
+
+
+def index_terms(item: dict[str, Any]) -> set[str]:
+    """The service_item_terms of an item: two-character terms of its name and keywords."""
+    return bigrams([item["name"], *(item.get("keywords") or [])])

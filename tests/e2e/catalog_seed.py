@@ -7,7 +7,7 @@ from typing import Any
 
 from gateway.domain.catalog import content_hash
 from gateway.persistence.catalog_models import ServiceItem
-from gateway.services.catalog_text import pinyin, search_text
+from gateway.services.catalog_text import index_columns
 
 LEGAL_AID = "350104-SFJ-GG-00001-000"
 FOOD = "350104-SJJ-XK-00001-000"
@@ -20,19 +20,50 @@ def _material(name: str, key: bool, required: bool = True) -> dict[str, Any]:
 
 
 ITEMS: list[dict[str, Any]] = [
-    {"item_code": LEGAL_AID, "name": "法律援助申请", "department": "仓山区司法局", "department_code": "SFJ",
-     "promised_days": 7, "statutory_days": 7, "accepts_incomplete": True,
-     "materials": [_material("居民身份证", True), _material("法律援助申请表", True),
-                   _material("经济困难状况说明", False)]},
-    {"item_code": FOOD, "name": "食品经营许可(新办)", "department": "仓山区市场监督管理局", "department_code": "SJJ",
-     "promised_days": 10, "statutory_days": 20, "accepts_incomplete": False,
-     "materials": [_material("营业执照", True), _material("食品经营许可申请书", True)]},
-    {"item_code": JOBS, "name": "就业登记", "department": "仓山区人力资源和社会保障局", "department_code": "RSJ",
-     "promised_days": 5, "statutory_days": 10, "accepts_incomplete": False,
-     "materials": [_material("居民身份证", True)]},
-    {"item_code": INSTANT, "name": "婚姻登记记录证明", "department": "仓山区民政局", "department_code": "MZJ",
-     "promised_days": 0, "statutory_days": 0, "accepts_incomplete": False,
-     "materials": [_material("居民身份证", True)]},
+    {
+        "item_code": LEGAL_AID,
+        "name": "法律援助申请",
+        "department": "仓山区司法局",
+        "department_code": "SFJ",
+        "promised_days": 7,
+        "statutory_days": 7,
+        "accepts_incomplete": True,
+        "materials": [
+            _material("居民身份证", True),
+            _material("法律援助申请表", True),
+            _material("经济困难状况说明", False),
+        ],
+    },
+    {
+        "item_code": FOOD,
+        "name": "食品经营许可(新办)",
+        "department": "仓山区市场监督管理局",
+        "department_code": "SJJ",
+        "promised_days": 10,
+        "statutory_days": 20,
+        "accepts_incomplete": False,
+        "materials": [_material("营业执照", True), _material("食品经营许可申请书", True)],
+    },
+    {
+        "item_code": JOBS,
+        "name": "就业登记",
+        "department": "仓山区人力资源和社会保障局",
+        "department_code": "RSJ",
+        "promised_days": 5,
+        "statutory_days": 10,
+        "accepts_incomplete": False,
+        "materials": [_material("居民身份证", True)],
+    },
+    {
+        "item_code": INSTANT,
+        "name": "婚姻登记记录证明",
+        "department": "仓山区民政局",
+        "department_code": "MZJ",
+        "promised_days": 0,
+        "statutory_days": 0,
+        "accepts_incomplete": False,
+        "materials": [_material("居民身份证", True)],
+    },
 ]
 
 
@@ -40,18 +71,50 @@ def seed(services: Any) -> None:
     now = datetime(2026, 11, 1, tzinfo=UTC)
     with services.db.unit_of_work() as session:
         for spec in ITEMS:
-            record = {"item_type": "public_service", "keywords": [], "steps": [], "windows": ["综合窗口"],
-                      "parent_code": None, "legal_basis": None, "fee": "不收费", "place": None, "online_url": None,
-                      "consult_phone": None, "complaint_phone": None, "guide": None, **spec}
-            full, initials = pinyin(record["name"])
-            session.add(ServiceItem(
-                item_code=record["item_code"], name=record["name"], item_type="public_service", parent_code=None,
-                department_code=record["department_code"], department_name=record["department"], legal_basis=None,
-                statutory_days=record["statutory_days"], promised_days=record["promised_days"],
-                materials=record["materials"], steps=[], fee="不收费", place=None, windows=["综合窗口"],
-                online_url=None, consult_phone=None, complaint_phone=None, keywords=[], guide=None,
-                accepts_incomplete=record["accepts_incomplete"], retired=False, retired_at=None,
-                source_updated_at=now, content_hash=content_hash(record), version=1, pinyin_full=full,
-                pinyin_initials=initials, search_text=search_text(record, full, initials), created_at=now,
-                updated_at=now,
-            ))
+            record = {
+                "item_type": "public_service",
+                "keywords": [],
+                "steps": [],
+                "windows": ["综合窗口"],
+                "parent_code": None,
+                "legal_basis": None,
+                "fee": "不收费",
+                "place": None,
+                "online_url": None,
+                "consult_phone": None,
+                "complaint_phone": None,
+                "guide": None,
+                **spec,
+            }
+            session.add(
+                ServiceItem(
+                    item_code=record["item_code"],
+                    name=record["name"],
+                    item_type="public_service",
+                    parent_code=None,
+                    department_code=record["department_code"],
+                    department_name=record["department"],
+                    legal_basis=None,
+                    statutory_days=record["statutory_days"],
+                    promised_days=record["promised_days"],
+                    materials=record["materials"],
+                    steps=[],
+                    fee="不收费",
+                    place=None,
+                    windows=["综合窗口"],
+                    online_url=None,
+                    consult_phone=None,
+                    complaint_phone=None,
+                    keywords=[],
+                    guide=None,
+                    accepts_incomplete=record["accepts_incomplete"],
+                    retired=False,
+                    retired_at=None,
+                    source_updated_at=now,
+                    content_hash=content_hash(record),
+                    version=1,
+                    created_at=now,
+                    updated_at=now,
+                    **index_columns(record),
+                )
+            )

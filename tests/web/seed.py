@@ -8,7 +8,7 @@ from typing import Any
 
 from gateway.domain.catalog import content_hash
 from gateway.persistence.catalog_models import ServiceItem
-from gateway.services.catalog_text import pinyin, search_text
+from gateway.services.catalog_text import index_columns
 
 LEGAL_AID = "350104-SFJ-GG-00001-000"  # 法律援助申请: accepts 容缺; 经济困难状况说明 may be owed
 FOOD = "350104-SJJ-XK-00001-000"  # 食品经营许可: no 容缺
@@ -79,7 +79,6 @@ def seed_items(services: Any) -> None:
                 "complaint_phone": "12345",
                 **spec,
             }
-            full, initials = pinyin(record["name"])
             session.add(
                 ServiceItem(
                     item_code=record["item_code"],
@@ -107,9 +106,7 @@ def seed_items(services: Any) -> None:
                     source_updated_at=now,
                     content_hash=content_hash(record),
                     version=1,
-                    pinyin_full=full,
-                    pinyin_initials=initials,
-                    search_text=search_text(record, full, initials),
+                    **index_columns(record),
                     created_at=now,
                     updated_at=now,
                 )
