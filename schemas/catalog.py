@@ -7,6 +7,7 @@ from typing import Any
 from marshmallow import EXCLUDE, Schema, ValidationError, fields, validate
 
 from gateway.domain.catalog import ITEM_TYPES, MATERIAL_FORMS
+from schemas.fastload import compile_loader
 from schemas.fields import LocalDateTime, Text
 
 
@@ -65,11 +66,13 @@ class ItemRecordSchema(Schema):
 
 # One schema for every record: building it (and its nested schemas) per record cost more than the load.
 _ITEM_RECORD = ItemRecordSchema()
+# The same schema's fast path for plainly valid records (a sync validates 100,000 of them).
+_LOAD_ITEM_RECORD = compile_loader(_ITEM_RECORD)
 
 
 def validate_item(record: dict[str, Any]) -> dict[str, Any]:
     """A validated item, or ValidationError naming the fields (the sync reports it and skips the record)."""
-    data: dict[str, Any] = _ITEM_RECORD.load(record)
+    data = _LOAD_ITEM_RECORD(record)
     _ITEM_RECORD.validate_limits(data)
     return data
 

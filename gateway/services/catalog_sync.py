@@ -11,11 +11,12 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Callable, Iterable, Iterator
+from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any, Protocol
 
-from sqlalchemy import delete, insert, select
+from sqlalchemy import Table, bindparam, delete, insert, select
 from sqlalchemy.orm import Session
 
 from gateway.config import Settings
@@ -32,6 +33,10 @@ CURSOR = "catalog.updated_since"
 TARGETS = ("website", "hotline", "window")  # 办事指南 publication, knowledge base, window item catalog
 EVENT = "catalog.items_changed"
 MAX_REJECTS_KEPT = 1000
+# Core tables for the bulk statements (executemany, no ORM bookkeeping per row).
+_ITEMS: Table = ServiceItem.__table__  # type: ignore[assignment]
+_TERMS: Table = ServiceItemTerm.__table__  # type: ignore[assignment]
+_VERSIONS: Table = ServiceItemVersion.__table__  # type: ignore[assignment]
 
 
 class Page(Protocol):
@@ -84,7 +89,12 @@ class CatalogSync:
         self._departments = {normalize_department(d.name): d.code for d in settings.departments}
 
     def run(self, *, full: bool = False, progress: Callable[[int], None] | None = None) -> SyncReport:
-        """One sync; full re-reads everything and retires what is gone, otherwise only what changed."""
+        """One sync; full re-reads everything and retires what is gone, otherwise only what changed.
+
+        Three stages overlap: a thread fetches the next page while this one validates the current
+        page, and another thread writes the previous page (sqlite3 and psycopg release the GIL while
+        the database works). Pages are still written one at a time, in order, one transaction each.
+        """
         since = None if full else get_cursor(self.db, CURSOR)
         report = SyncReport()
         with self.db.unit_of_work() as session:
@@ -101,19 +111,31 @@ class CatalogSync:
             report.run_id = run.id
         seen: set[str] = set()
         next_since: str | None = None
+        writer = ThreadPoolExecutor(max_workers=1, thread_name_prefix="catalog-write")
+        writing: tuple[Future[None], set[str]] | None = None
         try:
-            for number, page in enumerate(
-                self.source.iter_pages(updated_since=since, page_size=self.page_size)
-            ):
+            pages = _prefetched(self.source.iter_pages(updated_since=since, page_size=self.page_size))
+            for number, page in enumerate(pages):
                 next_since = next_since or page.server_time  # the source's clock when the sync began
-                self._page(number, page.records, report, seen)
+                codes = {r["item_code"] for r in page.records if isinstance(r.get("item_code"), str)}
+                if writing is not None and not writing[1].isdisjoint(codes):
+                    writing[0].result()  # the page in flight holds some of these codes: read after it
+                valid = self._validated(page.records, report, seen)
+                if writing is not None:
+                    writing[0].result()  # raises what the writer raised
+                writing = (writer.submit(self._write, number, valid, report), set(valid))
                 if progress:
                     progress(len(page.records))
+            if writing is not None:
+                writing[0].result()
             if full:
                 self._retire_unseen(seen, report)
         except Exception as err:
+            writer.shutdown(wait=True, cancel_futures=True)
             self._finish(report, "failed", f"{type(err).__name__}: {err}"[:2000])
             raise
+        finally:
+            writer.shutdown(wait=True)
         self._finish(report, "succeeded", None)
         if next_since:
             save_cursor(self.db, CURSOR, next_since, self.clock())
@@ -124,76 +146,171 @@ class CatalogSync:
 
     # ---- one page -------------------------------------------------------------------------------
 
-    def _page(self, number: int, records: list[dict[str, Any]], report: SyncReport, seen: set[str]) -> None:
+    def _validated(
+        self, records: list[dict[str, Any]], report: SyncReport, seen: set[str]
+    ) -> dict[str, dict[str, Any]]:
+        """The page's records that need writing, validated; the others are counted or rejected here.
+
+        A record whose content hashes to what is stored (and whose status is the stored one) is
+        unchanged: that content passed validation when it was stored, so it is not validated again.
+        A full re-sync of an unchanged catalog is then mostly reading.
+        """
+        stored = self._stored([r["item_code"] for r in records if isinstance(r.get("item_code"), str)])
         valid: dict[str, dict[str, Any]] = {}
         for record in records:
             report.seen += 1
+            code = record.get("item_code")
+            known = stored.get(code) if isinstance(code, str) else None
+            if (
+                known is not None
+                and record.get("retired") is known[1]
+                and (known[1] or content_hash(record) == known[0])
+            ):
+                seen.add(known[2])
+                if not known[1]:
+                    report.unchanged += 1
+                continue
             try:
                 item = self.validate(record)
             except Exception as err:  # noqa: BLE001 - any invalid record is reported, never fatal
                 messages = getattr(err, "messages", str(err))
-                self._reject(report, record.get("item_code"), messages)
+                self._reject(report, code, messages)
                 continue
             valid[item["item_code"]] = item
         seen.update(valid)
+        return valid
+
+    def _stored(self, codes: list[str]) -> dict[str, tuple[str, bool, str]]:
+        """code -> (content hash, retired, code) of the stored items among these codes."""
+        if not codes:
+            return {}
+        with self.db.read() as session:
+            return {
+                code: (digest, retired, code)
+                for code, digest, retired in session.execute(
+                    select(ServiceItem.item_code, ServiceItem.content_hash, ServiceItem.retired).where(
+                        ServiceItem.item_code.in_(codes)
+                    )
+                )
+            }
+
+    def _write(self, number: int, valid: dict[str, dict[str, Any]], report: SyncReport) -> None:
+        """One page's writes in one transaction (on the writer thread)."""
         if not valid:
             return
         now = self.clock()
-        touched: list[str] = []
         with self.db.unit_of_work() as session:
-            existing = {
+            # Only what the comparison needs: the full rows (~3 KB each) are read for changed items alone.
+            stored = {
                 row.item_code: row
-                for row in session.scalars(select(ServiceItem).where(ServiceItem.item_code.in_(list(valid))))
+                for row in session.execute(
+                    select(
+                        ServiceItem.id, ServiceItem.item_code, ServiceItem.content_hash, ServiceItem.retired
+                    ).where(ServiceItem.item_code.in_(list(valid)))
+                )
             }
-            fresh: list[tuple[ServiceItem, dict[str, Any]]] = []
+            fresh: list[tuple[dict[str, Any], str]] = []
+            changed: dict[str, tuple[dict[str, Any], str]] = {}
+            retiring: list[str] = []
             for code, item in valid.items():
-                row = existing.get(code)
+                row = stored.get(code)
                 if item["retired"]:
                     if row is not None and not row.retired:
-                        self._retire(session, row, report, now)
-                        touched.append(code)
+                        retiring.append(code)
                     continue
                 digest = content_hash(item)
                 if row is None:
-                    row = self._new_row(item, digest, now)
-                    session.add(row)
-                    fresh.append((row, item))
-                    report.new += 1
-                    touched.append(code)
+                    fresh.append((item, digest))
                 elif row.content_hash != digest or row.retired:
-                    self._update(session, row, item, digest, now, report)
-                    touched.append(code)
+                    changed[code] = (item, digest)
                 else:
                     report.unchanged += 1
-            session.flush()  # ids of new rows, for their terms and versions
-            terms = [{"term": t, "item_id": row.id} for row, item in fresh for t in index_terms(item)]
-            if terms:
-                session.execute(insert(ServiceItemTerm), terms)
-            session.add_all(
-                ServiceItemVersion(
-                    item_code=row.item_code,
-                    version=1,
-                    change="new",
-                    changes={},
-                    content_hash=digest,
-                    sync_run_id=report.run_id,
-                    created_at=now,
-                )
-                for row, digest in ((r, r.content_hash) for r, _ in fresh)
-            )
+            if fresh:
+                self._insert(session, fresh, report, now)
+            if changed:
+                self._change(session, changed, report, now)
+            if retiring:
+                self._retire(session, retiring, report, now)
+            touched = [item["item_code"] for item, _ in fresh] + list(changed) + retiring
             if touched:
                 self._announce(session, number, touched, report.run_id, now)
 
-    def _new_row(self, item: dict[str, Any], digest: str, now: datetime) -> ServiceItem:
-        return ServiceItem(
-            **self._columns(item),
-            **index_columns(item),
-            content_hash=digest,
-            version=1,
-            retired=False,
-            created_at=now,
-            updated_at=now,
+    def _insert(
+        self, session: Session, fresh: list[tuple[dict[str, Any], str]], report: SyncReport, now: datetime
+    ) -> None:
+        """New items, their terms and first versions: three executemany INSERTs, no per-row RETURNING."""
+        session.execute(
+            insert(_ITEMS),
+            [
+                {
+                    **self._columns(item),
+                    **index_columns(item),
+                    "content_hash": digest,
+                    "version": 1,
+                    "retired": False,
+                    "retired_at": None,
+                    "created_at": now,
+                    "updated_at": now,
+                }
+                for item, digest in fresh
+            ],
         )
+        codes = [item["item_code"] for item, _ in fresh]
+        ids: dict[str, int] = {
+            code: item_id
+            for code, item_id in session.execute(
+                select(ServiceItem.item_code, ServiceItem.id).where(ServiceItem.item_code.in_(codes))
+            )
+        }
+        terms = [
+            {"term": t, "item_id": ids[item["item_code"]]} for item, _ in fresh for t in index_terms(item)
+        ]
+        if terms:
+            session.execute(insert(_TERMS), terms)
+        session.execute(
+            insert(_VERSIONS),
+            [_version(item["item_code"], 1, "new", {}, digest, report.run_id, now) for item, digest in fresh],
+        )
+        report.new += len(fresh)
+
+    def _change(
+        self,
+        session: Session,
+        changed: dict[str, tuple[dict[str, Any], str]],
+        report: SyncReport,
+        now: datetime,
+    ) -> None:
+        """Changed (or restored) items: new content, a version row with the diff, terms kept in step."""
+        rows = session.scalars(select(ServiceItem).where(ServiceItem.item_code.in_(list(changed)))).all()
+        gone: list[dict[str, Any]] = []
+        added: list[dict[str, Any]] = []
+        versions: list[dict[str, Any]] = []
+        for row in rows:
+            item, digest = changed[row.item_code]
+            before = _as_record(row)
+            restored = row.retired
+            old_terms, new_terms = index_terms(before), index_terms(item)
+            gone += ({"t": t, "i": row.id} for t in old_terms - new_terms)
+            added += ({"term": t, "item_id": row.id} for t in new_terms - old_terms)
+            for name, value in (self._columns(item) | index_columns(item)).items():
+                setattr(row, name, value)
+            row.content_hash, row.retired, row.retired_at = digest, False, None
+            row.version += 1
+            row.updated_at = now
+            change = "restored" if restored else "changed"
+            versions.append(
+                _version(row.item_code, row.version, change, diff(before, item), digest, report.run_id, now)
+            )
+        session.flush()  # the UPDATEs, batched by the unit of work
+        if gone:
+            session.execute(
+                delete(_TERMS).where(_TERMS.c.term == bindparam("t"), _TERMS.c.item_id == bindparam("i")),
+                gone,
+            )
+        if added:
+            session.execute(insert(_TERMS), added)
+        session.execute(insert(_VERSIONS), versions)
+        report.changed += len(rows)
 
     def _columns(self, item: dict[str, Any]) -> dict[str, Any]:
         return {
@@ -220,57 +337,27 @@ class CatalogSync:
             "source_updated_at": item["updated_at"],
         }
 
-    def _update(
-        self,
-        session: Session,
-        row: ServiceItem,
-        item: dict[str, Any],
-        digest: str,
-        now: datetime,
-        report: SyncReport,
-    ) -> None:
-        before = _as_record(row)
-        restored = row.retired
-        for name, value in self._columns(item).items():
-            setattr(row, name, value)
-        for name, value in index_columns(item).items():
-            setattr(row, name, value)
-        row.content_hash, row.retired, row.retired_at = digest, False, None
-        row.version += 1
-        row.updated_at = now
-        if before["name"] != item["name"] or before["keywords"] != item["keywords"]:
-            session.execute(delete(ServiceItemTerm).where(ServiceItemTerm.item_id == row.id))
-            session.execute(
-                insert(ServiceItemTerm), [{"term": t, "item_id": row.id} for t in index_terms(item)]
+    def _retire(self, session: Session, codes: list[str], report: SyncReport, now: datetime) -> None:
+        """Items the source stopped (or no longer lists): marked retired with a version row, never deleted."""
+        versions: list[dict[str, Any]] = []
+        for row in session.scalars(select(ServiceItem).where(ServiceItem.item_code.in_(codes))):
+            row.retired, row.retired_at, row.updated_at = True, now, now
+            row.version += 1
+            versions.append(
+                _version(
+                    row.item_code,
+                    row.version,
+                    "retired",
+                    {"retired": [False, True]},
+                    row.content_hash,
+                    report.run_id,
+                    now,
+                )
             )
-        session.add(
-            ServiceItemVersion(
-                item_code=row.item_code,
-                version=row.version,
-                change="restored" if restored else "changed",
-                changes=diff(before, item),
-                content_hash=digest,
-                sync_run_id=report.run_id,
-                created_at=now,
-            )
-        )
-        report.changed += 1
-
-    def _retire(self, session: Session, row: ServiceItem, report: SyncReport, now: datetime) -> None:
-        row.retired, row.retired_at, row.updated_at = True, now, now
-        row.version += 1
-        session.add(
-            ServiceItemVersion(
-                item_code=row.item_code,
-                version=row.version,
-                change="retired",
-                changes={"retired": [False, True]},
-                content_hash=row.content_hash,
-                sync_run_id=report.run_id,
-                created_at=now,
-            )
-        )
-        report.retired += 1
+        session.flush()
+        if versions:
+            session.execute(insert(_VERSIONS), versions)
+        report.retired += len(versions)
 
     def _retire_unseen(self, seen: set[str], report: SyncReport) -> None:
         """After a full sync: whatever the source no longer lists is retired (history stays)."""
@@ -283,8 +370,7 @@ class CatalogSync:
             chunk = gone[start : start + 500]
             now = self.clock()
             with self.db.unit_of_work() as session:
-                for row in session.scalars(select(ServiceItem).where(ServiceItem.item_code.in_(chunk))):
-                    self._retire(session, row, report, now)
+                self._retire(session, chunk, report, now)
                 self._announce(session, 100_000 + start // 500, chunk, report.run_id, now)
 
     def _announce(
@@ -320,6 +406,29 @@ class CatalogSync:
             for name in ("seen", "new", "changed", "unchanged", "retired", "rejected"):
                 setattr(run, name, getattr(report, name))
             run.rejects = list(report.rejects)
+
+
+def _prefetched(pages: Iterator[Page]) -> Iterator[Page]:
+    """The same pages, the next one fetched on a thread while the caller works on the current one."""
+    with ThreadPoolExecutor(max_workers=1, thread_name_prefix="catalog-fetch") as fetcher:
+        upcoming = fetcher.submit(next, pages, None)
+        while (page := upcoming.result()) is not None:
+            upcoming = fetcher.submit(next, pages, None)
+            yield page
+
+
+def _version(
+    code: str, version: int, change: str, changes: dict[str, Any], digest: str, run_id: int, now: datetime
+) -> dict[str, Any]:
+    return {
+        "item_code": code,
+        "version": version,
+        "change": change,
+        "changes": changes,
+        "content_hash": digest,
+        "sync_run_id": run_id,
+        "created_at": now,
+    }
 
 
 def _as_record(row: ServiceItem) -> dict[str, Any]:

@@ -1,0 +1,119 @@
+"""What the sync writes per page: terms kept in step, restored items, and a failed write mid-sync."""
+
+from __future__ import annotations
+
+import dataclasses
+
+import pytest
+from sqlalchemy import select, update
+
+from adapters.base.simulator import ServerThread
+from adapters.catalog_source import create_simulator
+from gateway import create_app
+from gateway.config import SystemEndpoint
+from gateway.persistence.catalog_models import ServiceItem, ServiceItemTerm, ServiceItemVersion, SyncRun
+from gateway.services import catalog_sync
+from gateway.services.catalog_sync import CURSOR
+from gateway.services.catalog_text import index_terms
+from gateway.services.cursors import get_cursor
+from tests.conftest import FakeClock
+
+SIZE = 300
+
+
+@pytest.fixture
+def source():
+    server = ServerThread(create_simulator(seed=11, size=SIZE)).start()
+    yield server
+    server.stop()
+
+
+@pytest.fixture
+def gw(settings, source):
+    systems = dict(settings.systems)
+    systems["catalog_source"] = SystemEndpoint(source.url, 10)
+    app = create_app(dataclasses.replace(settings, systems=systems), clock=FakeClock(), TESTING=True)
+    yield app.extensions["gateway"]
+    app.extensions["gateway"].close()
+
+
+def stored_terms(gw, code):
+    with gw.db.read() as session:
+        return set(
+            session.scalars(
+                select(ServiceItemTerm.term)
+                .join(ServiceItem, ServiceItem.id == ServiceItemTerm.item_id)
+                .where(ServiceItem.item_code == code)
+            )
+        )
+
+
+def as_item(row):
+    return {"name": row.name, "keywords": row.keywords}
+
+
+def test_a_renamed_item_has_exactly_the_terms_of_its_new_name(gw, source):
+    gw.catalog_sync(page_size=100).run(full=True)
+    with gw.db.read() as session:
+        rows = {r.item_code: r for r in session.scalars(select(ServiceItem))}
+    codes = source.app.extensions["simulator"].change(40)  # the simulator renames some of them
+    report = gw.catalog_sync(page_size=100).run(full=False)
+    assert report.changed == 40
+    with gw.db.read() as session:
+        after = {
+            r.item_code: r
+            for r in session.scalars(select(ServiceItem).where(ServiceItem.item_code.in_(codes)))
+        }
+    renamed = [c for c in codes if after[c].name != rows[c].name]
+    assert renamed, "the simulator's changes include new names"
+    for code in codes:
+        assert stored_terms(gw, code) == index_terms(as_item(after[code]))
+    untouched = next(c for c in rows if c not in codes)
+    assert stored_terms(gw, untouched) == index_terms(as_item(rows[untouched]))
+
+
+def test_an_item_retired_here_but_listed_again_is_restored_with_a_version(gw):
+    gw.catalog_sync(page_size=100).run(full=True)
+    with gw.db.unit_of_work() as session:
+        code = session.scalar(select(ServiceItem.item_code).order_by(ServiceItem.item_code).limit(1))
+        session.execute(
+            update(ServiceItem).where(ServiceItem.item_code == code).values(retired=True, version=2)
+        )
+    report = gw.catalog_sync(page_size=100).run(full=True)
+    assert (report.changed, report.unchanged, report.new) == (1, SIZE - 1, 0)
+    with gw.db.read() as session:
+        item = session.scalar(select(ServiceItem).where(ServiceItem.item_code == code))
+        last = session.scalar(
+            select(ServiceItemVersion)
+            .where(ServiceItemVersion.item_code == code)
+            .order_by(ServiceItemVersion.version.desc())
+            .limit(1)
+        )
+    assert not item.retired and item.retired_at is None and item.version == 3
+    assert (last.change, last.version, last.sync_run_id) == ("restored", 3, report.run_id)
+
+
+def test_a_write_that_fails_mid_sync_fails_the_run_and_keeps_the_pages_before(gw, monkeypatch):
+    real = catalog_sync.CatalogSync._write
+    calls = []
+
+    def failing(self, number, valid, report):
+        calls.append(number)
+        if number == 1:
+            raise RuntimeError("disk full")
+        return real(self, number, valid, report)
+
+    monkeypatch.setattr(catalog_sync.CatalogSync, "_write", failing)
+    with pytest.raises(RuntimeError, match="disk full"):
+        gw.catalog_sync(page_size=100).run(full=True)
+    assert calls == [0, 1]  # nothing is written after the failure
+    with gw.db.read() as session:
+        run = session.scalar(select(SyncRun).order_by(SyncRun.id.desc()).limit(1))
+        stored = session.scalars(select(ServiceItem.item_code)).all()
+    assert run.status == "failed" and "disk full" in run.error and run.finished_at is not None
+    assert len(stored) == 100  # page 0 committed, in its own transaction
+    assert get_cursor(gw.db, CURSOR) is None  # the cursor does not move past a failed sync
+
+    monkeypatch.setattr(catalog_sync.CatalogSync, "_write", real)
+    report = gw.catalog_sync(page_size=100).run(full=True)
+    assert (report.new, report.unchanged) == (SIZE - 100, 100)
