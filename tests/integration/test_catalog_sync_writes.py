@@ -5,7 +5,7 @@ from __future__ import annotations
 import dataclasses
 
 import pytest
-from sqlalchemy import select, update
+from sqlalchemy import delete, select, update
 
 from adapters.base.simulator import ServerThread
 from adapters.catalog_source import create_simulator
@@ -70,6 +70,21 @@ def test_a_renamed_item_has_exactly_the_terms_of_its_new_name(gw, source):
         assert stored_terms(gw, code) == index_terms(as_item(after[code]))
     untouched = next(c for c in rows if c not in codes)
     assert stored_terms(gw, untouched) == index_terms(as_item(rows[untouched]))
+
+
+def test_terms_of_an_old_name_are_removed_when_the_source_renames_it_back(gw):
+    gw.catalog_sync(page_size=100).run(full=True)
+    old = {"name": "旧称婚姻登记证明", "keywords": ["旧称"]}
+    with gw.db.unit_of_work() as session:
+        row = session.scalar(select(ServiceItem).order_by(ServiceItem.item_code.desc()).limit(1))
+        code, current = row.item_code, as_item(row)
+        session.execute(delete(ServiceItemTerm).where(ServiceItemTerm.item_id == row.id))
+        session.add_all(ServiceItemTerm(term=t, item_id=row.id) for t in index_terms(old))
+        row.name, row.keywords, row.content_hash = old["name"], old["keywords"], "stale"
+    assert index_terms(old) - index_terms(current), "the old name has terms the current one lacks"
+    report = gw.catalog_sync(page_size=100).run(full=True)
+    assert report.changed == 1
+    assert stored_terms(gw, code) == index_terms(current)
 
 
 def test_an_item_retired_here_but_listed_again_is_restored_with_a_version(gw):
