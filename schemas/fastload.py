@@ -9,7 +9,8 @@ validator, anything it does not model) it gives up and the schema's own `load` r
 the same result or raises the same ValidationError as always. So the schema stays the one definition
 of what is valid and of every error message; this only skips work for records that pass.
 
-What it models: leaf fields (their `_deserialize` and `validators`), `List` and `Nested` (single, no
+What it models: leaf fields (their `_deserialize`, or a `fast_deserialize(value)` the field offers for
+the common case, which raises when unsure; and their `validators`), `List` and `Nested` (single, no
 `only`/`exclude`), `required`, `allow_none`, `load_default`, `data_key`, `attribute` without dots,
 and `unknown` = EXCLUDE or RAISE. A schema or field with hooks (pre_load, post_load, validates...)
 is not modeled: its loader is just `schema.load`.
@@ -27,6 +28,26 @@ Loader = Callable[[Any], Any]
 
 class _GiveUp(Exception):
     """The fast path cannot vouch for this value; the schema's load decides."""
+
+
+def _exactly(kind: type) -> Loader:
+    """For a field whose _deserialize returns a value of exactly this type unchanged."""
+
+    def convert(value: Any) -> Any:
+        if type(value) is not kind:
+            raise _GiveUp
+        return value
+
+    return convert
+
+
+# Fields of exactly these classes hand back a value of the same exact type as it came (for Integer only
+# when strict: the lenient one also converts "7"). Subclasses may do more and are not assumed to.
+_EXACT: dict[type, Loader] = {
+    fields.String: _exactly(str),
+    fields.Integer: _exactly(int),
+    fields.Boolean: _exactly(bool),
+}
 
 
 def compile_loader(schema: Schema) -> Callable[[Mapping[str, Any]], dict[str, Any]]:
@@ -101,6 +122,10 @@ def _field_loader(field: fields.Field[Any], name: str) -> Loader | None:
 
     elif isinstance(field, (fields.Dict, fields.Pluck, fields.Method, fields.Function, fields.Constant)):
         return None
+    elif (exact := _EXACT.get(type(field))) is not None and getattr(field, "strict", True):
+        convert = exact
+    elif callable(fast := getattr(field, "fast_deserialize", None)):
+        convert = fast
     else:
         deserialize = field._deserialize  # noqa: SLF001 - the field's own conversion, without the bookkeeping
 

@@ -56,6 +56,13 @@ class Text(fields.String):
             raise ValidationError("contains control characters or invalid Unicode")
         return text
 
+    @staticmethod
+    def fast_deserialize(value: Any) -> str:
+        """The common case for schemas.fastload: a clean str comes back as it is; anything else raises."""
+        if type(value) is not str or _BAD_CHARS.search(value):
+            raise ValueError("not plainly valid text")
+        return value
+
 
 class StrictBoolean(fields.Boolean):
     """JSON true or false, as documented; marshmallow's Boolean also takes 1, "yes", "on", "f", ...

@@ -262,11 +262,7 @@ class CatalogSync:
                 select(ServiceItem.item_code, ServiceItem.id).where(ServiceItem.item_code.in_(codes))
             )
         }
-        terms = [
-            {"term": t, "item_id": ids[item["item_code"]]} for item, _ in fresh for t in index_terms(item)
-        ]
-        if terms:
-            session.execute(insert(_TERMS), terms)
+        _insert_terms(session, [(t, ids[item["item_code"]]) for item, _ in fresh for t in index_terms(item)])
         session.execute(
             insert(_VERSIONS),
             [_version(item["item_code"], 1, "new", {}, digest, report.run_id, now) for item, digest in fresh],
@@ -283,7 +279,7 @@ class CatalogSync:
         """Changed (or restored) items: new content, a version row with the diff, terms kept in step."""
         rows = session.scalars(select(ServiceItem).where(ServiceItem.item_code.in_(list(changed)))).all()
         gone: list[dict[str, Any]] = []
-        added: list[dict[str, Any]] = []
+        added: list[tuple[str, int]] = []
         versions: list[dict[str, Any]] = []
         for row in rows:
             item, digest = changed[row.item_code]
@@ -291,7 +287,7 @@ class CatalogSync:
             restored = row.retired
             old_terms, new_terms = index_terms(before), index_terms(item)
             gone += ({"t": t, "i": row.id} for t in old_terms - new_terms)
-            added += ({"term": t, "item_id": row.id} for t in new_terms - old_terms)
+            added += ((t, row.id) for t in new_terms - old_terms)
             for name, value in (self._columns(item) | index_columns(item)).items():
                 setattr(row, name, value)
             row.content_hash, row.retired, row.retired_at = digest, False, None
@@ -307,8 +303,7 @@ class CatalogSync:
                 delete(_TERMS).where(_TERMS.c.term == bindparam("t"), _TERMS.c.item_id == bindparam("i")),
                 gone,
             )
-        if added:
-            session.execute(insert(_TERMS), added)
+        _insert_terms(session, added)
         session.execute(insert(_VERSIONS), versions)
         report.changed += len(rows)
 
@@ -406,6 +401,19 @@ class CatalogSync:
             for name in ("seen", "new", "changed", "unchanged", "retired", "rejected"):
                 setattr(run, name, getattr(report, name))
             run.rejects = list(report.rejects)
+
+
+def _insert_terms(session: Session, rows: list[tuple[str, int]]) -> None:
+    """(term, item_id) rows straight to the driver's executemany: ~18 per item, 1.8 M for a catalog,
+    where SQLAlchemy's per-row parameter processing would cost more than the inserts themselves."""
+    if not rows:
+        return
+    connection = session.connection()
+    mark = "?" if connection.dialect.paramstyle == "qmark" else "%s"
+    connection.exec_driver_sql(
+        f"INSERT INTO {_TERMS.name} (term, item_id) VALUES ({mark}, {mark})",  # noqa: S608 - constants only
+        rows,
+    )
 
 
 def _prefetched(pages: Iterator[Page]) -> Iterator[Page]:

@@ -12,6 +12,7 @@ from marshmallow import EXCLUDE, Schema, ValidationError, fields, post_load, val
 
 from schemas.catalog import ItemRecordSchema, validate_item
 from schemas.fastload import compile_loader
+from schemas.fields import Text
 
 VALID: dict[str, Any] = {
     "item_code": "350104-SFJ-GG-00001-000",
@@ -115,6 +116,7 @@ class Small(Schema):
         unknown = EXCLUDE
 
     code = fields.String(required=True, validate=validate.Length(min=2, max=4))
+    label = Text(allow_none=True, validate=validate.Length(max=3))
     count = fields.Integer(strict=True, validate=validate.Range(min=0, max=9))
     flags = fields.List(fields.Boolean(), load_default=list)
     inner = fields.Nested(
@@ -124,17 +126,28 @@ class Small(Schema):
 
 _SMALL = Small()
 _SMALL_FAST = compile_loader(_SMALL)
-_values = st.one_of(
-    st.none(),
-    st.booleans(),
-    st.integers(-3, 12),
-    st.text(max_size=6),
-    st.lists(st.one_of(st.booleans(), st.integers(0, 1), st.text(max_size=2)), max_size=3),
-    st.fixed_dictionaries({"x": st.one_of(st.integers(), st.text(max_size=2))}, optional={"y": st.none()}),
+_anything = st.one_of(st.none(), st.booleans(), st.integers(-3, 12), st.text(max_size=6))
+_texts = st.sampled_from(["ok", "abc", "a\x00", "\ud800", "\x7f", " x ", "toolong"])
+_small = st.fixed_dictionaries(
+    {"code": st.one_of(st.sampled_from(["ab", "abcd", "a", "abcde"]), _anything)},
+    optional={
+        "label": st.one_of(_texts, _anything),
+        "count": st.one_of(st.integers(-2, 11), _anything),
+        "flags": st.one_of(
+            st.lists(st.one_of(st.booleans(), st.sampled_from([0, 1, "true", "x"])), max_size=3), _anything
+        ),
+        "inner": st.one_of(
+            st.fixed_dictionaries(
+                {"x": st.one_of(st.integers(), st.text(max_size=2))}, optional={"y": _anything}
+            ),
+            _anything,
+        ),
+        "other": _anything,
+    },
 )
 
 
 @settings(max_examples=400, deadline=None)
-@given(st.dictionaries(st.sampled_from(["code", "count", "flags", "inner", "other"]), _values))
+@given(_small)
 def test_fast_and_slow_paths_agree_on_arbitrary_input(data: dict[str, Any]) -> None:
     assert _outcome(_SMALL_FAST, data) == _outcome(_SMALL.load, data)
