@@ -16,7 +16,7 @@ from adapters.base.port import WireError
 # database's local mean time for old dates.
 BEIJING = timezone(timedelta(hours=8), "CST")
 TIME_FORMAT = "%Y-%m-%d %H:%M:%S"
-TIME_SHAPE = re.compile(r"\d{4}-\d{2}-\d{2} \d{2}:\d{2}:\d{2}")
+TIME_SHAPE = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2} [0-9]{2}:[0-9]{2}:[0-9]{2}")
 
 
 def parse_beijing(value: Any, field: str) -> datetime:
@@ -24,7 +24,8 @@ def parse_beijing(value: Any, field: str) -> datetime:
     if not isinstance(value, str) or not TIME_SHAPE.fullmatch(value):
         raise WireError(field, "时间格式应为 yyyy-MM-dd HH:mm:ss（北京时间）")
     try:
-        return datetime.strptime(value, TIME_FORMAT).replace(tzinfo=BEIJING)
+        # The shape is checked above, so ISO parsing reads exactly TIME_FORMAT (and is ~10x strptime).
+        return datetime.fromisoformat(value).replace(tzinfo=BEIJING)
     except ValueError:
         raise WireError(field, "不是有效的日期时间") from None
 

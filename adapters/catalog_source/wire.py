@@ -60,13 +60,24 @@ def _blank(value: Any) -> bool:
     return value is None or (isinstance(value, str) and not value.strip())
 
 
+# The readers below run ~30 times per record, 100,000 records a sync: a str (the platform's usual
+# answer) takes the first branch, everything else the general one.
+
+
 def _text(value: Any) -> Any:
+    if type(value) is str:
+        return value.strip() or None
     if _blank(value):
         return None
     return value.strip() if isinstance(value, str) else value
 
 
 def _integer(value: Any) -> Any:
+    if type(value) is str:
+        digits = value.strip()
+        if not digits:
+            return None
+        return int(digits) if _INTEGER.fullmatch(digits) else value
     if _blank(value):
         return None
     if isinstance(value, int) and not isinstance(value, bool):
@@ -78,6 +89,9 @@ def _integer(value: Any) -> Any:
 
 def _code(table: Mapping[str, Any], value: Any) -> Any:
     """A code through its table; an unknown code stays raw so the gateway rejects it by name."""
+    if type(value) is str:
+        key = value.strip()
+        return table.get(key, key) if key else None
     if _blank(value):
         return None
     key = value.strip() if isinstance(value, str) else value
