@@ -17,6 +17,7 @@ from datetime import datetime
 from typing import Any, Protocol
 
 from sqlalchemy import Table, bindparam, delete, insert, select
+from sqlalchemy import text as sql_text
 from sqlalchemy.orm import Session
 
 from gateway.config import Settings
@@ -33,6 +34,9 @@ CURSOR = "catalog.updated_since"
 TARGETS = ("website", "hotline", "window")  # 办事指南 publication, knowledge base, window item catalog
 EVENT = "catalog.items_changed"
 MAX_REJECTS_KEPT = 1000
+# After a sync that wrote this many items the planner's statistics are refreshed (search plans depend
+# on them; autovacuum may be off or slow to notice a catalog that appeared in a minute).
+ANALYZE_AFTER = 5000
 # Core tables for the bulk statements (executemany, no ORM bookkeeping per row).
 _ITEMS: Table = ServiceItem.__table__  # type: ignore[assignment]
 _TERMS: Table = ServiceItemTerm.__table__  # type: ignore[assignment]
@@ -137,6 +141,8 @@ class CatalogSync:
         finally:
             writer.shutdown(wait=True)
         self._finish(report, "succeeded", None)
+        if report.new + report.changed + report.retired >= ANALYZE_AFTER:
+            self._analyze()
         if next_since:
             save_cursor(self.db, CURSOR, next_since, self.clock())
         log.info(
@@ -384,6 +390,16 @@ class CatalogSync:
                 now=now,
             )
 
+    def _analyze(self) -> None:
+        tables = ", ".join(t.name for t in (_ITEMS, _TERMS, _VERSIONS))
+        with self.db.unit_of_work() as session:
+            if self.db.is_sqlite:
+                session.execute(sql_text("PRAGMA analysis_limit=1000"))  # a sample is enough
+                for table in (_ITEMS, _TERMS, _VERSIONS):
+                    session.execute(sql_text(f"ANALYZE {table.name}"))
+            else:
+                session.execute(sql_text(f"ANALYZE {tables}"))
+
     # ---- bookkeeping ----------------------------------------------------------------------------
 
     @staticmethod
@@ -409,11 +425,15 @@ def _insert_terms(session: Session, rows: list[tuple[str, int]]) -> None:
     if not rows:
         return
     connection = session.connection()
-    mark = "?" if connection.dialect.paramstyle == "qmark" else "%s"
-    connection.exec_driver_sql(
-        f"INSERT INTO {_TERMS.name} (term, item_id) VALUES ({mark}, {mark})",  # noqa: S608 - constants only
-        rows,
-    )
+    if connection.dialect.name == "postgresql":
+        # One statement with two arrays: an executemany would run 1.8 M single-row INSERTs on the server.
+        terms, ids = zip(*rows, strict=True)
+        connection.exec_driver_sql(
+            f"INSERT INTO {_TERMS.name} (term, item_id) SELECT * FROM unnest(%s::text[], %s::bigint[])",  # noqa: S608
+            (list(terms), list(ids)),
+        )
+        return
+    connection.exec_driver_sql(f"INSERT INTO {_TERMS.name} (term, item_id) VALUES (?, ?)", rows)  # noqa: S608
 
 
 def _prefetched(pages: Iterator[Page]) -> Iterator[Page]:
