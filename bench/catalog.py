@@ -496,46 +496,14 @@ def sqlite_backend(workdir: Path) -> Backend:
     return Backend("sqlite", f"sqlite:///{path}", f"SQLite {sqlite3.sqlite_version} (WAL), {path}")
 
 
-TRGM_INDEX = "ix_service_items_search_text_trgm"
-
-
 def migrate(url: str, notes: list[str]) -> None:
-    """Upgrade to head, as `flask db upgrade` does.
-
-    WORKAROUND (PostgreSQL only, used only when head fails): migration 0004 creates
-    ix_service_items_search_text_trgm a second time (0003 made it already), so `upgrade head` on an
-    empty PostgreSQL database fails with DuplicateTable and rolls back. Then: upgrade to 0003, drop
-    that index, upgrade to head (0004 recreates the very same GIN index). The schema is the one head
-    means; the note in the report says it happened."""
-    from sqlalchemy import exc, text
-
+    """Upgrade to head, as `flask db upgrade` does."""
     from gateway.persistence import migrate as migrations
     from gateway.persistence.db import make_engine
 
     engine = make_engine(url)
     try:
-        try:
-            migrations.upgrade(engine)
-        except exc.ProgrammingError as err:
-            if engine.dialect.name != "postgresql" or TRGM_INDEX not in str(err):
-                raise
-            notes.append(
-                f"postgres: `upgrade head` on an empty database FAILS: {str(err.orig).splitlines()[0]} "
-                f"(0004_applications.py creates {TRGM_INDEX} again after 0003); migrated with the "
-                "workaround upgrade 0003 -> DROP INDEX -> upgrade head"
-            )
-            migrations.upgrade(engine, "0003")
-            with engine.begin() as conn:
-                conn.execute(text(f"DROP INDEX {TRGM_INDEX}"))
-            migrations.upgrade(engine)
-        if engine.dialect.name == "sqlite":
-            with engine.connect() as conn:
-                sql = conn.execute(
-                    text("SELECT sql FROM sqlite_master WHERE type = 'index' AND name = :n"),
-                    {"n": TRGM_INDEX},
-                ).scalar()
-            if sql:
-                notes.append(f"sqlite: head has a plain B-tree index on search_text from 0004 ({sql})")
+        migrations.upgrade(engine)
     finally:
         engine.dispose()
 
