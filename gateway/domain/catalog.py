@@ -60,6 +60,9 @@ _SCALARS = frozenset(
 _CJK = re.compile(r"[\u3400-\u9fff\uf900-\ufaff]")
 _CODE = re.compile(r"^[0-9A-Za-z]*[0-9][0-9A-Za-z._-]*$")
 _WORD = re.compile(r"[\w\u3400-\u9fff]+")
+# Suffix of a keyword term the item's name does not hold (service_item_terms): not a word character, so
+# it never ends a real term, and a one-character prefix range still covers both kinds.
+KEYWORD_MARK = "+"
 
 
 def content_hash(record: Mapping[str, Any]) -> str:
@@ -87,8 +90,18 @@ def bigrams(texts: Iterable[str]) -> set[str]:
     return terms
 
 
+def word_ends(texts: Iterable[str]) -> set[str]:
+    """The last character of each word in the texts, lower-cased: with bigrams, every character of a
+    word starts some term, so a one-character query is a prefix range over the terms."""
+    return {word[-1] for text in texts for word in _WORD.findall(text.lower())}
+
+
 def query_kind(query: str) -> str:
-    """How a search text is meant: 'code', 'pinyin', or 'text' (Chinese or mixed)."""
+    """How a search text is meant: 'code', 'pinyin', or 'text' (Chinese or mixed).
+
+    'code': letters, digits and . _ - with at least one digit (350104-SFJ-XK-00012, or a phone
+    number); 'pinyin': letters and spaces only; everything else, e.g. any Chinese, 'text'.
+    """
     if _CJK.search(query):
         return "text"
     if _CODE.match(query):

@@ -15,19 +15,39 @@ class ServiceItem(Base):
     """政务服务事项: the gateway's validated copy of one catalog item (current version)."""
 
     __tablename__ = "service_items"
+    # Search (gateway/services/catalog.py) runs one cheap query per match tier, each in an order an index
+    # delivers, and never visits the wide rows (~3 KB: materials, steps, guide) of the candidates: the
+    # B-tree indexes below carry what the tiers filter on (retired, department, type), so on SQLite they
+    # are covering. Migration 0006 makes them.
     __table_args__ = (
-        Index("ix_service_items_department_code", "department_code"),
-        Index("ix_service_items_item_type", "item_type"),
-        Index("ix_service_items_pinyin_initials", "pinyin_initials"),
-        Index("ix_service_items_pinyin_full", "pinyin_full"),
-        # Substring search: a trigram GIN index on PostgreSQL (pg_trgm); SQLite uses an FTS5 trigram table
-        # made by the migration instead (a plain index on this column would be useless there).
+        Index("ix_service_items_code_search", "item_code", "retired", "department_code", "item_type"),
+        Index("ix_service_items_department_code", "department_code", "item_code", "retired", "item_type"),
+        Index("ix_service_items_item_type", "item_type", "item_code", "retired", "department_code"),
+        Index("ix_service_items_name_search", "name", "id", "retired", "department_code", "item_type"),
         Index(
-            "ix_service_items_search_text_trgm",
-            "search_text",
-            postgresql_using="gin",
-            postgresql_ops={"search_text": "gin_trgm_ops"},
-        ).ddl_if(dialect="postgresql"),
+            "ix_service_items_pinyin_initials",
+            "pinyin_initials",
+            "id",
+            "retired",
+            "department_code",
+            "item_type",
+        ),
+        Index("ix_service_items_pinyin_full", "pinyin_full", "id", "retired", "department_code", "item_type"),
+        # What a candidate from a substring index or the terms is checked against, by id, instead of its
+        # wide row: SQLite uses it (INDEXED BY); on PostgreSQL an index-only scan can, once vacuumed.
+        Index("ix_service_items_live", "id", "retired", "department_code", "item_type", "name"),
+        # Substring search, PostgreSQL: trigram GIN indexes (pg_trgm), one per text so the name and title
+        # tiers never wade through guide hits. SQLite: the FTS5 trigram table service_items_fts (columns
+        # name, search_title, guide) made by migration 0006 instead.
+        *(
+            Index(
+                f"ix_service_items_{column}_trgm",
+                column,
+                postgresql_using="gin",
+                postgresql_ops={column: "gin_trgm_ops"},
+            ).ddl_if(dialect="postgresql")
+            for column in ("name", "search_title", "guide")
+        ),
     )
 
     id: Mapped[int] = mapped_column(BigId, primary_key=True)
@@ -58,21 +78,22 @@ class ServiceItem(Base):
     version: Mapped[int] = mapped_column(Integer, default=1)
     pinyin_full: Mapped[str] = mapped_column(String(400))
     pinyin_initials: Mapped[str] = mapped_column(String(200))
-    # Lower-cased name, keywords, guide, code and pinyin: what substring search (trigram index) looks in.
-    search_text: Mapped[str] = mapped_column(Text)
+    # Lower-cased code, keywords, full pinyin and initials (catalog_text.search_text): the title tier.
+    search_title: Mapped[str] = mapped_column(Text)
     created_at: Mapped[datetime]
     updated_at: Mapped[datetime]
 
 
 class ServiceItemTerm(Base):
-    """Two-character terms of an item's name and keywords: short Chinese queries the trigram index cannot serve."""
+    """Terms of an item's name and keywords (catalog_text.index_terms): one- and two-character queries,
+    which no trigram index serves. The primary key (term, item_id) is the only index: it delivers a
+    term's items in id order; writers delete an item's terms by it. A WITHOUT ROWID table on SQLite."""
 
     __tablename__ = "service_item_terms"
+    __table_args__ = {"sqlite_with_rowid": False}
 
     term: Mapped[str] = mapped_column(String(8), primary_key=True)
-    item_id: Mapped[int] = mapped_column(
-        ForeignKey("service_items.id", ondelete="CASCADE"), primary_key=True, index=True
-    )
+    item_id: Mapped[int] = mapped_column(ForeignKey("service_items.id", ondelete="CASCADE"), primary_key=True)
 
 
 class ServiceItemVersion(Base):

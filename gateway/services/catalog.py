@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from typing import Any
 
-from sqlalchemy import ColumnElement, Select, and_, case, column, func, or_, select, table
+from sqlalchemy import ColumnElement, Select, and_, column, func, or_, select, table
 from sqlalchemy import text as sql_text
+from sqlalchemy.orm import Session
 
-from gateway.domain.catalog import ITEM_TYPES, query_kind
+from gateway.domain.catalog import ITEM_TYPES, KEYWORD_MARK, query_kind
 from gateway.domain.errors import NotFound
 from gateway.persistence.catalog_models import (
     JobRun,
@@ -22,7 +23,43 @@ from gateway.services.views import Page
 
 MAX_OFFSET = 10_000  # nobody pages that deep in a search; deeper pages cost scans
 MAX_COUNTED = 1_000  # totals are exact up to this, then reported as this
-_FTS = table("service_items_fts", column("rowid"))  # SQLite only; made by migration 0003
+_TOP = "\U0010ffff"  # above every character: the end of a prefix range
+# SQLite only, made by migration 0006: one FTS5 trigram table per searched text.
+_FTS = {
+    field: table(f"service_items_fts_{suffix}", column("rowid"))
+    for field, suffix in (("name", "name"), ("search_title", "title"), ("guide", "guide"))
+}
+_LIVE = "INDEXED BY ix_service_items_live"  # SQLite: check a candidate id without its wide row
+
+
+class Tier:
+    """One match tier: its ids in an order an index delivers, and its hits capped at MAX_COUNTED.
+
+    `ordered(n)` is the statement of its first n ids in order. `unordered`, when given (PostgreSQL
+    trigram tiers), is the statement of its hits in no order: the trigram index alone (a bitmap scan)
+    finds the rare ones cheaply, and when they are fewer than MAX_COUNTED, sorting them here is the
+    order; when more, they are dense, and walking the primary key in order finds a page quickly.
+    """
+
+    def __init__(self, ordered: Callable[[int], Select[Any]], unordered: Select[Any] | None = None) -> None:
+        self.ordered = ordered
+        self.unordered = unordered
+        self._hits: list[int] | None = None
+
+    def hits(self, session: Session) -> list[int]:
+        """At most MAX_COUNTED of its ids (for the total)."""
+        if self._hits is None:
+            query = self.unordered if self.unordered is not None else self.ordered(MAX_COUNTED)
+            self._hits = list(session.scalars(query.limit(MAX_COUNTED)))
+        return self._hits
+
+    def ids(self, session: Session, n: int) -> list[int]:
+        """Its first n ids, in its order."""
+        if self.unordered is not None:
+            hits = self.hits(session)
+            if len(hits) < MAX_COUNTED:
+                return sorted(hits)[:n]
+        return list(session.scalars(self.ordered(n)))
 
 
 def _escape(text: str) -> str:
@@ -31,7 +68,12 @@ def _escape(text: str) -> str:
 
 def _prefix(column: Any, text: str) -> ColumnElement[bool]:
     # A range instead of LIKE 'x%': it uses the plain B-tree index on both SQLite and PostgreSQL.
-    return and_(column >= text, column < text + "\uffff")
+    return and_(column >= text, column < text + _TOP)
+
+
+def _phrase(text: str) -> str:
+    """An FTS5 query: the text as one quoted phrase (with the trigram tokenizer: a substring)."""
+    return '"' + text.replace('"', '""') + '"'
 
 
 class CatalogService:
@@ -52,78 +94,187 @@ class CatalogService:
         offset: int = 0,
         limit: int = 20,
     ) -> Page:
-        """Items matching a text, pinyin or code; best match first."""
-        query = select(ServiceItem)
+        """Items matching a text, pinyin or code; best match first.
+
+        Tiers, best first: exact code, code prefix, exact name, name prefix, pinyin-initials prefix,
+        name contains, full-pinyin prefix, title contains (code, keywords, pinyin), 办事指南 contains.
+        Each tier is one query in an order its index delivers (prefix tiers: by the matched column, then
+        id; the others: by id, i.e. the order the items came into the catalog), limited to what the page
+        still needs; tiers run until the page is full, and an item counts in its best tier only. One-
+        and two-character text matches names and keywords (the item's terms), not the guide.
+        The total is exact up to MAX_COUNTED, then MAX_COUNTED.
+        """
+        offset = max(0, min(offset, MAX_OFFSET))
+        limit = max(0, limit)
+        need = offset + limit
+        where: list[ColumnElement[bool]] = []
         if not include_retired:
-            query = query.where(ServiceItem.retired.is_(False))
+            where.append(ServiceItem.retired.is_(False))
         if department:
-            query = query.where(ServiceItem.department_code == department)
+            where.append(ServiceItem.department_code == department)
         if item_type:
-            query = query.where(ServiceItem.item_type == item_type)
-        order: list[Any] = [ServiceItem.item_code]
-        if q and q.strip():
-            text = q.strip().lower()
-            query = query.where(self._matches(text))
-            order = [self._rank(text), func.length(ServiceItem.name), ServiceItem.item_code]
+            where.append(ServiceItem.item_type == item_type)
+        text = (q or "").strip()
         with self.db.read() as session:
-            # Counting stops at MAX_COUNTED: "more than a thousand hits" is all a caller needs to know,
-            # and counting every hit of a common word costs more than finding the first page.
-            counted = query.with_only_columns(ServiceItem.id)
-            total = (
-                session.scalar(select(func.count()).select_from(counted.limit(MAX_COUNTED).subquery())) or 0
-            )
-            rows = session.scalars(query.order_by(*order).offset(min(offset, MAX_OFFSET)).limit(limit)).all()
-            return Page(items=[summary(r) for r in rows], total=total)
+            if not self.db.is_sqlite:
+                # Capped hits in no order must come from an index (a bitmap scan), never a seq scan
+                # of the wide rows; this read transaction only.
+                session.execute(sql_text("SET LOCAL enable_seqscan = off"))
+            if text:
+                tiers, counts = self._plan(session, text, where)
+                ids, complete = _collect(session, tiers, need)
+                if complete:
+                    total = min(len(ids), MAX_COUNTED)
+                else:
+                    found: set[int] = set()
+                    for count in counts:
+                        found.update(count.hits(session))
+                        if len(found) >= MAX_COUNTED:
+                            break
+                    total = min(max(len(found), len(ids)), MAX_COUNTED)
+            else:
+                listing = self._listing(where, department, item_type)
+                ids = listing.ids(session, need)
+                counted = listing.ordered(MAX_COUNTED).order_by(None).subquery()
+                total = session.scalar(select(func.count()).select_from(counted)) or 0
+            page = ids[offset:need]
+            rows = {r.id: r for r in session.scalars(select(ServiceItem).where(ServiceItem.id.in_(page)))}
+            return Page(items=[summary(rows[i]) for i in page if i in rows], total=total)
 
-    def _matches(self, text: str) -> ColumnElement[bool]:
+    def _listing(
+        self, where: list[ColumnElement[bool]], department: str | None, item_type: str | None
+    ) -> Tier:
+        """No text: by item code, through the index that also holds the filters."""
+        index = (
+            "ix_service_items_department_code"
+            if department
+            else "ix_service_items_item_type"
+            if item_type
+            else "ix_service_items_code_search"
+        )
+
+        def tier(n: int) -> Select[Any]:
+            query = select(ServiceItem.id).where(*where).order_by(ServiceItem.item_code).limit(n)
+            return query.with_hint(ServiceItem, f"INDEXED BY {index}", "sqlite")
+
+        return Tier(tier)
+
+    def _plan(
+        self, session: Session, text: str, where: list[ColumnElement[bool]]
+    ) -> tuple[list[Tier], list[Tier]]:
+        """The tiers of a query, best first, and what counts its hits (capped each; the union counts)."""
         kind = query_kind(text)
+        lowered = text.lower()
+        compact = lowered.replace(" ", "") if kind == "pinyin" else lowered
+        tiers: list[Tier] = []
+        counts: list[Tier] = []
         if kind == "code":
-            conditions = [_prefix(ServiceItem.item_code, text.upper()), _prefix(ServiceItem.item_code, text)]
-            if len(text) >= 3:
-                conditions.append(self._substring(text))
-            return or_(*conditions)
-        if kind == "pinyin":
-            compact = text.replace(" ", "")
-            conditions = [
-                _prefix(ServiceItem.pinyin_initials, compact),
-                _prefix(ServiceItem.pinyin_full, compact),
+            codes = list(dict.fromkeys([text.upper(), text]))
+            by_code = [ServiceItem.item_code]
+            exact = self._indexed(ServiceItem.item_code.in_(codes), where, "code_search", by_code)
+            prefixes = [
+                self._indexed(_prefix(ServiceItem.item_code, c), where, "code_search", by_code) for c in codes
             ]
-            if len(compact) >= 3:
-                conditions.append(self._substring(compact))
-            return or_(*conditions)
-        if len(text) >= 3:
-            return self._substring(text)
-        # One or two characters: the trigram index cannot help; the item's two-character terms can.
-        terms = select(ServiceItemTerm.item_id)
-        terms = (
-            terms.where(ServiceItemTerm.term == text)
-            if len(text) == 2
-            else terms.where(_prefix(ServiceItemTerm.term, text))
-        )
-        return ServiceItem.id.in_(terms)
+            starts = or_(*(_prefix(ServiceItem.item_code, c) for c in codes))
+            if session.scalar(select(ServiceItem.id).where(starts).limit(1)) is not None:
+                # A whole item code or the start of one: the code tiers are the answer. The text indexes
+                # would find the same codes again, slowly (every code starts with the same digits).
+                return [exact, *prefixes], prefixes
+            tiers += [exact, *prefixes]
+        tiers.append(self._indexed(ServiceItem.name == text, where, "name_search", [ServiceItem.id]))
+        by_name = [ServiceItem.name, ServiceItem.id]
+        tiers.append(self._indexed(_prefix(ServiceItem.name, text), where, "name_search", by_name))
+        counts.append(tiers[-1])
+        if kind == "pinyin":
+            tiers.append(self._pinyin(ServiceItem.pinyin_initials, compact, where, "pinyin_initials"))
+            counts.append(tiers[-1])
+        long = len(compact) >= 3
+        if long:
+            name = self._contains("name", compact if kind == "pinyin" else text, where)
+            tiers.append(name)
+        elif kind == "text":
+            tiers.append(self._terms(lowered, where, keywords=False))
+        if kind == "pinyin":
+            tiers.append(self._pinyin(ServiceItem.pinyin_full, compact, where, "pinyin_full"))
+            counts.append(tiers[-1])
+        if long:
+            title = self._contains("search_title", compact, where)
+            guide = self._contains("guide", compact if kind == "pinyin" else text, where)
+            tiers += [title, guide]
+            # Every tier's hit holds the text in its name, title or guide (the title holds the code, the
+            # initials and the full pinyin); the guide first, as it usually holds the name.
+            counts = [guide, title, name]
+        elif kind == "text":
+            tiers.append(self._terms(lowered, where, keywords=True))
+            counts = tiers[-2:]  # name terms, then keyword terms the name lacks: disjoint
+        return tiers, counts
 
-    def _substring(self, text: str) -> ColumnElement[bool]:
+    def _indexed(
+        self, condition: ColumnElement[bool], where: list[ColumnElement[bool]], index: str, order: list[Any]
+    ) -> Tier:
+        def tier(n: int) -> Select[Any]:
+            query = select(ServiceItem.id).where(condition, *where).order_by(*order).limit(n)
+            return query.with_hint(ServiceItem, f"INDEXED BY ix_service_items_{index}", "sqlite")
+
+        return Tier(tier)
+
+    def _pinyin(self, column: Any, text: str, where: list[ColumnElement[bool]], index: str) -> Tier:
+        return self._indexed(_prefix(column, text), where, index, [column, ServiceItem.id])
+
+    def _contains(self, field: str, text: str, where: list[ColumnElement[bool]]) -> Tier:
+        """Items whose name, title or guide holds the text (three characters or more)."""
         if self.db.is_sqlite:
-            # FTS5 with the trigram tokenizer: the query is one quoted phrase, so it means a substring.
-            phrase = '"' + text.replace('"', '""') + '"'
-            fts = select(_FTS.c.rowid).where(
-                sql_text("service_items_fts MATCH :phrase").bindparams(phrase=phrase)
-            )
-            return ServiceItem.id.in_(fts)
-        return ServiceItem.search_text.like(f"%{_escape(text)}%", escape="\\")
+            fts = _FTS[field]
+            match = sql_text(f"{fts.name} MATCH :phrase").bindparams(phrase=_phrase(text))
 
-    @staticmethod
-    def _rank(text: str) -> Any:
+            def phrase(n: int) -> Select[Any]:
+                query = (
+                    select(ServiceItem.id)
+                    .select_from(fts.join(ServiceItem, ServiceItem.id == fts.c.rowid))
+                    .where(match, *where)
+                    .order_by(fts.c.rowid)
+                    .limit(n)
+                )
+                return query.with_hint(ServiceItem, _LIVE, "sqlite")
+
+            return Tier(phrase)
         pattern = f"%{_escape(text)}%"
-        return case(
-            (ServiceItem.item_code == text.upper(), 0),
-            (ServiceItem.name == text, 1),
-            (ServiceItem.name.like(f"{_escape(text)}%", escape="\\"), 2),
-            (ServiceItem.pinyin_initials.like(f"{_escape(text)}%", escape="\\"), 3),
-            (ServiceItem.name.like(pattern, escape="\\"), 4),
-            (ServiceItem.pinyin_full.like(f"{_escape(text)}%", escape="\\"), 5),
-            else_=6,
-        )
+        # pg_trgm serves LIKE and ILIKE. The title is lower-cased already; ILIKE on the long guide costs
+        # twice LIKE per row, and its letters are the item's digits, phones and addresses: LIKE there.
+        condition = {
+            "name": ServiceItem.name.ilike(pattern, escape="\\"),
+            "search_title": ServiceItem.search_title.like(pattern.lower(), escape="\\"),
+            "guide": ServiceItem.guide.like(pattern, escape="\\"),
+        }[field]
+
+        def trigram(n: int) -> Select[Any]:
+            return select(ServiceItem.id).where(condition, *where).order_by(ServiceItem.id).limit(n)
+
+        return Tier(trigram, select(ServiceItem.id).where(condition, *where))
+
+    def _terms(self, text: str, where: list[ColumnElement[bool]], *, keywords: bool) -> Tier:
+        """Items whose name (keywords=False) or else keywords (True) hold a one- or two-character text,
+        from service_item_terms (catalog_text.index_terms)."""
+        term = ServiceItemTerm.term
+        if len(text) >= 2:
+            condition: ColumnElement[bool] = term == (text + KEYWORD_MARK if keywords else text)
+        else:
+            marked = term.endswith(KEYWORD_MARK, autoescape=True)
+            condition = and_(_prefix(term, text), marked if keywords else ~marked)
+
+        def tier(n: int) -> Select[Any]:
+            query = (
+                select(ServiceItemTerm.item_id)
+                .join(ServiceItem, ServiceItem.id == ServiceItemTerm.item_id)
+                .where(condition, *where)
+                .order_by(ServiceItemTerm.item_id)
+                .limit(n)
+            )
+            if len(text) < 2:
+                query = query.group_by(ServiceItemTerm.item_id)  # a prefix of several terms of one item
+            return query.with_hint(ServiceItem, _LIVE, "sqlite")
+
+        return Tier(tier)
 
     # ---- one item -------------------------------------------------------------------------------
 
@@ -201,6 +352,21 @@ class CatalogService:
             total = session.scalar(select(func.count()).select_from(query.subquery())) or 0
             rows = session.scalars(query.offset(min(offset, 2**31 - 1)).limit(limit)).all()
             return Page(items=[convert(r) for r in rows], total=total)
+
+
+def _collect(session: Session, tiers: list[Tier], need: int) -> tuple[list[int], bool]:
+    """The first `need` ids, tier after tier, each id in its best tier; and whether every tier ran out
+    (then the ids are all the hits)."""
+    seen: dict[int, None] = {}
+    for tier in tiers:
+        if len(seen) >= need:
+            return list(seen)[:need], False
+        # Ids of earlier tiers may come again: asking for `need` rows leaves room for every one of them.
+        for item_id in tier.ids(session, need):
+            seen.setdefault(item_id, None)
+            if len(seen) >= need:
+                break
+    return list(seen)[:need], len(seen) < need
 
 
 def summary(item: ServiceItem) -> dict[str, Any]:

@@ -99,8 +99,9 @@ def test_search_by_text_pinyin_code_and_department(gw):
     found = {f["item_code"] for f in gw.catalog.search(three, limit=100).items}
     assert target.item_code in found
     with gw.db.read() as session:
-        texts = session.scalars(select(ServiceItem.search_text).where(ServiceItem.item_code.in_(found))).all()
-    assert all(three in text for text in texts)  # every hit really contains the text
+        columns = (ServiceItem.name, ServiceItem.search_title, ServiceItem.guide)
+        texts = session.execute(select(*columns).where(ServiceItem.item_code.in_(found))).all()
+    assert all(three in "\n".join(t or "" for t in text) for text in texts)  # every hit really contains the text
     assert target.item_code in [i["item_code"] for i in gw.catalog.search("公证", limit=200).items]
     assert target.item_code in search(gw, target.pinyin_initials[:4], limit=50)
     assert search(gw, target.item_code) == [target.item_code]

@@ -15,12 +15,23 @@ config = context.config
 target_metadata = Base.metadata
 
 
+# Search structures made by hand (migrations 0003 and 0006) or on one dialect only: SQLite's FTS5 table
+# (and its shadow tables) and covering index by id, PostgreSQL's trigram indexes; autogenerate must
+# neither drop nor re-create them.
+_SPECIAL_INDEXES = frozenset(
+    {
+        "ix_service_items_live",
+        "ix_service_items_name_trgm",
+        "ix_service_items_search_title_trgm",
+        "ix_service_items_guide_trgm",
+    }
+)
+
+
 def _include(obj: object, name: str | None, type_: str, reflected: bool, compare_to: object) -> bool:
-    # Search structures made by hand in migration 0003: SQLite's FTS5 table (and its shadow tables) and
-    # PostgreSQL's trigram index; autogenerate must neither drop nor re-create them.
     if type_ == "table" and name is not None and name.startswith("service_items_fts"):
         return False
-    return not (type_ == "index" and name == "ix_service_items_search_text_trgm")
+    return not (type_ == "index" and name in _SPECIAL_INDEXES)
 
 
 def _run(connection: Connection) -> None:
