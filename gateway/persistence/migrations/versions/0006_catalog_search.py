@@ -143,11 +143,16 @@ def _drop_sqlite_fts() -> None:
 
 
 def _analyze(dialect: str) -> None:
+    op.execute("ANALYZE service_items")
+    op.execute("ANALYZE service_item_terms")
     if dialect == "sqlite":
-        op.execute("ANALYZE")
-    else:
-        op.execute("ANALYZE service_items")
-        op.execute("ANALYZE service_item_terms")
+        # Never statistics on FTS5's shadow tables: taken while they are small, they make SQLite plan
+        # FTS5's own lookups as scans once they grow (measured: inserts 2.6x slower at 10,000 items).
+        has_stats = op.get_bind().exec_driver_sql(
+            "SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'sqlite_stat1'"
+        )
+        if has_stats.first() is not None:
+            op.execute("DELETE FROM sqlite_stat1 WHERE tbl LIKE 'service_items_fts%'")
 
 
 def upgrade() -> None:
