@@ -59,6 +59,16 @@ class Source(Protocol):
 Validator = Callable[[dict[str, Any]], dict[str, Any]]  # raises an exception with .messages when invalid
 
 
+@dataclass(frozen=True, slots=True)
+class _Prepared:
+    """A validated item with what its rows need, computed before it reaches the writer thread."""
+
+    item: dict[str, Any]
+    digest: str  # content hash ("" for a retired record: its content is not written)
+    values: dict[str, Any]  # service_items columns (content, search columns, content_hash)
+    terms: set[str]  # service_item_terms
+
+
 @dataclass
 class SyncReport:
     """Counts of one run, also stored on its SyncRun row."""
@@ -154,15 +164,16 @@ class CatalogSync:
 
     def _validated(
         self, records: list[dict[str, Any]], report: SyncReport, seen: set[str]
-    ) -> dict[str, dict[str, Any]]:
-        """The page's records that need writing, validated; the others are counted or rejected here.
+    ) -> dict[str, _Prepared]:
+        """The page's records that need writing, validated and prepared; the others are counted or
+        rejected here. Everything but the database work happens here, off the writer thread.
 
         A record whose content hashes to what is stored (and whose status is the stored one) is
         unchanged: that content passed validation when it was stored, so it is not validated again.
         A full re-sync of an unchanged catalog is then mostly reading.
         """
         stored = self._stored([r["item_code"] for r in records if isinstance(r.get("item_code"), str)])
-        valid: dict[str, dict[str, Any]] = {}
+        valid: dict[str, _Prepared] = {}
         for record in records:
             report.seen += 1
             code = record.get("item_code")
@@ -182,9 +193,17 @@ class CatalogSync:
                 messages = getattr(err, "messages", str(err))
                 self._reject(report, code, messages)
                 continue
-            valid[item["item_code"]] = item
+            valid[item["item_code"]] = self._prepare(item)
         seen.update(valid)
         return valid
+
+    def _prepare(self, item: dict[str, Any]) -> _Prepared:
+        if item["retired"]:
+            return _Prepared(item, "", {}, set())
+        digest = content_hash(item)
+        values = self._columns(item) | index_columns(item)
+        values["content_hash"] = digest
+        return _Prepared(item, digest, values, index_terms(item))
 
     def _stored(self, codes: list[str]) -> dict[str, tuple[str, bool, str]]:
         """code -> (content hash, retired, code) of the stored items among these codes."""
@@ -200,7 +219,7 @@ class CatalogSync:
                 )
             }
 
-    def _write(self, number: int, valid: dict[str, dict[str, Any]], report: SyncReport) -> None:
+    def _write(self, number: int, valid: dict[str, _Prepared], report: SyncReport) -> None:
         """One page's writes in one transaction (on the writer thread)."""
         if not valid:
             return
@@ -215,20 +234,19 @@ class CatalogSync:
                     ).where(ServiceItem.item_code.in_(list(valid)))
                 )
             }
-            fresh: list[tuple[dict[str, Any], str]] = []
-            changed: dict[str, tuple[dict[str, Any], str]] = {}
+            fresh: list[_Prepared] = []
+            changed: dict[str, _Prepared] = {}
             retiring: list[str] = []
-            for code, item in valid.items():
+            for code, prepared in valid.items():
                 row = stored.get(code)
-                if item["retired"]:
+                if prepared.item["retired"]:
                     if row is not None and not row.retired:
                         retiring.append(code)
                     continue
-                digest = content_hash(item)
                 if row is None:
-                    fresh.append((item, digest))
-                elif row.content_hash != digest or row.retired:
-                    changed[code] = (item, digest)
+                    fresh.append(prepared)
+                elif row.content_hash != prepared.digest or row.retired:
+                    changed[code] = prepared
                 else:
                     report.unchanged += 1
             if fresh:
@@ -237,48 +255,32 @@ class CatalogSync:
                 self._change(session, changed, report, now)
             if retiring:
                 self._retire(session, retiring, report, now)
-            touched = [item["item_code"] for item, _ in fresh] + list(changed) + retiring
+            touched = [p.item["item_code"] for p in fresh] + list(changed) + retiring
             if touched:
                 self._announce(session, number, touched, report.run_id, now)
 
-    def _insert(
-        self, session: Session, fresh: list[tuple[dict[str, Any], str]], report: SyncReport, now: datetime
-    ) -> None:
+    def _insert(self, session: Session, fresh: list[_Prepared], report: SyncReport, now: datetime) -> None:
         """New items, their terms and first versions: three executemany INSERTs, no per-row RETURNING."""
-        session.execute(
-            insert(_ITEMS),
-            [
-                {
-                    **self._columns(item),
-                    **index_columns(item),
-                    "content_hash": digest,
-                    "version": 1,
-                    "retired": False,
-                    "retired_at": None,
-                    "created_at": now,
-                    "updated_at": now,
-                }
-                for item, digest in fresh
-            ],
-        )
-        codes = [item["item_code"] for item, _ in fresh]
+        first = {"version": 1, "retired": False, "retired_at": None, "created_at": now, "updated_at": now}
+        session.execute(insert(_ITEMS), [p.values | first for p in fresh])
+        codes = [p.item["item_code"] for p in fresh]
         ids: dict[str, int] = {
             code: item_id
             for code, item_id in session.execute(
                 select(ServiceItem.item_code, ServiceItem.id).where(ServiceItem.item_code.in_(codes))
             )
         }
-        _insert_terms(session, [(t, ids[item["item_code"]]) for item, _ in fresh for t in index_terms(item)])
+        _insert_terms(session, [(t, ids[p.item["item_code"]]) for p in fresh for t in p.terms])
         session.execute(
             insert(_VERSIONS),
-            [_version(item["item_code"], 1, "new", {}, digest, report.run_id, now) for item, digest in fresh],
+            [_version(p.item["item_code"], 1, "new", {}, p.digest, report.run_id, now) for p in fresh],
         )
         report.new += len(fresh)
 
     def _change(
         self,
         session: Session,
-        changed: dict[str, tuple[dict[str, Any], str]],
+        changed: dict[str, _Prepared],
         report: SyncReport,
         now: datetime,
     ) -> None:
@@ -288,15 +290,16 @@ class CatalogSync:
         added: list[tuple[str, int]] = []
         versions: list[dict[str, Any]] = []
         for row in rows:
-            item, digest = changed[row.item_code]
+            prepared = changed[row.item_code]
+            item, digest = prepared.item, prepared.digest
             before = _as_record(row)
             restored = row.retired
-            old_terms, new_terms = index_terms(before), index_terms(item)
+            old_terms, new_terms = index_terms(before), prepared.terms
             gone += ({"t": t, "i": row.id} for t in old_terms - new_terms)
             added += ((t, row.id) for t in new_terms - old_terms)
-            for name, value in (self._columns(item) | index_columns(item)).items():
+            for name, value in prepared.values.items():
                 setattr(row, name, value)
-            row.content_hash, row.retired, row.retired_at = digest, False, None
+            row.retired, row.retired_at = False, None
             row.version += 1
             row.updated_at = now
             change = "restored" if restored else "changed"
@@ -424,6 +427,7 @@ def _insert_terms(session: Session, rows: list[tuple[str, int]]) -> None:
     where SQLAlchemy's per-row parameter processing would cost more than the inserts themselves."""
     if not rows:
         return
+    rows.sort()  # in primary-key order: each index page is visited once per page of items, not per row
     connection = session.connection()
     if connection.dialect.name == "postgresql":
         # One statement with two arrays: an executemany would run 1.8 M single-row INSERTs on the server.
