@@ -35,7 +35,12 @@ CODE = "<string(maxlength=64):item_code>"
 @items_blp.paginate()
 @protected(items_blp, READ)
 def search_items(query: dict[str, Any], pagination_parameters: PaginationParameters) -> list[dict[str, Any]]:
-    """Find items by Chinese text, full pinyin, pinyin initials or code; best match first."""
+    """Find items by Chinese text, full pinyin, pinyin initials or code; best match first.
+
+    Tiers, best first: exact code, code prefix, exact name, name prefix, pinyin-initials prefix, name
+    contains, full-pinyin prefix, keywords/pinyin contains, 办事指南 contains. The total in
+    X-Pagination is exact up to 200; 200 means "200 or more" (refine the query).
+    """
     page = services().catalog.search(
         query.get("q"),
         department=query.get("department"),
