@@ -394,14 +394,19 @@ class CatalogSync:
             )
 
     def _analyze(self) -> None:
-        tables = ", ".join(t.name for t in (_ITEMS, _TERMS, _VERSIONS))
-        with self.db.unit_of_work() as session:
-            if self.db.is_sqlite:
+        """Fresh planner statistics after a big sync; on PostgreSQL also VACUUM, which marks the pages
+        all-visible so that search's index-only scans need not visit the rows (autovacuum would, but
+        later, and not at all where it is turned off)."""
+        tables = [t.name for t in (_ITEMS, _TERMS, _VERSIONS)]
+        if self.db.is_sqlite:
+            with self.db.unit_of_work() as session:
                 session.execute(sql_text("PRAGMA analysis_limit=1000"))  # a sample is enough
-                for table in (_ITEMS, _TERMS, _VERSIONS):
-                    session.execute(sql_text(f"ANALYZE {table.name}"))
-            else:
-                session.execute(sql_text(f"ANALYZE {tables}"))
+                for table in tables:
+                    session.execute(sql_text(f"ANALYZE {table}"))
+            return
+        autocommit = self.db.engine.execution_options(isolation_level="AUTOCOMMIT")
+        with autocommit.connect() as connection:  # VACUUM cannot run inside a transaction
+            connection.exec_driver_sql(f"VACUUM (ANALYZE) {', '.join(tables)}")
 
     # ---- bookkeeping ----------------------------------------------------------------------------
 

@@ -3,19 +3,21 @@ from __future__ import annotations
 import dataclasses
 
 import pytest
-from sqlalchemy import select
+from sqlalchemy import select, text
 
 from adapters.base.simulator import ServerThread
 from adapters.catalog_source import create_simulator
 from gateway import create_app
 from gateway.config import SystemEndpoint
 from gateway.persistence.catalog_models import ServiceItem
+from gateway.services import catalog_sync
 from tests.conftest import FakeClock, settings_for
 
 pytestmark = pytest.mark.postgres
 
 
-def test_catalog_sync_and_search_on_postgres(pg):
+def test_catalog_sync_and_search_on_postgres(pg, monkeypatch):
+    monkeypatch.setattr(catalog_sync, "ANALYZE_AFTER", 300)  # a big sync ends with VACUUM (ANALYZE)
     source = ServerThread(create_simulator(seed=11, size=400)).start()
     settings = settings_for(pg.url)
     systems = {**settings.systems, "catalog_source": SystemEndpoint(source.url, 10)}
@@ -24,14 +26,21 @@ def test_catalog_sync_and_search_on_postgres(pg):
     try:
         report = services.catalog_sync(page_size=100).run(full=True)
         assert (report.new, report.rejected) == (400, 0)
+        with services.db.read() as session:
+            stats = "SELECT last_vacuum, last_analyze FROM pg_stat_user_tables WHERE relname = 'service_items'"
+            vacuumed = session.execute(text(stats)).one()
+        assert vacuumed.last_vacuum is not None and vacuumed.last_analyze is not None
         source.app.extensions["simulator"].change(3)
         assert services.catalog_sync(page_size=100).run(full=False).changed == 3
         with services.db.read() as session:
             item = session.scalars(select(ServiceItem).where(ServiceItem.name.like("%公证%"))).first()
         assert item is not None
-        by_text = [i["item_code"] for i in services.catalog.search(item.name[:3], limit=100).items]  # pg_trgm
-        by_term = [i["item_code"] for i in services.catalog.search("公证", limit=200).items]  # two-character terms
-        by_initials = [i["item_code"] for i in services.catalog.search(item.pinyin_initials[:3], limit=200).items]
+        def codes(q, limit):
+            return [i["item_code"] for i in services.catalog.search(q, limit=limit).items]
+
+        by_text = codes(item.name[:3], 100)  # pg_trgm
+        by_term = codes("公证", 200)  # two-character terms
+        by_initials = codes(item.pinyin_initials[:3], 200)
         assert item.item_code in by_text and item.item_code in by_term and item.item_code in by_initials
         assert [i["item_code"] for i in services.catalog.search(item.item_code).items] == [item.item_code]
         assert services.catalog.search(item.name).items[0]["item_code"] == item.item_code
