@@ -27,14 +27,15 @@ def test_catalog_sync_and_search_on_postgres(pg, monkeypatch):
         report = services.catalog_sync(page_size=100).run(full=True)
         assert (report.new, report.rejected) == (400, 0)
         with services.db.read() as session:
-            stats = "SELECT last_vacuum, last_analyze FROM pg_stat_user_tables WHERE relname = 'service_items'"
-            vacuumed = session.execute(text(stats)).one()
+            stats = "SELECT last_vacuum, last_analyze FROM pg_stat_user_tables WHERE relname = :t"
+            vacuumed = session.execute(text(stats), {"t": "service_items"}).one()
         assert vacuumed.last_vacuum is not None and vacuumed.last_analyze is not None
         source.app.extensions["simulator"].change(3)
         assert services.catalog_sync(page_size=100).run(full=False).changed == 3
         with services.db.read() as session:
             item = session.scalars(select(ServiceItem).where(ServiceItem.name.like("%公证%"))).first()
         assert item is not None
+
         def codes(q, limit):
             return [i["item_code"] for i in services.catalog.search(q, limit=limit).items]
 
