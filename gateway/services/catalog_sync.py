@@ -10,7 +10,7 @@ set of codes seen, never the catalog.
 from __future__ import annotations
 
 import logging
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Generator, Iterable, Iterator
 from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -127,8 +127,8 @@ class CatalogSync:
         next_since: str | None = None
         writer = ThreadPoolExecutor(max_workers=1, thread_name_prefix="catalog-write")
         writing: tuple[Future[None], set[str]] | None = None
+        pages = _prefetched(self.source.iter_pages(updated_since=since, page_size=self.page_size))
         try:
-            pages = _prefetched(self.source.iter_pages(updated_since=since, page_size=self.page_size))
             for number, page in enumerate(pages):
                 next_since = next_since or page.server_time  # the source's clock when the sync began
                 codes = {r["item_code"] for r in page.records if isinstance(r.get("item_code"), str)}
@@ -149,6 +149,7 @@ class CatalogSync:
             self._finish(report, "failed", f"{type(err).__name__}: {err}"[:2000])
             raise
         finally:
+            pages.close()  # stops the fetching thread (after the page it may be fetching)
             writer.shutdown(wait=True)
         self._finish(report, "succeeded", None)
         if report.new + report.changed + report.retired >= ANALYZE_AFTER:
@@ -445,7 +446,7 @@ def _insert_terms(session: Session, rows: list[tuple[str, int]]) -> None:
     connection.exec_driver_sql(f"INSERT INTO {_TERMS.name} (term, item_id) VALUES (?, ?)", rows)  # noqa: S608
 
 
-def _prefetched(pages: Iterator[Page]) -> Iterator[Page]:
+def _prefetched(pages: Iterator[Page]) -> Generator[Page, None, None]:
     """The same pages, the next one fetched on a thread while the caller works on the current one."""
     with ThreadPoolExecutor(max_workers=1, thread_name_prefix="catalog-fetch") as fetcher:
         upcoming = fetcher.submit(next, pages, None)
