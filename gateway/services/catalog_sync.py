@@ -9,6 +9,7 @@ set of codes seen, never the catalog.
 
 from __future__ import annotations
 
+import json
 import logging
 from collections.abc import Callable, Generator, Iterable, Iterator
 from concurrent.futures import Future, ThreadPoolExecutor
@@ -263,7 +264,7 @@ class CatalogSync:
     def _insert(self, session: Session, fresh: list[_Prepared], report: SyncReport, now: datetime) -> None:
         """New items, their terms and first versions: three executemany INSERTs, no per-row RETURNING."""
         first = {"version": 1, "retired": False, "retired_at": None, "created_at": now, "updated_at": now}
-        session.execute(insert(_ITEMS), [p.values | first for p in fresh])
+        _bulk_insert(session, _ITEMS, [p.values | first for p in fresh])
         codes = [p.item["item_code"] for p in fresh]
         ids: dict[str, int] = {
             code: item_id
@@ -272,8 +273,9 @@ class CatalogSync:
             )
         }
         _insert_terms(session, [(t, ids[p.item["item_code"]]) for p in fresh for t in p.terms])
-        session.execute(
-            insert(_VERSIONS),
+        _bulk_insert(
+            session,
+            _VERSIONS,
             [_version(p.item["item_code"], 1, "new", {}, p.digest, report.run_id, now) for p in fresh],
         )
         report.new += len(fresh)
@@ -443,7 +445,39 @@ def _insert_terms(session: Session, rows: list[tuple[str, int]]) -> None:
             (list(terms), list(ids)),
         )
         return
-    connection.exec_driver_sql(f"INSERT INTO {_TERMS.name} (term, item_id) VALUES (?, ?)", rows)  # noqa: S608
+    _bulk_insert(session, _TERMS, [{"term": term, "item_id": item_id} for term, item_id in rows])
+
+
+def _bulk_insert(session: Session, table: Table, rows: list[dict[str, Any]]) -> None:
+    """Rows (all with the same keys) into a table; on SQLite as ONE statement over json_each.
+
+    sqlite3's executemany steps once per row and takes the GIL back between rows, so a writer thread
+    inserting rows (with their FTS5 triggers) and a thread validating the next page take turns instead
+    of overlapping. One INSERT ... SELECT FROM json_each(?) runs the whole page, triggers included, in
+    a single step with the GIL released. Values are converted by the columns' own SQLAlchemy types
+    first (JSON text, DATETIME text, booleans), so what is stored is exactly what an ORM insert stores.
+    Elsewhere (PostgreSQL): an ordinary executemany.
+    """
+    if not rows:
+        return
+    connection = session.connection()
+    dialect = connection.dialect
+    if dialect.name != "sqlite":
+        session.execute(insert(table), rows)
+        return
+    names = list(rows[0])
+    convert = [table.c[name].type.dialect_impl(dialect).bind_processor(dialect) for name in names]
+    values = [
+        [row[name] if to_db is None else to_db(row[name]) for name, to_db in zip(names, convert, strict=True)]
+        for row in rows
+    ]
+    quote = dialect.identifier_preparer.quote
+    columns = ", ".join(quote(name) for name in names)
+    extract = ", ".join(f"json_extract(value, '$[{i}]')" for i in range(len(names)))
+    connection.exec_driver_sql(
+        f"INSERT INTO {quote(table.name)} ({columns}) SELECT {extract} FROM json_each(?)",  # noqa: S608
+        (json.dumps(values, ensure_ascii=False),),
+    )
 
 
 def _prefetched(pages: Iterator[Page]) -> Generator[Page, None, None]:

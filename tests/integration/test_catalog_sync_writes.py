@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 import dataclasses
+import re
 
 import pytest
-from sqlalchemy import delete, select, update
+from sqlalchemy import delete, select, text, update
 
 from adapters.base.simulator import ServerThread
 from adapters.catalog_source import create_simulator
@@ -132,3 +133,27 @@ def test_a_write_that_fails_mid_sync_fails_the_run_and_keeps_the_pages_before(gw
     monkeypatch.setattr(catalog_sync.CatalogSync, "_write", real)
     report = gw.catalog_sync(page_size=100).run(full=True)
     assert (report.new, report.unchanged) == (SIZE - 100, 100)
+
+
+def test_bulk_inserted_rows_are_stored_as_the_orm_stores_them(gw, source):
+    gw.catalog_sync(page_size=100).run(full=True)
+    code = source.app.extensions["simulator"].change(1)[0]  # one row rewritten through the ORM
+    gw.catalog_sync(page_size=100).run(full=False)
+    with gw.db.read() as session:
+        raw = session.execute(
+            text(
+                "SELECT item_code, typeof(retired), typeof(materials), typeof(created_at), created_at, "
+                "source_updated_at FROM service_items ORDER BY item_code"
+            )
+        ).all()
+        orm_written = session.execute(
+            text("SELECT updated_at FROM service_items WHERE item_code = :c"), {"c": code}
+        ).scalar_one()
+        item = session.scalar(select(ServiceItem).where(ServiceItem.item_code != code).limit(1))
+    stamp = re.compile(r"^\d{4}-\d{2}-\d{2} \d{2}:\d{2}:\d{2}\.\d{6}$")  # SQLAlchemy's DATETIME text
+    assert stamp.match(orm_written)
+    assert {(r[1], r[2], r[3]) for r in raw} == {("integer", "text", "text")}
+    assert all(stamp.match(r[4]) and stamp.match(r[5]) for r in raw)
+    assert isinstance(item.materials, list) and isinstance(item.materials[0]["required"], bool)
+    assert item.retired is False and item.source_updated_at.tzinfo is not None
+    assert gw.catalog.get(item.item_code)["materials"] == item.materials
