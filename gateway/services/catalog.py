@@ -32,7 +32,7 @@ _FTS = {
     field: table(f"service_items_fts_{suffix}", column("rowid"))
     for field, suffix in (("name", "name"), ("search_title", "title"), ("guide", "guide"))
 }
-_LIVE = "INDEXED BY ix_service_items_live"
+_LIVE = "INDEXED BY ix_service_items_live"  # SQLite: check a candidate id without its wide row
 _SUMMARY = load_only(
     ServiceItem.item_code,
     ServiceItem.name,
@@ -44,7 +44,7 @@ _SUMMARY = load_only(
     ServiceItem.retired,
     ServiceItem.parent_code,
     raiseload=True,  # summary() reading anything else would be a bug here, not a lazy load
-)  # SQLite: check a candidate id without its wide row
+)
 
 
 class Tier:
