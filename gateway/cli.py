@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import contextlib
+
 import click
 from flask import Flask, current_app
 
@@ -180,10 +182,8 @@ def register_jobs(app: Flask) -> None:
         services = _services()
         specs = [JobSpec(j.name, j.every_seconds, JOBS[j.name]) for j in services.settings.jobs]
         click.echo("scheduler: " + ", ".join(f"{s.name} every {s.every_seconds:g}s" for s in specs))
-        try:
+        with contextlib.suppress(KeyboardInterrupt, SystemExit):
             build_scheduler(services, specs).start()
-        except (KeyboardInterrupt, SystemExit):
-            pass
 
     @app.cli.group("jobs")
     def jobs() -> None:
@@ -218,7 +218,8 @@ def register_demo_simulators(app: Flask) -> None:
 
 
 class _Progress:
-    """A progress line on a terminal: records so far, rate, and a bar that sweeps while the total is unknown."""
+    """A progress line on a terminal: records so far, rate, and a bar that sweeps while the total is
+    unknown."""
 
     def __init__(self, label: str) -> None:
         import time

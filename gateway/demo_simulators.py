@@ -134,7 +134,8 @@ def seed_traffic(services: Services, servers: dict[str, ServerThread]) -> int:
 
 
 def run_forever(services: Services, gateway_url: str, traffic: bool) -> None:
-    """Serve the simulators until interrupted; on a fresh database, push demo traffic once the gateway is up."""
+    """Serve the simulators until interrupted; on a fresh database, push demo traffic once the gateway
+    is up."""
     servers = start_simulators(services.settings, gateway_url)
     for name, server in servers.items():
         log.info("simulator %s at %s", name, server.url)

@@ -44,7 +44,9 @@ def migrated_template(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 
 def settings_for(url: str) -> Settings:
-    return load_settings(ROOT / "config.yaml", env={"GATEWAY_DATABASE_URL": url, "GATEWAY_SECRET_KEY": "test"})
+    return load_settings(
+        ROOT / "config.yaml", env={"GATEWAY_DATABASE_URL": url, "GATEWAY_SECRET_KEY": "test"}
+    )
 
 
 @pytest.fixture
@@ -84,7 +86,8 @@ def client(app: Flask) -> FlaskClient:
 
 @pytest.fixture
 def auth(services: Services) -> dict[str, dict[str, str]]:
-    """Authorization headers per role; 'department' is a 区司法局 (SFJ) key, 'department_hbj' for 区生态环境局."""
+    """Authorization headers per role; 'department' is a 区司法局 (SFJ) key, 'department_hbj' for
+    区生态环境局."""
     headers: dict[str, dict[str, str]] = {}
     specs: list[tuple[str, str, str | None]] = [
         ("operator", "话务员甲", None),

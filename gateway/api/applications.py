@@ -44,7 +44,10 @@ RID = "<int(max=9223372036854775807):rect_id>"
 @blp.response(201, ApplicationOut)
 @protected(blp, APP_ACCEPT)
 def accept(data: dict[str, Any]) -> dict[str, Any]:
-    """前台综合受理: any window accepts any item; 422 names a missing material (容缺 where the item allows)."""
+    """前台综合受理: any window accepts any item.
+
+    422 names a missing material (容缺 where the item allows).
+    """
     return services().applications.accept(data, current_actor())
 
 

@@ -24,10 +24,13 @@ def refusal(
     facts: Facts, action: Action, now: datetime, calendar: WorkdayCalendar, return_window: int
 ) -> str | None:
     """Why a table-allowed action is refused right now, or None if it is not."""
-    if action is Action.RETURN and facts.dispatched_at is not None:
-        # 退单 only within N working days of dispatch; after that the department must handle it.
-        if now > calendar.add_workdays(facts.dispatched_at, return_window).at:
-            return f"the return window of {return_window} working days after dispatch has passed"
+    # 退单 only within N working days of dispatch; after that the department must handle it.
+    if (
+        action is Action.RETURN
+        and facts.dispatched_at is not None
+        and now > calendar.add_workdays(facts.dispatched_at, return_window).at
+    ):
+        return f"the return window of {return_window} working days after dispatch has passed"
     if action is Action.REOPEN:
         rating = Satisfaction(facts.satisfaction) if facts.satisfaction else None
         if rating is None or not rating.is_bad:

@@ -71,7 +71,8 @@ class ApplicationTask(Base):
 
 
 class ApplicationEvent(Base):
-    """One stored step of an application: who, when, from, to; and the proxy when staff acted for the applicant."""
+    """One stored step of an application: who, when, from, to; and the proxy when staff acted for the
+    applicant."""
 
     __tablename__ = "application_events"
 

@@ -160,7 +160,8 @@ class EvaluationService:
     def stats(
         self, actor: Actor, *, group: str, start: datetime | None, end: datetime | None
     ) -> list[dict[str, Any]]:
-        """Per item or department: applications, decided, on time, on-time rate, average working days, ratings."""
+        """Per item or department: applications, decided, on time, on-time rate, average working days,
+        ratings."""
         _require(actor, STATS)
         key = ApplicationTask.item_code if group == "item" else ApplicationTask.department_code
         label = ApplicationTask.item_name if group == "item" else ApplicationTask.department_name

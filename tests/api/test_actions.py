@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+import contextlib
+
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from sqlalchemy import select
@@ -34,13 +36,18 @@ def events(client, auth, inquiry_id):
 
 def test_manual_dispatch_with_lead_and_co_departments(client, auth):
     inquiry = new(client, auth, title="路灯", content="路口的灯坏了")
-    body = do(client, auth["operator"], inquiry["id"], "dispatch", department="CGJ", co_departments=["ZJJ", "CGJ"])
+    body = do(
+        client, auth["operator"], inquiry["id"], "dispatch", department="CGJ", co_departments=["ZJJ", "CGJ"]
+    )
     assert body["status"] == "dispatched"
     assert body["department"] == "CGJ" and body["co_departments"] == ["ZJJ"]
     assert body["due_at"] == "2026-11-26T23:59:59+08:00"
     last = events(client, auth, inquiry["id"])[-1]
     assert (last["action"], last["from_status"], last["to_status"], last["actor"]) == (
-        "dispatch", "received", "dispatched", "话务员甲"
+        "dispatch",
+        "received",
+        "dispatched",
+        "话务员甲",
     )
     assert last["data"]["co_departments"] == ["ZJJ"]
 
@@ -49,7 +56,15 @@ def test_dispatch_to_an_unknown_department_names_the_field(client, auth):
     inquiry = new(client, auth, title="路灯", content="路口的灯坏了")
     body = do(client, auth["operator"], inquiry["id"], "dispatch", expect=422, department="NOPE")
     assert body["errors"]["json"] == {"department": ["unknown department code: NOPE"]}
-    body = do(client, auth["operator"], inquiry["id"], "dispatch", expect=422, department="SFJ", co_departments=["XX"])
+    body = do(
+        client,
+        auth["operator"],
+        inquiry["id"],
+        "dispatch",
+        expect=422,
+        department="SFJ",
+        co_departments=["XX"],
+    )
     assert "co_departments" in body["errors"]["json"]
     assert len(events(client, auth, inquiry["id"])) == 1
 
@@ -75,11 +90,24 @@ def test_full_lifecycle_with_extension_callback_and_reopen(client, auth, service
     do(client, dept, inquiry["id"], "request-extension", workdays=2, reason="再延")
     refused = do(client, op, inquiry["id"], "refuse-extension", reason="不符合延期条件")
     assert refused["due_at"] == "2026-12-03T23:59:59+08:00"
-    replied = do(client, dept, inquiry["id"], "reply", note="已电话联系当事人", public_reply="您可到区法律援助中心申请。")
+    replied = do(
+        client,
+        dept,
+        inquiry["id"],
+        "reply",
+        note="已电话联系当事人",
+        public_reply="您可到区法律援助中心申请。",
+    )
     assert replied["status"] == "replied" and replied["public_reply"] == "您可到区法律援助中心申请。"
     assert replied["deadline_state"] is None
-    called = do(client, op, inquiry["id"], "callback", satisfaction="dissatisfied", solved=False, note="不满意")
-    assert called["status"] == "called_back" and called["satisfaction"] == "dissatisfied" and called["solved"] is False
+    called = do(
+        client, op, inquiry["id"], "callback", satisfaction="dissatisfied", solved=False, note="不满意"
+    )
+    assert (
+        called["status"] == "called_back"
+        and called["satisfaction"] == "dissatisfied"
+        and called["solved"] is False
+    )
     reopened = do(client, op, inquiry["id"], "reopen", reason="回访不满意,重办")
     assert reopened["status"] == "reopened" and reopened["department"] == "SFJ"
     assert reopened["public_reply"] is None and reopened["satisfaction"] is None
@@ -91,8 +119,20 @@ def test_full_lifecycle_with_extension_callback_and_reopen(client, auth, service
     assert closed["allowed_actions"] == []  # reopen needs a dissatisfied callback
     history = events(client, auth, inquiry["id"])
     assert [e["action"] for e in history] == [
-        "intake", "dispatch", "acknowledge", "request-extension", "approve-extension", "request-extension",
-        "refuse-extension", "reply", "callback", "reopen", "acknowledge", "reply", "callback", "close",
+        "intake",
+        "dispatch",
+        "acknowledge",
+        "request-extension",
+        "approve-extension",
+        "request-extension",
+        "refuse-extension",
+        "reply",
+        "callback",
+        "reopen",
+        "acknowledge",
+        "reply",
+        "callback",
+        "close",
     ]
     assert lifecycle.replay((e["from_status"], e["action"], e["to_status"]) for e in history) == "closed"
     with services.db.read() as session:
@@ -136,9 +176,13 @@ def test_return_after_the_window_is_refused(client, auth, clock):
 def test_extension_above_the_maximum_names_the_field(client, auth):
     inquiry = new(client, auth)
     do(client, auth["department"], inquiry["id"], "acknowledge")
-    body = do(client, auth["department"], inquiry["id"], "request-extension", expect=422, workdays=11, reason="久")
+    body = do(
+        client, auth["department"], inquiry["id"], "request-extension", expect=422, workdays=11, reason="久"
+    )
     assert body["errors"]["json"] == {"workdays": ["an extension may add at most 10 working days"]}
-    assert client.get(f"{URL}/{inquiry['id']}", headers=auth["operator"]).get_json()["status"] == "acknowledged"
+    assert (
+        client.get(f"{URL}/{inquiry['id']}", headers=auth["operator"]).get_json()["status"] == "acknowledged"
+    )
 
 
 def test_reopen_needs_a_dissatisfied_callback(client, auth):
@@ -179,7 +223,9 @@ def test_escalate_counts_and_is_for_supervisors(client, auth):
 
 
 def test_another_department_may_not_act(client, auth):
-    inquiry = new(client, auth, kind="complaint", title="噪音", content="夜间施工噪音扰民")  # HBJ lead, CGJ co
+    inquiry = new(
+        client, auth, kind="complaint", title="噪音", content="夜间施工噪音扰民"
+    )  # HBJ lead, CGJ co
     assert do(client, auth["department"], inquiry["id"], "acknowledge", expect=404)["code"] == 404
     assert do(client, auth["department_hbj"], inquiry["id"], "acknowledge")["status"] == "acknowledged"
 
@@ -229,10 +275,8 @@ def test_random_actions_through_the_service_replay_to_the_stored_state(services,
     admin = Actor(name="管理员", role="admin")
     view, _ = services.inquiries.intake(inquiry_payload(external_id=None), admin)
     for action in actions:
-        try:
+        with contextlib.suppress(DomainError):
             view = services.inquiries.act(view.id, action, BODIES[action], admin)
-        except DomainError:
-            pass
     with services.db.read() as session:
         stored = session.scalars(
             select(InquiryEvent).where(InquiryEvent.inquiry_id == view.id).order_by(InquiryEvent.id)
@@ -242,7 +286,10 @@ def test_random_actions_through_the_service_replay_to_the_stored_state(services,
 
 
 def test_an_instant_reply_at_intake_skips_routing(client, auth, services):
-    body = inquiry_payload(external_id=None, instant_reply={"note": "已当场告知所需材料", "public_reply": "请携带身份证到区法律援助中心申请。"})
+    body = inquiry_payload(
+        external_id=None,
+        instant_reply={"note": "已当场告知所需材料", "public_reply": "请携带身份证到区法律援助中心申请。"},
+    )
     created = client.post(URL, json=body, headers=auth["operator"]).get_json()
     assert (created["status"], created["department"], created["routing_rule"]) == ("replied", None, None)
     assert created["public_reply"] == "请携带身份证到区法律援助中心申请。"
@@ -252,5 +299,7 @@ def test_an_instant_reply_at_intake_skips_routing(client, auth, services):
         rows = session.scalars(select(OutboxMessage)).all()
     # logged straight into the gateway: no 12345 record to update, but the consented reply is published
     assert [(r.target, r.event_type) for r in rows] == [("website", "reply.publish")]
-    refused = client.post(URL, json={**body, "external_id": "W-1", "channel": "window"}, headers=auth["window"])
+    refused = client.post(
+        URL, json={**body, "external_id": "W-1", "channel": "window"}, headers=auth["window"]
+    )
     assert refused.status_code == 403

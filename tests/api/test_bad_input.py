@@ -46,7 +46,11 @@ def test_missing_required_fields_are_all_named(client, auth):
 
 
 def test_not_json_is_rejected(client, auth, services):
-    for data, content_type in (("{not json", "application/json"), ("[]", "application/json"), ("a=b", "text/plain")):
+    for data, content_type in (
+        ("{not json", "application/json"),
+        ("[]", "application/json"),
+        ("a=b", "text/plain"),
+    ):
         response = client.post(URL, data=data, content_type=content_type, headers=auth["operator"])
         assert response.status_code in (400, 415, 422), data
         assert response.get_json()["code"] == response.status_code
@@ -69,7 +73,10 @@ def test_odd_unicode_and_sql_looking_text_are_stored_verbatim(client, auth):
 
 
 def test_lone_surrogates_are_rejected(client, auth, services):
-    raw = '{"channel":"hotline","kind":"consult","content":"\\ud800","citizen":{"name":"林","phone":"13905911234"}}'
+    raw = (
+        '{"channel":"hotline","kind":"consult","content":"\\ud800",'
+        '"citizen":{"name":"林","phone":"13905911234"}}'
+    )
     response = client.post(URL, data=raw, content_type="application/json", headers=auth["operator"])
     assert response.status_code == 422
     assert "content" in response.get_json()["errors"]["json"]
@@ -114,11 +121,15 @@ def test_wrong_types_in_action_bodies(client, auth):
     created = client.post(URL, json=inquiry_payload(), headers=auth["operator"]).get_json()
     client.post(f"{URL}/{created['id']}/acknowledge", json={}, headers=auth["department"])
     response = client.post(
-        f"{URL}/{created['id']}/request-extension", json={"workdays": "5", "reason": "x"}, headers=auth["department"]
+        f"{URL}/{created['id']}/request-extension",
+        json={"workdays": "5", "reason": "x"},
+        headers=auth["department"],
     )
     assert response.status_code == 422 and "workdays" in response.get_json()["errors"]["json"]
     response = client.post(
-        f"{URL}/{created['id']}/callback", json={"satisfaction": "开心", "solved": True}, headers=auth["operator"]
+        f"{URL}/{created['id']}/callback",
+        json={"satisfaction": "开心", "solved": True},
+        headers=auth["operator"],
     )
     assert response.status_code == 422 and "satisfaction" in response.get_json()["errors"]["json"]
 
@@ -133,18 +144,26 @@ def test_calendar_deadline_endpoint(client, auth):
     body = response.get_json()
     # National Day 2026-10-01..07 is off; Oct 8, 9 and the adjusted Saturday Oct 10 are working days.
     assert body == {
-        "start": "2026-09-30T09:00:00+08:00", "workdays": 3,
-        "deadline": "2026-10-10T23:59:59+08:00", "calendar_estimated": False,
+        "start": "2026-09-30T09:00:00+08:00",
+        "workdays": 3,
+        "deadline": "2026-10-10T23:59:59+08:00",
+        "calendar_estimated": False,
     }
     late = client.get(
-        "/api/v1/calendar/deadline", query_string={"start": "2026-12-29T09:00:00", "workdays": 13},
+        "/api/v1/calendar/deadline",
+        query_string={"start": "2026-12-29T09:00:00", "workdays": 13},
         headers=auth["window"],
     ).get_json()
     assert late["calendar_estimated"] is True
-    bad = client.get("/api/v1/calendar/deadline", query_string={"start": "2026-12-29"}, headers=auth["window"])
+    bad = client.get(
+        "/api/v1/calendar/deadline", query_string={"start": "2026-12-29"}, headers=auth["window"]
+    )
     assert bad.status_code == 422 and "workdays" in bad.get_json()["errors"]["query"]
-    far = client.get("/api/v1/calendar/deadline", query_string={"start": "9999-12-30T00:00:00+08:00", "workdays": 900},
-                     headers=auth["window"])
+    far = client.get(
+        "/api/v1/calendar/deadline",
+        query_string={"start": "9999-12-30T00:00:00+08:00", "workdays": 900},
+        headers=auth["window"],
+    )
     assert far.status_code == 422
 
 
@@ -154,7 +173,9 @@ def test_health_and_readiness(client):
     assert ready.status_code == 200
     from gateway.persistence.migrate import head_revision
 
-    assert ready.get_json()["migrations"]["current"] == ready.get_json()["migrations"]["head"] == head_revision()
+    assert (
+        ready.get_json()["migrations"]["current"] == ready.get_json()["migrations"]["head"] == head_revision()
+    )
 
 
 def test_readiness_fails_when_migrations_are_behind(tmp_path, clock):

@@ -71,17 +71,24 @@ def test_citizen_data_is_masked_in_every_response(client, auth):
             text = response.get_data(as_text=True)
             assert "13905911234" not in text and "林建华" not in text and "350104198805061234" not in text
     assert created.get_json()["citizen"] == {
-        "name": "林**", "phone": "139****1234", "id_number": "350104********1234", "masked": True,
+        "name": "林**",
+        "phone": "139****1234",
+        "id_number": "350104********1234",
+        "masked": True,
     }
 
 
 def test_reveal_gives_full_values_and_writes_the_audit_log(client, auth, services):
     inquiry = create(client, auth["operator"])
-    response = client.post(f"{URL}/{inquiry['id']}/reveal", json={"reason": "回访需要联系来电人"},
-                           headers=auth["operator"])
+    response = client.post(
+        f"{URL}/{inquiry['id']}/reveal", json={"reason": "回访需要联系来电人"}, headers=auth["operator"]
+    )
     assert response.status_code == 200
     assert response.get_json() == {
-        "name": "林建华", "phone": "13905911234", "id_number": "350104198805061234", "masked": False,
+        "name": "林建华",
+        "phone": "13905911234",
+        "id_number": "350104198805061234",
+        "masked": False,
     }
     with services.db.read() as session:
         entries = session.scalars(select(AuditEntry)).all()
@@ -105,7 +112,11 @@ def test_personal_data_never_reaches_the_log(client, auth, caplog):
     caplog.set_level("DEBUG")
     inquiry = create(client, auth["operator"])
     client.post(f"{URL}/{inquiry['id']}/reveal", json={"reason": "回访"}, headers=auth["operator"])
-    client.post(URL, json=inquiry_payload(citizen={"name": "林建华", "phone": "13905911234x"}), headers=auth["operator"])
+    client.post(
+        URL,
+        json=inquiry_payload(citizen={"name": "林建华", "phone": "13905911234x"}),
+        headers=auth["operator"],
+    )
     assert "13905911234" not in caplog.text and "林建华" not in caplog.text
 
 
@@ -140,13 +151,21 @@ def test_keys_are_stored_hashed(services):
 
 
 def test_a_system_key_may_only_submit_its_own_channel(client, auth):
-    assert client.post(URL, json=inquiry_payload(channel="website"), headers=auth["system:hotline"]).status_code == 403
-    assert client.post(URL, json=inquiry_payload(channel="hotline"), headers=auth["system:hotline"]).status_code == 201
+    assert (
+        client.post(URL, json=inquiry_payload(channel="website"), headers=auth["system:hotline"]).status_code
+        == 403
+    )
+    assert (
+        client.post(URL, json=inquiry_payload(channel="hotline"), headers=auth["system:hotline"]).status_code
+        == 201
+    )
 
 
 def test_a_department_sees_only_its_own_inquiries(client, auth):
     sfj = create(client, auth["operator"], external_id="A")
-    noise = create(client, auth["operator"], external_id="B", kind="complaint", title="噪音", content="夜间施工噪音扰民")
+    noise = create(
+        client, auth["operator"], external_id="B", kind="complaint", title="噪音", content="夜间施工噪音扰民"
+    )
     assert noise["department"] == "HBJ" and noise["co_departments"] == ["CGJ"]
     seen = client.get(URL, headers=auth["department"]).get_json()
     assert [i["id"] for i in seen] == [sfj["id"]]
@@ -157,7 +176,9 @@ def test_a_department_sees_only_its_own_inquiries(client, auth):
 
 
 def test_department_filter_matches_lead_and_co_departments(client, auth):
-    noise = create(client, auth["operator"], external_id="B", kind="complaint", title="噪音", content="夜间施工噪音扰民")
+    noise = create(
+        client, auth["operator"], external_id="B", kind="complaint", title="噪音", content="夜间施工噪音扰民"
+    )
     create(client, auth["operator"], external_id="A")
     for code in ("HBJ", "CGJ"):
         listed = client.get(URL, query_string={"department": code}, headers=auth["supervisor"]).get_json()
@@ -167,7 +188,9 @@ def test_department_filter_matches_lead_and_co_departments(client, auth):
 def test_list_filters_and_pagination(client, auth, clock):
     ids = []
     for n in range(5):
-        ids.append(create(client, auth["operator"], external_id=f"P{n}", kind="help" if n % 2 else "consult")["id"])
+        ids.append(
+            create(client, auth["operator"], external_id=f"P{n}", kind="help" if n % 2 else "consult")["id"]
+        )
         clock.advance(hours=1)
     response = client.get(URL, query_string={"page": 2, "page_size": 2}, headers=auth["operator"])
     assert [i["id"] for i in response.get_json()] == [ids[2], ids[1]]
@@ -187,24 +210,38 @@ def test_list_filters_and_pagination(client, auth, clock):
 def test_text_filter_is_literal(client, auth):
     create(client, auth["operator"], external_id="T1", content="满100%退款的活动_不兑现")
     create(client, auth["operator"], external_id="T2", content="普通内容")
-    for q, expected in (("100%", 1), ("_不兑现", 1), ("%", 1), ("'; DROP TABLE inquiries; --", 0), ("内容", 1), ("法律援助", 2)):
+    for q, expected in (
+        ("100%", 1),
+        ("_不兑现", 1),
+        ("%", 1),
+        ("'; DROP TABLE inquiries; --", 0),
+        ("内容", 1),
+        ("法律援助", 2),
+    ):
         found = client.get(URL, query_string={"q": q}, headers=auth["operator"]).get_json()
         assert len(found) == expected, q
 
 
 def test_overdue_and_due_soon_filters_follow_the_clock(client, auth, clock):
     inquiry = create(client, auth["operator"])  # due Thursday 2026-11-26 24:00
+
     def ids(**query):
         return [i["id"] for i in client.get(URL, query_string=query, headers=auth["operator"]).get_json()]
 
     assert ids(overdue="true") == [] and ids(due_soon="true") == []
     clock.advance(days=2)  # Wednesday 10:00: due by the end of the next working day
     assert ids(due_soon="true") == [inquiry["id"]]
-    assert client.get(f"{URL}/{inquiry['id']}", headers=auth["operator"]).get_json()["deadline_state"] == "due_soon"
+    assert (
+        client.get(f"{URL}/{inquiry['id']}", headers=auth["operator"]).get_json()["deadline_state"]
+        == "due_soon"
+    )
     clock.advance(days=2)  # Friday
     assert ids(overdue="true") == [inquiry["id"]] and ids(due_soon="true") == []
     assert ids(overdue="false") == []
-    assert client.get(f"{URL}/{inquiry['id']}", headers=auth["operator"]).get_json()["deadline_state"] == "overdue"
+    assert (
+        client.get(f"{URL}/{inquiry['id']}", headers=auth["operator"]).get_json()["deadline_state"]
+        == "overdue"
+    )
 
 
 def test_intake_writes_an_outbox_row_for_the_origin_channel(client, auth, services):

@@ -69,12 +69,21 @@ def _configure(settings: Settings, sims: dict[str, ServerThread], secrets: dict[
     line = settings.dept_lines[0]
     return dataclasses.replace(
         settings,
-        systems={**settings.systems, **{name: endpoint(name) for name in ("hotline", "website", "window", "department")}},
-        dept_lines=(DeptLine(line.code, line.name, line.department, endpoint("dept_hotline"), line.transfer_kinds),),
+        systems={
+            **settings.systems,
+            **{name: endpoint(name) for name in ("hotline", "website", "window", "department")},
+        },
+        dept_lines=(
+            DeptLine(line.code, line.name, line.department, endpoint("dept_hotline"), line.transfer_kinds),
+        ),
         webhook_secrets={name: tuple(values) for name, values in secrets.items()},
         delivery=dataclasses.replace(
-            settings.delivery, backoff_base_seconds=1, backoff_cap_seconds=60, breaker_failures=50,
-            lease_seconds=30, concurrency=4,
+            settings.delivery,
+            backoff_base_seconds=1,
+            backoff_cap_seconds=60,
+            breaker_failures=50,
+            lease_seconds=30,
+            concurrency=4,
         ),
     )
 
@@ -94,8 +103,13 @@ def world(settings: Settings) -> Iterator[World]:
     gateway.start()
     world = World(app=app, gateway=gateway, sims=sims, clock=clock, secrets=secrets)
     keys = app.extensions["gateway"].keys
-    for role, dept in (("operator", None), ("department", "SFJ"), ("supervisor", None), ("admin", None),
-                       ("window", None)):
+    for role, dept in (
+        ("operator", None),
+        ("department", "SFJ"),
+        ("supervisor", None),
+        ("admin", None),
+        ("window", None),
+    ):
         _, key = keys.create(f"e2e-{role}", role, dept)
         world.headers[role] = {"Authorization": f"Bearer {key}"}
     yield world

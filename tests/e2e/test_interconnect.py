@@ -16,13 +16,15 @@ from sqlalchemy import func, select
 
 from adapters.base.simulator import Fault, push_webhook
 from gateway.persistence.models import Inquiry, InquiryEvent, OutboxMessage, WebhookReceipt
-from tests.conftest import ROOT, inquiry_payload
+from tests.conftest import ROOT
 
 API = "/api/v1/inquiries"
 
 
 def api(world, method, path, role="operator", **kwargs):
-    response = requests.request(method, f"{world.gateway.url}{path}", headers=world.headers[role], timeout=10, **kwargs)
+    response = requests.request(
+        method, f"{world.gateway.url}{path}", headers=world.headers[role], timeout=10, **kwargs
+    )
     assert response.status_code < 300, response.text
     return response.json()
 
@@ -34,13 +36,21 @@ def outbox_rows(world):
 
 def test_a_website_message_reaches_12345_and_the_reply_is_published_redacted(world):
     website, hotline = world.sim("website"), world.sim("hotline")
-    message = website.submit_message(boxType="TSJB", subject="夜间施工噪音", isPublic="Y", writerName="陈晓燕",
-                                     writerMobile="13805912345", content="工地夜间施工噪音扰民,请查处。")
+    message = website.submit_message(
+        boxType="TSJB",
+        subject="夜间施工噪音",
+        isPublic="Y",
+        writerName="陈晓燕",
+        writerMobile="13805912345",
+        content="工地夜间施工噪音扰民,请查处。",
+    )
     listed = api(world, "GET", API, params={"channel": "website"})
     assert len(listed) == 1
     inquiry = listed[0]
     assert (inquiry["external_id"], inquiry["department"], inquiry["citizen"]["phone"]) == (
-        message["msgId"], "HBJ", "138****2345",
+        message["msgId"],
+        "HBJ",
+        "138****2345",
     )
     world.drain()
     orders = [o for o in hotline.list_work_orders() if o.get("wbbh") == inquiry["number"]]
@@ -50,10 +60,17 @@ def test_a_website_message_reaches_12345_and_the_reply_is_published_redacted(wor
     headers = {"Authorization": f"Bearer {hbj}"}
     for action, body in (
         ("acknowledge", {}),
-        ("reply", {"note": "已约谈施工单位", "public_reply": "经查,施工单位已停止夜间施工。如有问题请联系陈晓燕13805912345。"}),
+        (
+            "reply",
+            {
+                "note": "已约谈施工单位",
+                "public_reply": "经查,施工单位已停止夜间施工。如有问题请联系陈晓燕13805912345。",
+            },
+        ),
     ):
-        response = requests.post(f"{world.gateway.url}{API}/{inquiry['id']}/{action}", json=body, headers=headers,
-                                 timeout=10)
+        response = requests.post(
+            f"{world.gateway.url}{API}/{inquiry['id']}/{action}", json=body, headers=headers, timeout=10
+        )
         assert response.status_code == 200, response.text
     world.drain()
     published = website.published()
@@ -71,8 +88,13 @@ def test_the_same_webhook_sent_50_times_at_once_makes_one_inquiry(world):
         "eventType": "message.submitted",
         "eventTime": "2026-11-26 09:00:00",
         "message": {
-            "msgId": "LY-CONCURRENT-1", "boxType": "ZXZX", "subject": "咨询公证", "content": "办理继承公证需要什么材料?",
-            "writerName": "郑美玲", "writerMobile": "13600591234", "isPublic": "N",
+            "msgId": "LY-CONCURRENT-1",
+            "boxType": "ZXZX",
+            "subject": "咨询公证",
+            "content": "办理继承公证需要什么材料?",
+            "writerName": "郑美玲",
+            "writerMobile": "13600591234",
+            "isPublic": "N",
             "submitTime": "2026-11-26 09:00:00",
         },
     }
@@ -102,7 +124,9 @@ def test_the_same_webhook_sent_50_times_at_once_makes_one_inquiry(world):
 
 def test_a_bad_signature_is_refused_and_creates_nothing(world, caplog):
     body = {"eventType": "message.submitted", "message": {"msgId": "LY-X", "content": "13600591234"}}
-    response = push_webhook(f"{world.gateway.url}/webhooks/website", ["whsec_" + "QUFBQUFBQUFBQUFBQUFBQQ=="], body)
+    response = push_webhook(
+        f"{world.gateway.url}/webhooks/website", ["whsec_" + "QUFBQUFBQUFBQUFBQUFBQQ=="], body
+    )
     assert response.status_code == 401
     unsigned = requests.post(f"{world.gateway.url}/webhooks/website", json=body, timeout=5)
     assert unsigned.status_code == 401
@@ -112,9 +136,12 @@ def test_a_bad_signature_is_refused_and_creates_nothing(world, caplog):
 
 
 def hotline_inquiries(world, n):
-    """Work orders the 12345 platform pushes; each routes to 区人社局 and owes the platform one status message."""
+    """Work orders the 12345 platform pushes; each routes to 区人社局 and owes the platform one status
+    message."""
     for i in range(n):
-        world.sim("hotline").push_work_order(bt="拖欠工资", sqnr=f"来电人反映公司拖欠第{i}批工人工资", sqlx="02")
+        world.sim("hotline").push_work_order(
+            bt="拖欠工资", sqnr=f"来电人反映公司拖欠第{i}批工人工资", sqlx="02"
+        )
     listed = api(world, "GET", API, params={"channel": "hotline", "page_size": 100})
     assert len(listed) == n and {i["department"] for i in listed} == {"RSJ"}
 
@@ -170,7 +197,10 @@ def test_a_worker_killed_mid_batch_and_another_that_finishes(world, tmp_path: Pa
     env = {**os.environ, "GATEWAY_CONFIG": str(tmp_path / "config.yaml"), "GATEWAY_DATABASE_URL": db_url}
     proc = subprocess.Popen(
         [sys.executable, "-m", "flask", "--app", "wsgi", "deliver", "--worker-id", "doomed"],
-        cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+        cwd=ROOT,
+        env=env,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
     )
     try:
         deadline = time.monotonic() + 30

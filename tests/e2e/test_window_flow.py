@@ -12,13 +12,21 @@ APPLICANT = {"name": "郑美玲", "phone": "13600591234", "id_number": "35010419
 
 
 def call(world, method, path, role="window", expect=(200, 201), **kwargs):
-    response = requests.request(method, f"{world.gateway.url}{path}", headers=world.headers[role], timeout=10, **kwargs)
+    response = requests.request(
+        method, f"{world.gateway.url}{path}", headers=world.headers[role], timeout=10, **kwargs
+    )
     assert response.status_code in expect, response.text
     return response.json()
 
 
 def accept(world, codes, materials, **extra):
-    body = {"item_codes": codes, "applicant": APPLICANT, "materials": materials, "window": "综合窗口3号", **extra}
+    body = {
+        "item_codes": codes,
+        "applicant": APPLICANT,
+        "materials": materials,
+        "window": "综合窗口3号",
+        **extra,
+    }
     return call(world, "POST", APPS, json=body)
 
 
@@ -63,8 +71,15 @@ def test_single_department_application_from_acceptance_to_pickup(world):
     again = call(world, "POST", f"{APPS}/{app['id']}/pickup", json={"collected_by": "郑美玲"}, expect=(409,))
     assert again["errors"]["current_status"] == "delivered"
     history = call(world, "GET", f"{APPS}/{app['id']}/events")
-    assert [e["action"] for e in history] == ["accept", "task-under_review", "review", "task-granted", "grant",
-                                              "prepare", "pickup"]
+    assert [e["action"] for e in history] == [
+        "accept",
+        "task-under_review",
+        "review",
+        "task-granted",
+        "grant",
+        "prepare",
+        "pickup",
+    ]
     world.drain()
     receipt = app["receipt_no"]
     assert window_notices(world, receipt) == [
@@ -78,8 +93,12 @@ def test_single_department_application_from_acceptance_to_pickup(world):
 
 def test_a_joint_application_with_one_refusal(world):
     seed(world.services)
-    app = accept(world, [FOOD, JOBS], {FOOD: ["营业执照", "食品经营许可申请书"], JOBS: ["居民身份证"]},
-                 title="开办餐馆一件事")
+    app = accept(
+        world,
+        [FOOD, JOBS],
+        {FOOD: ["营业执照", "食品经营许可申请书"], JOBS: ["居民身份证"]},
+        title="开办餐馆一件事",
+    )
     assert app["joint"] is True and len(app["tasks"]) == 2
     world.drain()
     tasks = task_ids(app)
@@ -96,12 +115,31 @@ def test_a_joint_application_with_one_refusal(world):
 
 def test_incomplete_acceptance_with_a_late_supplement(world):
     seed(world.services)
-    refused = call(world, "POST", APPS, expect=(422,), json={
-        "item_codes": [FOOD], "applicant": APPLICANT, "materials": {FOOD: ["营业执照"]}, "window": "综合窗口1号"})
+    refused = call(
+        world,
+        "POST",
+        APPS,
+        expect=(422,),
+        json={
+            "item_codes": [FOOD],
+            "applicant": APPLICANT,
+            "materials": {FOOD: ["营业执照"]},
+            "window": "综合窗口1号",
+        },
+    )
     assert "食品经营许可申请书" in refused["errors"]["json"][f"materials.{FOOD}"][0]
-    key_missing = call(world, "POST", APPS, expect=(422,), json={
-        "item_codes": [LEGAL_AID], "applicant": APPLICANT, "materials": {LEGAL_AID: ["居民身份证"]},
-        "window": "综合窗口1号"})
+    key_missing = call(
+        world,
+        "POST",
+        APPS,
+        expect=(422,),
+        json={
+            "item_codes": [LEGAL_AID],
+            "applicant": APPLICANT,
+            "materials": {LEGAL_AID: ["居民身份证"]},
+            "window": "综合窗口1号",
+        },
+    )
     assert "法律援助申请表" in key_missing["errors"]["json"][f"materials.{LEGAL_AID}"][0]
 
     app = accept(world, [LEGAL_AID], {LEGAL_AID: ["居民身份证", "法律援助申请表"]}, proxy="代办员小林")
@@ -111,8 +149,12 @@ def test_incomplete_acceptance_with_a_late_supplement(world):
     assert call(world, "GET", f"{APPS}/{app['id']}")["supplement_overdue"] is True
     late = call(world, "GET", APPS, params={"supplement_overdue": "true"})
     assert [a["id"] for a in late] == [app["id"]]
-    done = call(world, "POST", f"{APPS}/{app['id']}/supplement",
-                json={"materials": {LEGAL_AID: ["经济困难状况说明"]}, "note": "申请人补交材料"})
+    done = call(
+        world,
+        "POST",
+        f"{APPS}/{app['id']}/supplement",
+        json={"materials": {LEGAL_AID: ["经济困难状况说明"]}, "note": "申请人补交材料"},
+    )
     assert done["incomplete"] is False and done["supplement_overdue"] is False
     events = call(world, "GET", f"{APPS}/{app['id']}/events")
     supplement = events[-1]
@@ -137,8 +179,10 @@ def test_a_correction_request_reaches_the_applicant_through_the_window(world):
     ((bjzt, czlx, text),) = window_notices(world, receipt)
     assert (bjzt, czlx) == ("21", "BZGZ")
     # Monday + 5 working days for the supplement
-    assert text == (f"您的办件{receipt}需补正材料：营业执照（原因：营业执照已过期），"
-                    "请于2026-11-30前携带材料到综合窗口3号补交。")
+    assert text == (
+        f"您的办件{receipt}需补正材料：营业执照（原因：营业执照已过期），"
+        "请于2026-11-30前携带材料到综合窗口3号补交。"
+    )
 
     supplied = call(world, "POST", f"{APPS}/{app['id']}/supplement", json={"materials": {FOOD: ["营业执照"]}})
     assert supplied["status"] == "under_review"
@@ -148,7 +192,10 @@ def test_a_correction_request_reaches_the_applicant_through_the_window(world):
     call(world, "POST", f"{APPS}/{app['id']}/prepare", json={})
     world.drain()
     assert [(b, c) for b, c, _ in window_notices(world, receipt)] == [
-        ("21", "BZGZ"), ("20", "BZ"), ("30", "ZY"), ("40", "CJ"),
+        ("21", "BZGZ"),
+        ("20", "BZ"),
+        ("30", "ZY"),
+        ("40", "CJ"),
     ]
     assert window_notices(world, receipt)[-1][2] == f"您的办件{receipt}已办结，请到统一出件窗口领取。"
     assert_no_dead_letters(world)
@@ -161,24 +208,38 @@ def test_a_bad_rating_opens_a_rectification_that_needs_a_callback(world):
     early = call(world, "POST", f"{APPS}/{app['id']}/evaluation", expect=(409,), json={"level": "satisfied"})
     assert early["errors"]["current_status"] == "ready"
     call(world, "POST", f"{APPS}/{app['id']}/pickup", json={"collected_by": "郑美玲"})
-    rating = call(world, "POST", f"{APPS}/{app['id']}/evaluation",
-                  json={"level": "very_dissatisfied", "comment": "窗口等候时间太长"})
+    rating = call(
+        world,
+        "POST",
+        f"{APPS}/{app['id']}/evaluation",
+        json={"level": "very_dissatisfied", "comment": "窗口等候时间太长"},
+    )
     assert rating["score"] == 1 and rating["department"] == "MZJ"
     twice = call(world, "POST", f"{APPS}/{app['id']}/evaluation", expect=(409,), json={"level": "satisfied"})
     assert "rated already" in twice["message"]
     (rect,) = call(world, "GET", "/api/v1/rectifications", role="supervisor")
-    assert rect["status"] == "open" and rect["department"] == "MZJ" and rect["allowed_actions"] == ["callback"]
-    blocked = call(world, "POST", f"/api/v1/rectifications/{rect['id']}/close", role="supervisor", expect=(409,),
-                   json={})
+    assert (
+        rect["status"] == "open" and rect["department"] == "MZJ" and rect["allowed_actions"] == ["callback"]
+    )
+    blocked = call(
+        world, "POST", f"/api/v1/rectifications/{rect['id']}/close", role="supervisor", expect=(409,), json={}
+    )
     assert blocked["errors"]["allowed_actions"] == ["callback"]
-    call(world, "POST", f"/api/v1/rectifications/{rect['id']}/callback", role="supervisor",
-         json={"note": "已电话回访,申请人认可整改措施", "satisfied": True, "measures": "增设叫号窗口"})
+    call(
+        world,
+        "POST",
+        f"/api/v1/rectifications/{rect['id']}/callback",
+        role="supervisor",
+        json={"note": "已电话回访,申请人认可整改措施", "satisfied": True, "measures": "增设叫号窗口"},
+    )
     closed = call(world, "POST", f"/api/v1/rectifications/{rect['id']}/close", role="supervisor", json={})
     assert closed["status"] == "closed" and closed["measures"] == "增设叫号窗口"
     stats = call(world, "GET", f"{APPS}/stats", role="supervisor", params={"group": "department"})
     mzj = next(s for s in stats if s["key"] == "MZJ")
     assert (mzj["applications"], mzj["decided"], mzj["on_time_rate"], mzj["bad_ratings"]) == (1, 1, 1.0, 1)
     with world.services.db.read() as session:
-        actions = session.scalars(select(ApplicationEvent.action).where(ApplicationEvent.application_id == app["id"]))
+        actions = session.scalars(
+            select(ApplicationEvent.action).where(ApplicationEvent.application_id == app["id"])
+        )
         assert list(actions) == ["accept", "grant", "prepare", "pickup", "evaluate"]
     assert_no_dead_letters(world)

@@ -25,11 +25,39 @@ COUNT = 300
 RETIRED = 17  # the index of the item that is retired in the batch
 GONE = "350104-MZJ-QR-99999-000"  # listed in item_codes, deleted before sending
 GATEWAY_NAMES = {
-    "item_codes", "sync_run_id", "items", "item_code", "name", "item_type", "item_type_label",
-    "department", "department_name", "promised_days", "statutory_days", "retired", "parent_code",
-    "legal_basis", "materials", "form", "copies", "required", "key", "steps", "order", "description",
-    "fee", "place", "windows", "online_url", "consult_phone", "complaint_phone", "keywords", "guide",
-    "accepts_incomplete", "version", "source_updated_at",
+    "item_codes",
+    "sync_run_id",
+    "items",
+    "item_code",
+    "name",
+    "item_type",
+    "item_type_label",
+    "department",
+    "department_name",
+    "promised_days",
+    "statutory_days",
+    "retired",
+    "parent_code",
+    "legal_basis",
+    "materials",
+    "form",
+    "copies",
+    "required",
+    "key",
+    "steps",
+    "order",
+    "description",
+    "fee",
+    "place",
+    "windows",
+    "online_url",
+    "consult_phone",
+    "complaint_phone",
+    "keywords",
+    "guide",
+    "accepts_incomplete",
+    "version",
+    "source_updated_at",
 }
 BASES = [
     ("法律援助申请", "public_service", "SFJ", "区司法局"),
@@ -115,7 +143,11 @@ def batch(key: str = "catalog-run7-page0", items: list[dict[str, Any]] | None = 
 
 def message(system: System, payload: dict[str, Any], key: str = "catalog-run7-page0") -> OutboundMessage:
     return OutboundMessage(
-        id=1, target=system.name, event_type=EVENT, payload=payload, idempotency_key=f"{key}-{system.name}",
+        id=1,
+        target=system.name,
+        event_type=EVENT,
+        payload=payload,
+        idempotency_key=f"{key}-{system.name}",
         attempt=1,
     )
 
@@ -298,13 +330,23 @@ def test_simulators_refuse_calls_outside_their_protocols(systems: dict[str, Syst
     no_key = requests.post(f"{website}/interact/api/guides/batch", json={"guides": [guide]}, timeout=5)
     assert no_key.json()["errorCode"] == "IDEMPOTENCY_KEY_MISSING"
     missing = requests.post(
-        f"{website}/interact/api/guides/batch", json={"guides": [guide]}, headers={"Idempotency-Key": "a"},
+        f"{website}/interact/api/guides/batch",
+        json={"guides": [guide]},
+        headers={"Idempotency-Key": "a"},
         timeout=5,
     )
     assert (missing.status_code, missing.json()["errorMsg"]) == (400, "guides[0].itemName不能为空")
 
-    entry = {"zsbh": "X1", "zsbt": "t", "zsnr": "n", "ssbmmc": "区司法局", "zszt": "1", "bbh": 1,
-             "gxsj": "2026-11-26 10:15:00", "item_code": "X1"}
+    entry = {
+        "zsbh": "X1",
+        "zsbt": "t",
+        "zsnr": "n",
+        "ssbmmc": "区司法局",
+        "zszt": "1",
+        "bbh": 1,
+        "gxsj": "2026-11-26 10:15:00",
+        "item_code": "X1",
+    }
     leaked = requests.post(
         f"{hotline}/api/zsk/plgx", json={"lb": [entry]}, headers={"Idempotency-Key": "b"}, timeout=5
     )

@@ -45,12 +45,18 @@ def test_full_sync_then_changes_then_nothing(gw, source):
     assert count(gw, ServiceItemVersion, ServiceItemVersion.change == "new") == SIZE
     # one message per page and receiver, holding codes only (filled in when sent)
     with gw.db.read() as session:
-        messages = session.scalars(select(OutboxMessage).where(OutboxMessage.event_type == "catalog.items_changed")).all()
-    assert {m.target for m in messages} == {"website", "hotline", "window"} and len(messages) == 3 * (SIZE // 100)
+        messages = session.scalars(
+            select(OutboxMessage).where(OutboxMessage.event_type == "catalog.items_changed")
+        ).all()
+    assert {m.target for m in messages} == {"website", "hotline", "window"} and len(messages) == 3 * (
+        SIZE // 100
+    )
     assert sum(len(m.payload["item_codes"]) for m in messages if m.target == "website") == SIZE
 
     again = gw.catalog_sync(page_size=100).run(full=False)
-    assert again.new == again.changed == again.retired == 0  # the inclusive boundary brings back little, unchanged
+    assert (
+        again.new == again.changed == again.retired == 0
+    )  # the inclusive boundary brings back little, unchanged
 
     changed = state.change(5)
     added = state.add(3)
@@ -64,7 +70,9 @@ def test_full_sync_then_changes_then_nothing(gw, source):
     with gw.db.read() as session:
         item = session.scalar(select(ServiceItem).where(ServiceItem.item_code == changed[0]))
         versions = session.scalars(
-            select(ServiceItemVersion).where(ServiceItemVersion.item_code == changed[0]).order_by(ServiceItemVersion.version)
+            select(ServiceItemVersion)
+            .where(ServiceItemVersion.item_code == changed[0])
+            .order_by(ServiceItemVersion.version)
         ).all()
         gone = session.scalar(select(ServiceItem).where(ServiceItem.item_code == retired[0]))
         runs = session.scalars(select(SyncRun).order_by(SyncRun.id)).all()
@@ -72,13 +80,17 @@ def test_full_sync_then_changes_then_nothing(gw, source):
     assert "name" in versions[1].changes and versions[1].sync_run_id == report.run_id
     assert gone.retired and gone.retired_at is not None  # retired, not deleted
     assert [r.status for r in runs] == ["succeeded"] * 3 and runs[-1].rejected == 2
-    assert all(code in {i["item_code"] for i in gw.catalog.hydrate({"item_codes": added})["items"]} for code in added)
+    assert all(
+        code in {i["item_code"] for i in gw.catalog.hydrate({"item_codes": added})["items"]} for code in added
+    )
 
 
 def test_full_sync_retires_what_the_source_no_longer_lists(gw, source):
     gw.catalog_sync(page_size=200).run(full=True)
     state = source.app.extensions["simulator"]
-    state.break_records("missing_code", 1)  # the record is still served, but unreadable: it must not retire others
+    state.break_records(
+        "missing_code", 1
+    )  # the record is still served, but unreadable: it must not retire others
     report = gw.catalog_sync(page_size=200).run(full=True)
     assert report.rejected == 1 and report.unchanged == SIZE - 1
     assert report.retired == 1  # the item whose code went missing is no longer listed as itself
@@ -101,7 +113,9 @@ def test_search_by_text_pinyin_code_and_department(gw):
     with gw.db.read() as session:
         columns = (ServiceItem.name, ServiceItem.search_title, ServiceItem.guide)
         texts = session.execute(select(*columns).where(ServiceItem.item_code.in_(found))).all()
-    assert all(three in "\n".join(t or "" for t in text) for text in texts)  # every hit really contains the text
+    assert all(
+        three in "\n".join(t or "" for t in text) for text in texts
+    )  # every hit really contains the text
     assert target.item_code in [i["item_code"] for i in gw.catalog.search("公证", limit=200).items]
     assert target.item_code in search(gw, target.pinyin_initials[:4], limit=50)
     assert search(gw, target.item_code) == [target.item_code]

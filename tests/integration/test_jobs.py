@@ -24,7 +24,9 @@ def test_a_failing_job_is_recorded_and_does_not_escape(services):
     assert run_job(services, JobSpec("catalog_sync", 1, broken)) is False
     assert run_job(services, JobSpec("deliver", 1, lambda s: 7)) is True
     first, second = runs(services)
-    assert (first.job, first.outcome) == ("catalog_sync", "failed") and "事项库不可达" in first.detail["error"]
+    assert (first.job, first.outcome) == ("catalog_sync", "failed") and "事项库不可达" in first.detail[
+        "error"
+    ]
     assert (second.job, second.outcome, second.detail) == ("deliver", "succeeded", {"result": 7})
     assert first.finished_at is not None and second.finished_at is not None
 
@@ -39,7 +41,11 @@ def test_the_deadline_sweep_escalates_overdue_inquiries_once(services, client, a
     body = client.get("/api/v1/inquiries/1", headers=auth["supervisor"]).get_json()
     assert body["escalation_count"] == 1 and body["deadline_state"] == "overdue"
     events = client.get("/api/v1/inquiries/1/events", headers=auth["supervisor"]).get_json()
-    assert (events[-1]["action"], events[-1]["actor"], events[-1]["note"]) == ("escalate", "督办任务", "超期自动督办")
+    assert (events[-1]["action"], events[-1]["actor"], events[-1]["note"]) == (
+        "escalate",
+        "督办任务",
+        "超期自动督办",
+    )
 
 
 def test_job_history_api(services, client, auth):
@@ -68,7 +74,11 @@ def test_a_job_runs_once_at_a_time_across_instances_on_postgres(pg):
         release.wait(10)
         return 1
 
-    first = threading.Thread(target=lambda: outcomes.append(run_job(apps[0].extensions["gateway"], JobSpec("catalog_sync", 1, slow))))
+    first = threading.Thread(
+        target=lambda: outcomes.append(
+            run_job(apps[0].extensions["gateway"], JobSpec("catalog_sync", 1, slow))
+        )
+    )
     first.start()
     assert started.wait(10)
     # a second instance (its own engine, as on another host) finds the advisory lock taken and skips

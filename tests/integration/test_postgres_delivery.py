@@ -23,11 +23,19 @@ ROWS = 400
 
 def work_order(n: int) -> dict[str, object]:
     return {
-        "inquiry_id": n, "number": f"SQ20261126{n:08d}", "origin": "website", "external_id": f"LY{n:06d}",
-        "kind": "complaint", "title": f"第{n}号留言:噪音扰民", "content": "夜间施工噪音扰民,请查处。",
-        "category": None, "address": None, "district": "金山街道",
+        "inquiry_id": n,
+        "number": f"SQ20261126{n:08d}",
+        "origin": "website",
+        "external_id": f"LY{n:06d}",
+        "kind": "complaint",
+        "title": f"第{n}号留言:噪音扰民",
+        "content": "夜间施工噪音扰民,请查处。",
+        "category": None,
+        "address": None,
+        "district": "金山街道",
         "citizen": {"name": "陈晓燕", "phone": "13805912345", "id_number": None},
-        "public_consent": False, "created_at": "2026-11-26T09:00:00+08:00",
+        "public_consent": False,
+        "created_at": "2026-11-26T09:00:00+08:00",
     }
 
 
@@ -45,8 +53,15 @@ def test_two_workers_on_postgres_never_send_a_row_twice(pg, hotline_sim):
         for n in range(ROWS):
             # three inquiries share each ordering key, so order and claiming interact
             key = f"inquiry:{n // 3}:hotline"
-            outbox.enqueue(session, target="hotline", event_type="workorder.create", ordering_key=key,
-                           payload=work_order(n), idempotency_key=f"wo-{n}", now=clock())
+            outbox.enqueue(
+                session,
+                target="hotline",
+                event_type="workorder.create",
+                ordering_key=key,
+                payload=work_order(n),
+                idempotency_key=f"wo-{n}",
+                now=clock(),
+            )
     seed.dispose()
 
     policy = DeliveryPolicy(batch_size=25, concurrency=4, lease_seconds=60)
@@ -55,7 +70,9 @@ def test_two_workers_on_postgres_never_send_a_row_twice(pg, hotline_sim):
         session = make_session()
         sessions.append(session)
         client = HotlineClient(HttpClient("hotline", hotline_sim.url, session, timeout=(2, 5)))
-        workers.append(DeliveryWorker(Database(make_engine(pg.url)), {"hotline": client}, policy, clock, name))
+        workers.append(
+            DeliveryWorker(Database(make_engine(pg.url)), {"hotline": client}, policy, clock, name)
+        )
     reports = {}
 
     def run(worker: DeliveryWorker) -> None:

@@ -80,7 +80,12 @@ def test_a_correction_and_a_pickup_reach_the_applicant_in_order(
 
     kept = state.notices(RECEIPT)
     assert [(n["bjzt"], n["czlx"]) for n in kept] == [
-        ("20", "SC"), ("21", "BZGZ"), ("20", "BZ"), ("30", "ZY"), ("40", "CJ"), ("90", "LQ"),
+        ("20", "SC"),
+        ("21", "BZGZ"),
+        ("20", "BZ"),
+        ("30", "ZY"),
+        ("40", "CJ"),
+        ("90", "LQ"),
     ]
     assert [n["tznr"] for n in kept if n["tzdx"] == "SQR"] == [
         f"您的办件{RECEIPT}需补正材料：营业执照、食品经营许可申请书，请携带材料到综合窗口3号补交。",
@@ -123,8 +128,12 @@ def test_a_notice_is_taken_once_under_a_repeated_key(
     assert len(state.notices(RECEIPT)) == 1  # the applicant is told once
 
     # The repeat is answered with the first answer.
-    again = session.post(f"{server.url}/ckxt/api/bj/zt", json=taken.body,
-                         headers={"Idempotency-Key": taken.idempotency_key}, timeout=5)
+    again = session.post(
+        f"{server.url}/ckxt/api/bj/zt",
+        json=taken.body,
+        headers={"Idempotency-Key": taken.idempotency_key},
+        timeout=5,
+    )
     assert again.json() == {"ret": 0, "message": "ok", "data": {"slbh": RECEIPT, "bjzt": "40", "tz": 1}}
     assert len(state.notices(RECEIPT)) == 1
 
@@ -181,8 +190,15 @@ def test_the_window_refuses_what_the_protocol_does_not_allow(
 ) -> None:
     state: WindowState = server.app.extensions["simulator"]
     url = f"{server.url}/ckxt/api/bj/zt"
-    good = {"slbh": RECEIPT, "bjmc": "就业登记", "bjzt": "40", "czlx": "CJ", "czsj": "2026-11-25 09:40:00",
-            "tzdx": "SQR", "tznr": f"您的办件{RECEIPT}已办结，请到统一出件窗口领取。"}
+    good = {
+        "slbh": RECEIPT,
+        "bjmc": "就业登记",
+        "bjzt": "40",
+        "czlx": "CJ",
+        "czsj": "2026-11-25 09:40:00",
+        "tzdx": "SQR",
+        "tznr": f"您的办件{RECEIPT}已办结，请到统一出件窗口领取。",
+    }
     cases = [
         (good, {}, "Idempotency-Key"),
         ({**good, "application_id": 17}, {"Idempotency-Key": "k1"}, "application_id"),
@@ -201,8 +217,12 @@ def test_the_window_refuses_what_the_protocol_does_not_allow(
     # A refused call is not remembered: its retry under the same key is handled afresh.
     taken = session.post(url, json=good, headers={"Idempotency-Key": "k1"}, timeout=5)
     assert taken.json() == {"ret": 0, "message": "ok", "data": {"slbh": RECEIPT, "bjzt": "40", "tz": 1}}
-    quiet = session.post(url, json={**good, "bjzt": "90", "czlx": "LQ", "tzdx": None, "tznr": None},
-                         headers={"Idempotency-Key": "k2"}, timeout=5)
+    quiet = session.post(
+        url,
+        json={**good, "bjzt": "90", "czlx": "LQ", "tzdx": None, "tznr": None},
+        headers={"Idempotency-Key": "k2"},
+        timeout=5,
+    )
     assert quiet.json()["data"] == {"slbh": RECEIPT, "bjzt": "90", "tz": 0}
 
     snapshot = session.get(f"{server.url}/_sim/state", timeout=5).json()["data"]

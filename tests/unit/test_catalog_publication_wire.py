@@ -13,11 +13,39 @@ from adapters.window import catalog_wire as window_wire
 
 # Every field name of the gateway's catalog.items_changed payload: none may appear in a system's body.
 GATEWAY_NAMES = {
-    "item_codes", "sync_run_id", "items", "item_code", "name", "item_type", "item_type_label",
-    "department", "department_name", "promised_days", "statutory_days", "retired", "parent_code",
-    "legal_basis", "materials", "form", "copies", "required", "key", "steps", "order", "description",
-    "fee", "place", "windows", "online_url", "consult_phone", "complaint_phone", "keywords", "guide",
-    "accepts_incomplete", "version", "source_updated_at",
+    "item_codes",
+    "sync_run_id",
+    "items",
+    "item_code",
+    "name",
+    "item_type",
+    "item_type_label",
+    "department",
+    "department_name",
+    "promised_days",
+    "statutory_days",
+    "retired",
+    "parent_code",
+    "legal_basis",
+    "materials",
+    "form",
+    "copies",
+    "required",
+    "key",
+    "steps",
+    "order",
+    "description",
+    "fee",
+    "place",
+    "windows",
+    "online_url",
+    "consult_phone",
+    "complaint_phone",
+    "keywords",
+    "guide",
+    "accepts_incomplete",
+    "version",
+    "source_updated_at",
 }
 
 
@@ -90,7 +118,11 @@ def test_website_guide_speaks_camel_case() -> None:
     assert guide["itemTypeName"] == "行政许可"
     assert (guide["deptName"], guide["promiseDays"], guide["legalDays"]) == ("区司法局", 5, 20)
     assert guide["materialList"][0] == {
-        "materialName": "设立申请书", "materialForm": "原件", "copyNum": 1, "mustFlag": "Y", "coreFlag": "Y",
+        "materialName": "设立申请书",
+        "materialForm": "原件",
+        "copyNum": 1,
+        "mustFlag": "Y",
+        "coreFlag": "Y",
     }
     assert guide["materialList"][2]["materialForm"] == "电子件"
     assert guide["processList"][1] == {"stepNo": 2, "stepName": "审查"}
@@ -131,8 +163,10 @@ def test_website_takes_500_per_call_and_pages_beyond_with_derived_keys() -> None
         ({"item_codes": "350104"}, "item_codes"),
         ({"sync_run_id": "7"}, "sync_run_id"),
         ({"items": [item(item_type="penalty")]}, "items[0].item_type"),
-        ({"items": [item(materials=[{"name": "x", "form": "scan", "copies": 1, "required": True}])]},
-         "items[0].materials[0].form"),
+        (
+            {"items": [item(materials=[{"name": "x", "form": "scan", "copies": 1, "required": True}])]},
+            "items[0].materials[0].form",
+        ),
         ({"items": [item(promised_days=-1)]}, "items[0].promised_days"),
         ({"items": [item(source_updated_at="yesterday")]}, "items[0].source_updated_at"),
         ({"items": [item(code="350104-OTHER-0001")]}, "items[0].item_code"),

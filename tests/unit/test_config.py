@@ -40,9 +40,11 @@ def test_shipped_config_loads():
 
 
 def test_database_url_and_secret_come_from_the_environment():
-    settings = parse_settings(RAW, env={"GATEWAY_DATABASE_URL": "postgresql+psycopg://x/y", "GATEWAY_SECRET_KEY": "s"})
+    settings = parse_settings(
+        RAW, env={"GATEWAY_DATABASE_URL": "postgresql+psycopg://x/y", "GATEWAY_SECRET_KEY": "s"}
+    )
     assert settings.database_url == "postgresql+psycopg://x/y"
-    assert settings.secret_key == "s"
+    assert settings.secret_key == "s"  # noqa: S105 - a test value
 
 
 @pytest.mark.parametrize(
@@ -54,9 +56,18 @@ def test_database_url_and_secret_come_from_the_environment():
         ({"routing__rules__0__lead": "NOPE"}, "routing.rules.0: unknown department code 'NOPE'"),
         ({"routing__rules__1__kinds": ["gossip"]}, "routing.rules.1.kinds.0: Must be one of"),
         ({"departments": KeyError}, "departments: Missing data for required field"),
-        ({"deadlines__return_window_workdays": "two"}, "deadlines.return_window_workdays: Not a valid integer"),
-        ({"calendar__overrides": {2027: {"holidays": ["2026-01-01"]}}}, "calendar.overrides.2027: 2026-01-01 is not in 2027"),
-        ({"environment__database_url": "DATABASE_URL"}, "environment.database_url: variable 'DATABASE_URL' must start with GATEWAY_"),
+        (
+            {"deadlines__return_window_workdays": "two"},
+            "deadlines.return_window_workdays: Not a valid integer",
+        ),
+        (
+            {"calendar__overrides": {2027: {"holidays": ["2026-01-01"]}}},
+            "calendar.overrides.2027: 2026-01-01 is not in 2027",
+        ),
+        (
+            {"environment__database_url": "DATABASE_URL"},
+            "environment.database_url: variable 'DATABASE_URL' must start with GATEWAY_",
+        ),
         ({"surprise": 1}, "surprise: Unknown field"),
     ],
 )
@@ -93,7 +104,12 @@ def test_a_broken_file_stops_the_start_without_a_traceback(tmp_path):
     env = {**os.environ, "GATEWAY_CONFIG": str(path), "GATEWAY_DATABASE_URL": f"sqlite:///{tmp_path}/x.db"}
     result = subprocess.run(
         [sys.executable, "-m", "flask", "--app", "wsgi", "config", "check"],
-        cwd=ROOT, env=env, capture_output=True, text=True, timeout=60, check=False,
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=False,
     )
     assert result.returncode == 2
     assert "deadlines.workdays.consult" in result.stderr

@@ -5,7 +5,15 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from gateway.domain import lifecycle
-from gateway.domain.lifecycle import HANDLING, TRANSITIONS, Action, Status, allowed_actions, next_status, replay
+from gateway.domain.lifecycle import (
+    HANDLING,
+    TRANSITIONS,
+    Action,
+    Status,
+    allowed_actions,
+    next_status,
+    replay,
+)
 
 
 def test_every_state_is_reachable_from_received():
@@ -67,7 +75,7 @@ def test_refused_pairs(state, action):
 
 
 def test_deadline_runs_only_while_a_department_holds_it():
-    assert HANDLING == {Status.DISPATCHED, Status.ACKNOWLEDGED, Status.EXTENSION_REQUESTED, Status.REOPENED}
+    assert {Status.DISPATCHED, Status.ACKNOWLEDGED, Status.EXTENSION_REQUESTED, Status.REOPENED} == HANDLING
 
 
 def test_replay_rejects_an_event_outside_the_table():

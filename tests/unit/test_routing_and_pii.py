@@ -6,7 +6,9 @@ from gateway.domain.routing import InquiryFacts, RoutingRule, route
 RULES = [
     RoutingRule(name="法律服务", lead="SFJ", keywords=("法律援助", "公证")),
     RoutingRule(name="噪声", lead="HBJ", co=("CGJ",), kinds=frozenset({"complaint"}), keywords=("噪音",)),
-    RoutingRule(name="金山物业", lead="ZJJ", categories=frozenset({"物业"}), districts=frozenset({"金山街道"})),
+    RoutingRule(
+        name="金山物业", lead="ZJJ", categories=frozenset({"物业"}), districts=frozenset({"金山街道"})
+    ),
 ]
 
 
@@ -25,7 +27,9 @@ def test_keywords_are_looked_for_in_title_too():
 
 
 def test_category_and_district_both_required():
-    assert route(InquiryFacts(kind="help", content="x", category="物业", district="金山街道"), RULES) is RULES[2]
+    assert (
+        route(InquiryFacts(kind="help", content="x", category="物业", district="金山街道"), RULES) is RULES[2]
+    )
     assert route(InquiryFacts(kind="help", content="x", category="物业", district="城门镇"), RULES) is None
 
 

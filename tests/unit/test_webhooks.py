@@ -19,7 +19,9 @@ def headers(secrets, webhook_id="msg_1", timestamp=NOW, body=BODY):
 def test_signature_is_hmac_sha256_over_id_timestamp_body():
     secret = "whsec_" + base64.b64encode(b"0123456789abcdef0123").decode()
     expected = base64.b64encode(
-        hmac.new(b"0123456789abcdef0123", b"msg_1." + str(NOW).encode() + b"." + BODY, hashlib.sha256).digest()
+        hmac.new(
+            b"0123456789abcdef0123", b"msg_1." + str(NOW).encode() + b"." + BODY, hashlib.sha256
+        ).digest()
     ).decode()
     assert headers([secret])["webhook-signature"] == f"v1,{expected}"
 

@@ -68,7 +68,18 @@ def test_each_status_maps_to_the_windows_codes(status: str, action: str, bjzt: s
 def test_the_body_names_only_window_fields() -> None:
     body = aw.status_notice(payload())
     assert set(body) == {
-        "slbh", "bjmc", "bjzt", "czlx", "yy", "bbm", "ckmc", "czsj", "bzcl", "yjdh", "tzdx", "tznr",
+        "slbh",
+        "bjmc",
+        "bjzt",
+        "czlx",
+        "yy",
+        "bbm",
+        "ckmc",
+        "czsj",
+        "bzcl",
+        "yjdh",
+        "tzdx",
+        "tznr",
     }
     assert "application_id" not in body  # the window knows the 办件 by slbh
 
@@ -79,8 +90,13 @@ def test_a_review_tells_the_applicant_nothing() -> None:
 
 
 def test_a_correction_request_tells_the_applicant_what_to_bring_and_where() -> None:
-    body = aw.status_notice(payload(status="correction", action="request-correction",
-                                    materials=["营业执照", "食品经营许可申请书", "营业执照"]))
+    body = aw.status_notice(
+        payload(
+            status="correction",
+            action="request-correction",
+            materials=["营业执照", "食品经营许可申请书", "营业执照"],
+        )
+    )
     assert body["bzcl"] == ["营业执照", "食品经营许可申请书"]  # owed to two departments: named once
     assert body["tzdx"] == "SQR"
     assert body["tznr"] == (
@@ -89,8 +105,15 @@ def test_a_correction_request_tells_the_applicant_what_to_bring_and_where() -> N
 
 
 def test_a_correction_request_with_a_reason_and_without_a_window() -> None:
-    body = aw.status_notice(payload(status="correction", action="request-correction", materials=["营业执照"],
-                                    reason="营业执照已过期", window=None))
+    body = aw.status_notice(
+        payload(
+            status="correction",
+            action="request-correction",
+            materials=["营业执照"],
+            reason="营业执照已过期",
+            window=None,
+        )
+    )
     assert body["yy"] == "营业执照已过期" and body["ckmc"] is None
     assert body["tznr"] == (
         f"您的办件{RECEIPT}需补正材料：营业执照（原因：营业执照已过期），请携带材料到综合窗口补交。"
@@ -116,8 +139,9 @@ def test_a_result_ready_for_pickup() -> None:
 
 
 def test_a_refusal_ready_for_pickup_names_the_decision_document() -> None:
-    body = aw.status_notice(payload(status="ready", action="prepare", reason="经营场所不符合食品安全要求",
-                                    refused_by="SJJ"))
+    body = aw.status_notice(
+        payload(status="ready", action="prepare", reason="经营场所不符合食品安全要求", refused_by="SJJ")
+    )
     assert body["yy"] == "经营场所不符合食品安全要求" and body["bbm"] == "SJJ"
     assert body["tznr"] == (
         f"您的办件{RECEIPT}已办结，审批结果为不予许可，请到统一出件窗口领取不予许可决定书。"
@@ -197,8 +221,14 @@ class RecordingHttp:
 def test_the_client_posts_the_notice_under_the_messages_key() -> None:
     http = RecordingHttp()
     ready = payload(status="ready", action="prepare")
-    message = OutboundMessage(id=1, target="window", event_type=APPLICATION_STATUS, payload=ready,
-                              idempotency_key="app17-prepare", attempt=1)
+    message = OutboundMessage(
+        id=1,
+        target="window",
+        event_type=APPLICATION_STATUS,
+        payload=ready,
+        idempotency_key="app17-prepare",
+        attempt=1,
+    )
     WindowClient(http).send(message)  # type: ignore[arg-type]
     ((method, path, body, headers),) = http.calls
     assert (method, path, headers) == ("POST", "/ckxt/api/bj/zt", {"Idempotency-Key": "app17-prepare"})
@@ -207,8 +237,14 @@ def test_the_client_posts_the_notice_under_the_messages_key() -> None:
 
 def test_the_client_refuses_an_unmappable_notice_for_good() -> None:
     http = RecordingHttp()
-    message = OutboundMessage(id=1, target="window", event_type=APPLICATION_STATUS,
-                              payload=payload(status="lost"), idempotency_key="k", attempt=1)
+    message = OutboundMessage(
+        id=1,
+        target="window",
+        event_type=APPLICATION_STATUS,
+        payload=payload(status="lost"),
+        idempotency_key="k",
+        attempt=1,
+    )
     with pytest.raises(UpstreamError) as caught:
         WindowClient(http).send(message)  # type: ignore[arg-type]
     assert caught.value.retryable is False and "bjzt" in caught.value.reason and not http.calls
