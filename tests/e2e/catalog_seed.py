@@ -6,8 +6,8 @@ from datetime import UTC, datetime
 from typing import Any
 
 from gateway.domain.catalog import content_hash
-from gateway.persistence.catalog_models import ServiceItem
-from gateway.services.catalog_text import index_columns
+from gateway.persistence.catalog_models import ServiceItem, ServiceItemTerm
+from gateway.services.catalog_text import index_columns, index_terms
 
 LEGAL_AID = "350104-SFJ-GG-00001-000"
 FOOD = "350104-SJJ-XK-00001-000"
@@ -86,35 +86,36 @@ def seed(services: Any) -> None:
                 "guide": None,
                 **spec,
             }
-            session.add(
-                ServiceItem(
-                    item_code=record["item_code"],
-                    name=record["name"],
-                    item_type="public_service",
-                    parent_code=None,
-                    department_code=record["department_code"],
-                    department_name=record["department"],
-                    legal_basis=None,
-                    statutory_days=record["statutory_days"],
-                    promised_days=record["promised_days"],
-                    materials=record["materials"],
-                    steps=[],
-                    fee="不收费",
-                    place=None,
-                    windows=["综合窗口"],
-                    online_url=None,
-                    consult_phone=None,
-                    complaint_phone=None,
-                    keywords=[],
-                    guide=None,
-                    accepts_incomplete=record["accepts_incomplete"],
-                    retired=False,
-                    retired_at=None,
-                    source_updated_at=now,
-                    content_hash=content_hash(record),
-                    version=1,
-                    created_at=now,
-                    updated_at=now,
-                    **index_columns(record),
-                )
+            item = ServiceItem(
+                item_code=record["item_code"],
+                name=record["name"],
+                item_type="public_service",
+                parent_code=None,
+                department_code=record["department_code"],
+                department_name=record["department"],
+                legal_basis=None,
+                statutory_days=record["statutory_days"],
+                promised_days=record["promised_days"],
+                materials=record["materials"],
+                steps=[],
+                fee="不收费",
+                place=None,
+                windows=["综合窗口"],
+                online_url=None,
+                consult_phone=None,
+                complaint_phone=None,
+                keywords=[],
+                guide=None,
+                accepts_incomplete=record["accepts_incomplete"],
+                retired=False,
+                retired_at=None,
+                source_updated_at=now,
+                content_hash=content_hash(record),
+                version=1,
+                created_at=now,
+                updated_at=now,
+                **index_columns(record),
             )
+            session.add(item)
+            session.flush()  # its id, for its terms
+            session.add_all(ServiceItemTerm(term=t, item_id=item.id) for t in index_terms(record))

@@ -7,8 +7,8 @@ from datetime import UTC, datetime
 from typing import Any
 
 from gateway.domain.catalog import content_hash
-from gateway.persistence.catalog_models import ServiceItem
-from gateway.services.catalog_text import index_columns
+from gateway.persistence.catalog_models import ServiceItem, ServiceItemTerm
+from gateway.services.catalog_text import index_columns, index_terms
 
 LEGAL_AID = "350104-SFJ-GG-00001-000"  # 法律援助申请: accepts 容缺; 经济困难状况说明 may be owed
 FOOD = "350104-SJJ-XK-00001-000"  # 食品经营许可: no 容缺
@@ -79,38 +79,39 @@ def seed_items(services: Any) -> None:
                 "complaint_phone": "12345",
                 **spec,
             }
-            session.add(
-                ServiceItem(
-                    item_code=record["item_code"],
-                    name=record["name"],
-                    item_type="public_service",
-                    parent_code=None,
-                    department_code=record["department_code"],
-                    department_name=record["department"],
-                    legal_basis=record["legal_basis"],
-                    statutory_days=record["statutory_days"],
-                    promised_days=record["promised_days"],
-                    materials=record["materials"],
-                    steps=record["steps"],
-                    fee=record["fee"],
-                    place=record["place"],
-                    windows=record["windows"],
-                    online_url=None,
-                    consult_phone=record["consult_phone"],
-                    complaint_phone=record["complaint_phone"],
-                    keywords=record["keywords"],
-                    guide=record["guide"],
-                    accepts_incomplete=record["accepts_incomplete"],
-                    retired=False,
-                    retired_at=None,
-                    source_updated_at=now,
-                    content_hash=content_hash(record),
-                    version=1,
-                    **index_columns(record),
-                    created_at=now,
-                    updated_at=now,
-                )
+            item = ServiceItem(
+                item_code=record["item_code"],
+                name=record["name"],
+                item_type="public_service",
+                parent_code=None,
+                department_code=record["department_code"],
+                department_name=record["department"],
+                legal_basis=record["legal_basis"],
+                statutory_days=record["statutory_days"],
+                promised_days=record["promised_days"],
+                materials=record["materials"],
+                steps=record["steps"],
+                fee=record["fee"],
+                place=record["place"],
+                windows=record["windows"],
+                online_url=None,
+                consult_phone=record["consult_phone"],
+                complaint_phone=record["complaint_phone"],
+                keywords=record["keywords"],
+                guide=record["guide"],
+                accepts_incomplete=record["accepts_incomplete"],
+                retired=False,
+                retired_at=None,
+                source_updated_at=now,
+                content_hash=content_hash(record),
+                version=1,
+                **index_columns(record),
+                created_at=now,
+                updated_at=now,
             )
+            session.add(item)
+            session.flush()  # its id, for its terms
+            session.add_all(ServiceItemTerm(term=t, item_id=item.id) for t in index_terms(record))
 
 
 def seed_accounts(app: Any) -> None:
