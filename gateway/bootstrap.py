@@ -58,12 +58,20 @@ class Services:
     def catalog_sync(self, page_size: int = 500) -> CatalogSync:
         """A sync from the provincial 事项库 over its adapter."""
         from adapters.catalog_source import CatalogSourceClient
-        from schemas.catalog import validate_item
+        from schemas.catalog import validate_item, validate_item_envelope
 
         endpoint = self.settings.systems["catalog_source"]
         assert self.http_session is not None
         client = CatalogSourceClient(_client("catalog_source", endpoint, self.http_session))
-        return CatalogSync(self.db, self.settings, client, validate_item, self.clock, page_size)
+        return CatalogSync(
+            self.db,
+            self.settings,
+            client,
+            validate_item,
+            self.clock,
+            page_size,
+            validate_envelope=validate_item_envelope,
+        )
 
     def close(self) -> None:
         """Release connections."""

@@ -70,6 +70,16 @@ _ITEM_RECORD = ItemRecordSchema()
 _LOAD_ITEM_RECORD = compile_loader(_ITEM_RECORD)
 
 
+# The fields of a record that are not its content (content_hash leaves them out).
+_ENVELOPE = ItemRecordSchema(only=("item_code", "source_department_code", "retired", "updated_at"))
+_LOAD_ENVELOPE = compile_loader(_ENVELOPE)
+
+
+def validate_item_envelope(record: dict[str, Any]) -> dict[str, Any]:
+    """The fields outside an item's content, validated (ValidationError as validate_item raises)."""
+    return _LOAD_ENVELOPE(record)
+
+
 def validate_item(record: dict[str, Any]) -> dict[str, Any]:
     """A validated item, or ValidationError naming the fields (the sync reports it and skips the record)."""
     data = _LOAD_ITEM_RECORD(record)

@@ -50,6 +50,16 @@ _EXACT: dict[type, Loader] = {
 }
 
 
+def _plain(field: fields.Field[Any]) -> bool:
+    """Whether a field of an _EXACT class takes its own type unchanged: Integer only when strict (the
+    lenient one also converts "7"), Boolean only when True and False are among its truthy/falsy."""
+    if isinstance(field, fields.Integer):
+        return bool(field.strict)
+    if isinstance(field, fields.Boolean):
+        return True in field.truthy and False in field.falsy
+    return True
+
+
 def compile_loader(schema: Schema) -> Callable[[Mapping[str, Any]], dict[str, Any]]:
     """A function with `schema.load`'s result for one mapping, much faster when the data is valid."""
     fast = _schema_loader(schema)
@@ -66,7 +76,7 @@ def compile_loader(schema: Schema) -> Callable[[Mapping[str, Any]], dict[str, An
 
 
 def _schema_loader(schema: Schema) -> Loader | None:
-    if schema._hooks or schema.many or schema.partial:  # noqa: SLF001 - no public view of hooks
+    if any(schema._hooks.values()) or schema.many or schema.partial:  # noqa: SLF001 - no public view of hooks
         return None
     unknown = schema.unknown
     if unknown not in (EXCLUDE, RAISE):
@@ -122,7 +132,7 @@ def _field_loader(field: fields.Field[Any], name: str) -> Loader | None:
 
     elif isinstance(field, (fields.Dict, fields.Pluck, fields.Method, fields.Function, fields.Constant)):
         return None
-    elif (exact := _EXACT.get(type(field))) is not None and getattr(field, "strict", True):
+    elif (exact := _EXACT.get(type(field))) is not None and _plain(field):
         convert = exact
     elif callable(fast := getattr(field, "fast_deserialize", None)):
         convert = fast

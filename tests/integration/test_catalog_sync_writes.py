@@ -81,6 +81,10 @@ def test_terms_of_an_old_name_are_removed_when_the_source_renames_it_back(gw):
         code, current = row.item_code, as_item(row)
         session.execute(delete(ServiceItemTerm).where(ServiceItemTerm.item_id == row.id))
         session.add_all(ServiceItemTerm(term=t, item_id=row.id) for t in index_terms(old))
+        # one stored term the old name does not explain (a row stored under another definition):
+        # the change must neither fail on it nor lose it
+        stray = sorted(index_terms(current) - index_terms(old))[0]
+        session.add(ServiceItemTerm(term=stray, item_id=row.id))
         row.name, row.keywords, row.content_hash = old["name"], old["keywords"], "stale"
     assert index_terms(old) - index_terms(current), "the old name has terms the current one lacks"
     report = gw.catalog_sync(page_size=100).run(full=True)
@@ -157,3 +161,26 @@ def test_bulk_inserted_rows_are_stored_as_the_orm_stores_them(gw, source):
     assert isinstance(item.materials, list) and isinstance(item.materials[0]["required"], bool)
     assert item.retired is False and item.source_updated_at.tzinfo is not None
     assert gw.catalog.get(item.item_code)["materials"] == item.materials
+
+
+class Tampered:
+    """The real client over HTTP, with one record's non-content fields spoiled on the way in."""
+
+    def __init__(self, client, code, **fields):
+        self.client, self.code, self.fields = client, code, fields
+
+    def iter_pages(self, *, updated_since, page_size=500):
+        for page in self.client.iter_pages(updated_since=updated_since, page_size=page_size):
+            records = [{**r, **self.fields} if r.get("item_code") == self.code else r for r in page.records]
+            yield dataclasses.replace(page, records=records)
+
+
+def test_unchanged_content_with_a_bad_update_time_is_rejected_not_skipped(gw):
+    gw.catalog_sync(page_size=100).run(full=True)
+    sync = gw.catalog_sync(page_size=100)
+    with gw.db.read() as session:
+        code = session.scalar(select(ServiceItem.item_code).order_by(ServiceItem.item_code).limit(1))
+    sync.source = Tampered(sync.source, code, updated_at="garbage", source_department_code="a\x00b")
+    report = sync.run(full=True)
+    assert (report.rejected, report.unchanged, report.retired) == (1, SIZE - 1, 1)
+    assert report.rejects[0]["item_code"] == code and "updated_at" in report.rejects[0]["reasons"]

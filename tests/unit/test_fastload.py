@@ -151,3 +151,19 @@ _small = st.fixed_dictionaries(
 @given(_small)
 def test_fast_and_slow_paths_agree_on_arbitrary_input(data: dict[str, Any]) -> None:
     assert _outcome(_SMALL_FAST, data) == _outcome(_SMALL.load, data)
+
+
+def test_a_boolean_with_its_own_truthy_and_falsy_is_left_to_the_field() -> None:
+    class Strict(Schema):
+        b = fields.Boolean(truthy={"yes"}, falsy={"no"})
+
+    schema = Strict()
+    assert _outcome(compile_loader(schema), {"b": True}) == _outcome(schema.load, {"b": True})
+    assert compile_loader(schema)({"b": "yes"}) == {"b": True}
+
+
+def test_loading_once_does_not_switch_the_fast_path_off() -> None:
+    schema = Small()
+    schema.load({"code": "ab"})  # registers empty hook lists on the class
+    fast = compile_loader(schema)
+    assert fast is not schema.load and fast({"code": "ab"}) == {"code": "ab", "flags": []}
