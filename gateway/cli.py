@@ -250,13 +250,18 @@ def register_catalog(app: Flask) -> None:
     @click.option(
         "--full", is_flag=True, help="re-read everything and retire what the source no longer lists"
     )
+    @click.option(
+        "--revalidate",
+        is_flag=True,
+        help="validate every listed record in full, also unchanged ones (after validation rules changed)",
+    )
     @click.option("--page-size", default=500, show_default=True)
-    def catalog_sync(full: bool, page_size: int) -> None:
+    def catalog_sync(full: bool, revalidate: bool, page_size: int) -> None:
         """Sync from the provincial platform, with a progress bar."""
         sync = _services().catalog_sync(page_size)
         progress = _Progress("事项同步")
         try:
-            report = sync.run(full=full, progress=progress)
+            report = sync.run(full=full, revalidate=revalidate, progress=progress)
         finally:
             progress.done()
         click.echo(

@@ -106,8 +106,17 @@ class CatalogSync:
         self.page_size = page_size
         self._departments = {normalize_department(d.name): d.code for d in settings.departments}
 
-    def run(self, *, full: bool = False, progress: Callable[[int], None] | None = None) -> SyncReport:
+    def run(
+        self,
+        *,
+        full: bool = False,
+        revalidate: bool = False,
+        progress: Callable[[int], None] | None = None,
+    ) -> SyncReport:
         """One sync; full re-reads everything and retires what is gone, otherwise only what changed.
+        revalidate validates every listed record in full, also those whose content is stored already
+        (after validation rules were tightened: an item that now fails is rejected, and a full sync
+        retires it).
 
         Three stages overlap: a thread fetches the next page while this one validates the current
         page, and another thread writes the previous page (sqlite3 and psycopg release the GIL while
@@ -146,7 +155,7 @@ class CatalogSync:
                 codes = {r["item_code"] for r in page.records if isinstance(r.get("item_code"), str)}
                 if writing is not None and not writing[1].isdisjoint(codes):
                     settle()  # the page in flight holds some of these codes: read after it
-                valid = self._validated(page.records, report, seen)
+                valid = self._validated(page.records, report, seen, revalidate=revalidate)
                 settle()
                 writing = (writer.submit(self._write, number, valid, report), set(valid))
                 if progress:
@@ -174,7 +183,7 @@ class CatalogSync:
     # ---- one page -------------------------------------------------------------------------------
 
     def _validated(
-        self, records: list[dict[str, Any]], report: SyncReport, seen: set[str]
+        self, records: list[dict[str, Any]], report: SyncReport, seen: set[str], *, revalidate: bool
     ) -> dict[str, _Prepared]:
         """The page's records that need writing, validated and prepared; the others are counted or
         rejected here. Everything but the database work happens here, off the writer thread.
@@ -183,7 +192,7 @@ class CatalogSync:
         unchanged: that content passed validation when it was stored, so only the fields outside the
         content (code, status, update time, the source's department code) are checked again. A full
         re-sync of an unchanged catalog is then mostly reading. (Content stored under rules that have
-        since been tightened is therefore not re-judged until it changes.)
+        since been tightened is re-judged only by a revalidating sync.)
         """
         stored = self._stored([r["item_code"] for r in records if isinstance(r.get("item_code"), str)])
         valid: dict[str, _Prepared] = {}
@@ -193,6 +202,7 @@ class CatalogSync:
             known = stored.get(code) if isinstance(code, str) else None
             if (
                 known is not None
+                and not revalidate
                 and record.get("retired") is known[1]
                 and (known[1] or content_hash(record) == known[0])
                 and self._envelope_valid(record)

@@ -6,6 +6,7 @@ import dataclasses
 import re
 
 import pytest
+from marshmallow import ValidationError
 from sqlalchemy import delete, select, text, update
 
 from adapters.base.simulator import ServerThread
@@ -184,3 +185,23 @@ def test_unchanged_content_with_a_bad_update_time_is_rejected_not_skipped(gw):
     report = sync.run(full=True)
     assert (report.rejected, report.unchanged, report.retired) == (1, SIZE - 1, 1)
     assert report.rejects[0]["item_code"] == code and "updated_at" in report.rejects[0]["reasons"]
+
+
+def test_a_revalidating_sync_rejudges_stored_content_under_tightened_rules(gw):
+    gw.catalog_sync(page_size=100).run(full=True)
+    with gw.db.read() as session:
+        code = session.scalar(select(ServiceItem.item_code).order_by(ServiceItem.item_code).limit(1))
+    sync = gw.catalog_sync(page_size=100)
+    lenient = sync.validate
+
+    def tightened(record):  # a rule added since the item was stored
+        if record.get("item_code") == code:
+            raise ValidationError({"legal_basis": ["设定依据须注明条款"]})
+        return lenient(record)
+
+    sync.validate = tightened
+    skipped = sync.run(full=True)
+    assert (skipped.rejected, skipped.unchanged, skipped.retired) == (0, SIZE, 0)  # content as stored
+    rejudged = sync.run(full=True, revalidate=True)
+    assert (rejudged.rejected, rejudged.unchanged, rejudged.retired) == (1, SIZE - 1, 1)
+    assert rejudged.rejects == [{"item_code": code, "reasons": {"legal_basis": ["设定依据须注明条款"]}}]
