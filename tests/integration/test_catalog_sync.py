@@ -1,35 +1,27 @@
 from __future__ import annotations
 
-import dataclasses
-
 import pytest
 from sqlalchemy import func, select
 
-from adapters.base.simulator import ServerThread
-from adapters.catalog_source import create_simulator
 from gateway import create_app
-from gateway.config import SystemEndpoint
 from gateway.persistence.catalog_models import ServiceItem, ServiceItemVersion, SyncRun
 from gateway.persistence.models import OutboxMessage
 from tests.conftest import FakeClock
+from tests.integration.catalog_support import catalog_source, gateway_on
 
 SIZE = 600
 
 
 @pytest.fixture
 def source():
-    server = ServerThread(create_simulator(seed=7, size=SIZE)).start()
-    yield server
-    server.stop()
+    with catalog_source(seed=7, size=SIZE) as server:
+        yield server
 
 
 @pytest.fixture
 def gw(settings, source):
-    systems = dict(settings.systems)
-    systems["catalog_source"] = SystemEndpoint(source.url, 10)
-    app = create_app(dataclasses.replace(settings, systems=systems), clock=FakeClock(), TESTING=True)
-    yield app.extensions["gateway"]
-    app.extensions["gateway"].close()
+    with gateway_on(settings, source) as services:
+        yield services
 
 
 def count(services, model, *where):

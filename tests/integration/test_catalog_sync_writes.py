@@ -9,34 +9,26 @@ import pytest
 from marshmallow import ValidationError
 from sqlalchemy import delete, select, text, update
 
-from adapters.base.simulator import ServerThread
-from adapters.catalog_source import create_simulator
-from gateway import create_app
-from gateway.config import SystemEndpoint
 from gateway.persistence.catalog_models import ServiceItem, ServiceItemTerm, ServiceItemVersion, SyncRun
 from gateway.services import catalog_sync
 from gateway.services.catalog_sync import CURSOR
 from gateway.services.catalog_text import index_terms
 from gateway.services.cursors import get_cursor
-from tests.conftest import FakeClock
+from tests.integration.catalog_support import catalog_source, gateway_on
 
 SIZE = 300
 
 
 @pytest.fixture
 def source():
-    server = ServerThread(create_simulator(seed=11, size=SIZE)).start()
-    yield server
-    server.stop()
+    with catalog_source(seed=11, size=SIZE) as server:
+        yield server
 
 
 @pytest.fixture
 def gw(settings, source):
-    systems = dict(settings.systems)
-    systems["catalog_source"] = SystemEndpoint(source.url, 10)
-    app = create_app(dataclasses.replace(settings, systems=systems), clock=FakeClock(), TESTING=True)
-    yield app.extensions["gateway"]
-    app.extensions["gateway"].close()
+    with gateway_on(settings, source) as services:
+        yield services
 
 
 def stored_terms(gw, code):

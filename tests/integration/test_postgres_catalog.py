@@ -1,29 +1,19 @@
 from __future__ import annotations
 
-import dataclasses
-
 import pytest
 from sqlalchemy import select, text
 
-from adapters.base.simulator import ServerThread
-from adapters.catalog_source import create_simulator
-from gateway import create_app
-from gateway.config import SystemEndpoint
 from gateway.persistence.catalog_models import ServiceItem
 from gateway.services import catalog_sync
-from tests.conftest import FakeClock, settings_for
+from tests.conftest import settings_for
+from tests.integration.catalog_support import catalog_source, gateway_on
 
 pytestmark = pytest.mark.postgres
 
 
 def test_catalog_sync_and_search_on_postgres(pg, monkeypatch):
     monkeypatch.setattr(catalog_sync, "ANALYZE_AFTER", 300)  # a big sync ends with VACUUM (ANALYZE)
-    source = ServerThread(create_simulator(seed=11, size=400)).start()
-    settings = settings_for(pg.url)
-    systems = {**settings.systems, "catalog_source": SystemEndpoint(source.url, 10)}
-    app = create_app(dataclasses.replace(settings, systems=systems), clock=FakeClock(), TESTING=True)
-    services = app.extensions["gateway"]
-    try:
+    with catalog_source(seed=11, size=400) as source, gateway_on(settings_for(pg.url), source) as services:
         report = services.catalog_sync(page_size=100).run(full=True)
         assert (report.new, report.rejected) == (400, 0)
         with services.db.read() as session:
@@ -45,6 +35,3 @@ def test_catalog_sync_and_search_on_postgres(pg, monkeypatch):
         assert item.item_code in by_text and item.item_code in by_term and item.item_code in by_initials
         assert [i["item_code"] for i in services.catalog.search(item.item_code).items] == [item.item_code]
         assert services.catalog.search(item.name).items[0]["item_code"] == item.item_code
-    finally:
-        services.close()
-        source.stop()
