@@ -207,7 +207,7 @@ class CatalogSync:
                 and (known[1] or content_hash(record) == known[0])
                 and self._envelope_valid(record)
             ):
-                seen.add(known[2])
+                seen.add(record["item_code"])  # a stored code, so a str
                 if not known[1]:
                     report.unchanged += 1
                 continue
@@ -238,13 +238,13 @@ class CatalogSync:
             return False
         return True
 
-    def _stored(self, codes: list[str]) -> dict[str, tuple[str, bool, str]]:
-        """code -> (content hash, retired, code) of the stored items among these codes."""
+    def _stored(self, codes: list[str]) -> dict[str, tuple[str, bool]]:
+        """code -> (content hash, retired) of the stored items among these codes."""
         if not codes:
             return {}
         with self.db.read() as session:
             return {
-                code: (digest, retired, code)
+                code: (digest, retired)
                 for code, digest, retired in session.execute(
                     select(ServiceItem.item_code, ServiceItem.content_hash, ServiceItem.retired).where(
                         ServiceItem.item_code.in_(codes)
