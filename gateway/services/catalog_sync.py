@@ -9,22 +9,22 @@ set of codes seen, never the catalog.
 
 from __future__ import annotations
 
-import json
 import logging
-from collections.abc import Callable, Generator, Iterable, Iterator
+from collections.abc import Callable, Generator, Iterable, Iterator, Sequence
 from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field
 from datetime import datetime
+from operator import itemgetter
 from typing import Any, Protocol
 
-from sqlalchemy import Table, bindparam, delete, insert, select
+from sqlalchemy import JSON, Connection, Table, bindparam, delete, insert, select
 from sqlalchemy import text as sql_text
 from sqlalchemy.orm import Session
 
 from gateway.config import Settings
 from gateway.domain.catalog import content_hash, diff, normalize_department
 from gateway.persistence.catalog_models import ServiceItem, ServiceItemTerm, ServiceItemVersion, SyncRun
-from gateway.persistence.db import Database
+from gateway.persistence.db import Database, json_text
 from gateway.services import outbox
 from gateway.services.catalog_text import index_columns, index_terms
 from gateway.services.cursors import get_cursor, save_cursor
@@ -482,9 +482,8 @@ def _insert_terms(session: Session, rows: list[tuple[str, int]], *, existing_ok:
             (list(terms), list(ids)),
         )
         return
-    _bulk_insert(
-        session, _TERMS, [{"term": term, "item_id": item_id} for term, item_id in rows], or_ignore=existing_ok
-    )
+    # Plain strings and integers: nothing to convert, the tuples go to json_each as they are.
+    _sqlite_insert(connection, _TERMS, ["term", "item_id"], rows, or_ignore=existing_ok)
 
 
 def _bulk_insert(
@@ -496,9 +495,10 @@ def _bulk_insert(
     inserting rows (with their FTS5 triggers) and a thread validating the next page take turns instead
     of overlapping. One INSERT ... SELECT FROM json_each(?) runs the whole page, triggers included, in
     a single step with the GIL released. Values are converted by the columns' own SQLAlchemy types
-    first (JSON text, DATETIME text, booleans), so what is stored is exactly what an ORM insert stores.
-    Elsewhere (PostgreSQL): an ordinary executemany. or_ignore (SQLite only) skips rows whose key
-    is already stored.
+    first (DATETIME text, booleans), so what is stored is exactly what an ORM insert stores; JSON
+    columns travel as JSON and are stored as SQLite renders them, which is the engine's serializer's
+    compact form (db.json_text). Elsewhere (PostgreSQL): an ordinary executemany. or_ignore (SQLite
+    only) skips rows whose key is already stored.
     """
     if not rows:
         return
@@ -508,19 +508,52 @@ def _bulk_insert(
         session.execute(insert(table), rows)
         return
     names = list(rows[0])
-    convert = [table.c[name].type.dialect_impl(dialect).bind_processor(dialect) for name in names]
-    values = [
-        [row[name] if to_db is None else to_db(row[name]) for name, to_db in zip(names, convert, strict=True)]
-        for row in rows
-    ]
-    quote = dialect.identifier_preparer.quote
-    columns = ", ".join(quote(name) for name in names)
-    extract = ", ".join(f"json_extract(value, '$[{i}]')" for i in range(len(names)))
-    connection.exec_driver_sql(
-        f"INSERT {'OR IGNORE ' if or_ignore else ''}INTO {quote(table.name)} ({columns}) "  # noqa: S608
-        f"SELECT {extract} FROM json_each(?)",
-        (json.dumps(values, ensure_ascii=False),),
-    )
+    pick = itemgetter(*names)
+    values: list[Any] = [list(pick(row)) for row in rows] if len(names) > 1 else [[pick(r)] for r in rows]
+    for index, name in enumerate(names):
+        column_type = table.c[name].type
+        if isinstance(column_type, JSON):
+            continue  # stays a JSON value inside the page's JSON
+        to_db = column_type.dialect_impl(dialect).bind_processor(dialect)
+        if to_db is None:
+            continue
+        converted: dict[Any, Any] = {}  # the page's timestamps repeat: convert each value once
+        for row in values:
+            value = row[index]
+            try:
+                row[index] = converted[value]
+            except KeyError:
+                row[index] = converted[value] = to_db(value)
+            except TypeError:  # unhashable
+                row[index] = to_db(value)
+    _sqlite_insert(connection, table, names, values, or_ignore=or_ignore)
+
+
+def _sqlite_insert(
+    connection: Connection,
+    table: Table,
+    names: list[str],
+    values: Sequence[Sequence[Any]],
+    *,
+    or_ignore: bool = False,
+) -> None:
+    """Rows of values already in storage form, in one INSERT ... SELECT FROM json_each(?).
+
+    A JSON column's value is read with `->` (its JSON text, compact), every other with `->>` (the SQL
+    value: text, integer, real or NULL; JSON true/false become 1/0, as SQLAlchemy stores booleans).
+    """
+    quote = connection.dialect.identifier_preparer.quote
+    is_json = [isinstance(table.c[name].type, JSON) for name in names]
+    head = f"INSERT {'OR IGNORE ' if or_ignore else ''}INTO {quote(table.name)} "  # noqa: S608
+    head += f"({', '.join(quote(name) for name in names)}) "
+    payload = json_text(values)
+    if "\\u0000" in payload:
+        # ->> would end a text at its NUL character (validated content has none): row by row instead.
+        rows = [tuple(json_text(v) if j else v for v, j in zip(row, is_json, strict=True)) for row in values]
+        connection.exec_driver_sql(head + f"VALUES ({', '.join('?' * len(names))})", rows)
+        return
+    extract = ", ".join(f"value {'->' if j else '->>'} {i}" for i, j in enumerate(is_json))
+    connection.exec_driver_sql(head + f"SELECT {extract} FROM json_each(?)", (payload,))  # noqa: S608
 
 
 def _prefetched(pages: Iterator[Page]) -> Generator[Page, None, None]:
