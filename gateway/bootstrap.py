@@ -5,6 +5,7 @@ from __future__ import annotations
 import logging
 from collections.abc import Mapping
 from dataclasses import dataclass, field
+from functools import partial
 
 import requests
 
@@ -71,6 +72,7 @@ class Services:
             self.clock,
             page_size,
             validate_envelope=validate_item_envelope,
+            source_factory=partial(CatalogSourceClient.connect, endpoint.base_url, endpoint.timeout_seconds),
         )
 
     def close(self) -> None:

@@ -21,6 +21,7 @@ from sqlalchemy import JSON, Connection, Table, bindparam, delete, insert, selec
 from sqlalchemy import text as sql_text
 from sqlalchemy.orm import Session
 
+from adapters.base.apart import ahead, pages_apart
 from gateway.config import Settings
 from gateway.domain.catalog import content_hash, diff, normalize_department
 from gateway.persistence.catalog_models import ServiceItem, ServiceItemTerm, ServiceItemVersion, SyncRun
@@ -96,9 +97,12 @@ class CatalogSync:
         clock: Callable[[], datetime],
         page_size: int = 500,
         validate_envelope: Validator | None = None,
+        source_factory: Callable[[], Source] | None = None,
     ) -> None:
         self.db = db
         self.source = source
+        # Given (picklable), a full sync reads the listing in a child process built from it.
+        self.source_factory = source_factory
         self.validate = validate
         # Checks the fields outside an item's content; given, unchanged content skips full validation.
         self.validate_envelope = validate_envelope
@@ -118,9 +122,10 @@ class CatalogSync:
         (after validation rules were tightened: an item that now fails is rejected, and a full sync
         retires it).
 
-        Three stages overlap: a thread fetches the next page while this one validates the current
-        page, and another thread writes the previous page (sqlite3 and psycopg release the GIL while
-        the database works). Pages are still written one at a time, in order, one transaction each.
+        Three stages overlap: a thread (a child process, in a full sync given a source_factory) fetches
+        the next page while this one validates the current page, and another thread writes the
+        previous page (sqlite3 and psycopg release the GIL while the database works). Pages are still
+        written one at a time, in order, one transaction each.
         """
         since = None if full else get_cursor(self.db, CURSOR)
         report = SyncReport()
@@ -148,7 +153,14 @@ class CatalogSync:
                 report.unchanged += writing[0].result()  # counted here: one thread adds to it
                 writing = None
 
-        pages = _prefetched(self.source.iter_pages(updated_since=since, page_size=self.page_size))
+        pages: Generator[Page, None, None]
+        if full and self.source_factory is not None:
+            # The whole catalog: reading and mapping pages on another core halves what this GIL does.
+            pages = pages_apart(
+                self.source_factory, updated_since=since, page_size=self.page_size, read_ahead=True
+            )
+        else:
+            pages = ahead(self.source.iter_pages(updated_since=since, page_size=self.page_size))
         try:
             for number, page in enumerate(pages):
                 next_since = next_since or page.server_time  # the source's clock when the sync began
@@ -554,15 +566,6 @@ def _sqlite_insert(
         return
     extract = ", ".join(f"value {'->' if j else '->>'} {i}" for i, j in enumerate(is_json))
     connection.exec_driver_sql(head + f"SELECT {extract} FROM json_each(?)", (payload,))  # noqa: S608
-
-
-def _prefetched(pages: Iterator[Page]) -> Generator[Page, None, None]:
-    """The same pages, the next one fetched on a thread while the caller works on the current one."""
-    with ThreadPoolExecutor(max_workers=1, thread_name_prefix="catalog-fetch") as fetcher:
-        upcoming = fetcher.submit(next, pages, None)
-        while (page := upcoming.result()) is not None:
-            upcoming = fetcher.submit(next, pages, None)
-            yield page
 
 
 def _version(

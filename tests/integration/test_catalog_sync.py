@@ -1,11 +1,17 @@
 from __future__ import annotations
 
+import multiprocessing
+
 import pytest
 from sqlalchemy import func, select
 
+from adapters.base.apart import ReadFailed
+from adapters.base.simulator import Fault
 from gateway import create_app
 from gateway.persistence.catalog_models import ServiceItem, ServiceItemVersion, SyncRun
 from gateway.persistence.models import OutboxMessage
+from gateway.services.catalog_sync import CURSOR
+from gateway.services.cursors import get_cursor
 from tests.conftest import FakeClock
 from tests.integration.catalog_support import catalog_source, gateway_on
 
@@ -133,3 +139,19 @@ def test_items_api(gw, settings):
     runs = client.get("/api/v1/catalog/sync-runs", headers=headers)
     assert runs.status_code == 403  # window staff do not see job history
     app.extensions["gateway"].close()
+
+
+def test_a_full_sync_read_in_another_process_fails_with_the_sources_reason(gw, source):
+    state = source.app.extensions["simulator"]
+    state.inject(Fault(remaining=1))  # the first page is served
+    state.inject(Fault(status=503, remaining=50))
+    sync = gw.catalog_sync(page_size=100)
+    assert sync.source_factory is not None  # a full sync reads in a child process
+    with pytest.raises(ReadFailed, match=r"^UpstreamError: catalog_source: .*503"):
+        sync.run(full=True)
+    with gw.db.read() as session:
+        run = session.scalars(select(SyncRun).order_by(SyncRun.id.desc())).first()
+    assert run.status == "failed" and "503" in run.error and run.finished_at is not None
+    assert count(gw, ServiceItem) == 100  # the page before the failure stays written
+    assert get_cursor(gw.db, CURSOR) is None  # and the next sync starts from the beginning again
+    assert multiprocessing.active_children() == []

@@ -174,6 +174,7 @@ def test_unchanged_content_with_a_bad_update_time_is_rejected_not_skipped(gw):
     with gw.db.read() as session:
         code = session.scalar(select(ServiceItem.item_code).order_by(ServiceItem.item_code).limit(1))
     sync.source = Tampered(sync.source, code, updated_at="garbage", source_department_code="a\x00b")
+    sync.source_factory = None  # read in this process, through the tampering wrapper
     report = sync.run(full=True)
     assert (report.rejected, report.unchanged, report.retired) == (1, SIZE - 1, 1)
     assert report.rejects[0]["item_code"] == code and "updated_at" in report.rejects[0]["reasons"]
