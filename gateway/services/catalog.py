@@ -61,6 +61,11 @@ class Tier:
         self.unordered = unordered
         self._hits: list[int] | None = None
 
+    @property
+    def known(self) -> bool:
+        """Whether its hits were read already (by `hits`, or by `ids` of an unordered tier)."""
+        return self._hits is not None
+
     def hits(self, session: Session) -> list[int]:
         """At most MAX_COUNTED of its ids (for the total)."""
         if self._hits is None:
@@ -145,7 +150,9 @@ class CatalogService:
                     total = min(len(ids), MAX_COUNTED)
                 else:
                     found: set[int] = set()
-                    for count in counts:
+                    # Tiers that ran already first: their hits are known, and when they alone reach
+                    # the cap the others need not run (the capped total is the same in any order).
+                    for count in sorted(counts, key=lambda tier: not tier.known):
                         found.update(count.hits(session))
                         if len(found) >= MAX_COUNTED:
                             break
@@ -201,7 +208,7 @@ class CatalogService:
                 # would find the same codes again, slowly (every code starts with the same digits).
                 return [exact, *prefixes], prefixes
             tiers += [exact, *prefixes]
-        tiers.append(self._indexed(ServiceItem.name == text, where, "name_search", [ServiceItem.id]))
+        # The name prefix tier in (name, id) order starts with the exact name: one query serves both.
         by_name = [ServiceItem.name, ServiceItem.id]
         tiers.append(self._indexed(_prefix(ServiceItem.name, text), where, "name_search", by_name))
         counts.append(tiers[-1])
@@ -222,7 +229,8 @@ class CatalogService:
             guide = self._contains("guide", compact if kind == "pinyin" else text, where)
             tiers += [title, guide]
             # Every tier's hit holds the text in its name, title or guide (the title holds the code, the
-            # initials and the full pinyin); the guide first, as it usually holds the name.
+            # initials and the full pinyin); of those not run yet, the guide first, as it usually holds
+            # the name.
             counts = [guide, title, name]
         elif kind == "text":
             tiers.append(self._terms(lowered, where, keywords=True))

@@ -148,12 +148,16 @@ def check_filters_and_retired(db: Database, catalog: CatalogService) -> None:
     assert catalog.search("0591-83000316").total == len(ITEMS) - 1
 
 
-def check_paging(db: Database, catalog: CatalogService) -> None:
-    many = [
+def many() -> list[tuple[str, str, str, str, list[str], str]]:
+    """More items named 施工许可 than a total counts."""
+    return [
         (f"350104-ZJJ-XK-{n:05d}-000", f"建筑工程施工许可（第{n}批）", "ZJJ", "licensing", ["建筑"], "")
         for n in range(100, 100 + MAX_COUNTED + 30)
     ]
-    seed(db, many)
+
+
+def check_paging(db: Database, catalog: CatalogService) -> None:
+    seed(db, many())
     first = catalog.search("施工许可", limit=20)
     assert first.total == MAX_COUNTED  # capped
     second = catalog.search("施工许可", offset=20, limit=20)

@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 import pytest
-from sqlalchemy import text
+from sqlalchemy import event, text
 
 from gateway.persistence.db import Database, make_engine
-from gateway.services.catalog import CatalogService
+from gateway.services.catalog import MAX_COUNTED, CatalogService
 from tests.integration import catalog_search_cases as cases
 
 pytestmark = pytest.mark.postgres
@@ -48,3 +48,20 @@ def test_filters_and_retired(db, catalog):
 
 def test_paging_and_capped_total(db, catalog):
     cases.check_paging(db, catalog)
+
+
+def test_a_total_the_name_tier_caps_reads_neither_title_nor_guide(db, catalog):
+    cases.seed(db, cases.many())
+    statements: list[str] = []
+
+    def record(_conn, _cursor, statement, *_args):
+        statements.append(statement)
+
+    event.listen(db.engine, "before_cursor_execute", record)
+    try:
+        page = catalog.search("施工许可", limit=20)
+    finally:
+        event.remove(db.engine, "before_cursor_execute", record)
+    assert page.total == MAX_COUNTED and len(page.items) == 20
+    assert any("service_items.name ILIKE" in s for s in statements)
+    assert not any("service_items.guide LIKE" in s or "search_title LIKE" in s for s in statements)
