@@ -17,7 +17,7 @@ from datetime import datetime
 from operator import itemgetter
 from typing import Any, Protocol
 
-from sqlalchemy import JSON, Connection, Table, bindparam, delete, insert, select
+from sqlalchemy import JSON, Connection, Table, bindparam, delete, insert, select, update
 from sqlalchemy import text as sql_text
 from sqlalchemy.orm import Session
 
@@ -337,25 +337,25 @@ class CatalogSync:
         rows = session.scalars(select(ServiceItem).where(ServiceItem.item_code.in_(list(changed)))).all()
         gone: list[dict[str, Any]] = []
         added: list[tuple[str, int]] = []
+        updates: list[dict[str, Any]] = []
         versions: list[dict[str, Any]] = []
         for row in rows:
             prepared = changed[row.item_code]
             item, digest = prepared.item, prepared.digest
             before = _as_record(row)
-            restored = row.retired
             old_terms, new_terms = index_terms(before), prepared.terms
             gone += ({"t": t, "i": row.id} for t in old_terms - new_terms)
             added += ((t, row.id) for t in new_terms - old_terms)
-            for name, value in prepared.values.items():
-                setattr(row, name, value)
-            row.retired, row.retired_at = False, None
-            row.version += 1
-            row.updated_at = now
-            change = "restored" if restored else "changed"
+            version = row.version + 1
+            fixed = {"retired": False, "retired_at": None, "version": version, "updated_at": now}
+            updates.append({"id": row.id} | prepared.values | fixed)
+            change = "restored" if row.retired else "changed"
             versions.append(
-                _version(row.item_code, row.version, change, diff(before, item), digest, report.run_id, now)
+                _version(row.item_code, version, change, diff(before, item), digest, report.run_id, now)
             )
-        session.flush()  # the UPDATEs, batched by the unit of work
+        for row in rows:
+            session.expunge(row)  # written below in one statement, not through these objects
+        _bulk_update(session, _ITEMS, updates)
         if gone:
             session.execute(
                 delete(_TERMS).where(_TERMS.c.term == bindparam("t"), _TERMS.c.item_id == bindparam("i")),
@@ -364,7 +364,7 @@ class CatalogSync:
         # A stored term the recomputed old set missed (stored under another definition) must not
         # fail the page on every run: on a change, a term already there is left as it is.
         _insert_terms(session, added, existing_ok=True)
-        session.execute(insert(_VERSIONS), versions)
+        _bulk_insert(session, _VERSIONS, versions)
         report.changed += len(rows)
 
     def _columns(self, item: dict[str, Any]) -> dict[str, Any]:
@@ -520,6 +520,16 @@ def _bulk_insert(
         session.execute(insert(table), rows)
         return
     names = list(rows[0])
+    _sqlite_insert(
+        connection, table, names, _storage_values(dialect, table, names, rows), or_ignore=or_ignore
+    )
+
+
+def _storage_values(
+    dialect: Any, table: Table, names: list[str], rows: list[dict[str, Any]]
+) -> list[list[Any]]:
+    """The rows' values as SQLite stores them, in `names` order: converted by the columns' own types
+    (DATETIME text, booleans); JSON columns stay JSON values (SQLite renders them as db.json_text)."""
     pick = itemgetter(*names)
     values: list[Any] = [list(pick(row)) for row in rows] if len(names) > 1 else [[pick(r)] for r in rows]
     for index, name in enumerate(names):
@@ -538,7 +548,59 @@ def _bulk_insert(
                 row[index] = converted[value] = to_db(value)
             except TypeError:  # unhashable
                 row[index] = to_db(value)
-    _sqlite_insert(connection, table, names, values, or_ignore=or_ignore)
+    return values
+
+
+def _bulk_update(session: Session, table: Table, rows: list[dict[str, Any]]) -> None:
+    """Rows (all with the same keys, "id" among them) written over the stored rows of those ids.
+
+    On SQLite as ONE `UPDATE ... FROM json_each(?)`: FTS5 pays a flush for every statement that
+    touches it, so an UPDATE per row (what executemany and the ORM's flush run) cost ~1.5 ms per
+    changed item in the three trigram tables' triggers; one statement for the page, ~0.2 ms.
+    Elsewhere: an executemany UPDATE by id.
+    """
+    if not rows:
+        return
+    connection = session.connection()
+    dialect = connection.dialect
+    names = list(rows[0])
+    columns = [name for name in names if name != "id"]
+    if dialect.name != "sqlite":
+        statement = (
+            update(table)
+            .where(table.c.id == bindparam("v_id"))
+            .values({name: bindparam(f"v_{name}") for name in columns})
+        )
+        connection.execute(statement, [{f"v_{k}": v for k, v in row.items()} for row in rows])
+        return
+    values = _storage_values(dialect, table, names, rows)
+    quote = dialect.identifier_preparer.quote
+    key = names.index("id")
+    payload = json_text(values)
+    if "\\u0000" in payload:  # ->> would end a text at its NUL: row by row instead
+        plain = [
+            [
+                json_text(v) if isinstance(table.c[n].type, JSON) else v
+                for n, v in zip(names, row, strict=True)
+            ]
+            for row in values
+        ]
+        connection.exec_driver_sql(
+            f"UPDATE {quote(table.name)} SET {', '.join(f'{quote(n)} = ?' for n in columns)} "  # noqa: S608
+            "WHERE id = ?",
+            [tuple(v for i, v in enumerate(row) if i != key) + (row[key],) for row in plain],
+        )
+        return
+    sets = ", ".join(
+        f"{quote(n)} = j.value {'->' if isinstance(table.c[n].type, JSON) else '->>'} {i}"
+        for i, n in enumerate(names)
+        if n != "id"
+    )
+    connection.exec_driver_sql(
+        f"UPDATE {quote(table.name)} SET {sets} FROM json_each(?) AS j "  # noqa: S608
+        f"WHERE {quote(table.name)}.id = j.value ->> {key}",
+        (payload,),
+    )
 
 
 def _sqlite_insert(

@@ -1,5 +1,5 @@
-"""The catalog sync's SQLite bulk insert (one INSERT ... SELECT FROM json_each) stores exactly what an
-ordinary SQLAlchemy insert stores: the same text, the same storage classes, for any JSON value."""
+"""The catalog sync's SQLite bulk insert and update (one statement over json_each) store exactly what an
+ordinary SQLAlchemy insert or update stores: the same text, the same storage classes, for any value."""
 
 from __future__ import annotations
 
@@ -8,13 +8,26 @@ from datetime import UTC, datetime, timedelta, timezone
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
-from sqlalchemy import JSON, Boolean, Column, Integer, MetaData, String, Table, Text, insert, text
+from sqlalchemy import (
+    JSON,
+    Boolean,
+    Column,
+    Integer,
+    MetaData,
+    String,
+    Table,
+    Text,
+    bindparam,
+    insert,
+    text,
+    update,
+)
 from sqlalchemy.exc import IntegrityError
 
 from gateway.persistence.db import Database, json_text, make_engine
 from gateway.persistence.types import UTCDateTime
 from gateway.services import catalog_sync
-from gateway.services.catalog_sync import _bulk_insert, _insert_terms
+from gateway.services.catalog_sync import _bulk_insert, _bulk_update, _insert_terms
 
 metadata = MetaData()
 SAMPLE = Table(
@@ -135,3 +148,39 @@ def test_one_timestamp_shared_by_many_rows_is_stored_in_each(db):
     with db.read() as session:
         got = session.execute(text("SELECT code, flag, at, doc FROM sample ORDER BY id")).all()
     assert got == [(f"c{i}", int(i % 2 == 0), "2026-11-26 08:30:00.000000", f"[{i}]") for i in range(4)]
+
+
+@settings(max_examples=100, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(
+    rows=st.lists(
+        st.fixed_dictionaries(
+            {
+                "body": st.none() | tricky,
+                "count": st.none() | st.integers(min_value=-(2**62), max_value=2**62),
+                "flag": st.booleans(),
+                "at": instants,
+                "doc": documents,
+            }
+        ),
+        min_size=1,
+        max_size=5,
+    )
+)
+def test_bulk_updates_store_what_an_ordinary_update_stores(db, rows):
+    with db.unit_of_work() as session:
+        session.execute(text("DELETE FROM sample"))
+        stale = {"body": "旧", "count": 1, "flag": True, "at": None, "doc": {"old": True}}
+        session.execute(
+            insert(SAMPLE), [{"id": i, "code": f"c{i}", **stale} for i in range(1, 2 * len(rows) + 1)]
+        )
+        half = len(rows)
+        _bulk_update(session, SAMPLE, [{"id": i + 1, **row} for i, row in enumerate(rows)])
+        session.execute(
+            update(SAMPLE).where(SAMPLE.c.id == bindparam("row_id")),
+            [{"row_id": half + i + 1, **row} for i, row in enumerate(rows)],
+        )
+    with db.read() as session:
+        raw = session.execute(text(f"SELECT id, {COLUMNS} FROM sample ORDER BY id")).all()  # noqa: S608
+    bulk, plain = [r[2:] for r in raw[:half]], [r[2:] for r in raw[half:]]
+    assert bulk == plain
+    assert [r[1] for r in raw] == [f"c{i}" for i in range(1, 2 * half + 1)]  # codes (not updated) kept
