@@ -2,30 +2,23 @@
 
 A full catalog sync is bound by one interpreter's GIL: fetching, decoding and mapping a page (about
 100 µs per record) takes turns with hashing and validating the previous one. Reading in a child
-process puts that work on another core; pages come back pickled through a bounded queue (two pages
-ahead at most, so memory still holds a few pages, never the listing).
+process puts that work on another core; pages come back pickled through a pipe (the child at most a
+page or two ahead, so memory still holds a few pages, never the listing).
 
 The child is started with "spawn" (never fork: the caller may hold threads, database connections and
 locks), builds its own source with `factory` (a picklable callable, e.g. a functools.partial of a
-module-level function), and stops when the caller closes the generator, even mid-listing.
+module-level function), and stops when the caller closes the generator (even mid-listing) or dies.
 """
 
 from __future__ import annotations
 
-import logging
 import multiprocessing
 import pickle
-import queue
-import time
-from collections.abc import Callable, Generator, Iterable, Iterator
+from collections.abc import Callable, Generator, Iterator
 from concurrent.futures import ThreadPoolExecutor
 from typing import Any, TypeVar
 
-log = logging.getLogger("gateway.adapters.apart")
-
 T = TypeVar("T")
-AHEAD = 2  # pages the child may read ahead of the caller
-_POLL_S = 0.5
 
 
 class ReadFailed(RuntimeError):
@@ -37,25 +30,29 @@ def pages_apart(
 ) -> Generator[Any, None, None]:
     """`factory().<method>(**kwargs)`'s items, read in a child process, in order.
 
-    An exception in the child ends the iteration here with ReadFailed("<type>: <message>") (or the
-    child's exception itself, where it survives pickling); a child that dies without a word raises
-    ReadFailed with its exit code.
+    An exception in the child ends the iteration here with the child's exception where it survives
+    pickling, else ReadFailed("<type>: <message>"); an item that cannot be pickled is such an
+    exception too (never silently left out). A child that dies ends it with ReadFailed and the exit
+    code. The caller's main module must be safe to import (`if __name__ == "__main__":`), as
+    multiprocessing's spawn requires.
     """
     context = multiprocessing.get_context("spawn")
-    pages: Any = context.Queue(maxsize=AHEAD)
-    stop = context.Event()
+    # A one-way pipe, the child holding the only write end: its death (even mid-item) is an EOF
+    # here, and the caller's (closing the read end) is a broken pipe there. A pickled page waits in
+    # the pipe until it is read, so the child works at most one page ahead (plus its own read-ahead).
+    reader, writer = context.Pipe(duplex=False)
     child = context.Process(
-        target=_read, args=(factory, method, kwargs, pages, stop), name="pages-apart", daemon=True
+        target=_read, args=(factory, method, kwargs, writer), name="pages-apart", daemon=True
     )
     child.start()
+    writer.close()
     try:
         while True:
             try:
-                kind, value = pages.get(timeout=_POLL_S)
-            except queue.Empty:
-                if not child.is_alive():
-                    raise ReadFailed(f"the reading process exited with code {child.exitcode}") from None
-                continue
+                kind, value = reader.recv()
+            except EOFError:
+                child.join(timeout=5)
+                raise ReadFailed(f"the reading process ended early (exit code {child.exitcode})") from None
             if kind == "item":
                 yield value
             elif kind == "end":
@@ -63,15 +60,11 @@ def pages_apart(
             else:
                 raise value
     finally:
-        stop.set()
-        deadline = time.monotonic() + 10
-        while child.is_alive() and time.monotonic() < deadline:
-            _drain(pages)  # what it sent meanwhile: a page half-written to the pipe holds it up
-            child.join(timeout=0.1)
-        if child.is_alive():
+        reader.close()  # a child still sending gets a broken pipe and stops
+        child.join(timeout=10)
+        if child.is_alive():  # e.g. still waiting on an HTTP answer
             child.terminate()
             child.join(timeout=5)
-        pages.close()
 
 
 def ahead(items: Iterator[T]) -> Generator[T, None, None]:
@@ -86,34 +79,21 @@ def ahead(items: Iterator[T]) -> Generator[T, None, None]:
 
 
 def _read(
-    factory: Callable[[], Any], method: str, kwargs: dict[str, Any], pages: Any, stop: Any
+    factory: Callable[[], Any], method: str, kwargs: dict[str, Any], writer: Any
 ) -> None:  # pragma: no cover - runs in the child process (coverage of children is not collected)
     try:
-        items: Iterable[Any] = getattr(factory(), method)(**kwargs)
-        for item in items:
-            while not stop.is_set() and not _put(pages, ("item", item)):
-                pass
-            if stop.is_set():
-                break
-        else:
-            _put_until_stopped(pages, ("end", None), stop)
-    except BaseException as err:  # noqa: BLE001 - every failure goes to the caller
-        _put_until_stopped(pages, ("error", _portable(err)), stop)
-    if stop.is_set():
-        pages.cancel_join_thread()  # the caller is gone: exit without flushing what it will not read
-
-
-def _put(pages: Any, message: tuple[str, Any]) -> bool:
-    try:
-        pages.put(message, timeout=_POLL_S)
-    except queue.Full:
-        return False
-    return True
-
-
-def _put_until_stopped(pages: Any, message: tuple[str, Any], stop: Any) -> None:
-    while not stop.is_set() and not _put(pages, message):
+        try:
+            for item in getattr(factory(), method)(**kwargs):
+                writer.send(("item", item))  # pickled before a byte is written: a failure is whole
+            writer.send(("end", None))
+        except (BrokenPipeError, ConnectionResetError):
+            return  # the caller stopped reading (or is gone): nothing more to do
+        except BaseException as err:  # noqa: BLE001 - every failure goes to the caller
+            writer.send(("error", _portable(err)))
+    except (BrokenPipeError, ConnectionResetError):
         pass
+    finally:
+        writer.close()
 
 
 def _portable(err: BaseException) -> BaseException:
@@ -125,11 +105,3 @@ def _portable(err: BaseException) -> BaseException:
     if type(copy) is type(err) and str(copy) == str(err):
         return err
     return ReadFailed(f"{type(err).__name__}: {err}")
-
-
-def _drain(pages: Any) -> None:
-    while True:
-        try:
-            pages.get_nowait()
-        except (queue.Empty, OSError, ValueError):
-            return

@@ -10,6 +10,7 @@ set of codes seen, never the catalog.
 from __future__ import annotations
 
 import logging
+import sqlite3
 from collections.abc import Callable, Generator, Iterable, Iterator, Sequence
 from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field
@@ -39,6 +40,9 @@ MAX_REJECTS_KEPT = 1000
 # After a sync that wrote this many items the planner's statistics are refreshed (search plans depend
 # on them; autovacuum may be off or slow to notice a catalog that appeared in a minute).
 ANALYZE_AFTER = 5000
+# SQLite's -> and ->> (3.38+) read a page's rows out of one JSON parameter; an older SQLite gets the
+# rows one by one (correct, slower).
+_JSON_ARROWS = sqlite3.sqlite_version_info >= (3, 38, 0)
 # Core tables for the bulk statements (executemany, no ORM bookkeeping per row).
 _ITEMS: Table = ServiceItem.__table__  # type: ignore[assignment]
 _TERMS: Table = ServiceItemTerm.__table__  # type: ignore[assignment]
@@ -577,7 +581,7 @@ def _bulk_update(session: Session, table: Table, rows: list[dict[str, Any]]) -> 
     quote = dialect.identifier_preparer.quote
     key = names.index("id")
     payload = json_text(values)
-    if "\\u0000" in payload:  # ->> would end a text at its NUL: row by row instead
+    if not _JSON_ARROWS or "\\u0000" in payload:  # (->> would end a text at its NUL) row by row
         plain = [
             [
                 json_text(v) if isinstance(table.c[n].type, JSON) else v
@@ -621,7 +625,7 @@ def _sqlite_insert(
     head = f"INSERT {'OR IGNORE ' if or_ignore else ''}INTO {quote(table.name)} "  # noqa: S608
     head += f"({', '.join(quote(name) for name in names)}) "
     payload = json_text(values)
-    if "\\u0000" in payload:
+    if not _JSON_ARROWS or "\\u0000" in payload:
         # ->> would end a text at its NUL character (validated content has none): row by row instead.
         rows = [tuple(json_text(v) if j else v for v, j in zip(row, is_json, strict=True)) for row in values]
         connection.exec_driver_sql(head + f"VALUES ({', '.join('?' * len(names))})", rows)

@@ -184,3 +184,18 @@ def test_bulk_updates_store_what_an_ordinary_update_stores(db, rows):
     bulk, plain = [r[2:] for r in raw[:half]], [r[2:] for r in raw[half:]]
     assert bulk == plain
     assert [r[1] for r in raw] == [f"c{i}" for i in range(1, 2 * half + 1)]  # codes (not updated) kept
+
+
+def test_an_sqlite_without_json_arrows_gets_the_rows_one_by_one_stored_alike(db, monkeypatch):
+    monkeypatch.setattr(catalog_sync, "_JSON_ARROWS", False)
+    now = datetime(2026, 11, 26, 8, 30, tzinfo=UTC)
+    row = {"body": '"公证"\\n', "count": 7, "flag": True, "at": now, "doc": {"材料": ["身份证", None, 1.5]}}
+    with db.unit_of_work() as session:
+        session.execute(text("DELETE FROM sample"))
+        _bulk_insert(session, SAMPLE, [{"id": 1, "code": "bulk", **row}])
+        session.execute(insert(SAMPLE), [{"id": 2, "code": "orm", **row}])
+        _bulk_update(session, SAMPLE, [{"id": 1, "body": "改", "doc": [True]}])
+        session.execute(update(SAMPLE).where(SAMPLE.c.id == 2).values(body="改", doc=[True]))
+    with db.read() as session:
+        bulk, orm = session.execute(text(f"SELECT {COLUMNS} FROM sample ORDER BY id")).all()  # noqa: S608
+    assert bulk[1:] == orm[1:] and bulk[2] == "改" and bulk[-1] == "[true]"
