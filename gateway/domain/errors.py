@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
+from typing import Any
 
 
 class DomainError(Exception):
@@ -61,6 +62,18 @@ class UpstreamError(DomainError):
         self.retry_after = retry_after
         self.body = body
         super().__init__(f"{system}: {reason}")
+
+    def __reduce__(self) -> tuple[Any, ...]:
+        # Picklable in spite of the keyword-only arguments: it crosses from the process a full catalog
+        # sync reads in (adapters/base/apart.py) with its retryable, status and body intact.
+        return (_rebuilt, (type(self), self.args, dict(vars(self))))
+
+
+def _rebuilt(cls: type[UpstreamError], args: tuple[Any, ...], state: dict[str, Any]) -> UpstreamError:
+    err = cls.__new__(cls, *args)
+    err.args = args
+    vars(err).update(state)
+    return err
 
 
 class UpstreamTimeout(UpstreamError):

@@ -5,9 +5,9 @@ import multiprocessing
 import pytest
 from sqlalchemy import func, select
 
-from adapters.base.apart import ReadFailed
 from adapters.base.simulator import Fault
 from gateway import create_app
+from gateway.domain.errors import UpstreamError
 from gateway.persistence.catalog_models import ServiceItem, ServiceItemVersion, SyncRun
 from gateway.persistence.models import OutboxMessage
 from gateway.services.catalog_sync import CURSOR
@@ -147,8 +147,9 @@ def test_a_full_sync_read_in_another_process_fails_with_the_sources_reason(gw, s
     state.inject(Fault(status=503, remaining=50))
     sync = gw.catalog_sync(page_size=100)
     assert sync.source_factory is not None  # a full sync reads in a child process
-    with pytest.raises(ReadFailed, match=r"^UpstreamError: catalog_source: .*503"):
+    with pytest.raises(UpstreamError, match=r"^catalog_source: .*503") as raised:
         sync.run(full=True)
+    assert raised.value.retryable and raised.value.status == 503
     with gw.db.read() as session:
         run = session.scalars(select(SyncRun).order_by(SyncRun.id.desc())).first()
     assert run.status == "failed" and "503" in run.error and run.finished_at is not None

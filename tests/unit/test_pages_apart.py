@@ -4,6 +4,7 @@ never outlives the caller's interest."""
 from __future__ import annotations
 
 import os
+import pickle
 import signal
 import subprocess
 import sys
@@ -21,6 +22,13 @@ from gateway.domain.errors import UpstreamError
 # The factories run in a spawned child: module-level, so that the child can import them.
 
 
+class Stubborn(Exception):
+    """An exception that does not survive pickling (its __init__ takes a keyword-only argument)."""
+
+    def __init__(self, *, number: int) -> None:
+        super().__init__(f"page {number} unreadable")
+
+
 class Listing:
     def __init__(self, count: int, size: int = 10, fail_at: int | None = None, error: str = "upstream"):
         self.count, self.size, self.fail_at, self.error = count, size, fail_at, error
@@ -32,6 +40,8 @@ class Listing:
                     raise UpstreamError("catalog_source", "list_items answered HTTP 503", retryable=True)
                 if self.error == "exit":
                     os._exit(3)
+                if self.error == "stubborn":
+                    raise Stubborn(number=number)
                 raise ValueError(f"page {number} unreadable")
             yield {"number": number, "pid": os.getpid(), "body": "事" * self.size}
 
@@ -77,12 +87,22 @@ def test_pages_come_in_order_from_another_process():
     assert pages[0]["body"] == "事" * 10
 
 
-def test_an_error_the_child_cannot_pickle_arrives_named():
+def test_an_upstream_error_crosses_over_whole():
     pages = pages_apart(partial(listing, 5, fail_at=2), start=0)
     got = [next(pages)["number"], next(pages)["number"]]
-    with pytest.raises(ReadFailed, match=r"^UpstreamError: catalog_source: list_items answered HTTP 503$"):
+    with pytest.raises(UpstreamError, match=r"^catalog_source: list_items answered HTTP 503$") as raised:
         next(pages)
     assert got == [0, 1]
+    assert (raised.value.system, raised.value.retryable, raised.value.status) == (
+        "catalog_source",
+        True,
+        None,
+    )
+
+
+def test_an_error_the_child_cannot_pickle_arrives_named():
+    with pytest.raises(ReadFailed, match=r"^Stubborn: page 1 unreadable$"):
+        list(pages_apart(partial(listing, 5, fail_at=1, error="stubborn"), start=0))
 
 
 def test_an_error_that_pickles_is_raised_as_itself():
@@ -165,3 +185,14 @@ def _running(pid: int) -> bool:
     except OSError:
         return False
     return state != "Z"  # a zombie has stopped (it waits only for init to reap it)
+
+
+def test_upstream_errors_survive_pickling_with_their_details():
+    from gateway.domain.errors import UpstreamTimeout
+
+    for error in (
+        UpstreamError("catalog_source", "HTTP 429", retryable=True, status=429, retry_after=3.0, body="忙"),
+        UpstreamTimeout("hotline"),
+    ):
+        copy = pickle.loads(pickle.dumps(error))  # noqa: S301 - our own bytes
+        assert type(copy) is type(error) and str(copy) == str(error) and vars(copy) == vars(error)
