@@ -12,6 +12,7 @@ module-level function), and stops when the caller closes the generator (even mid
 
 from __future__ import annotations
 
+import logging
 import multiprocessing
 import pickle
 from collections.abc import Callable, Generator, Iterator
@@ -81,6 +82,9 @@ def ahead(items: Iterator[T]) -> Generator[T, None, None]:
 def _read(
     factory: Callable[[], Any], method: str, kwargs: dict[str, Any], writer: Any
 ) -> None:  # pragma: no cover - runs in the child process (coverage of children is not collected)
+    # A spawned process starts without the caller's logging: the source's own lines (pages read,
+    # records skipped) go to stderr in the gateway's format, as the caller's would.
+    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s %(message)s")
     try:
         try:
             for item in getattr(factory(), method)(**kwargs):

@@ -3,6 +3,7 @@ never outlives the caller's interest."""
 
 from __future__ import annotations
 
+import logging
 import os
 import pickle
 import signal
@@ -43,6 +44,7 @@ class Listing:
                 if self.error == "stubborn":
                     raise Stubborn(number=number)
                 raise ValueError(f"page {number} unreadable")
+            logging.getLogger("gateway.adapters.test").warning("record skipped in page %d", number)
             yield {"number": number, "pid": os.getpid(), "body": "事" * self.size}
 
 
@@ -80,8 +82,10 @@ def deadline():
     signal.alarm(0)
 
 
-def test_pages_come_in_order_from_another_process():
+def test_pages_come_in_order_from_another_process(capfd):
     pages = list(pages_apart(partial(listing, 5), start=10))
+    logged = capfd.readouterr().err
+    assert "WARNING gateway.adapters.test record skipped in page 14" in logged  # the child's own log
     assert [p["number"] for p in pages] == [10, 11, 12, 13, 14]
     assert {p["pid"] for p in pages} != {os.getpid()} and len({p["pid"] for p in pages}) == 1
     assert pages[0]["body"] == "事" * 10
