@@ -579,26 +579,20 @@ def _bulk_update(session: Session, table: Table, rows: list[dict[str, Any]]) -> 
         return
     values = _storage_values(dialect, table, names, rows)
     quote = dialect.identifier_preparer.quote
+    is_json = _json_columns(table, names)
     key = names.index("id")
     payload = json_text(values)
-    if not _JSON_ARROWS or "\\u0000" in payload:  # (->> would end a text at its NUL) row by row
-        plain = [
-            [
-                json_text(v) if isinstance(table.c[n].type, JSON) else v
-                for n, v in zip(names, row, strict=True)
-            ]
-            for row in values
-        ]
+    if not _one_statement(payload):
+        sets = ", ".join(f"{quote(n)} = ?" for n in columns)
         connection.exec_driver_sql(
-            f"UPDATE {quote(table.name)} SET {', '.join(f'{quote(n)} = ?' for n in columns)} "  # noqa: S608
-            "WHERE id = ?",
-            [tuple(v for i, v in enumerate(row) if i != key) + (row[key],) for row in plain],
+            f"UPDATE {quote(table.name)} SET {sets} WHERE id = ?",  # noqa: S608
+            [row[:key] + row[key + 1 :] + row[key : key + 1] for row in _plain(values, is_json)],
         )
         return
     sets = ", ".join(
-        f"{quote(n)} = j.value {'->' if isinstance(table.c[n].type, JSON) else '->>'} {i}"
-        for i, n in enumerate(names)
-        if n != "id"
+        f"{quote(n)} = j.value {'->' if j else '->>'} {i}"
+        for i, (n, j) in enumerate(zip(names, is_json, strict=True))
+        if i != key
     )
     connection.exec_driver_sql(
         f"UPDATE {quote(table.name)} SET {sets} FROM json_each(?) AS j "  # noqa: S608
@@ -621,17 +615,30 @@ def _sqlite_insert(
     value: text, integer, real or NULL; JSON true/false become 1/0, as SQLAlchemy stores booleans).
     """
     quote = connection.dialect.identifier_preparer.quote
-    is_json = [isinstance(table.c[name].type, JSON) for name in names]
+    is_json = _json_columns(table, names)
     head = f"INSERT {'OR IGNORE ' if or_ignore else ''}INTO {quote(table.name)} "  # noqa: S608
     head += f"({', '.join(quote(name) for name in names)}) "
     payload = json_text(values)
-    if not _JSON_ARROWS or "\\u0000" in payload:
-        # ->> would end a text at its NUL character (validated content has none): row by row instead.
-        rows = [tuple(json_text(v) if j else v for v, j in zip(row, is_json, strict=True)) for row in values]
-        connection.exec_driver_sql(head + f"VALUES ({', '.join('?' * len(names))})", rows)
+    if not _one_statement(payload):
+        connection.exec_driver_sql(head + f"VALUES ({', '.join('?' * len(names))})", _plain(values, is_json))
         return
     extract = ", ".join(f"value {'->' if j else '->>'} {i}" for i, j in enumerate(is_json))
     connection.exec_driver_sql(head + f"SELECT {extract} FROM json_each(?)", (payload,))  # noqa: S608
+
+
+def _json_columns(table: Table, names: list[str]) -> list[bool]:
+    return [isinstance(table.c[name].type, JSON) for name in names]
+
+
+def _one_statement(payload: str) -> bool:
+    """Whether a page's JSON can be read by ->/->> in one statement: SQLite 3.38+, and no NUL (->>
+    would end a text there; validated content has none). Otherwise the rows go one by one."""
+    return _JSON_ARROWS and "\\u0000" not in payload
+
+
+def _plain(values: Sequence[Sequence[Any]], is_json: list[bool]) -> list[tuple[Any, ...]]:
+    """Rows of storage values as sqlite3 parameters: JSON columns as their text."""
+    return [tuple(json_text(v) if j else v for v, j in zip(row, is_json, strict=True)) for row in values]
 
 
 def _version(

@@ -72,6 +72,20 @@ instants = st.none() | st.datetimes(
     timezones=st.just(timezone(timedelta(hours=8))),
 )
 
+sample_rows = st.lists(
+    st.fixed_dictionaries(
+        {
+            "body": st.none() | tricky,
+            "count": st.none() | st.integers(min_value=-(2**62), max_value=2**62),
+            "flag": st.booleans(),
+            "at": instants,
+            "doc": documents,
+        }
+    ),
+    min_size=1,
+    max_size=5,
+)
+
 
 @pytest.fixture(scope="module")
 def db():
@@ -82,21 +96,7 @@ def db():
 
 
 @settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
-@given(
-    rows=st.lists(
-        st.fixed_dictionaries(
-            {
-                "body": st.none() | tricky,
-                "count": st.none() | st.integers(min_value=-(2**62), max_value=2**62),
-                "flag": st.booleans(),
-                "at": instants,
-                "doc": documents,
-            }
-        ),
-        min_size=1,
-        max_size=5,
-    )
-)
+@given(rows=sample_rows)
 def test_bulk_rows_are_stored_as_an_ordinary_insert_stores_them(db, rows):
     with db.unit_of_work() as session:
         session.execute(text("DELETE FROM sample"))
@@ -151,21 +151,7 @@ def test_one_timestamp_shared_by_many_rows_is_stored_in_each(db):
 
 
 @settings(max_examples=100, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
-@given(
-    rows=st.lists(
-        st.fixed_dictionaries(
-            {
-                "body": st.none() | tricky,
-                "count": st.none() | st.integers(min_value=-(2**62), max_value=2**62),
-                "flag": st.booleans(),
-                "at": instants,
-                "doc": documents,
-            }
-        ),
-        min_size=1,
-        max_size=5,
-    )
-)
+@given(rows=sample_rows)
 def test_bulk_updates_store_what_an_ordinary_update_stores(db, rows):
     with db.unit_of_work() as session:
         session.execute(text("DELETE FROM sample"))
