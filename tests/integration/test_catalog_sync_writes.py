@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import dataclasses
 import re
+import time
 
 import pytest
 from marshmallow import ValidationError
@@ -110,26 +111,114 @@ def test_a_write_that_fails_mid_sync_fails_the_run_and_keeps_the_pages_before(gw
     real = catalog_sync.CatalogSync._write
     calls = []
 
-    def failing(self, number, valid, report):
+    def failing(self, number, valid, batch):
         calls.append(number)
         if number == 1:
             raise RuntimeError("disk full")
-        return real(self, number, valid, report)
+        return real(self, number, valid, batch)
 
     monkeypatch.setattr(catalog_sync.CatalogSync, "_write", failing)
+    sync = gw.catalog_sync(page_size=100)
+    sync.commit_after_seconds = 0  # every page commits on its own
     with pytest.raises(RuntimeError, match="disk full"):
-        gw.catalog_sync(page_size=100).run(full=True)
+        sync.run(full=True)
     assert calls == [0, 1]  # nothing is written after the failure
     with gw.db.read() as session:
         run = session.scalar(select(SyncRun).order_by(SyncRun.id.desc()).limit(1))
         stored = session.scalars(select(ServiceItem.item_code)).all()
     assert run.status == "failed" and "disk full" in run.error and run.finished_at is not None
-    assert len(stored) == 100  # page 0 committed, in its own transaction
+    assert len(stored) == 100 == run.new  # page 0 committed, in its own transaction
     assert get_cursor(gw.db, CURSOR) is None  # the cursor does not move past a failed sync
 
     monkeypatch.setattr(catalog_sync.CatalogSync, "_write", real)
     report = gw.catalog_sync(page_size=100).run(full=True)
     assert (report.new, report.unchanged) == (SIZE - 100, 100)
+
+
+class Slow:
+    """The real client, each page handed over `seconds` late (a slow source)."""
+
+    def __init__(self, client, seconds):
+        self.client, self.seconds = client, seconds
+
+    def iter_pages(self, *, updated_since, page_size=500):
+        for page in self.client.iter_pages(updated_since=updated_since, page_size=page_size):
+            time.sleep(self.seconds)
+            yield page
+
+
+@pytest.fixture
+def transactions(monkeypatch):
+    """The items each committed write transaction of a sync added, in commit order."""
+    committed: list[int] = []
+    real = catalog_sync._Batch.commit
+
+    def commit(self):
+        if self._open is not None:
+            committed.append(self.pending.new)
+        real(self)
+
+    monkeypatch.setattr(catalog_sync._Batch, "commit", commit)
+    return committed
+
+
+def slow_writer(monkeypatch, seconds, fail_at=None):
+    real = catalog_sync.CatalogSync._write_page
+
+    def slow(self, number, valid, batch):
+        if number == fail_at:
+            raise RuntimeError("disk full")
+        unchanged = real(self, number, valid, batch)
+        time.sleep(seconds)  # inside the transaction
+        return unchanged
+
+    monkeypatch.setattr(catalog_sync.CatalogSync, "_write_page", slow)
+
+
+def test_pages_share_a_transaction_while_the_writer_is_behind(gw, monkeypatch, transactions):
+    slow_writer(monkeypatch, 0.2)  # each page waits for the writer
+    sync = gw.catalog_sync(page_size=50)
+    sync.commit_after_seconds = 60
+    report = sync.run(full=True)
+    assert transactions == [SIZE]  # six pages, one transaction
+    assert (report.new, report.unchanged) == (SIZE, 0)
+    with gw.db.read() as session:
+        assert len(session.scalars(select(ServiceItem.item_code)).all()) == SIZE
+
+
+def test_a_shared_transaction_commits_once_it_is_old_enough(gw, monkeypatch, transactions):
+    slow_writer(monkeypatch, 0.2)
+    sync = gw.catalog_sync(page_size=50)
+    sync.commit_after_seconds = 0.3  # two pages of the slow writer
+    sync.run(full=True)
+    assert sum(transactions) == SIZE and max(transactions) == 100, transactions
+
+
+def test_each_page_commits_when_the_writer_waits_for_the_source(gw, transactions):
+    sync = gw.catalog_sync(page_size=50)
+    sync.commit_after_seconds = 60
+    sync.source = Slow(sync.source, 0.2)  # the writer is done long before the next page comes
+    sync.source_factory = None  # read in this process, through the slow wrapper
+    report = sync.run(full=True)
+    assert transactions == [50] * 6  # never held open while the sync waits for the source
+    assert report.new == SIZE
+
+
+def test_a_failure_rolls_back_every_page_of_its_transaction(gw, monkeypatch, transactions):
+    slow_writer(monkeypatch, 0.1, fail_at=3)
+    sync = gw.catalog_sync(page_size=50)
+    sync.commit_after_seconds = 60
+    with pytest.raises(RuntimeError, match="disk full"):
+        sync.run(full=True)
+    with gw.db.read() as session:
+        run = session.scalar(select(SyncRun).order_by(SyncRun.id.desc()).limit(1))
+        stored = session.scalars(select(ServiceItem.item_code)).all()
+        versions = session.scalars(select(ServiceItemVersion.id)).all()
+    assert transactions == []  # pages 0-2 shared the transaction page 3 failed in
+    assert (run.status, run.new, len(stored), len(versions)) == ("failed", 0, 0, 0)
+    monkeypatch.undo()
+    report = gw.catalog_sync(page_size=50).run(full=True)  # and the next sync stores them all
+    assert report.new == SIZE
 
 
 def test_bulk_inserted_rows_are_stored_as_the_orm_stores_them(gw, source):
