@@ -44,11 +44,12 @@ MAX_REJECTS_KEPT = 1000
 # on them; autovacuum may be off or slow to notice a catalog that appeared in a minute).
 ANALYZE_AFTER = 5000
 # While the writer is behind (the next page already waits for it), consecutive pages share one write
-# transaction, for at most this long; a page that finds none waiting commits at once. On SQLite each
-# commit pays a WAL checkpoint (with its fsyncs) and writes again the index and FTS5 pages that
-# consecutive pages share: a full sync of 100,000 items took 49 s committing page by page, ~38 s so
-# (bench/catalog.py). Other writers wait for SQLite's one write lock about this long at most, during
-# a sync that is behind; on PostgreSQL nobody waits.
+# transaction until it is this old (checked as each page ends, so it may run one page longer); a page
+# that finds none waiting commits at once. On SQLite each commit pays a WAL checkpoint (with its
+# fsyncs) and writes again the index and FTS5 pages that consecutive pages share: a full sync of
+# 100,000 items took 49 s committing page by page, ~38 s so (bench/catalog.py). Other writers wait for
+# SQLite's one write lock about this long (plus a page) during a sync that is behind; on PostgreSQL
+# nobody waits.
 COMMIT_AFTER_SECONDS = 1.0
 # SQLite's -> and ->> (3.38+) read a page's rows out of one JSON parameter; an older SQLite gets the
 # rows one by one (correct, slower).
@@ -215,14 +216,14 @@ class CatalogSync:
         seen: set[str] = set()
         next_since: str | None = None
         writer = ThreadPoolExecutor(max_workers=1, thread_name_prefix="catalog-write")
-        writing: tuple[Future[int], set[str]] | None = None
+        writing: Future[int] | None = None
         batch = _Batch(self.db, report, self.commit_after_seconds)
 
         def settle() -> None:
             """Wait for the page being written; raises what the writer raised."""
             nonlocal writing
             if writing is not None:
-                report.unchanged += writing[0].result()  # counted here: one thread adds to it
+                report.unchanged += writing.result()  # counted here: one thread adds to it
                 writing = None
 
         pages: Generator[Page, None, None]
@@ -236,29 +237,32 @@ class CatalogSync:
         try:
             for number, page in enumerate(pages):
                 next_since = next_since or page.server_time  # the source's clock when the sync began
-                codes = {r["item_code"] for r in page.records if isinstance(r.get("item_code"), str)}
-                if writing is not None and not writing[1].isdisjoint(codes):
-                    settle()  # the page in flight holds some of these codes: read after it
                 valid = self._validated(page.records, report, seen, revalidate=revalidate)
                 batch.waiting.set()  # this page waits: the writer keeps its transaction open for it
                 settle()
                 batch.waiting.clear()
-                writing = (writer.submit(self._write, number, valid, batch), set(valid))
+                writing = writer.submit(self._write, number, valid, batch)
                 if progress:
                     progress(len(page.records))
             settle()
             batch.commit()  # the writer is idle now
             if full:
                 self._retire_unseen(seen, report)
-        except Exception as err:
+        except BaseException as err:  # KeyboardInterrupt and SystemExit too: the run is recorded
+            batch.waiting.clear()
             writer.shutdown(wait=True, cancel_futures=True)
-            batch.abort()  # before recording the failure: on SQLite it holds the write lock
+            try:
+                batch.abort()  # before recording the failure: on SQLite it holds the write lock
+            except Exception:
+                log.exception("catalog sync %s: rolling back its open transaction failed", report.run_id)
             self._finish(report, "failed", f"{type(err).__name__}: {err}"[:2000])
             raise
         finally:
-            pages.close()  # stops the fetching thread (after the page it may be fetching)
-            writer.shutdown(wait=True)
-            batch.abort()  # after anything else (KeyboardInterrupt): nothing stays half-written
+            try:
+                writer.shutdown(wait=True)
+                batch.abort()  # never left open while the fetching thread is being stopped
+            finally:
+                pages.close()  # stops the fetching thread (after the page it may be fetching)
         self._finish(report, "succeeded", None)
         if report.new + report.changed + report.retired >= ANALYZE_AFTER:
             self._analyze()
@@ -282,13 +286,18 @@ class CatalogSync:
         content (code, status, update time, the source's department code) are checked again. A full
         re-sync of an unchanged catalog is then mostly reading. (Content stored under rules that have
         since been tightened is re-judged only by a revalidating sync.)
+
+        A code listed again in the same run (an item changed while the listing ran) never takes that
+        shortcut: the stored row read here is the committed one, and the earlier listing of it may still
+        be in the writer's open transaction. The writer compares it with what its transaction holds.
         """
-        stored = self._stored([r["item_code"] for r in records if isinstance(r.get("item_code"), str)])
+        codes = [r["item_code"] for r in records if isinstance(r.get("item_code"), str)]
+        stored = self._stored([code for code in codes if code not in seen])
         valid: dict[str, _Prepared] = {}
         for record in records:
             report.seen += 1
             code = record.get("item_code")
-            known = stored.get(code) if isinstance(code, str) else None
+            known = stored.get(code) if isinstance(code, str) and code not in seen else None
             if (
                 known is not None
                 and not revalidate
@@ -306,8 +315,8 @@ class CatalogSync:
                 messages = getattr(err, "messages", str(err))
                 self._reject(report, code, messages)
                 continue
-            valid[item["item_code"]] = self._prepare(item)
-        seen.update(valid)
+            valid[item["item_code"]] = self._prepare(item)  # a later listing in the page wins
+            seen.add(item["item_code"])
         return valid
 
     def _prepare(self, item: dict[str, Any]) -> _Prepared:
@@ -506,9 +515,11 @@ class CatalogSync:
         for start in range(0, len(gone), 500):
             chunk = gone[start : start + 500]
             now = self.clock()
+            counts = SyncReport(run_id=report.run_id)
             with self.db.unit_of_work() as session:
-                self._retire(session, chunk, report, now)
+                self._retire(session, chunk, counts, now)
                 self._announce(session, 100_000 + start // 500, chunk, report.run_id, now)
+            report.retired += counts.retired  # once committed
 
     def _announce(
         self, session: Session, number: int, codes: Iterable[str], run_id: int, now: datetime

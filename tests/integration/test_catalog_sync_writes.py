@@ -2,15 +2,18 @@
 
 from __future__ import annotations
 
+import copy
 import dataclasses
 import re
 import time
+from types import SimpleNamespace
 
 import pytest
 from marshmallow import ValidationError
 from sqlalchemy import delete, select, text, update
 
 from gateway.persistence.catalog_models import ServiceItem, ServiceItemTerm, ServiceItemVersion, SyncRun
+from gateway.persistence.models import OutboxMessage
 from gateway.services import catalog_sync
 from gateway.services.catalog_sync import CURSOR
 from gateway.services.catalog_text import index_terms
@@ -135,15 +138,27 @@ def test_a_write_that_fails_mid_sync_fails_the_run_and_keeps_the_pages_before(gw
     assert (report.new, report.unchanged) == (SIZE - 100, 100)
 
 
-class Slow:
-    """The real client, each page handed over `seconds` late (a slow source)."""
+class AfterCommits:
+    """The real client, handing over page n only once the items of the pages before it are committed
+    (or after 5 s): a source slower than the writer, without sleeping for it."""
 
-    def __init__(self, client, seconds):
-        self.client, self.seconds = client, seconds
+    def __init__(self, client, db, page_size):
+        self.client, self.db, self.page_size = client, db, page_size
+        self.late: list[int] = []  # pages handed over although the earlier ones were not committed
+
+    def committed(self):
+        with self.db.read() as session:
+            return len(session.scalars(select(ServiceItem.id)).all())
 
     def iter_pages(self, *, updated_since, page_size=500):
-        for page in self.client.iter_pages(updated_since=updated_since, page_size=page_size):
-            time.sleep(self.seconds)
+        pages = self.client.iter_pages(updated_since=updated_since, page_size=page_size)
+        for number, page in enumerate(pages):
+            deadline = time.monotonic() + 5
+            while self.committed() < number * self.page_size:
+                if time.monotonic() > deadline:
+                    self.late.append(number)
+                    break
+                time.sleep(0.01)
             yield page
 
 
@@ -162,21 +177,29 @@ def transactions(monkeypatch):
     return committed
 
 
-def slow_writer(monkeypatch, seconds, fail_at=None):
+PAGES = SIZE // 50
+
+
+def behind_writer(monkeypatch, fail_at=None, clock=None):
+    """The writer ends each page (but the last) only once the next one waits for it: it is behind.
+    With a clock, each page takes 0.2 s of it."""
     real = catalog_sync.CatalogSync._write_page
 
-    def slow(self, number, valid, batch):
+    def behind(self, number, valid, batch):
         if number == fail_at:
             raise RuntimeError("disk full")
         unchanged = real(self, number, valid, batch)
-        time.sleep(seconds)  # inside the transaction
+        if clock is not None:
+            clock[0] += 0.2
+        if number < PAGES - 1:
+            assert batch.waiting.wait(5), "the next page never came"
         return unchanged
 
-    monkeypatch.setattr(catalog_sync.CatalogSync, "_write_page", slow)
+    monkeypatch.setattr(catalog_sync.CatalogSync, "_write_page", behind)
 
 
 def test_pages_share_a_transaction_while_the_writer_is_behind(gw, monkeypatch, transactions):
-    slow_writer(monkeypatch, 0.2)  # each page waits for the writer
+    behind_writer(monkeypatch)
     sync = gw.catalog_sync(page_size=50)
     sync.commit_after_seconds = 60
     report = sync.run(full=True)
@@ -187,25 +210,28 @@ def test_pages_share_a_transaction_while_the_writer_is_behind(gw, monkeypatch, t
 
 
 def test_a_shared_transaction_commits_once_it_is_old_enough(gw, monkeypatch, transactions):
-    slow_writer(monkeypatch, 0.2)
+    clock = [1000.0]
+    monkeypatch.setattr(catalog_sync, "time", SimpleNamespace(monotonic=lambda: clock[0]))
+    behind_writer(monkeypatch, clock=clock)
     sync = gw.catalog_sync(page_size=50)
-    sync.commit_after_seconds = 0.3  # two pages of the slow writer
+    sync.commit_after_seconds = 0.3  # older after the second page of a transaction
     sync.run(full=True)
-    assert sum(transactions) == SIZE and max(transactions) == 100, transactions
+    assert transactions == [100, 100, 100]
 
 
 def test_each_page_commits_when_the_writer_waits_for_the_source(gw, transactions):
     sync = gw.catalog_sync(page_size=50)
     sync.commit_after_seconds = 60
-    sync.source = Slow(sync.source, 0.2)  # the writer is done long before the next page comes
-    sync.source_factory = None  # read in this process, through the slow wrapper
+    sync.source = source = AfterCommits(sync.source, gw.db, 50)
+    sync.source_factory = None  # read in this process, through the wrapper
     report = sync.run(full=True)
-    assert transactions == [50] * 6  # never held open while the sync waits for the source
+    assert source.late == []  # never held open while the sync waits for the source
+    assert transactions == [50] * PAGES
     assert report.new == SIZE
 
 
 def test_a_failure_rolls_back_every_page_of_its_transaction(gw, monkeypatch, transactions):
-    slow_writer(monkeypatch, 0.1, fail_at=3)
+    behind_writer(monkeypatch, fail_at=3)
     sync = gw.catalog_sync(page_size=50)
     sync.commit_after_seconds = 60
     with pytest.raises(RuntimeError, match="disk full"):
@@ -214,11 +240,70 @@ def test_a_failure_rolls_back_every_page_of_its_transaction(gw, monkeypatch, tra
         run = session.scalar(select(SyncRun).order_by(SyncRun.id.desc()).limit(1))
         stored = session.scalars(select(ServiceItem.item_code)).all()
         versions = session.scalars(select(ServiceItemVersion.id)).all()
+        messages = session.scalars(select(OutboxMessage.id)).all()
     assert transactions == []  # pages 0-2 shared the transaction page 3 failed in
-    assert (run.status, run.new, len(stored), len(versions)) == ("failed", 0, 0, 0)
+    assert (run.status, run.new, len(stored), len(versions), len(messages)) == ("failed", 0, 0, 0, 0)
     monkeypatch.undo()
     report = gw.catalog_sync(page_size=50).run(full=True)  # and the next sync stores them all
     assert report.new == SIZE
+
+
+def test_an_interrupted_sync_is_recorded_and_leaves_no_transaction_open(gw, transactions):
+    sync = gw.catalog_sync(page_size=50)
+    sync.commit_after_seconds = 60
+
+    calls = []
+
+    def progress(n):
+        calls.append(n)
+        if len(calls) == 3:
+            raise KeyboardInterrupt  # Ctrl-C at `flask catalog sync`, with pages in flight
+
+    with pytest.raises(KeyboardInterrupt):
+        sync.run(full=True, progress=progress)
+    with gw.db.unit_of_work() as session:  # the write lock is free (SQLite: BEGIN IMMEDIATE)
+        run = session.scalar(select(SyncRun).order_by(SyncRun.id.desc()).limit(1))
+        stored = session.scalars(select(ServiceItem.item_code)).all()
+    assert (run.status, run.error) == ("failed", "KeyboardInterrupt: ")
+    assert run.new == len(stored) == sum(transactions) <= 150
+
+
+class Listed:
+    """Pages given in advance (a listing the test shapes)."""
+
+    def __init__(self, pages):
+        self.pages = pages
+
+    def iter_pages(self, *, updated_since, page_size=500):
+        yield from self.pages
+
+
+@pytest.mark.parametrize("change", ["retired", "renamed"])
+def test_the_last_listing_of_a_code_wins_though_its_first_is_not_committed(gw, monkeypatch, change):
+    gw.catalog_sync(page_size=50).run(full=True)
+    sync = gw.catalog_sync(page_size=50)
+    pages = list(sync.source.iter_pages(updated_since=None, page_size=50))
+    stored = copy.deepcopy(pages[1].records[0])
+    renamed = {**stored, "name": stored["name"] + "（新）"}
+    edited = {**stored, "retired": True} if change == "retired" else renamed
+    pages[1].records[0] = edited  # listed retired (or renamed) ...
+    pages[3].records.append(stored)  # ... and again, as stored, by the time the listing got that far
+    for page in pages[2:]:  # every later page changes something too: the writer is busy with each
+        page.records[5] = {**page.records[5], "name": page.records[5]["name"] + "（改）"}
+    behind_writer(monkeypatch)  # page 1 is still in the open transaction when page 3 is read
+    sync.source, sync.source_factory = Listed(pages), None
+    sync.commit_after_seconds = 60
+    sync.run(full=True)
+    with gw.db.read() as session:
+        row = session.scalar(select(ServiceItem).where(ServiceItem.item_code == stored["item_code"]))
+        versions = session.scalars(
+            select(ServiceItemVersion.change)
+            .where(ServiceItemVersion.item_code == stored["item_code"])
+            .order_by(ServiceItemVersion.version)
+        ).all()
+    assert (row.retired, row.name) == (False, stored["name"])
+    second, third = ("retired", "restored") if change == "retired" else ("changed", "changed")
+    assert versions == ["new", second, third]
 
 
 def test_bulk_inserted_rows_are_stored_as_the_orm_stores_them(gw, source):
