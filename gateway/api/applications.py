@@ -9,9 +9,10 @@ from flask_smorest.pagination import PaginationParameters
 
 from gateway.api.auth import current_actor, protected, services
 from gateway.api.errors import GatewayBlueprint
-from gateway.domain.access import APP_ACCEPT, APP_READ, RECTIFY, STATS
+from gateway.domain.access import APP_ACCEPT, APP_READ, PII, RECTIFY, STATS
 from gateway.domain.applications import AppAction
 from gateway.services.applications import ApplicationFilter
+from gateway.services.views import Citizen
 from schemas.applications import (
     AppEventOut,
     ApplicationIn,
@@ -30,6 +31,7 @@ from schemas.applications import (
     StatsQuery,
     SupplementIn,
 )
+from schemas.inquiry import CitizenOut, RevealIn
 
 blp = GatewayBlueprint(
     "applications", __name__, url_prefix="/api/v1", description="办件: window, review, delivery, 好差评"
@@ -85,6 +87,16 @@ def list_applications(
 def get_application(app_id: int) -> dict[str, Any]:
     """One application with its department tasks."""
     return services().applications.get(app_id, current_actor())
+
+
+@blp.route(f"/applications/{ID}/reveal", methods=["POST"])
+@blp.arguments(RevealIn)
+@blp.response(200, CitizenOut)
+@blp.alt_response(404, description="no such application")
+@protected(blp, PII)
+def reveal_applicant(data: dict[str, Any], app_id: int) -> Citizen:
+    """The applicant's name, phone and ID number in full; each read is audited with its reason."""
+    return services().applications.reveal(app_id, data["reason"], current_actor())
 
 
 @blp.route(f"/applications/{ID}/events", methods=["GET"])

@@ -13,16 +13,17 @@ from sqlalchemy.orm import Session
 
 from gateway.config import Settings
 from gateway.domain import applications as rules
-from gateway.domain.access import APP_ACCEPT, APP_READ, APP_REVIEW, Actor
+from gateway.domain.access import APP_ACCEPT, APP_READ, APP_REVIEW, PII, Actor
 from gateway.domain.applications import AppAction, AppStatus, TaskStatus
 from gateway.domain.calendar import SHANGHAI, WorkdayCalendar
 from gateway.domain.errors import Forbidden, InvalidInput, InvalidTransition, NotFound
 from gateway.persistence.application_models import Application, ApplicationEvent, ApplicationTask
 from gateway.persistence.catalog_models import ServiceItem
 from gateway.persistence.db import Database
+from gateway.persistence.models import AuditEntry
 from gateway.services import application_views as views
 from gateway.services import outbox
-from gateway.services.views import Page
+from gateway.services.views import Citizen, Page
 
 log = logging.getLogger(__name__)
 
@@ -216,6 +217,30 @@ class ApplicationService:
                 query.order_by(Application.id.desc()).offset(min(offset, MAX_OFFSET)).limit(limit)
             )
             return Page([self._view(session, r, actor) for r in rows], total)
+
+    def reveal(self, app_id: int, reason: str, actor: Actor) -> Citizen:
+        """The applicant's name, phone and ID number in full; the read is written to the audit log."""
+        self._require(actor, APP_READ)
+        self._require(actor, PII)
+        with self.db.unit_of_work() as session:
+            app = self._load(session, app_id, actor)
+            session.add(
+                AuditEntry(
+                    actor=actor.name,
+                    actor_role=actor.role,
+                    action="reveal_pii",
+                    subject_type="application",
+                    subject_id=str(app.id),
+                    reason=reason,
+                    created_at=self.clock(),
+                )
+            )
+            return Citizen(
+                name=app.applicant_name,
+                phone=app.applicant_phone,
+                id_number=app.applicant_id_number,
+                masked=False,
+            )
 
     def events(self, app_id: int, actor: Actor) -> list[dict[str, Any]]:
         """The application's history, oldest first."""

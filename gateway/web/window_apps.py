@@ -7,7 +7,7 @@ from typing import Any
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from werkzeug.wrappers import Response
 
-from gateway.domain.access import APP_ACCEPT, APP_READ
+from gateway.domain.access import APP_ACCEPT, APP_READ, PII
 from gateway.domain.applications import AppAction
 from gateway.services.applications import ApplicationFilter
 from gateway.web import labels
@@ -25,6 +25,7 @@ from gateway.web.common import (
 from gateway.web.excel import Sheet, xlsx_response
 from gateway.web.security import requires
 from schemas.applications import AppNoteIn, EvaluationIn, PickupIn, PostIn, SupplementIn
+from schemas.inquiry import RevealIn
 
 bp = Blueprint("win_apps", __name__, url_prefix="/window/applications")
 
@@ -128,6 +129,10 @@ def _load_app(app_id: int) -> tuple[dict[str, Any], list[dict[str, Any]]]:
 @requires(APP_READ)
 def application(app_id: int) -> str:
     """Tracking one application: tasks per department, materials, history, and the window's next steps."""
+    return _render_application(app_id)
+
+
+def _render_application(app_id: int, revealed: Any = None) -> str:
     app, events = _load_app(app_id)
     rated = any(e["action"] == "evaluate" for e in events)
     owed = {
@@ -141,7 +146,23 @@ def application(app_id: int) -> str:
         rated=rated,
         owed=owed,
         may_accept=actor().can(APP_ACCEPT),
+        may_reveal=actor().can(PII),
+        revealed=revealed,
     )
+
+
+@bp.route(f"/{ID}/reveal", methods=["POST"])
+@requires(PII)
+def reveal(app_id: int) -> Response | str:
+    """Show the applicant's data in full, once, for a stated reason (written to the audit log)."""
+    data = load(RevealIn, {"reason": request.form.get("reason", "").strip()})
+    if data is None:
+        return redirect(url_for("console.win_apps.application", app_id=app_id))
+    applicant = attempt(lambda: services().applications.reveal(app_id, data["reason"], actor()))
+    if applicant is None:
+        return redirect(url_for("console.win_apps.application", app_id=app_id))
+    flash("已查看申请人完整信息，本次查看已记入审计日志。", "info")
+    return _render_application(app_id, revealed=applicant)
 
 
 @bp.route(f"/{ID}/receipt", methods=["GET"])

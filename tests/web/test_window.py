@@ -1,6 +1,9 @@
 from __future__ import annotations
 
+from sqlalchemy import select
+
 from gateway.domain.access import Actor
+from gateway.persistence.models import AuditEntry
 from tests.web.conftest import flashes, post
 from tests.web.seed import FOOD, LEGAL_AID
 
@@ -11,6 +14,7 @@ APPLICANT = {
     "applicant_id_number": "350104198805061234",
     "window": "综合窗口3号",
 }
+ALL_LEGAL_AID = ["居民身份证", "法律援助申请表", "经济困难状况说明"]
 
 
 def test_item_search_by_pinyin_initials_text_and_code(as_role, items):
@@ -111,3 +115,27 @@ def test_counter_inquiry_is_logged_with_channel_window(as_role, services):
     assert response.status_code == 302
     view = services.inquiries.get(1, Actor("t", "admin"))
     assert (view.channel, view.kind) == ("window", "suggestion")
+
+
+def test_the_applicant_is_revealed_once_for_a_reason_and_audited(as_role, items, services):
+    client = as_role("win01")
+    post(client, f"/console/window/items/{LEGAL_AID}/accept", {**APPLICANT, "material": ALL_LEGAL_AID})
+    page = client.get("/console/window/applications/1")
+    assert "陈**" in page.text and "13805912345" not in page.text and "查看完整信息" in page.text
+    too_short = post(client, "/console/window/applications/1/reveal", {"reason": "x"})
+    assert too_short.status_code == 302
+    revealed = post(client, "/console/window/applications/1/reveal", {"reason": "通知申请人领取结果"})
+    assert revealed.status_code == 200 and revealed.headers["Cache-Control"] == "no-store"
+    for shown in ("陈晓燕", "13805912345", "350104198805061234", "已记入审计"):
+        assert shown in revealed.text, shown
+    with services.db.read() as session:
+        entries = session.scalars(select(AuditEntry)).all()
+    assert [(e.actor, e.action, e.subject_type, e.subject_id, e.reason) for e in entries] == [
+        ("窗口李明[win01]", "reveal_pii", "application", "1", "通知申请人领取结果")
+    ]
+    assert "陈晓燕" not in client.get("/console/window/applications/1").text  # masked again after
+    department = as_role("dept01")  # may read the application, not the applicant's data
+    assert "查看完整信息" not in department.get("/console/window/applications/1").text
+    assert post(department, "/console/window/applications/1/reveal", {"reason": "想看看"}).status_code == 403
+    with services.db.read() as session:
+        assert len(session.scalars(select(AuditEntry)).all()) == 1
