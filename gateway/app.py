@@ -7,6 +7,7 @@ import sys
 from typing import Any
 
 from flask import Flask
+from werkzeug.middleware.proxy_fix import ProxyFix
 
 from gateway import bootstrap
 from gateway.api import errors
@@ -20,6 +21,10 @@ def create_app(settings: Settings | None = None, clock: Clock = utcnow, **flask_
     if settings is None:
         settings = _load_or_exit()
     app = Flask(__name__)
+    if settings.trusted_proxies:
+        # request.remote_addr (and the scheme) as the client sent them, through that many proxies.
+        n = settings.trusted_proxies
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=n, x_proto=n)  # type: ignore[method-assign]
     _configure(app, settings, flask_config)
     services = bootstrap.build(settings, clock)
     app.extensions["gateway"] = services

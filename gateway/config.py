@@ -116,6 +116,10 @@ class Settings:
     deadlines: DeadlinePolicy
     calendar: CalendarOverrides = field(default_factory=CalendarOverrides)
     max_body_bytes: int = 1_048_576
+    # Reverse proxies in front that each append the client's address to X-Forwarded-For (0: the socket's
+    # peer is the client). The per-address login limit counts failures by that address.
+    trusted_proxies: int = 0
+    login_failures_per_address: int = 30
     env_settings: Mapping[str, str] = field(default_factory=dict)
     systems: Mapping[str, SystemEndpoint] = field(default_factory=dict)
     dept_lines: tuple[DeptLine, ...] = ()
@@ -241,6 +245,12 @@ class _JobSchema(Schema):
     enabled = fields.Boolean(load_default=True)
 
 
+class _LimitsSchema(Schema):
+    max_body_bytes = fields.Integer(load_default=1_048_576, validate=validate.Range(min=1024))
+    trusted_proxies = fields.Integer(load_default=0, validate=validate.Range(min=0, max=5))
+    login_failures_per_address = fields.Integer(load_default=30, validate=validate.Range(min=5))
+
+
 class _ConfigSchema(Schema):
     departments = fields.List(
         fields.Nested(_DepartmentSchema), required=True, validate=validate.Length(min=1)
@@ -250,7 +260,7 @@ class _ConfigSchema(Schema):
     )
     deadlines = fields.Nested(_DeadlineSchema, required=True)
     calendar = fields.Nested(_CalendarSchema, load_default=dict)
-    limits = fields.Dict(keys=fields.String(), values=fields.Integer(), load_default=dict)
+    limits = fields.Nested(_LimitsSchema, load_default=dict)
     environment = fields.Dict(keys=fields.String(), values=fields.String(), load_default=dict)
     systems = fields.Nested(_SystemsSchema, required=True)
     delivery = fields.Nested(_DeliverySchema, load_default=dict)
@@ -382,7 +392,9 @@ def parse_settings(raw: Any, env: Mapping[str, str], source: str = "config.yaml"
         routing_rules=rules,
         deadlines=DeadlinePolicy(**data["deadlines"]),
         calendar=calendar,
-        max_body_bytes=int(limits.get("max_body_bytes", 1_048_576)),
+        max_body_bytes=limits["max_body_bytes"],
+        trusted_proxies=limits["trusted_proxies"],
+        login_failures_per_address=limits["login_failures_per_address"],
         env_settings=environment,
         systems=systems,
         dept_lines=lines,

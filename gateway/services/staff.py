@@ -9,7 +9,7 @@ import threading
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from sqlalchemy import func, select
+from sqlalchemy import delete, func, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 from werkzeug.security import check_password_hash, generate_password_hash
@@ -17,7 +17,7 @@ from werkzeug.security import check_password_hash, generate_password_hash
 from gateway.domain.access import HUMAN_ROLES, Actor
 from gateway.domain.errors import Forbidden, InvalidInput, NotFound
 from gateway.persistence.db import Database
-from gateway.persistence.user_models import StaffUser
+from gateway.persistence.user_models import LoginFailure, StaffUser
 from gateway.services.inquiries import Clock, utcnow
 
 log = logging.getLogger(__name__)
@@ -53,7 +53,9 @@ class StaffInfo:
 
 
 class StaffService:
-    """Accounts and logins. Failed logins lock an account for a while, doubling with each further failure."""
+    """Accounts and logins. Failed logins lock an account for a while, doubling with each further failure;
+    an address with too many failed logins within the lock window (password spraying across accounts,
+    which no account's own lock notices) is refused until its failures age out of it."""
 
     def __init__(
         self,
@@ -64,6 +66,7 @@ class StaffService:
         max_failures: int = 5,
         lock_minutes: float = 15,
         max_lock_hours: float = 24,
+        max_address_failures: int = 30,
     ) -> None:
         self.db = db
         self.department_codes = department_codes
@@ -71,6 +74,7 @@ class StaffService:
         self.max_failures = max_failures
         self.lock = timedelta(minutes=lock_minutes)
         self.max_lock = timedelta(hours=max_lock_hours)
+        self.max_address_failures = max_address_failures
         self._dummy: str | None = None
         self._dummy_lock = threading.Lock()
 
@@ -159,12 +163,32 @@ class StaffService:
 
     # ---- logging in ---------------------------------------------------------------------------
 
-    def authenticate(self, username: str, password: str) -> StaffInfo | None:
+    def address_blocked(self, address: str | None) -> bool:
+        """Whether logins from this address are refused for now: it failed max_address_failures times
+        within the lock window. Without an address (not over HTTP) nothing is counted."""
+        if not address:
+            return False
+        since = self.clock() - self.lock
+        with self.db.read() as session:
+            failures = session.scalar(
+                select(func.count())
+                .select_from(LoginFailure)
+                .where(LoginFailure.address == address[:64], LoginFailure.at > since)
+            )
+        return (failures or 0) >= self.max_address_failures
+
+    def authenticate(self, username: str, password: str, address: str | None = None) -> StaffInfo | None:
         """The account for these credentials, or None; callers must not say which part was wrong.
 
         Unknown users, inactive and locked accounts cost one hash check like a real one, so the time
-        taken does not tell them apart either.
+        taken does not tell them apart either. Every failure counts against the address it came from.
         """
+        info = self._authenticate(username, password)
+        if info is None and address:
+            self._address_failed(address[:64])
+        return info
+
+    def _authenticate(self, username: str, password: str) -> StaffInfo | None:
         now = self.clock()
         key = username.strip().lower()
         with self.db.read() as session:
@@ -192,6 +216,17 @@ class StaffService:
                 return None
             user.failed_logins, user.locked_until, user.last_login_at = 0, None, now
             return _info(user)
+
+    def _address_failed(self, address: str) -> None:
+        now = self.clock()
+        with self.db.unit_of_work() as session:
+            session.execute(delete(LoginFailure).where(LoginFailure.at <= now - self.lock))  # aged out
+            session.add(LoginFailure(address=address, at=now))
+            failures = session.scalar(
+                select(func.count()).select_from(LoginFailure).where(LoginFailure.address == address)
+            )
+        if failures == self.max_address_failures:
+            log.warning("console logins from %s refused after %s failures", address, failures)
 
     def _failed(self, user_id: int, now: datetime) -> None:
         with self.db.unit_of_work() as session:

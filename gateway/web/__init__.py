@@ -37,7 +37,12 @@ def register(app: Flask) -> None:
     services: Services = app.extensions["gateway"]
     departments = frozenset(d.code for d in services.settings.departments)
     app.extensions["console"] = Console(
-        staff=StaffService(services.db, departments, services.clock),
+        staff=StaffService(
+            services.db,
+            departments,
+            services.clock,
+            max_address_failures=services.settings.login_failures_per_address,
+        ),
         stats=InquiryStats(services.db, services.clock),
     )
     if not _assembled:  # children are attached once, however many apps are made

@@ -16,6 +16,8 @@ bp = Blueprint("auth", __name__)
 
 # One message for an unknown user, a wrong password, a deactivated or a locked account: no hint which.
 LOGIN_FAILED = "登录失败：用户名或密码错误；多次失败后账户将被暂时锁定，请稍后再试。"
+# An address with too many failed logins (across accounts) is refused for a while, whatever it sends.
+ADDRESS_BLOCKED = "本机登录失败次数过多，已暂停登录，请 15 分钟后再试；如需帮助请联系系统管理员。"
 START = {
     "operator": "console.inq.queue",
     "window": "console.win.items",
@@ -40,7 +42,11 @@ def login() -> Response | tuple[str, int] | str:
         return render_template("console/login.html", next=target)
     username = (request.form.get("username") or "").strip()
     password = request.form.get("password") or ""
-    info = console().staff.authenticate(username, password) if username and password else None
+    staff, address = console().staff, request.remote_addr  # the client's, behind limits.trusted_proxies
+    if staff.address_blocked(address):
+        flash(ADDRESS_BLOCKED, "error")
+        return render_template("console/login.html", next=target, username=username[:32]), 429
+    info = staff.authenticate(username, password, address) if username and password else None
     if info is None:
         log.info("console login failed")  # neither the name nor the password is logged
         flash(LOGIN_FAILED, "error")

@@ -37,6 +37,11 @@ def test_shipped_config_loads():
     assert settings.deadlines.workdays["complaint"] == 13
     assert settings.routing_rules[0].lead == "SFJ"
     assert settings.database_url == "sqlite:///var/gateway.db"
+    assert (settings.max_body_bytes, settings.trusted_proxies, settings.login_failures_per_address) == (
+        1_048_576,
+        0,
+        30,
+    )
 
 
 def test_database_url_and_secret_come_from_the_environment():
@@ -69,6 +74,9 @@ def test_database_url_and_secret_come_from_the_environment():
             "environment.database_url: variable 'DATABASE_URL' must start with GATEWAY_",
         ),
         ({"surprise": 1}, "surprise: Unknown field"),
+        ({"limits__trusted_proxies": -1}, "limits.trusted_proxies: Must be greater than or equal to 0"),
+        ({"limits__login_failures_per_address": 2}, "limits.login_failures_per_address: Must be"),
+        ({"limits__max_body_byte": 1}, "limits.max_body_byte: Unknown field"),
     ],
 )
 def test_broken_config_names_the_key(changes, expected):

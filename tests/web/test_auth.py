@@ -1,13 +1,18 @@
 from __future__ import annotations
 
+import dataclasses
 import re
 from datetime import timedelta
 
+from sqlalchemy import select
+
+from gateway.app import create_app
 from gateway.domain.access import Actor
+from gateway.persistence.user_models import LoginFailure
 from gateway.services.inquiry_queries import InquiryFilter
 from tests.conftest import inquiry_payload
 from tests.web.conftest import csrf_of, flashes, login, post
-from tests.web.seed import PASSWORD
+from tests.web.seed import PASSWORD, seed_accounts
 
 GENERIC = "登录失败：用户名或密码错误；多次失败后账户将被暂时锁定，请稍后再试。"
 
@@ -159,3 +164,63 @@ def test_deactivating_or_changing_the_password_ends_open_sessions(as_role, app):
     assert login(app.test_client(), "op01").status_code == 401
     staff.set_password("win01", "another-pass-1")
     assert window.get("/console/window/items").status_code == 302
+
+
+def spray(client, times, **environ):
+    """Failed logins across accounts (none of them often enough to lock it), from one client."""
+    for n in range(times):
+        response = client.post(
+            "/console/login",
+            data={"username": f"guess{n}", "password": "123456", "csrf_token": csrf_of(client)},
+            environ_base=environ,
+        )
+        assert response.status_code == 401, n
+
+
+def login_from(client, username, **environ):
+    return client.post(
+        "/console/login",
+        data={"username": username, "password": PASSWORD, "csrf_token": csrf_of(client)},
+        environ_base=environ,
+    )
+
+
+def test_an_address_that_sprays_passwords_is_refused_for_a_while(app, accounts, clock, services):
+    attacker, colleague = app.test_client(), app.test_client()
+    spray(attacker, 30, REMOTE_ADDR="10.0.0.7")
+    refused = login_from(attacker, "op01", REMOTE_ADDR="10.0.0.7")  # even the right password
+    assert refused.status_code == 429
+    assert flashes(refused.text) == [
+        "本机登录失败次数过多，已暂停登录，请 15 分钟后再试；如需帮助请联系系统管理员。"
+    ]
+    assert app.extensions["console"].staff.get(1).failed_logins == 0  # no account was locked by it
+    assert login_from(colleague, "op01", REMOTE_ADDR="10.0.0.8").status_code == 302  # others log in
+    clock.advance(minutes=16)  # the failures age out of the 15-minute window
+    assert login_from(attacker, "op01", REMOTE_ADDR="10.0.0.7").status_code == 302
+    spray(app.test_client(), 1, REMOTE_ADDR="10.0.0.9")
+    with services.db.read() as session:  # aged-out failures are deleted as new ones come
+        assert session.scalars(select(LoginFailure.address)).all() == ["10.0.0.9"]
+
+
+def test_behind_a_trusted_proxy_the_forwarded_address_counts(settings, clock, tmp_path):
+    proxied = create_app(dataclasses.replace(settings, trusted_proxies=1), clock=clock, TESTING=True)
+    try:
+        seed_accounts(proxied)
+        via_proxy = {"REMOTE_ADDR": "10.0.0.1"}
+        attacker = proxied.test_client()
+        attacker.environ_base["HTTP_X_FORWARDED_FOR"] = "203.0.113.5"
+        spray(attacker, 30, **via_proxy)
+        assert login_from(attacker, "op01", **via_proxy).status_code == 429
+        colleague = proxied.test_client()  # the same proxy, another client behind it
+        colleague.environ_base["HTTP_X_FORWARDED_FOR"] = "203.0.113.6"
+        assert login_from(colleague, "op01", **via_proxy).status_code == 302
+    finally:
+        proxied.extensions["gateway"].close()
+
+
+def test_without_trusted_proxies_a_forged_forwarded_header_changes_nothing(app, accounts):
+    attacker = app.test_client()
+    for n in range(30):
+        attacker.environ_base["HTTP_X_FORWARDED_FOR"] = f"198.51.100.{n}"  # a new "address" each time
+        spray(attacker, 1, REMOTE_ADDR="10.0.0.7")
+    assert login_from(attacker, "op01", REMOTE_ADDR="10.0.0.7").status_code == 429
