@@ -23,8 +23,8 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import and_, exists, or_, select, update
-from sqlalchemy.orm import aliased
+from sqlalchemy import ColumnElement, Update, and_, exists, literal_column, or_, select, update
+from sqlalchemy.orm import InstrumentedAttribute, aliased
 
 from adapters.base.port import Outbound, OutboundMessage
 from gateway.config import DeliveryPolicy
@@ -36,6 +36,7 @@ from gateway.persistence.models import OutboxMessage
 log = logging.getLogger("gateway.delivery")
 
 PENDING, SENDING, SENT, DEAD = "pending", "sending", "sent", "dead"
+OPEN = (PENDING, SENDING)  # not delivered yet
 BLOCKING = (PENDING, SENDING, DEAD)  # states of an earlier message that hold back later ones
 
 
@@ -145,38 +146,7 @@ class DeliveryWorker:
     def _claim(
         self, now: datetime, *, limit: int, exclude: set[str] | None = None, only: str | None = None
     ) -> list[Claimed]:
-        # The candidate rows are an alias, so the subquery never correlates with the UPDATE's own table.
-        row = aliased(OutboxMessage, name="candidate")
-        earlier = aliased(OutboxMessage, name="earlier")
-        held_back = exists().where(
-            earlier.ordering_key == row.ordering_key,
-            earlier.id < row.id,
-            earlier.status.in_(BLOCKING),
-        )
-        due = or_(
-            and_(row.status == PENDING, row.next_attempt_at <= now),
-            and_(row.status == SENDING, row.lease_until < now),
-        )
-        candidates = select(row.id).where(due, ~held_back)
-        if exclude:
-            candidates = candidates.where(row.target.not_in(sorted(exclude)))
-        if only:
-            candidates = candidates.where(row.target == only)
-        candidates = candidates.order_by(row.id).limit(limit).with_for_update(skip_locked=True, of=row)
-        lease = now + timedelta(seconds=self.policy.lease_seconds)
-        statement = (
-            update(OutboxMessage)
-            .where(OutboxMessage.id.in_(candidates.scalar_subquery()))
-            .values(status=SENDING, lease_until=lease, attempts=OutboxMessage.attempts + 1)
-            .returning(
-                OutboxMessage.id,
-                OutboxMessage.target,
-                OutboxMessage.event_type,
-                OutboxMessage.payload,
-                OutboxMessage.idempotency_key,
-                OutboxMessage.attempts,
-            )
-        )
+        statement = self.claim_statement(now, limit=limit, exclude=exclude, only=only)
         with self.db.unit_of_work() as session:
             rows = session.execute(statement, execution_options={"synchronize_session": False}).all()
         return [
@@ -193,6 +163,44 @@ class DeliveryWorker:
             )
             for r in sorted(rows, key=lambda r: r.id)
         ]
+
+    def claim_statement(
+        self, now: datetime, *, limit: int, exclude: set[str] | None = None, only: str | None = None
+    ) -> Update:
+        """The claim: up to `limit` due messages whose key no earlier open or dead message holds back,
+        leased to this worker, in one UPDATE ... RETURNING."""
+        # The candidate rows are an alias, so the subquery never correlates with the UPDATE's own table.
+        row = aliased(OutboxMessage, name="candidate")
+        earlier = aliased(OutboxMessage, name="earlier")
+        held_back = exists().where(
+            earlier.ordering_key == row.ordering_key,
+            earlier.id < row.id,
+            _among(earlier.status, BLOCKING),  # ix_outbox_blocking_key
+        )
+        due = or_(
+            and_(row.status == PENDING, row.next_attempt_at <= now),
+            and_(row.status == SENDING, row.lease_until < now),
+        )
+        candidates = select(row.id).where(_among(row.status, OPEN), due, ~held_back)  # ix_outbox_open
+        if exclude:
+            candidates = candidates.where(row.target.not_in(sorted(exclude)))
+        if only:
+            candidates = candidates.where(row.target == only)
+        candidates = candidates.order_by(row.id).limit(limit).with_for_update(skip_locked=True, of=row)
+        lease = now + timedelta(seconds=self.policy.lease_seconds)
+        return (
+            update(OutboxMessage)
+            .where(OutboxMessage.id.in_(candidates.scalar_subquery()))
+            .values(status=SENDING, lease_until=lease, attempts=OutboxMessage.attempts + 1)
+            .returning(
+                OutboxMessage.id,
+                OutboxMessage.target,
+                OutboxMessage.event_type,
+                OutboxMessage.payload,
+                OutboxMessage.idempotency_key,
+                OutboxMessage.attempts,
+            )
+        )
 
     # ---- sending --------------------------------------------------------------------------------
 
@@ -281,3 +289,10 @@ def _describe(error: UpstreamError) -> str:
     if error.body:
         parts.append(f"response: {error.body[:1000]}")
     return "; ".join(parts)
+
+
+def _among(column: InstrumentedAttribute[str], states: tuple[str, ...]) -> ColumnElement[bool]:
+    """`column IN ('a', 'b')` with the states as literals, as the partial indexes' predicates are
+    written (models.OPEN, models.BLOCKING_ROWS): SQLite uses a partial index only for a query term
+    identical to its predicate, never for bound parameters."""
+    return column.in_([literal_column(f"'{state}'") for state in states])

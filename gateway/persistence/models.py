@@ -16,6 +16,7 @@ from sqlalchemy import (
     String,
     Text,
     UniqueConstraint,
+    text,
 )
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
 
@@ -113,11 +114,31 @@ class InquiryEvent(Base):
     created_at: Mapped[datetime]
 
 
+# The outbox's states that partial indexes cover (gateway/delivery/worker.py uses the same texts).
+OPEN = text("status IN ('pending', 'sending')")  # not yet delivered: what a worker may claim
+BLOCKING_ROWS = text("status IN ('pending', 'sending', 'dead')")  # what holds back later messages of a key
+
+
 class OutboxMessage(Base):
     """A message for an external system, written in the transaction of the change that caused it."""
 
     __tablename__ = "outbox"
-    __table_args__ = (Index("ix_outbox_status_next_attempt_at", "status", "next_attempt_at"),)
+    __table_args__ = (
+        Index("ix_outbox_status_next_attempt_at", "status", "next_attempt_at"),
+        # Sent messages are kept (the record of what went out), so the outbox only grows. The worker's
+        # claim (open messages in id order) and its hold-back check (an earlier open or dead message of
+        # the same key) read these partial indexes, which hold the open rows alone: without them a
+        # PostgreSQL claim walked the primary key past every sent row (19 ms at 200,000 sent rows,
+        # linear in the history). The queries repeat the predicates verbatim (SQLite requires it).
+        Index("ix_outbox_open", "id", postgresql_where=OPEN, sqlite_where=OPEN),
+        Index(
+            "ix_outbox_blocking_key",
+            "ordering_key",
+            "id",
+            postgresql_where=BLOCKING_ROWS,
+            sqlite_where=BLOCKING_ROWS,
+        ),
+    )
 
     id: Mapped[int] = mapped_column(BigId, primary_key=True)
     target: Mapped[str] = mapped_column(String(32))
