@@ -260,7 +260,7 @@ class _ConfigSchema(Schema):
     )
     deadlines = fields.Nested(_DeadlineSchema, required=True)
     calendar = fields.Nested(_CalendarSchema, load_default=dict)
-    limits = fields.Nested(_LimitsSchema, load_default=dict)
+    limits = fields.Nested(_LimitsSchema, load_default=lambda: _LimitsSchema().load({}))
     environment = fields.Dict(keys=fields.String(), values=fields.String(), load_default=dict)
     systems = fields.Nested(_SystemsSchema, required=True)
     delivery = fields.Nested(_DeliverySchema, load_default=dict)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+import ipaddress
 import logging
 import re
 import threading
@@ -165,15 +166,17 @@ class StaffService:
 
     def address_blocked(self, address: str | None) -> bool:
         """Whether logins from this address are refused for now: it failed max_address_failures times
-        within the lock window. Without an address (not over HTTP) nothing is counted."""
-        if not address:
+        within the lock window. Without an address (not over TCP, or a proxy that passes none) nothing
+        is counted; the accounts' own locks still hold."""
+        key = client_key(address)
+        if key is None:
             return False
         since = self.clock() - self.lock
         with self.db.read() as session:
             failures = session.scalar(
                 select(func.count())
                 .select_from(LoginFailure)
-                .where(LoginFailure.address == address[:64], LoginFailure.at > since)
+                .where(LoginFailure.address == key, LoginFailure.at > since)
             )
         return (failures or 0) >= self.max_address_failures
 
@@ -184,8 +187,9 @@ class StaffService:
         taken does not tell them apart either. Every failure counts against the address it came from.
         """
         info = self._authenticate(username, password)
-        if info is None and address:
-            self._address_failed(address[:64])
+        key = client_key(address)
+        if info is None and key is not None:
+            self._address_failed(key)
         return info
 
     def _authenticate(self, username: str, password: str) -> StaffInfo | None:
@@ -299,3 +303,20 @@ def _info(row: StaffUser) -> StaffInfo:
         last_login_at=row.last_login_at,
         password_version=hashlib.sha256(row.password_hash.encode()).hexdigest()[:16],
     )
+
+
+def client_key(address: str | None) -> str | None:
+    """What failed logins are counted under: an IPv4 address (also one mapped into IPv6), an IPv6
+    client's /64 (one subscriber's network: a new address per attempt must not start afresh), or the
+    text itself, cut to 64 characters, if it is no IP address."""
+    if not address:
+        return None
+    try:
+        ip = ipaddress.ip_address(address.strip())
+    except ValueError:
+        return address[:64]
+    if isinstance(ip, ipaddress.IPv6Address):
+        if ip.ipv4_mapped is not None:
+            return str(ip.ipv4_mapped)
+        return str(ipaddress.IPv6Network((ip, 64), strict=False))
+    return str(ip)

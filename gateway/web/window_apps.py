@@ -152,6 +152,7 @@ def _render_application(app_id: int, revealed: Any = None) -> str:
 
 
 @bp.route(f"/{ID}/reveal", methods=["POST"])
+@requires(APP_READ)
 @requires(PII)
 def reveal(app_id: int) -> Response | str:
     """Show the applicant's data in full, once, for a stated reason (written to the audit log)."""

@@ -11,7 +11,7 @@ from gateway.config import DeliveryPolicy
 from gateway.delivery.worker import DeliveryWorker
 from gateway.domain.errors import UpstreamError, UpstreamTimeout
 from gateway.persistence.db import Database, make_engine
-from gateway.persistence.models import OutboxMessage
+from gateway.persistence.models import BLOCKING_ROWS, OPEN, OutboxMessage
 from gateway.services import outbox
 from tests.conftest import FakeClock
 
@@ -209,3 +209,22 @@ def test_unknown_system_is_a_dead_letter(db):
     w.drain()
     w.close()
     assert rows(db)[0].status == "dead" and "no adapter" in rows(db)[0].last_error
+
+
+def test_the_claim_states_the_partial_indexes_predicates_verbatim(db):
+    """SQLite uses a partial index only for a query term identical to its WHERE (bound parameters never
+    match): the claim must repeat what migration 0008 made, and the model says."""
+    names = ("ix_outbox_open", "ix_outbox_blocking_key")
+    with db.engine.connect() as conn:
+        made = dict(
+            conn.exec_driver_sql("SELECT name, sql FROM sqlite_master WHERE name IN (?, ?)", names).all()
+        )
+    where = {name: sql.split(" WHERE ", 1)[1] for name, sql in made.items()}
+    assert where == {"ix_outbox_open": OPEN.text, "ix_outbox_blocking_key": BLOCKING_ROWS.text}
+    compiled = worker(db, FakeClock(), {}).claim_statement(FakeClock()(), limit=10).compile(db.engine)
+    claim = str(compiled)
+    assert f"candidate.{OPEN.text}" in claim and f"earlier.{BLOCKING_ROWS.text}" in claim
+    with db.engine.connect() as conn:
+        nulls = (None,) * len(compiled.positiontup or ())
+        plan = " ".join(row[3] for row in conn.exec_driver_sql("EXPLAIN QUERY PLAN " + claim, nulls))
+    assert "ix_outbox_blocking_key" in plan  # the hold-back check never scans a key's sent history

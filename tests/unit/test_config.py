@@ -44,6 +44,15 @@ def test_shipped_config_loads():
     )
 
 
+def test_a_config_without_limits_takes_their_defaults():
+    settings = parse_settings(broken(limits=KeyError), env={})
+    assert (settings.max_body_bytes, settings.trusted_proxies, settings.login_failures_per_address) == (
+        1_048_576,
+        0,
+        30,
+    )
+
+
 def test_database_url_and_secret_come_from_the_environment():
     settings = parse_settings(
         RAW, env={"GATEWAY_DATABASE_URL": "postgresql+psycopg://x/y", "GATEWAY_SECRET_KEY": "s"}

@@ -4,12 +4,14 @@ import dataclasses
 import re
 from datetime import timedelta
 
+import pytest
 from sqlalchemy import select
 
 from gateway.app import create_app
 from gateway.domain.access import Actor
 from gateway.persistence.user_models import LoginFailure
 from gateway.services.inquiry_queries import InquiryFilter
+from gateway.services.staff import client_key
 from tests.conftest import inquiry_payload
 from tests.web.conftest import csrf_of, flashes, login, post
 from tests.web.seed import PASSWORD, seed_accounts
@@ -224,3 +226,27 @@ def test_without_trusted_proxies_a_forged_forwarded_header_changes_nothing(app, 
         attacker.environ_base["HTTP_X_FORWARDED_FOR"] = f"198.51.100.{n}"  # a new "address" each time
         spray(attacker, 1, REMOTE_ADDR="10.0.0.7")
     assert login_from(attacker, "op01", REMOTE_ADDR="10.0.0.7").status_code == 429
+
+
+def test_an_ipv6_client_cannot_start_afresh_with_each_address_of_its_network(app, accounts):
+    attacker = app.test_client()
+    for n in range(30):  # a new address of one /64 for every attempt
+        spray(attacker, 1, REMOTE_ADDR=f"2001:db8:1:2::{n + 1:x}")
+    assert login_from(attacker, "op01", REMOTE_ADDR="2001:db8:1:2::ffff").status_code == 429
+    assert login_from(app.test_client(), "op01", REMOTE_ADDR="2001:db8:1:3::1").status_code == 302
+
+
+@pytest.mark.parametrize(
+    ("address", "key"),
+    [
+        ("10.0.0.7", "10.0.0.7"),
+        ("::ffff:10.0.0.7", "10.0.0.7"),  # IPv4 through an IPv6 socket
+        ("2001:db8:1:2:aaaa::1", "2001:db8:1:2::/64"),
+        ("2001:DB8:1:2::bbbb", "2001:db8:1:2::/64"),
+        ("not-an-address" * 10, ("not-an-address" * 10)[:64]),
+        ("", None),
+        (None, None),
+    ],
+)
+def test_failures_are_counted_per_client_network(address, key):
+    assert client_key(address) == key

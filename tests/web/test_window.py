@@ -137,5 +137,7 @@ def test_the_applicant_is_revealed_once_for_a_reason_and_audited(as_role, items,
     department = as_role("dept01")  # may read the application, not the applicant's data
     assert "查看完整信息" not in department.get("/console/window/applications/1").text
     assert post(department, "/console/window/applications/1/reveal", {"reason": "想看看"}).status_code == 403
+    operator = as_role("op01")  # may see citizens' data, not the window's applications
+    assert post(operator, "/console/window/applications/1/reveal", {"reason": "想看看"}).status_code == 403
     with services.db.read() as session:
         assert len(session.scalars(select(AuditEntry)).all()) == 1

@@ -22,13 +22,19 @@ BLOCKING_ROWS = sa.text("status IN ('pending', 'sending', 'dead')")
 
 
 def upgrade() -> None:
-    op.create_index("ix_outbox_open", "outbox", ["id"], postgresql_where=OPEN, sqlite_where=OPEN)
+    # IF NOT EXISTS: on a long outbox in production, an administrator may build them first without
+    # blocking intake's writes (CREATE INDEX CONCURRENTLY ix_outbox_open ON outbox (id) WHERE status IN
+    # ('pending', 'sending'); likewise the other), and this migration then leaves them as they are.
+    op.create_index(
+        "ix_outbox_open", "outbox", ["id"], postgresql_where=OPEN, sqlite_where=OPEN, if_not_exists=True
+    )
     op.create_index(
         "ix_outbox_blocking_key",
         "outbox",
         ["ordering_key", "id"],
         postgresql_where=BLOCKING_ROWS,
         sqlite_where=BLOCKING_ROWS,
+        if_not_exists=True,
     )
     op.execute("ANALYZE outbox")
 
