@@ -156,18 +156,24 @@ def _flag(message: dict[str, Any], name: str) -> bool:
 
 
 def reply_call(payload: dict[str, Any]) -> WebsiteCall | None:
-    """``reply.publish`` -> POST /interact/api/replies; None when there is no public reply to publish."""
+    """``reply.publish`` -> POST /interact/api/replies (``publish`` Y for visitors, N for the writer
+    alone); None when there is no reply text."""
     text = payload.get("public_reply")
     if text is None or (isinstance(text, str) and not text.strip()):
-        return None  # the gateway sends a public reply only with consent; without one there is nothing
+        return None  # no reply text for the citizen: nothing to show on the website
     if not isinstance(text, str):
         raise WireError("public_reply", "must be a string")
+    public = payload.get("public", True)  # messages queued before the flag existed were public ones
+    if not isinstance(public, bool):
+        raise WireError("public", "must be true or false")
+    if not public and _website_msg_id(payload) is None:
+        raise WireError("public", "a reply for its writer alone needs the website's message (external_id)")
     names = _citizen_names(payload)
     body: dict[str, Any] = {
         "refNo": _required_str(payload, "number"),
         "replyContent": redact_text(text, names),
         "replyTime": website_time(payload.get("replied_at"), "replied_at"),
-        "publish": "Y",
+        "publish": "Y" if public else "N",
     }
     department = _optional_str(payload, "department_name")
     if department:

@@ -14,8 +14,9 @@ it to do its job (the 12345 platform must be able to call the citizen back).
     {inquiry_id, number, origin, external_id, kind, title, content, category, address, district,
      citizen: {name, phone, id_number}, public_consent, created_at}
 
-``reply.publish``  to the website: a consented public reply, personal data removed
-    {inquiry_id, number, origin, external_id, kind, title, public_reply, department_name, replied_at}
+``reply.publish``  to the website: the reply, personal data removed; shown to visitors (public true)
+    only with the citizen's consent, otherwise (a website message only) to its writer alone
+    {public, inquiry_id, number, origin, external_id, kind, title, public_reply, department_name, replied_at}
     external_id is the website's message id when the message came from the website, else null.
 
 ``transfer.create``  to a retained specialist line (双向转接): a 12345 call handed to e.g. 12348

@@ -83,6 +83,39 @@ def test_a_website_message_reaches_12345_and_the_reply_is_published_redacted(wor
     assert {r.status for r in outbox_rows(world)} == {"sent"}
 
 
+def test_a_reply_to_a_writer_who_did_not_consent_reaches_them_alone(world):
+    website = world.sim("website")
+    message = website.submit_message(
+        boxType="LDXX",
+        subject="孩子入学咨询",
+        isPublic="N",
+        writerName="林建华",
+        writerMobile="13905911234",
+        content="请问随迁子女入学需要哪些材料?",
+    )
+    inquiry = api(world, "GET", API, params={"channel": "website"})[0]
+    assert inquiry["public_consent"] is False
+    world.drain()
+    jyj = world.services.keys.create("教育局", "department", inquiry["department"])[1]
+    for action, body in (
+        ("acknowledge", {}),
+        ("reply", {"note": "已电话联系林建华", "public_reply": "林建华您好:需提供居住证、户口簿。"}),
+    ):
+        response = requests.post(
+            f"{world.gateway.url}{API}/{inquiry['id']}/{action}",
+            json=body,
+            headers={"Authorization": f"Bearer {jyj}"},
+            timeout=10,
+        )
+        assert response.status_code == 200, response.text
+    world.drain()
+    assert website.published() == []  # no visitor sees it
+    replies = [r for r in website.replies if r.get("msgId") == message["msgId"]]
+    assert len(replies) == 1 and replies[0]["publish"] == "N"  # the writer does, on their message
+    assert replies[0]["replyContent"] == "林**您好:需提供居住证、户口簿。"
+    assert not [m for m in outbox_rows(world) if m.status != "sent"]
+
+
 def test_the_same_webhook_sent_50_times_at_once_makes_one_inquiry(world):
     body = {
         "eventType": "message.submitted",

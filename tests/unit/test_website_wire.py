@@ -282,6 +282,15 @@ def test_a_reply_to_a_website_message_carries_only_the_public_reply() -> None:
     assert not set(call.body) & GATEWAY_NAMES
 
 
+def test_a_reply_without_consent_goes_to_its_writer_alone() -> None:
+    call = reply_call(reply_payload(public=False))
+
+    assert call is not None
+    assert (call.body["msgId"], call.body["publish"]) == ("LY20250312000001", "N")
+    assert call.body["replyContent"] == "经核实，我局已责令该工地停止夜间施工。"
+    assert reply_call(reply_payload(public=True)).body["publish"] == "Y"  # type: ignore[union-attr]
+
+
 def test_a_reply_is_redacted_again_before_it_leaves() -> None:
     text = "王小明您好：已联系您（13805912345，身份证350104198805061234），问题已解决。"
     call = reply_call(
@@ -368,6 +377,8 @@ def test_times_are_sent_in_beijing_time(value: str, expected: str) -> None:
         ({"number": None}, "number"),
         ({"public_reply": 3}, "public_reply"),
         ({"origin": "hotline", "kind": "unknown"}, "kind"),
+        ({"public": "yes"}, "public"),
+        ({"public": False, "origin": "hotline", "external_id": None}, "public"),  # whose message?
     ],
 )
 def test_a_bad_reply_payload_names_the_gateway_field(overrides: dict[str, Any], field: str) -> None:
