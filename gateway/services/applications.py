@@ -20,9 +20,8 @@ from gateway.domain.errors import Forbidden, InvalidInput, InvalidTransition, No
 from gateway.persistence.application_models import Application, ApplicationEvent, ApplicationTask
 from gateway.persistence.catalog_models import ServiceItem
 from gateway.persistence.db import Database
-from gateway.persistence.models import AuditEntry
 from gateway.services import application_views as views
-from gateway.services import outbox
+from gateway.services import audit, outbox
 from gateway.services.views import Citizen, Page
 
 log = logging.getLogger(__name__)
@@ -224,23 +223,8 @@ class ApplicationService:
         self._require(actor, PII)
         with self.db.unit_of_work() as session:
             app = self._load(session, app_id, actor)
-            session.add(
-                AuditEntry(
-                    actor=actor.name,
-                    actor_role=actor.role,
-                    action="reveal_pii",
-                    subject_type="application",
-                    subject_id=str(app.id),
-                    reason=reason,
-                    created_at=self.clock(),
-                )
-            )
-            return Citizen(
-                name=app.applicant_name,
-                phone=app.applicant_phone,
-                id_number=app.applicant_id_number,
-                masked=False,
-            )
+            person = (app.applicant_name, app.applicant_phone, app.applicant_id_number)
+            return audit.reveal(session, actor, ("application", app.id), person, reason, self.clock())
 
     def events(self, app_id: int, actor: Actor) -> list[dict[str, Any]]:
         """The application's history, oldest first."""

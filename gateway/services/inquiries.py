@@ -20,8 +20,8 @@ from gateway.domain.inquiry import Satisfaction
 from gateway.domain.lifecycle import Action, Status
 from gateway.domain.routing import InquiryFacts, route
 from gateway.persistence.db import Database
-from gateway.persistence.models import AuditEntry, Inquiry, InquiryCoDepartment, InquiryEvent, InquiryTransfer
-from gateway.services import interconnect
+from gateway.persistence.models import Inquiry, InquiryCoDepartment, InquiryEvent, InquiryTransfer
+from gateway.services import audit, interconnect
 from gateway.services.inquiry_queries import MAX_OFFSET, InquiryFilter, filtered
 from gateway.services.inquiry_views import present
 from gateway.services.views import Citizen, EventView, InquiryView, Page
@@ -230,23 +230,8 @@ class InquiryService:
         self._require(actor, PII)
         with self.db.unit_of_work() as session:
             inquiry = self._load(session, inquiry_id, actor)
-            session.add(
-                AuditEntry(
-                    actor=actor.name,
-                    actor_role=actor.role,
-                    action="reveal_pii",
-                    subject_type="inquiry",
-                    subject_id=str(inquiry.id),
-                    reason=reason,
-                    created_at=self.clock(),
-                )
-            )
-            return Citizen(
-                name=inquiry.citizen_name,
-                phone=inquiry.citizen_phone,
-                id_number=inquiry.citizen_id_number,
-                masked=False,
-            )
+            person = (inquiry.citizen_name, inquiry.citizen_phone, inquiry.citizen_id_number)
+            return audit.reveal(session, actor, ("inquiry", inquiry.id), person, reason, self.clock())
 
     def suggest(self, facts: InquiryFacts) -> dict[str, Any] | None:
         """The dispatch the catalogue (派单目录) would make, for an operator to accept or change."""

@@ -12,7 +12,8 @@ from sqlalchemy.orm import Session
 from gateway.domain.access import OUTBOX_MANAGE, SYSTEMS, Actor
 from gateway.domain.errors import Forbidden, InvalidTransition, NotFound
 from gateway.persistence.db import Database
-from gateway.persistence.models import AuditEntry, OutboxMessage
+from gateway.persistence.models import OutboxMessage
+from gateway.services import audit
 from gateway.services.views import OutboxView, Page
 
 STATUSES = ("pending", "sending", "sent", "dead", "discarded")
@@ -105,17 +106,7 @@ class OutboxService:
                 row.status, row.attempts, row.next_attempt_at, row.lease_until = "pending", 0, now, None
             else:
                 row.status = "discarded"
-            session.add(
-                AuditEntry(
-                    actor=actor.name,
-                    actor_role=actor.role,
-                    action=f"outbox_{action}",
-                    subject_type="outbox",
-                    subject_id=str(row.id),
-                    reason=reason,
-                    created_at=now,
-                )
-            )
+            audit.record(session, actor, f"outbox_{action}", ("outbox", row.id), reason, now)
             session.flush()
             return to_view(row)
 

@@ -8,8 +8,9 @@ from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 from typing import Any, TypeVar, cast
 
-from flask import current_app, flash, request, url_for
+from flask import current_app, flash, redirect, request, url_for
 from marshmallow import Schema, ValidationError
+from werkzeug.wrappers import Response
 
 from gateway.bootstrap import Services
 from gateway.domain.access import Actor
@@ -26,6 +27,7 @@ from gateway.services.inquiry_stats import InquiryStats
 from gateway.services.staff import StaffService
 from gateway.web import labels
 from gateway.web.security import current_staff
+from schemas.inquiry import RevealIn
 
 T = TypeVar("T")
 PAGE_SIZE = 20
@@ -260,6 +262,21 @@ def domain_message(err: DomainError) -> str:
     if isinstance(err, UpstreamError):
         return "外部系统暂时无法响应，请稍后重试。"
     return "操作未能完成。"
+
+
+def reveal_once(
+    reveal: Callable[[str], Any], render: Callable[[Any], str], back: str, message: str
+) -> Response | str:
+    """A reveal form's POST: the person's data in full, shown once on the page `render` draws, for the
+    reason given (the service writes the audit log); without a valid reason, or when refused, back."""
+    data = load(RevealIn, {"reason": request.form.get("reason", "").strip()})
+    if data is None:
+        return redirect(back)
+    person = attempt(lambda: reveal(data["reason"]))
+    if person is None:
+        return redirect(back)
+    flash(message, "info")
+    return render(person)
 
 
 def attempt(operation: Callable[[], T]) -> T | None:

@@ -25,11 +25,12 @@ from gateway.web.common import (
     export_rows,
     load,
     page_number,
+    reveal_once,
     services,
 )
 from gateway.web.excel import Sheet, xlsx_response
 from gateway.web.security import requires, safe_next
-from schemas.inquiry import ACTION_SCHEMAS, RevealIn
+from schemas.inquiry import ACTION_SCHEMAS
 
 bp = Blueprint("inq", __name__, url_prefix="/inquiries")
 
@@ -206,14 +207,12 @@ def act(inquiry_id: int, action: str) -> Response:
 @requires(PII)
 def reveal(inquiry_id: int) -> Response | str:
     """Show the citizen's data in full, once, for a stated reason (written to the audit log)."""
-    data = load(RevealIn, {"reason": request.form.get("reason", "").strip()})
-    if data is None:
-        return redirect(url_for("console.inq.detail", inquiry_id=inquiry_id))
-    citizen = attempt(lambda: services().inquiries.reveal(inquiry_id, data["reason"], actor()))
-    if citizen is None:
-        return redirect(url_for("console.inq.detail", inquiry_id=inquiry_id))
-    flash("已查看完整个人信息，本次查看已记入审计日志。", "info")
-    return _render_detail(inquiry_id, revealed=citizen)
+    return reveal_once(
+        lambda reason: services().inquiries.reveal(inquiry_id, reason, actor()),
+        lambda citizen: _render_detail(inquiry_id, revealed=citizen),
+        url_for("console.inq.detail", inquiry_id=inquiry_id),
+        "已查看完整个人信息，本次查看已记入审计日志。",
+    )
 
 
 def _department(code: str | None) -> str:

@@ -20,12 +20,12 @@ from gateway.web.common import (
     export_rows,
     load,
     page_number,
+    reveal_once,
     services,
 )
 from gateway.web.excel import Sheet, xlsx_response
 from gateway.web.security import requires
 from schemas.applications import AppNoteIn, EvaluationIn, PickupIn, PostIn, SupplementIn
-from schemas.inquiry import RevealIn
 
 bp = Blueprint("win_apps", __name__, url_prefix="/window/applications")
 
@@ -156,14 +156,12 @@ def _render_application(app_id: int, revealed: Any = None) -> str:
 @requires(PII)
 def reveal(app_id: int) -> Response | str:
     """Show the applicant's data in full, once, for a stated reason (written to the audit log)."""
-    data = load(RevealIn, {"reason": request.form.get("reason", "").strip()})
-    if data is None:
-        return redirect(url_for("console.win_apps.application", app_id=app_id))
-    applicant = attempt(lambda: services().applications.reveal(app_id, data["reason"], actor()))
-    if applicant is None:
-        return redirect(url_for("console.win_apps.application", app_id=app_id))
-    flash("已查看申请人完整信息，本次查看已记入审计日志。", "info")
-    return _render_application(app_id, revealed=applicant)
+    return reveal_once(
+        lambda reason: services().applications.reveal(app_id, reason, actor()),
+        lambda applicant: _render_application(app_id, revealed=applicant),
+        url_for("console.win_apps.application", app_id=app_id),
+        "已查看申请人完整信息，本次查看已记入审计日志。",
+    )
 
 
 @bp.route(f"/{ID}/receipt", methods=["GET"])
