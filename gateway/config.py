@@ -86,6 +86,8 @@ class Interconnect:
     forward_to_hotline: frozenset[str] = frozenset({"website"})
     publish_replies_from: frozenset[str] = frozenset({"website", "hotline"})
     notify_origin: bool = True
+    # Without consent, the reply to a website message still goes back to it, for its writer alone.
+    reply_to_writer: bool = True
 
 
 @dataclass(frozen=True)
@@ -230,6 +232,7 @@ class _InterconnectSchema(Schema):
         fields.String(validate=_CHANNEL), load_default=lambda: ["website", "hotline"]
     )
     notify_origin = fields.Boolean(load_default=True)
+    reply_to_writer = fields.Boolean(load_default=True)
 
 
 class _ApplicationsSchema(Schema):
@@ -408,6 +411,7 @@ def parse_settings(raw: Any, env: Mapping[str, str], source: str = "config.yaml"
             forward_to_hotline=frozenset(inter["forward_to_hotline"]),
             publish_replies_from=frozenset(inter["publish_replies_from"]),
             notify_origin=inter["notify_origin"],
+            reply_to_writer=inter["reply_to_writer"],
         ),
     )
 

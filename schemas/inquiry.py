@@ -173,7 +173,10 @@ class ReplyIn(Schema):
     public_reply = Text(
         validate=validate.Length(min=1, max=20000),
         allow_none=True,
-        metadata={"description": "reply text that may be published with consent"},
+        metadata={
+            "description": "the reply to the citizen: published on the website with their consent; "
+            "without it, sent to a website message's writer alone"
+        },
     )
 
 

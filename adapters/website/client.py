@@ -13,6 +13,7 @@ from gateway.domain.errors import UpstreamError
 
 _CALLS: dict[str, Callable[[dict[str, Any]], wire.WebsiteCall | None]] = {
     messages.REPLY_PUBLISH: wire.reply_call,
+    messages.REPLY_TO_WRITER: wire.writer_reply_call,
     messages.STATUS_CHANGED: wire.status_call,
 }
 

@@ -155,19 +155,22 @@ def _flag(message: dict[str, Any], name: str) -> bool:
 # ---- gateway -> website ---------------------------------------------------------------------------
 
 
-def reply_call(payload: dict[str, Any]) -> WebsiteCall | None:
-    """``reply.publish`` -> POST /interact/api/replies (``publish`` Y for visitors, N for the writer
-    alone); None when there is no reply text."""
+def writer_reply_call(payload: dict[str, Any]) -> WebsiteCall | None:
+    """``reply.to_writer`` -> POST /interact/api/replies with ``publish`` N: on the writer's own message,
+    for them alone."""
+    if _website_msg_id(payload) is None:
+        raise WireError("external_id", "a reply for its writer alone needs the website's message id")
+    return reply_call(payload, public=False)
+
+
+def reply_call(payload: dict[str, Any], *, public: bool = True) -> WebsiteCall | None:
+    """``reply.publish`` -> POST /interact/api/replies, shown to visitors; None when there is no reply
+    text."""
     text = payload.get("public_reply")
     if text is None or (isinstance(text, str) and not text.strip()):
         return None  # no reply text for the citizen: nothing to show on the website
     if not isinstance(text, str):
         raise WireError("public_reply", "must be a string")
-    public = payload.get("public", True)  # messages queued before the flag existed were public ones
-    if not isinstance(public, bool):
-        raise WireError("public", "must be true or false")
-    if not public and _website_msg_id(payload) is None:
-        raise WireError("public", "a reply for its writer alone needs the website's message (external_id)")
     names = _citizen_names(payload)
     body: dict[str, Any] = {
         "refNo": _required_str(payload, "number"),

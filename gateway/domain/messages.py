@@ -14,10 +14,13 @@ it to do its job (the 12345 platform must be able to call the citizen back).
     {inquiry_id, number, origin, external_id, kind, title, content, category, address, district,
      citizen: {name, phone, id_number}, public_consent, created_at}
 
-``reply.publish``  to the website: the reply, personal data removed; shown to visitors (public true)
-    only with the citizen's consent, otherwise (a website message only) to its writer alone
-    {public, inquiry_id, number, origin, external_id, kind, title, public_reply, department_name, replied_at}
+``reply.publish``  to the website: a consented public reply, personal data removed
+    {inquiry_id, number, origin, external_id, kind, title, public_reply, department_name, replied_at}
     external_id is the website's message id when the message came from the website, else null.
+
+``reply.to_writer``  to the website: the reply to a website message whose writer did not consent to
+    publication, for the writer alone (a type of its own: a receiver that does not know it refuses it,
+    never publishes it); the same fields as reply.publish, external_id always the website's message id.
 
 ``transfer.create``  to a retained specialist line (双向转接): a 12345 call handed to e.g. 12348
     {inquiry_id, number, line, kind, title, content, citizen: {name, phone}, reason, at}
@@ -33,6 +36,7 @@ from __future__ import annotations
 STATUS_CHANGED = "inquiry.status_changed"
 WORKORDER_CREATE = "workorder.create"
 REPLY_PUBLISH = "reply.publish"
+REPLY_TO_WRITER = "reply.to_writer"
 TRANSFER_CREATE = "transfer.create"
 
 TASK_SUBMITTED = "application.task_submitted"
@@ -45,6 +49,7 @@ EVENT_TYPES = (
     STATUS_CHANGED,
     WORKORDER_CREATE,
     REPLY_PUBLISH,
+    REPLY_TO_WRITER,
     TRANSFER_CREATE,
     TASK_SUBMITTED,
     SUPPLEMENT,

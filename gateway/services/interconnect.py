@@ -41,16 +41,13 @@ def announce(
         payload = _status(settings, inquiry, event, target, now)
         _enqueue(session, inquiry, event, target, messages.STATUS_CHANGED, payload, now)
     if event.action == Action.REPLY.value and inquiry.public_reply:
+        publication = _publication(settings, inquiry)
         if inquiry.public_consent and inquiry.channel in routes.publish_replies_from:
-            publication = _publication(settings, inquiry, public=True)
-        elif inquiry.channel == WEBSITE and inquiry.external_id:
-            # The writer did not consent to publication: the reply still goes back to their own message
-            # on the website, where only they see it (领导信箱 answers its writer either way).
-            publication = _publication(settings, inquiry, public=False)
-        else:
-            publication = None
-        if publication is not None:
             _enqueue(session, inquiry, event, WEBSITE, messages.REPLY_PUBLISH, publication, now)
+        elif routes.reply_to_writer and inquiry.channel == WEBSITE and inquiry.external_id:
+            # Not to be published: the reply still goes back to the writer's own message on the
+            # website, where only they see it (领导信箱 answers its writer either way).
+            _enqueue(session, inquiry, event, WEBSITE, messages.REPLY_TO_WRITER, publication, now)
     if event.action == Action.DISPATCH.value:
         _transfer_if_line(session, settings, inquiry, event, now)
 
@@ -145,10 +142,9 @@ def _work_order(inquiry: Inquiry) -> dict[str, Any]:
     }
 
 
-def _publication(settings: Settings, inquiry: Inquiry, *, public: bool) -> dict[str, Any]:
+def _publication(settings: Settings, inquiry: Inquiry) -> dict[str, Any]:
     names = tuple(n for n in (inquiry.citizen_name,) if n)
     return {
-        "public": public,
         "inquiry_id": inquiry.id,
         "number": inquiry.number,
         "origin": inquiry.channel,

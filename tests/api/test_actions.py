@@ -1,17 +1,20 @@
 from __future__ import annotations
 
 import contextlib
+import dataclasses
 
+import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from sqlalchemy import select
 
+from gateway.app import create_app
 from gateway.domain import lifecycle
 from gateway.domain.access import Actor
 from gateway.domain.errors import DomainError
 from gateway.domain.lifecycle import Action
 from gateway.persistence.models import InquiryEvent, OutboxMessage
-from tests.conftest import inquiry_payload
+from tests.conftest import inquiry_payload, settings_for
 
 URL = "/api/v1/inquiries"
 
@@ -246,6 +249,36 @@ def test_reply_is_published_only_with_consent(client, auth, services):
         ("website", consenting["number"], "公开答复")
     ]
     assert "内部办理情况" not in str(published[0].payload) and "林建华" not in str(published[0].payload)
+
+
+@pytest.mark.parametrize("to_writer", [True, False])
+def test_without_consent_a_website_message_is_answered_to_its_writer_alone(db_url, clock, to_writer):
+    config = settings_for(db_url)
+    routes = dataclasses.replace(config.interconnect, reply_to_writer=to_writer)
+    app = create_app(dataclasses.replace(config, interconnect=routes), clock=clock, TESTING=True)
+    services = app.extensions["gateway"]
+    try:
+        website = Actor("网站互动系统", "system:website")
+        body = inquiry_payload(channel="website", external_id="LY20261123000001", public_consent=False)
+        view, _ = services.inquiries.intake(body, website)
+        admin = Actor("管理员", "admin")
+        services.inquiries.act(view.id, Action.ACKNOWLEDGE, {}, admin)
+        services.inquiries.act(view.id, Action.REPLY, {"note": "内部", "public_reply": "林建华您好"}, admin)
+        with services.db.read() as session:
+            to_website = session.scalars(
+                select(OutboxMessage).where(
+                    OutboxMessage.target == "website", OutboxMessage.event_type.like("reply.%")
+                )
+            ).all()
+        if to_writer:
+            assert [(r.event_type, r.payload["external_id"]) for r in to_website] == [
+                ("reply.to_writer", "LY20261123000001")
+            ]
+            assert "林建华" not in str(to_website[0].payload)  # redacted before it is queued
+        else:
+            assert to_website == []
+    finally:
+        services.close()
 
 
 def test_unknown_action_is_404(client, auth):

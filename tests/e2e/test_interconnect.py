@@ -105,7 +105,11 @@ def test_a_reply_to_a_writer_who_did_not_consent_reaches_them_alone(world):
     replies = [r for r in website.replies if r.get("msgId") == message["msgId"]]
     assert len(replies) == 1 and replies[0]["publish"] == "N"  # the writer does, on their message
     assert replies[0]["replyContent"] == "林**您好:需提供居住证、户口簿。"
-    assert not [m for m in outbox_rows(world) if m.status != "sent"]
+    rows = outbox_rows(world)
+    assert [m.event_type for m in rows if m.target == "website" and m.event_type.startswith("reply")] == [
+        "reply.to_writer"  # a type of its own: a receiver that does not know it can never publish it
+    ]
+    assert not [m for m in rows if m.status != "sent"]
 
 
 def test_the_same_webhook_sent_50_times_at_once_makes_one_inquiry(world):

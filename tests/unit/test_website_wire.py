@@ -7,7 +7,7 @@ import pytest
 
 from adapters.base.port import WireError
 from adapters.website import WebsiteInbound
-from adapters.website.wire import inquiry_from_website, reply_call, status_call
+from adapters.website.wire import inquiry_from_website, reply_call, status_call, writer_reply_call
 from gateway.domain.lifecycle import Status
 from schemas.inquiry import InquiryIn
 
@@ -283,12 +283,14 @@ def test_a_reply_to_a_website_message_carries_only_the_public_reply() -> None:
 
 
 def test_a_reply_without_consent_goes_to_its_writer_alone() -> None:
-    call = reply_call(reply_payload(public=False))
+    call = writer_reply_call(reply_payload())
 
     assert call is not None
     assert (call.body["msgId"], call.body["publish"]) == ("LY20250312000001", "N")
     assert call.body["replyContent"] == "经核实，我局已责令该工地停止夜间施工。"
-    assert reply_call(reply_payload(public=True)).body["publish"] == "Y"  # type: ignore[union-attr]
+    with pytest.raises(WireError) as caught:  # whose message? never one the website would show
+        writer_reply_call(reply_payload(origin="hotline", external_id=None))
+    assert caught.value.field == "external_id"
 
 
 def test_a_reply_is_redacted_again_before_it_leaves() -> None:
@@ -377,8 +379,6 @@ def test_times_are_sent_in_beijing_time(value: str, expected: str) -> None:
         ({"number": None}, "number"),
         ({"public_reply": 3}, "public_reply"),
         ({"origin": "hotline", "kind": "unknown"}, "kind"),
-        ({"public": "yes"}, "public"),
-        ({"public": False, "origin": "hotline", "external_id": None}, "public"),  # whose message?
     ],
 )
 def test_a_bad_reply_payload_names_the_gateway_field(overrides: dict[str, Any], field: str) -> None:
