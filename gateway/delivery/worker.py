@@ -31,13 +31,13 @@ from gateway.config import DeliveryPolicy
 from gateway.delivery.policy import Breakers, backoff
 from gateway.domain.errors import UpstreamError
 from gateway.persistence.db import Database
-from gateway.persistence.models import OutboxMessage
+from gateway.persistence.models import BLOCKING_STATES, OPEN_STATES, OutboxMessage
 
 log = logging.getLogger("gateway.delivery")
 
 PENDING, SENDING, SENT, DEAD = "pending", "sending", "sent", "dead"
-OPEN = (PENDING, SENDING)  # not delivered yet
-BLOCKING = (PENDING, SENDING, DEAD)  # states of an earlier message that hold back later ones
+OPEN = OPEN_STATES  # not delivered yet
+BLOCKING = BLOCKING_STATES  # states of an earlier message that hold back later ones
 
 
 @dataclass(frozen=True)
@@ -292,7 +292,7 @@ def _describe(error: UpstreamError) -> str:
 
 
 def _among(column: InstrumentedAttribute[str], states: tuple[str, ...]) -> ColumnElement[bool]:
-    """`column IN ('a', 'b')` with the states as literals, as the partial indexes' predicates are
-    written (models.OPEN, models.BLOCKING_ROWS): SQLite uses a partial index only for a query term
-    identical to its predicate, never for bound parameters."""
+    """`column IN ('a', 'b')` with the states as literals, as models.status_among writes the partial
+    indexes' predicates: SQLite uses a partial index only for a query term identical to its
+    predicate, never for bound parameters."""
     return column.in_([literal_column(f"'{state}'") for state in states])

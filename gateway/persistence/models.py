@@ -114,9 +114,18 @@ class InquiryEvent(Base):
     created_at: Mapped[datetime]
 
 
-# The outbox's states that partial indexes cover (gateway/delivery/worker.py uses the same texts).
-OPEN = text("status IN ('pending', 'sending')")  # not yet delivered: what a worker may claim
-BLOCKING_ROWS = text("status IN ('pending', 'sending', 'dead')")  # what holds back later messages of a key
+# The outbox's states that partial indexes cover; the delivery worker's claim states the same sets.
+OPEN_STATES = ("pending", "sending")  # not yet delivered: what a worker may claim
+BLOCKING_STATES = ("pending", "sending", "dead")  # what holds back later messages of a key
+
+
+def status_among(states: tuple[str, ...]) -> str:
+    """`status IN ('a', 'b')`: a partial index's predicate, written the one way SQLite can match."""
+    return "status IN (" + ", ".join(f"'{state}'" for state in states) + ")"
+
+
+OPEN = text(status_among(OPEN_STATES))
+BLOCKING_ROWS = text(status_among(BLOCKING_STATES))
 
 
 class OutboxMessage(Base):

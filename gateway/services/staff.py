@@ -171,14 +171,8 @@ class StaffService:
         key = client_key(address)
         if key is None:
             return False
-        since = self.clock() - self.lock
         with self.db.read() as session:
-            failures = session.scalar(
-                select(func.count())
-                .select_from(LoginFailure)
-                .where(LoginFailure.address == key, LoginFailure.at > since)
-            )
-        return (failures or 0) >= self.max_address_failures
+            return self._address_failures(session, key) >= self.max_address_failures
 
     def authenticate(self, username: str, password: str, address: str | None = None) -> StaffInfo | None:
         """The account for these credentials, or None; callers must not say which part was wrong.
@@ -226,11 +220,15 @@ class StaffService:
         with self.db.unit_of_work() as session:
             session.execute(delete(LoginFailure).where(LoginFailure.at <= now - self.lock))  # aged out
             session.add(LoginFailure(address=address, at=now))
-            failures = session.scalar(
-                select(func.count()).select_from(LoginFailure).where(LoginFailure.address == address)
-            )
+            failures = self._address_failures(session, address)
         if failures == self.max_address_failures:
             log.warning("console logins from %s refused after %s failures", address, failures)
+
+    def _address_failures(self, session: Session, address: str) -> int:
+        """Failed logins from the address within the lock window."""
+        since = self.clock() - self.lock
+        query = select(func.count()).select_from(LoginFailure)
+        return session.scalar(query.where(LoginFailure.address == address, LoginFailure.at > since)) or 0
 
     def _failed(self, user_id: int, now: datetime) -> None:
         with self.db.unit_of_work() as session:
