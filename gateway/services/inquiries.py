@@ -316,7 +316,7 @@ class InquiryService:
             inquiry = self._load(session, inquiry_id, actor, for_update=True)
             now = self.clock()
             current = Status(inquiry.status)
-            if actor.role == "department" and inquiry.department_code != actor.department_code:
+            if not self._may_act(inquiry, actor):
                 raise Forbidden("only the lead department (主办单位) may act on this inquiry")
             target = lifecycle.next_status(current, action)
             available = self._available(inquiry, now)
@@ -485,6 +485,11 @@ class InquiryService:
         return actor.department_code in codes
 
     @staticmethod
+    def _may_act(inquiry: Inquiry, actor: Actor) -> bool:
+        # A department acts only as the lead (主办); a co-department (协办) may read the inquiry, no more.
+        return actor.role != "department" or inquiry.department_code == actor.department_code
+
+    @staticmethod
     def _require(actor: Actor, permission: str) -> None:
         if not actor.can(permission):
             raise Forbidden(f"role '{actor.role}' may not {permission}")
@@ -492,5 +497,6 @@ class InquiryService:
     def _view(self, session: Session, inquiry: Inquiry, actor: Actor) -> InquiryView:
         now = self.clock()
         state = guards.deadline_state(self._facts(inquiry), now, self._due_soon_limit(now))
-        allowed = [a.value for a in self._available(inquiry, now) if actor.can(act(a))]
+        may_act = self._may_act(inquiry, actor)
+        allowed = [a.value for a in self._available(inquiry, now) if may_act and actor.can(act(a))]
         return present(inquiry, state, allowed)

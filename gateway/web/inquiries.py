@@ -7,7 +7,7 @@ from typing import Any
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from werkzeug.wrappers import Response
 
-from gateway.domain.access import PII, READ
+from gateway.domain.access import PII, READ, Actor
 from gateway.domain.lifecycle import HANDLING, Action, Status
 from gateway.domain.routing import InquiryFacts
 from gateway.services.inquiry_queries import InquiryFilter
@@ -150,6 +150,17 @@ def _render_detail(inquiry_id: int, revealed: Any = None) -> str:
         suggestion=suggestion,
         revealed=revealed,
         may_reveal=who.can(PII),
+        role_note=_co_department_note(view, who),
+    )
+
+
+def _co_department_note(view: InquiryView, who: Actor) -> str | None:
+    """What a co-department (协办单位) may do here, in a clerk's words; None for everyone else."""
+    if who.role != "department" or view.department is None or view.department == who.department_code:
+        return None
+    return (
+        "本单位为协办单位：可查看诉求和办理历史，并向主办单位提供协办意见；"
+        f"签收、退单、申请延期和答复由主办单位（{_department(view.department)}）办理。"
     )
 
 
