@@ -6,7 +6,10 @@ per console holds its views. Views are thin: they call the services with the log
 
 from __future__ import annotations
 
-from flask import Flask
+from typing import Any
+
+from flask import Flask, request
+from werkzeug.exceptions import HTTPException
 
 from gateway.bootstrap import Services
 from gateway.services.inquiry_stats import InquiryStats
@@ -59,3 +62,22 @@ def register(app: Flask) -> None:
         _assembled = True
     app.register_blueprint(base.console)
     app.jinja_env.filters.update(local=labels.local, percent=labels.percent, duration=labels.duration)
+    _unrouted_console_errors(app)
+
+
+def _unrouted_console_errors(app: Flask) -> None:
+    """An address under /console that matches no view (404) or not with this method (405) gets the
+    console's Chinese page; elsewhere the app's own handler answers (the API's JSON error shape)."""
+    from gateway.web import base
+
+    prefix = base.console.url_prefix or "/console"
+
+    def handle(err: HTTPException) -> Any:
+        if request.path == prefix or request.path.startswith(prefix + "/"):
+            return base.unrouted_error(err)
+        # Looked up per call: the app-wide handler (flask-smorest's) may be registered after this one.
+        fallback = app.error_handler_spec[None][None].get(HTTPException)
+        return fallback(err) if fallback is not None else err
+
+    for code in (404, 405):  # the only errors routing raises; a matched view's errors go to the blueprint
+        app.register_error_handler(code, handle)

@@ -7,7 +7,7 @@ import logging
 from typing import Any
 from urllib.parse import urlsplit
 
-from flask import Blueprint, flash, g, redirect, render_template, request, url_for
+from flask import Blueprint, flash, g, make_response, redirect, render_template, request, url_for
 from werkzeug.exceptions import HTTPException
 from werkzeug.wrappers import Response as BaseResponse
 
@@ -35,7 +35,13 @@ ERROR_TEXT = {
     403: ("无权访问", "您的角色无权查看此页面。如需开通，请联系管理员。"),
     404: ("页面不存在", "您访问的页面或记录不存在。"),
     405: ("请求方式不允许", "请通过页面上的按钮操作。"),
+    409: ("操作冲突", "记录的状态已经变化，请刷新页面后重试。"),
     413: ("内容过大", "提交的内容超过了允许的大小。"),
+    429: ("操作过于频繁", "请求过于频繁，请稍候再试。"),
+    500: ("系统错误", "系统出现错误，已记录日志。请稍后重试。"),
+    502: ("外部系统无响应", "对方系统暂时无法响应，请稍后重试。"),
+    503: ("服务暂不可用", "系统繁忙或正在维护，请稍后重试。"),
+    504: ("外部系统超时", "对方系统响应超时，请稍后重试。"),
 }
 
 
@@ -91,12 +97,30 @@ def _csrf_failed(_err: security.CsrfError) -> tuple[str, int]:
 
 
 @console.errorhandler(HTTPException)
-def _http_error(err: HTTPException) -> tuple[str, int] | BaseResponse:
-    code = err.code or 500
-    if code == 401:
+def _http_error(err: HTTPException) -> BaseResponse:
+    if err.code == 401:
         return redirect(url_for("console.auth.login"))
+    return _error_page(err)
+
+
+def unrouted_error(err: HTTPException) -> BaseResponse:
+    """The Chinese page for an address under /console that no console view answers (404, 405).
+
+    Flask hands routing errors to the app's handlers, not the blueprint's, and runs none of the
+    blueprint's request hooks: the person, the page context and the headers are added here.
+    """
+    security.load_staff()
+    return security.security_headers(_error_page(err, **_template_context()))  # type: ignore[arg-type]
+
+
+def _error_page(err: HTTPException, **context: Any) -> BaseResponse:
+    code = err.code or 500
     title, text = ERROR_TEXT.get(code, ("出错了", "请求未能完成。"))
-    return render_template("console/error.html", code=code, title=title, text=text), code
+    page = render_template("console/error.html", code=code, title=title, text=text, **context)
+    response = make_response(page, code)
+    # A 405 names the methods the address takes, as werkzeug's own answer does.
+    response.headers.extend([(k, v) for k, v in err.get_headers() if k.lower() == "allow"])
+    return response
 
 
 @console.errorhandler(DomainError)
