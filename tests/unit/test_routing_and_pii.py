@@ -35,7 +35,7 @@ def test_category_and_district_both_required():
 
 def test_masks():
     assert mask_name("林建华") == "林**"
-    assert mask_name("王") == "王*"
+    assert mask_name("王") == "*"  # issue 12.5: at most the family name shows
     assert mask_phone("13905911234") == "139****1234"
     assert mask_phone("0591-83000101") == "*********0101"
     assert mask_id_number("350104198805061234") == "350104********1234"
