@@ -15,7 +15,7 @@ from gateway.domain.access import APP_ACCEPT, APP_READ, CREATE, JOBS, OUTBOX, RE
 from gateway.domain.errors import DomainError
 from gateway.domain.lifecycle import Action
 from gateway.services.staff import MANAGE
-from gateway.web import labels, security
+from gateway.web import delivery_problems, labels, security
 from gateway.web.common import domain_message, services
 
 log = logging.getLogger(__name__)
@@ -83,6 +83,16 @@ def nav_items() -> list[tuple[str, str]]:
     if staff.role == "window":  # a window clerk logs inquiries at the counter, not by phone
         items = [i for i in items if i[0] != "console.inq.new"]
     return items
+
+
+@console.app_template_global()
+def delivery_problem(target: str, last_error: str | None) -> delivery_problems.Problem:
+    """A dead letter's last error explained (a single configured 部门专线 is named, e.g. 12348)."""
+    lines = services().settings.dept_lines
+    names = dict(labels.TARGETS)
+    if len(lines) == 1:
+        names["dept_hotline"] = f"{lines[0].code}{lines[0].name}"
+    return delivery_problems.explain(target, last_error, names)
 
 
 @console.errorhandler(security.CsrfError)

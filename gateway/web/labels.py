@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
+from gateway.domain import messages
 from gateway.domain.applications import AppStatus, Level
 from gateway.domain.calendar import SHANGHAI
 from gateway.domain.catalog import ITEM_TYPES, MATERIAL_FORMS
@@ -89,7 +90,19 @@ OUTBOX_STATUSES = {
     "dead": "死信",
     "discarded": "已放弃",
 }
-TARGETS = {**CHANNELS, "department": "部门后台", "catalog_source": "事项库"}
+TARGETS = {**CHANNELS, "department": "部门业务系统", "catalog_source": "事项库"}
+MESSAGES = {
+    messages.STATUS_CHANGED: "诉求状态通知",
+    messages.WORKORDER_CREATE: "转12345工单",
+    messages.REPLY_PUBLISH: "发布公开答复",
+    messages.REPLY_TO_WRITER: "答复留言人",
+    messages.TRANSFER_CREATE: "转接部门专线",
+    messages.TASK_SUBMITTED: "推送办件",
+    messages.SUPPLEMENT: "补齐材料",
+    messages.WITHDRAWN: "撤回办件",
+    messages.APPLICATION_STATUS: "办件状态通知",
+    messages.CATALOG_ITEMS: "事项变更",
+}
 RUN_OUTCOMES = {"running": "运行中", "succeeded": "成功", "failed": "失败", "skipped": "跳过"}
 JOBS = {
     "deliver": "消息投递",

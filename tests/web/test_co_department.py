@@ -5,24 +5,22 @@ import re
 from gateway.domain.access import Actor
 from gateway.domain.lifecycle import Action
 from gateway.services.inquiry_queries import InquiryFilter
-from tests.conftest import inquiry_payload
 
 ADMIN = Actor("测试管理员", "admin")
 SFJ_CLERK = Actor("司法局王芳[dept01]", "department", "SFJ")  # dept01's actor, as the console makes it
 NOTE = "本单位为协办单位"
 
 
-def _dispatched(services, external_id: str, lead: str, co: list[str]):
+def _dispatched(services, lead: str, co: list[str]):
     # A complaint no routing rule matches: it waits in 待派单 until it is dispatched by hand.
-    view, _ = services.inquiries.intake(
-        inquiry_payload(
-            external_id=external_id,
-            kind="complaint",
-            title="楼道堆放杂物",
-            content="楼道长期堆放杂物，存在消防隐患。",
-        ),
-        ADMIN,
-    )
+    call = {
+        "channel": "hotline",
+        "kind": "complaint",
+        "title": "楼道堆放杂物",
+        "content": "楼道长期堆放杂物，存在消防隐患。",
+        "citizen": {"name": "林建华", "phone": "13905911234"},
+    }
+    view, _ = services.inquiries.intake(call, ADMIN)
     assert view.status == "received"
     return services.inquiries.act(view.id, Action.DISPATCH, {"department": lead, "co_departments": co}, ADMIN)
 
@@ -32,8 +30,8 @@ def _action_forms(html: str) -> list[str]:
 
 
 def test_a_co_department_sees_no_action_forms_and_is_told_why(as_role, services):
-    led_elsewhere = _dispatched(services, "GD-CO-1", lead="ZJJ", co=["SFJ"])
-    own = _dispatched(services, "GD-CO-2", lead="SFJ", co=["ZJJ"])
+    led_elsewhere = _dispatched(services, lead="ZJJ", co=["SFJ"])
+    own = _dispatched(services, lead="SFJ", co=["ZJJ"])
     client = as_role("dept01")
 
     co_page = client.get(f"/console/inquiries/{led_elsewhere.id}")
@@ -53,8 +51,8 @@ def test_a_co_department_sees_no_action_forms_and_is_told_why(as_role, services)
 
 
 def test_allowed_actions_leave_out_what_a_co_department_may_not_do(services):
-    led_elsewhere = _dispatched(services, "GD-CO-3", lead="ZJJ", co=["SFJ"])
-    own = _dispatched(services, "GD-CO-4", lead="SFJ", co=[])
+    led_elsewhere = _dispatched(services, lead="ZJJ", co=["SFJ"])
+    own = _dispatched(services, lead="SFJ", co=[])
     assert services.inquiries.get(led_elsewhere.id, SFJ_CLERK).allowed_actions == []
     assert services.inquiries.get(own.id, SFJ_CLERK).allowed_actions == ["acknowledge", "return"]
     # The queue (find) computes the same, row by row.
@@ -64,7 +62,7 @@ def test_allowed_actions_leave_out_what_a_co_department_may_not_do(services):
 
 
 def test_other_roles_keep_their_actions_on_a_co_departments_inquiry(as_role, services):
-    item = _dispatched(services, "GD-CO-5", lead="ZJJ", co=["SFJ"])
+    item = _dispatched(services, lead="ZJJ", co=["SFJ"])
     page = as_role("sup01").get(f"/console/inquiries/{item.id}")
     assert "escalate" in _action_forms(page.text)
     assert NOTE not in page.text
