@@ -320,7 +320,7 @@ def register_users(app: Flask) -> None:
     @click.argument("username")
     @click.option("--password", prompt=True, hide_input=True, confirmation_prompt=True)
     def users_passwd(username: str, password: str) -> None:
-        """Set a new password (also lifts a lock)."""
+        """Set a new password (also lifts a lock); the account's open sessions end."""
         try:
             staff().set_password(username, password)
         except DomainError as err:
@@ -330,7 +330,7 @@ def register_users(app: Flask) -> None:
     @users.command("deactivate")
     @click.argument("username")
     def users_deactivate(username: str) -> None:
-        """Stop an account from logging in (its sessions end at their next request)."""
+        """Stop an account from logging in; its open sessions end at once, on every instance."""
         try:
             staff().deactivate(username)
         except DomainError as err:

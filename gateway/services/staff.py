@@ -1,16 +1,17 @@
-"""Staff accounts of the consoles: create, list, change passwords, deactivate, and log in with lockout."""
+"""Staff accounts of the consoles: create, list, change passwords, deactivate, log in with lockout,
+and their sessions."""
 
 from __future__ import annotations
 
-import hashlib
 import ipaddress
 import logging
 import re
 import threading
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from typing import NamedTuple, Protocol
 
-from sqlalchemy import delete, func, select
+from sqlalchemy import delete, func, or_, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 from werkzeug.security import check_password_hash, generate_password_hash
@@ -20,6 +21,14 @@ from gateway.domain.errors import Forbidden, InvalidInput, NotFound
 from gateway.persistence.db import Database
 from gateway.persistence.user_models import LoginFailure, StaffUser
 from gateway.services.inquiries import Clock, utcnow
+from gateway.services.staff_sessions import (
+    DEACTIVATED,
+    LOGOUT,
+    PASSWORD,
+    SESSION_HOURS,
+    SessionStore,
+    end_all,
+)
 
 log = logging.getLogger(__name__)
 
@@ -32,7 +41,7 @@ _USERNAME = re.compile(r"^[a-z0-9][a-z0-9_.-]{1,31}$")
 
 @dataclass(frozen=True)
 class StaffInfo:
-    """An account as shown and as a session remembers it (never the hash itself)."""
+    """An account as shown and as a console request sees it (never the hash itself)."""
 
     id: int
     username: str
@@ -44,7 +53,6 @@ class StaffInfo:
     locked_until: datetime | None
     created_at: datetime
     last_login_at: datetime | None
-    password_version: str  # changes with the password: sessions made before a change stop working
 
     def actor(self) -> Actor:
         """The actor the services see for this person."""
@@ -53,10 +61,36 @@ class StaffInfo:
         )
 
 
+class PasswordHasher(Protocol):
+    """Makes and checks slow password hashes."""
+
+    def hash(self, password: str) -> str: ...
+
+    def verify(self, stored: str, password: str) -> bool: ...
+
+
+class ScryptHasher:
+    """werkzeug's scrypt hashes (HASH_METHOD, read at each call)."""
+
+    def hash(self, password: str) -> str:
+        """A new salted hash of the password."""
+        return generate_password_hash(password, method=HASH_METHOD)
+
+    def verify(self, stored: str, password: str) -> bool:
+        """Whether the password is the one the hash was made of."""
+        return check_password_hash(stored, password)
+
+
+class _Attempt(NamedTuple):
+    user_id: int
+    failures: int  # counting this attempt
+    password_hash: str
+
+
 class StaffService:
-    """Accounts and logins. Failed logins lock an account for a while, doubling with each further failure;
-    an address with too many failed logins within the lock window (password spraying across accounts,
-    which no account's own lock notices) is refused until its failures age out of it."""
+    """Accounts, logins and sessions. Failed logins lock an account for a while, doubling with each further
+    failure; an address with too many failed logins within the lock window (password spraying across
+    accounts, which no account's own lock notices) is refused until its failures age out of it."""
 
     def __init__(
         self,
@@ -68,6 +102,8 @@ class StaffService:
         lock_minutes: float = 15,
         max_lock_hours: float = 24,
         max_address_failures: int = 30,
+        hasher: PasswordHasher | None = None,
+        session_hours: float = SESSION_HOURS,
     ) -> None:
         self.db = db
         self.department_codes = department_codes
@@ -76,6 +112,8 @@ class StaffService:
         self.lock = timedelta(minutes=lock_minutes)
         self.max_lock = timedelta(hours=max_lock_hours)
         self.max_address_failures = max_address_failures
+        self.hasher: PasswordHasher = hasher or ScryptHasher()
+        self.sessions = SessionStore(db, clock, session_hours)
         self._dummy: str | None = None
         self._dummy_lock = threading.Lock()
 
@@ -105,7 +143,7 @@ class StaffService:
             raise InvalidInput("department", f"unknown department code '{department_code}'")
         row = StaffUser(
             username=username,
-            password_hash=_hash(password),
+            password_hash=self._hash(password),
             display_name=display_name,
             role=role,
             department_code=department_code,
@@ -132,16 +170,18 @@ class StaffService:
             return [_info(r) for r in session.scalars(select(StaffUser).order_by(StaffUser.username))]
 
     def set_password(self, username: str, password: str, actor: Actor | None = None) -> StaffInfo:
-        """Replace the password; also lifts a lock (the administrator vouches for the person)."""
+        """Replace the password and end the account's sessions; also lifts a lock (the administrator
+        vouches for the person)."""
         _require(actor)
-        digest = _hash(password)
+        digest = self._hash(password)
         with self.db.unit_of_work() as session:
             row = self._row(session, username)
             row.password_hash, row.failed_logins, row.locked_until = digest, 0, None
+            end_all(session, row.id, self.clock(), PASSWORD)
             return _info(row)
 
     def set_active(self, username: str, active: bool, actor: Actor | None = None) -> StaffInfo:
-        """Deactivate (sessions end at their next request) or reactivate an account."""
+        """Deactivate (its sessions end, for good) or reactivate an account."""
         _require(actor)
         with self.db.unit_of_work() as session:
             row = self._row(session, username)
@@ -156,6 +196,8 @@ class StaffService:
             row.active = active
             if active:
                 row.failed_logins, row.locked_until = 0, None
+            else:
+                end_all(session, row.id, self.clock(), DEACTIVATED)
             return _info(row)
 
     def deactivate(self, username: str, actor: Actor | None = None) -> StaffInfo:
@@ -189,31 +231,55 @@ class StaffService:
     def _authenticate(self, username: str, password: str) -> StaffInfo | None:
         now = self.clock()
         key = username.strip().lower()
-        with self.db.read() as session:
-            row = (
-                session.scalar(select(StaffUser).where(StaffUser.username == key)) if len(key) <= 32 else None
-            )
-            found = _info(row) if row is not None else None
-            stored = row.password_hash if row is not None else None
-        if (
-            found is None
-            or stored is None
-            or not found.active
-            or (found.locked_until and found.locked_until > now)
-        ):
-            check_password_hash(self._dummy_hash(), password)
-            if found is not None and found.active:
-                log.info("login refused: account %s locked", found.id)
+        attempt = self._reserve(key, now) if len(key) <= 32 else None
+        if attempt is None:  # unknown, inactive or locked: the same cost, and the same answer
+            self.hasher.verify(self._dummy_hash(), password)
             return None
-        if not check_password_hash(stored, password):
-            self._failed(found.id, now)
+        if not self.hasher.verify(attempt.password_hash, password):
+            if attempt.failures >= self.max_failures:
+                log.warning(
+                    "staff account %s locked after %s failed logins", attempt.user_id, attempt.failures
+                )
             return None
         with self.db.unit_of_work() as session:
-            user = session.get(StaffUser, found.id)
-            if user is None or not user.active:
+            user = session.get(StaffUser, attempt.user_id, with_for_update=True)
+            # Deactivated or given a new password while this one was being checked: no login.
+            if user is None or not user.active or user.password_hash != attempt.password_hash:
                 return None
             user.failed_logins, user.locked_until, user.last_login_at = 0, None, now
             return _info(user)
+
+    def _reserve(self, username: str, now: datetime) -> _Attempt | None:
+        """Count the attempt as a failure before its password is checked, in one conditional UPDATE, and
+        lock the account in the same transaction when that reaches the threshold: however many attempts
+        arrive at once, at most max_failures passwords are checked before the lock (one more each time
+        it ends). A right password then clears the count. None: no active, unlocked account."""
+        with self.db.unit_of_work() as session:
+            row = session.execute(
+                update(StaffUser)
+                .where(
+                    StaffUser.username == username,
+                    StaffUser.active.is_(True),
+                    or_(StaffUser.locked_until.is_(None), StaffUser.locked_until <= now),
+                )
+                .values(failed_logins=StaffUser.failed_logins + 1)
+                .returning(StaffUser.id, StaffUser.failed_logins, StaffUser.password_hash)
+                .execution_options(synchronize_session=False)
+            ).one_or_none()
+            if row is None:
+                return None
+            attempt = _Attempt(*row)
+            beyond = attempt.failures - self.max_failures
+            if beyond >= 0:
+                # 15 minutes at the threshold, doubling with every failure after it, up to max_lock.
+                until = now + min(self.lock * 2 ** min(beyond, 16), self.max_lock)
+                session.execute(
+                    update(StaffUser)
+                    .where(StaffUser.id == attempt.user_id)
+                    .values(locked_until=until)
+                    .execution_options(synchronize_session=False)
+                )
+        return attempt
 
     def _address_failed(self, address: str) -> None:
         now = self.clock()
@@ -230,28 +296,35 @@ class StaffService:
         query = select(func.count()).select_from(LoginFailure)
         return session.scalar(query.where(LoginFailure.address == address, LoginFailure.at > since)) or 0
 
-    def _failed(self, user_id: int, now: datetime) -> None:
-        with self.db.unit_of_work() as session:
-            user = session.get(StaffUser, user_id)
-            if user is None:
-                return
-            user.failed_logins += 1
-            beyond = user.failed_logins - self.max_failures
-            if beyond >= 0:
-                # 15 minutes at the threshold, doubling with every failure after it, up to max_lock.
-                user.locked_until = now + min(self.lock * 2 ** min(beyond, 16), self.max_lock)
-                log.warning("staff account %s locked after %s failed logins", user.id, user.failed_logins)
-
     def get(self, user_id: int) -> StaffInfo | None:
-        """An active account by id (what a session holds), or None."""
+        """An active account by id, or None."""
         with self.db.read() as session:
             row = session.get(StaffUser, user_id)
             return _info(row) if row is not None and row.active else None
 
+    # ---- sessions -----------------------------------------------------------------------------
+
+    def start_session(self, info: StaffInfo, user_agent: str | None, address: str | None) -> str:
+        """A new session for a logged-in account; the id is for the cookie and is never stored."""
+        return self.sessions.start(info.id, user_agent, address)
+
+    def session_staff(self, session_id: str) -> StaffInfo | None:
+        """The account of a live session (checked in the database on every call), or None."""
+        row = self.sessions.account(session_id)
+        return _info(row) if row is not None else None
+
+    def end_session(self, session_id: str) -> None:
+        """Log out: the session is refused from now on, by every instance."""
+        self.sessions.end(session_id, LOGOUT)
+
+    def _hash(self, password: str) -> str:
+        _check_password(password)
+        return self.hasher.hash(password)
+
     def _dummy_hash(self) -> str:
         with self._dummy_lock:
             if self._dummy is None:
-                self._dummy = generate_password_hash("not-a-password-of-anyone", method=HASH_METHOD)
+                self._dummy = self.hasher.hash("not-a-password-of-anyone")
             return self._dummy
 
     @staticmethod
@@ -279,12 +352,11 @@ def _username(username: str) -> str:
     return name
 
 
-def _hash(password: str) -> str:
+def _check_password(password: str) -> None:
     if not MIN_PASSWORD <= len(password) <= MAX_PASSWORD:
         raise InvalidInput("password", f"must be {MIN_PASSWORD}-{MAX_PASSWORD} characters")
     if len(set(password)) < 4:
         raise InvalidInput("password", "too simple: use at least 4 different characters")
-    return generate_password_hash(password, method=HASH_METHOD)
 
 
 def _info(row: StaffUser) -> StaffInfo:
@@ -299,7 +371,6 @@ def _info(row: StaffUser) -> StaffInfo:
         locked_until=row.locked_until,
         created_at=row.created_at,
         last_login_at=row.last_login_at,
-        password_version=hashlib.sha256(row.password_hash.encode()).hexdigest()[:16],
     )
 
 

@@ -1,4 +1,9 @@
-"""Console sessions: the cookie, who is logged in, CSRF tokens on every form, and page guards."""
+"""Console sessions: the cookie, who is logged in, CSRF tokens on every form, and page guards.
+
+The signed cookie holds the session's random id (and the CSRF token); the session itself is a row in the
+database, read on every request, so that logout, a password change or deactivation ends it at once on
+every instance (gateway.services.staff_sessions).
+"""
 
 from __future__ import annotations
 
@@ -15,6 +20,7 @@ from flask import Flask, Response, abort, g, redirect, request, session, url_for
 from flask.sessions import SecureCookieSessionInterface
 
 from gateway.services.staff import StaffInfo, StaffService
+from gateway.services.staff_sessions import SESSION_HOURS
 
 log = logging.getLogger(__name__)
 
@@ -37,7 +43,7 @@ def init_app(app: Flask) -> None:
         SESSION_COOKIE_NAME="gateway_console",
         SESSION_COOKIE_HTTPONLY=True,
         SESSION_COOKIE_SAMESITE="Lax",
-        PERMANENT_SESSION_LIFETIME=timedelta(hours=10),  # a working day and a bit: log in once per shift
+        PERMANENT_SESSION_LIFETIME=timedelta(hours=SESSION_HOURS),  # the server ends idle ones as well
     )
     if not app.config.get("SECRET_KEY"):
         if app.testing:
@@ -86,28 +92,32 @@ def staff_service(app: Flask | None = None) -> StaffService:
 
 
 def login(info: StaffInfo) -> None:
-    """Start a fresh session for the account (nothing from before the login is kept)."""
+    """Start a fresh session for the account (nothing from before the login is kept): a new row on the
+    server, whose random id is all the cookie says of who is logged in."""
     session.clear()
     session.permanent = True
-    session["uid"] = info.id
-    session["pwv"] = info.password_version
+    session["sid"] = staff_service().start_session(info, request.user_agent.string, request.remote_addr)
     csrf_token()
 
 
 def logout() -> None:
-    """Forget the session."""
+    """End the session on the server (a copy of the cookie is refused from now on, everywhere) and
+    forget it."""
+    sid = session.get("sid")
+    if isinstance(sid, str):
+        staff_service().end_session(sid)
     session.clear()
 
 
 def load_staff() -> None:
-    """Put the logged-in account, if still valid, on g.staff; a stale session is dropped."""
+    """Put the logged-in account, if its session is still live, on g.staff; an ended one is dropped."""
     g.staff = None
-    uid = session.get("uid")
-    if not isinstance(uid, int):
-        return
-    info = staff_service().get(uid)
-    if info is None or info.password_version != session.get("pwv"):
-        session.clear()  # deactivated, or the password changed since this session began
+    sid = session.get("sid")
+    if not isinstance(sid, str):
+        return  # also a cookie from before sessions were kept on the server: log in again
+    info = staff_service().session_staff(sid)
+    if info is None:
+        session.clear()  # logged out, password changed, deactivated, or idle past its lifetime
         return
     g.staff = info
 
