@@ -63,7 +63,7 @@ def _configure(app: Flask, settings: Settings, extra: dict[str, Any]) -> None:
 
 
 def _register_api(app: Flask) -> None:
-    from gateway.api import applications, catalog, dead_letters, inquiries, system, webhooks
+    from gateway.api import applications, catalog, dead_letters, inquiries, publications, system, webhooks
 
     api = errors.GatewayApi(app, spec_kwargs={"servers": [{"url": "/"}]})
     api.spec.components.security_scheme("bearerAuth", SECURITY_SCHEME)
@@ -72,6 +72,7 @@ def _register_api(app: Flask) -> None:
         system.calendar_blp,
         system.outbox_blp,
         dead_letters.blp,
+        publications.blp,
         catalog.items_blp,
         catalog.runs_blp,
         applications.blp,

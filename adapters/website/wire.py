@@ -16,7 +16,7 @@ from adapters.base.port import InboundEvent, WireError
 from gateway.domain.calendar import SHANGHAI
 from gateway.domain.inquiry import KIND_LABELS, Channel, Kind
 from gateway.domain.lifecycle import Status
-from gateway.domain.pii import redact_text
+from gateway.domain.pii import Person, redact_text
 
 TIME_FORMAT = "%Y-%m-%d %H:%M:%S"  # the website's yyyy-MM-dd HH:mm:ss, Beijing time
 EVENT_SUBMITTED = "message.submitted"
@@ -171,16 +171,17 @@ def reply_call(payload: dict[str, Any], *, public: bool = True) -> WebsiteCall |
         return None  # no reply text for the citizen: nothing to show on the website
     if not isinstance(text, str):
         raise WireError("public_reply", "must be a string")
-    names = _citizen_names(payload)
+    # Redacted when queued; again here, so that no text reaches a page without passing one redaction.
+    person = _citizen(payload)
     body: dict[str, Any] = {
         "refNo": _required_str(payload, "number"),
-        "replyContent": redact_text(text, names),
+        "replyContent": redact_text(text, person=person),
         "replyTime": website_time(payload.get("replied_at"), "replied_at"),
         "publish": "Y" if public else "N",
     }
     department = _optional_str(payload, "department_name")
     if department:
-        body["replyDept"] = redact_text(department, names)
+        body["replyDept"] = redact_text(department, person=person)
     msg_id = _website_msg_id(payload)
     if msg_id is not None:
         body["msgId"] = msg_id
@@ -190,7 +191,7 @@ def reply_call(payload: dict[str, Any], *, public: bool = True) -> WebsiteCall |
             raise WireError("kind", "must be a gateway kind")
         title = _optional_str(payload, "title") or body["refNo"]
         body["boxType"] = KIND_TO_BOX[Kind(kind)]
-        body["subject"] = redact_text(title, names)
+        body["subject"] = redact_text(title, person=person)
     return WebsiteCall("publish_reply", "/interact/api/replies", body)
 
 
@@ -240,12 +241,17 @@ def _website_msg_id(payload: dict[str, Any]) -> str | None:
     return _optional_str(payload, "external_id")
 
 
-def _citizen_names(payload: dict[str, Any]) -> tuple[str, ...]:
-    # reply.publish carries no citizen; if one slipped in, use the name for redaction and send nothing of it.
+def _citizen(payload: dict[str, Any]) -> Person:
+    # reply.publish carries no citizen; if one slipped in, use it for redaction and send nothing of it.
     citizen = payload.get("citizen")
-    if isinstance(citizen, dict) and isinstance(citizen.get("name"), str):
-        return (citizen["name"],)
-    return ()
+    if not isinstance(citizen, dict):
+        return Person()
+    name, phone, id_number = (citizen.get(k) for k in ("name", "phone", "id_number"))
+    return Person(
+        name if isinstance(name, str) else None,
+        phone if isinstance(phone, str) else None,
+        id_number if isinstance(id_number, str) else None,
+    )
 
 
 def _required_str(payload: dict[str, Any], field: str) -> str:

@@ -117,6 +117,11 @@ class InquiryEvent(Base):
 # The outbox's states that partial indexes cover; the delivery worker's claim states the same sets.
 OPEN_STATES = ("pending", "sending")  # not yet delivered: what a worker may claim
 BLOCKING_STATES = ("pending", "sending", "dead")  # what holds back later messages of a key
+# 待审核: a publication whose redaction was not sure, waiting for a supervisor to approve (-> pending) or
+# reject (-> discarded) it. Not open, so no worker claims it. Not blocking: the inquiry's status messages
+# to the same system keep flowing meanwhile (a citizen's message must not stay 待受理 on the website
+# because a reply text waits for a person), and nothing later depends on the held text having gone first.
+HELD = "held"
 
 
 def status_among(states: tuple[str, ...]) -> str:

@@ -13,9 +13,8 @@ from gateway.domain import messages
 from gateway.domain.calendar import SHANGHAI
 from gateway.domain.inquiry import Channel
 from gateway.domain.lifecycle import INTAKE, Action
-from gateway.domain.pii import redact_text
-from gateway.persistence.models import Inquiry, InquiryEvent, InquiryTransfer
-from gateway.services import outbox
+from gateway.persistence.models import HELD, Inquiry, InquiryEvent, InquiryTransfer, OutboxMessage
+from gateway.services import outbox, publications
 
 HOTLINE = Channel.HOTLINE.value
 WEBSITE = Channel.WEBSITE.value
@@ -42,12 +41,18 @@ def announce(
         _enqueue(session, inquiry, event, target, messages.STATUS_CHANGED, payload, now)
     if event.action == Action.REPLY.value and inquiry.public_reply:
         publication = _publication(settings, inquiry)
+        event_type = None
         if inquiry.public_consent and inquiry.channel in routes.publish_replies_from:
-            _enqueue(session, inquiry, event, WEBSITE, messages.REPLY_PUBLISH, publication, now)
+            event_type = messages.REPLY_PUBLISH
         elif routes.reply_to_writer and inquiry.channel == WEBSITE and inquiry.external_id:
             # Not to be published: the reply still goes back to the writer's own message on the
             # website, where only they see it (领导信箱 answers its writer either way).
-            _enqueue(session, inquiry, event, WEBSITE, messages.REPLY_TO_WRITER, publication, now)
+            event_type = messages.REPLY_TO_WRITER
+        if event_type is not None:
+            message = _enqueue(session, inquiry, event, WEBSITE, event_type, publication, now)
+            if publication.get(publications.REVIEW):
+                # Redaction was not sure of something: 待审核, sent only once a supervisor approves it.
+                message.status = HELD
     if event.action == Action.DISPATCH.value:
         _transfer_if_line(session, settings, inquiry, event, now)
 
@@ -71,8 +76,8 @@ def _enqueue(
     event_type: str,
     payload: dict[str, Any],
     now: datetime,
-) -> None:
-    outbox.enqueue(
+) -> OutboxMessage:
+    return outbox.enqueue(
         session,
         target=target,
         event_type=event_type,
@@ -143,18 +148,28 @@ def _work_order(inquiry: Inquiry) -> dict[str, Any]:
 
 
 def _publication(settings: Settings, inquiry: Inquiry) -> dict[str, Any]:
-    names = tuple(n for n in (inquiry.citizen_name,) if n)
-    return {
+    """What the website shows: every text redacted with the inquiry's own citizen; a ``review`` entry
+    lists what redaction could not be sure of (the message is then held)."""
+    texts, doubts = publications.redact_fields(
+        {
+            "title": inquiry.title,
+            "public_reply": inquiry.public_reply or "",
+            "department_name": _department_name(settings, inquiry.department_code),
+        },
+        publications.person_of(inquiry),
+    )
+    payload: dict[str, Any] = {
         "inquiry_id": inquiry.id,
         "number": inquiry.number,
         "origin": inquiry.channel,
         "external_id": inquiry.external_id if inquiry.channel == WEBSITE else None,
         "kind": inquiry.kind,
-        "title": redact_text(inquiry.title, names) if inquiry.title else None,
-        "public_reply": redact_text(inquiry.public_reply or "", names),
-        "department_name": _department_name(settings, inquiry.department_code),
+        **texts,
         "replied_at": iso(inquiry.replied_at),
     }
+    if doubts:
+        payload[publications.REVIEW] = {"doubts": doubts}
+    return payload
 
 
 def _transfer_if_line(

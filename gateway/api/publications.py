@@ -1,0 +1,76 @@
+"""/api/v1/publications: replies held for review (待审核) before the website shows them; approve or reject."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from flask_smorest.pagination import PaginationParameters
+
+from gateway.api.auth import current_actor, protected, services
+from gateway.api.errors import GatewayBlueprint
+from gateway.domain.access import OUTBOX_MANAGE
+from gateway.services.publications import PublicationService, PublicationView
+from schemas.publication import ApproveIn, PublicationOut, PublicationQuery, RejectIn
+
+blp = GatewayBlueprint(
+    "publications",
+    __name__,
+    url_prefix="/api/v1/publications",
+    description="公开答复 held for review (待审核): approve or reject",
+)
+
+ID = "<int(max=9223372036854775807):message_id>"
+# OpenAPI links: the first publication listed leads to its approval or rejection (as gateway.api.spec's
+# link_to writes them: the target named by its endpoint).
+DECISIONS = {
+    name: {"operationId": f"publications.{name}", "parameters": {"message_id": "$response.body#/0/id"}}
+    for name in ("approve", "reject")
+}
+
+
+def publications() -> PublicationService:
+    """The publication service over this app's database and clock."""
+    wired = services()
+    return PublicationService(wired.db, wired.clock)
+
+
+@blp.route("", methods=["GET"])
+@blp.arguments(PublicationQuery, location="query")
+@blp.response(200, PublicationOut(many=True))
+@blp.paginate()
+@blp.doc(responses={200: {"links": DECISIONS}})
+@protected(blp, OUTBOX_MANAGE)
+def list_publications(
+    query: dict[str, Any], pagination_parameters: PaginationParameters
+) -> list[PublicationView]:
+    """Replies for the website in a status (held by default), oldest first, with why each was held."""
+    page = publications().find(
+        current_actor(),
+        status=query["status"],
+        offset=pagination_parameters.first_item,
+        limit=pagination_parameters.page_size,
+    )
+    pagination_parameters.item_count = page.total
+    return page.items
+
+
+@blp.route(f"/{ID}/approve", methods=["POST"])
+@blp.arguments(ApproveIn)
+@blp.response(200, PublicationOut)
+@blp.alt_response(404, description="no such publication")
+@blp.alt_response(409, description="not held, or a later reply of the inquiry replaces it")
+@protected(blp, OUTBOX_MANAGE)
+def approve(data: dict[str, Any], message_id: int) -> PublicationView:
+    """Send a held reply (with an edited text or title, redacted again, if given); audited."""
+    return publications().approve(message_id, current_actor(), text=data.get("text"), title=data.get("title"))
+
+
+@blp.route(f"/{ID}/reject", methods=["POST"])
+@blp.arguments(RejectIn)
+@blp.response(200, PublicationOut)
+@blp.alt_response(404, description="no such publication")
+@blp.alt_response(409, description="not held")
+@protected(blp, OUTBOX_MANAGE)
+def reject(data: dict[str, Any], message_id: int) -> PublicationView:
+    """Never publish a held reply; the reason is audited."""
+    return publications().reject(message_id, data["reason"], current_actor())
