@@ -29,6 +29,7 @@ def register(app: Flask) -> None:
         inquiries,
         intake,  # noqa: F401 - adds its routes to the inquiries blueprint
         labels,
+        publications,
         security,
         supervisor,
         window,
@@ -56,6 +57,7 @@ def register(app: Flask) -> None:
             window_apps.bp,
             supervisor.bp,
             attention.bp,
+            publications.bp,
             admin.bp,
         ):
             base.console.register_blueprint(child)
