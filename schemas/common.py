@@ -40,11 +40,17 @@ class OutboxOut(Schema):
     target = fields.String()
     event_type = fields.String()
     ordering_key = fields.String()
-    payload = fields.Dict()
+    payload = fields.Dict(
+        metadata={
+            "description": "the message as sent; citizens' names, phones and ID numbers masked and free text "
+            "redacted unless revealed through POST /api/v1/outbox/{id}/reveal (audited)"
+        }
+    )
     idempotency_key = fields.String()
     status = fields.String()
     attempts = fields.Integer()
     next_attempt_at = LocalDateTime()
-    last_error = fields.String(allow_none=True)
+    last_error = fields.String(allow_none=True, metadata={"description": "redacted like the payload"})
     created_at = LocalDateTime()
     sent_at = LocalDateTime(allow_none=True)
+    masked = fields.Boolean(metadata={"description": "true unless revealed (audited)"})

@@ -10,13 +10,14 @@ from flask.typing import ResponseReturnValue
 from flask_smorest.pagination import PaginationParameters
 from sqlalchemy import text
 
-from gateway.api.auth import protected, services
+from gateway.api.auth import current_actor, protected, services
 from gateway.api.errors import GatewayBlueprint
-from gateway.domain.access import OUTBOX, READ
+from gateway.domain.access import OUTBOX, PII, READ
 from gateway.domain.errors import InvalidInput
 from gateway.persistence.migrate import current_revision, head_revision
 from gateway.services.views import OutboxView
 from schemas.common import DeadlineOut, DeadlineQuery, OutboxOut, OutboxQuery
+from schemas.inquiry import RevealIn
 
 probes = FlaskBlueprint("probes", __name__)
 
@@ -86,7 +87,7 @@ outbox_blp = GatewayBlueprint(
 @outbox_blp.paginate()
 @protected(outbox_blp, OUTBOX)
 def list_outbox(query: dict[str, Any], pagination_parameters: PaginationParameters) -> list[OutboxView]:
-    """Outbox messages, newest first, for administrators."""
+    """Outbox messages, newest first, for administrators; personal data masked, free text redacted."""
     page = services().outbox.find(
         status=query.get("status"),
         target=query.get("target"),
@@ -95,3 +96,13 @@ def list_outbox(query: dict[str, Any], pagination_parameters: PaginationParamete
     )
     pagination_parameters.item_count = page.total
     return page.items
+
+
+@outbox_blp.route("/<int(max=9223372036854775807):message_id>/reveal", methods=["POST"])
+@outbox_blp.arguments(RevealIn)
+@outbox_blp.response(200, OutboxOut)
+@outbox_blp.alt_response(404, description="no such message")
+@protected(outbox_blp, PII)
+def reveal_message(data: dict[str, Any], message_id: int) -> OutboxView:
+    """One message with its payload in full (needs outbox:read too); each read is audited with its reason."""
+    return services().outbox.reveal(message_id, data["reason"], current_actor())

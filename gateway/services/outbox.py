@@ -2,18 +2,20 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterable, Sequence
 from datetime import datetime
 from typing import Any
 
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from gateway.domain.access import OUTBOX_MANAGE, SYSTEMS, Actor
+from gateway.domain.access import OUTBOX, OUTBOX_MANAGE, PII, SYSTEMS, Actor
+from gateway.domain.disclosure import mask_payload, people_in, redact_all
 from gateway.domain.errors import Forbidden, InvalidTransition, NotFound
+from gateway.domain.pii import Person
 from gateway.persistence.db import Database
 from gateway.persistence.models import OutboxMessage
-from gateway.services import audit
+from gateway.services import audit, people
 from gateway.services.views import OutboxView, Page
 
 STATUSES = ("pending", "sending", "sent", "dead", "discarded")
@@ -47,38 +49,93 @@ def enqueue(
     return message
 
 
-def to_view(row: OutboxMessage) -> OutboxView:
-    """Snapshot a row."""
+def to_view(row: OutboxMessage, stored: Iterable[Person] = ()) -> OutboxView:
+    """Snapshot a row for staff: the people in its payload masked, its free text and last error redacted
+    with them and with the stored citizens given (views() finds those)."""
+    payload, stored = dict(row.payload or {}), list(stored)
+    last_error = redact_all(row.last_error, [*people_in(payload), *stored])
+    return _snapshot(row, mask_payload(payload, stored), last_error, masked=True)
+
+
+def full_view(row: OutboxMessage) -> OutboxView:
+    """Snapshot a row with its payload in full: only for a reveal, which is audited."""
+    return _snapshot(row, dict(row.payload or {}), row.last_error, masked=False)
+
+
+def _snapshot(
+    row: OutboxMessage, payload: dict[str, Any], last_error: str | None, masked: bool
+) -> OutboxView:
     return OutboxView(
         id=row.id,
         target=row.target,
         event_type=row.event_type,
         ordering_key=row.ordering_key,
-        payload=dict(row.payload),
+        payload=payload,
         idempotency_key=row.idempotency_key,
         status=row.status,
         attempts=row.attempts,
         next_attempt_at=row.next_attempt_at,
-        last_error=row.last_error,
+        last_error=last_error,
         created_at=row.created_at,
         sent_at=row.sent_at,
+        masked=masked,
     )
 
 
+def views(session: Session, rows: Sequence[OutboxMessage]) -> list[OutboxView]:
+    """Masked snapshots; free text is also redacted with the stored citizen of each message's inquiry or
+    application, who may be named in a note or reason whose payload carries no person."""
+    payloads = [r.payload or {} for r in rows]
+    inquiries = people.of_inquiries(
+        session, (p["inquiry_id"] for p in payloads if isinstance(p.get("inquiry_id"), int))
+    )
+    applications = people.of_applications(
+        session,
+        ids=(p["application_id"] for p in payloads if isinstance(p.get("application_id"), int)),
+        receipt_nos=(p["receipt_no"] for p in payloads if isinstance(p.get("receipt_no"), str)),
+    )
+
+    def stored(payload: dict[str, Any]) -> list[Person]:
+        inquiry_id, app_id, receipt_no = (
+            payload.get(k) for k in ("inquiry_id", "application_id", "receipt_no")
+        )
+        found = [
+            inquiries.get(inquiry_id) if isinstance(inquiry_id, int) else None,
+            applications.get(app_id) if isinstance(app_id, int) else None,
+            applications.get(receipt_no) if isinstance(receipt_no, str) else None,
+        ]
+        return list(dict.fromkeys(p for p in found if p))
+
+    return [to_view(row, stored(payload)) for row, payload in zip(rows, payloads, strict=True)]
+
+
 class OutboxService:
-    """The outbox for administrators: list it, resend or discard dead letters (each audited)."""
+    """The outbox for administrators: list it (personal data masked), reveal one message in full, resend or
+    discard dead letters (each of the last three audited)."""
 
     def __init__(self, db: Database, clock: Callable[[], datetime]) -> None:
         self.db = db
         self.clock = clock
 
     def get(self, message_id: int) -> OutboxView:
-        """One message."""
+        """One message, personal data masked."""
         with self.db.read() as session:
             row = session.get(OutboxMessage, message_id)
             if row is None:
                 raise NotFound(f"outbox message {message_id} not found")
-            return to_view(row)
+            return views(session, [row])[0]
+
+    def reveal(self, message_id: int, reason: str, actor: Actor) -> OutboxView:
+        """One message with its payload in full; the read is written to the audit log with its reason."""
+        for permission in (PII, OUTBOX):
+            if not actor.can(permission):
+                raise Forbidden(f"role '{actor.role}' may not {permission}")
+        with self.db.unit_of_work() as session:
+            row = session.get(OutboxMessage, message_id)
+            if row is None:
+                raise NotFound(f"outbox message {message_id} not found")
+            audit.record(session, actor, "reveal_pii", ("outbox", row.id), reason, self.clock())
+            return full_view(row)
 
     def resend(self, message_id: int, reason: str, actor: Actor) -> OutboxView:
         """Put a dead letter back in the queue with fresh attempts."""
@@ -108,7 +165,7 @@ class OutboxService:
                 row.status = "discarded"
             audit.record(session, actor, f"outbox_{action}", ("outbox", row.id), reason, now)
             session.flush()
-            return to_view(row)
+            return views(session, [row])[0]
 
     def find(self, *, status: str | None, target: str | None, offset: int, limit: int) -> Page:
         """Messages, newest first."""
@@ -121,5 +178,5 @@ class OutboxService:
             total = session.scalar(select(func.count()).select_from(query.subquery())) or 0
             rows = session.scalars(
                 query.order_by(OutboxMessage.id.desc()).offset(min(offset, 2**31 - 1)).limit(limit)
-            )
-            return Page(items=[to_view(r) for r in rows], total=total)
+            ).all()
+            return Page(items=views(session, rows), total=total)

@@ -84,6 +84,7 @@ class OutboxView:
     last_error: str | None
     created_at: datetime
     sent_at: datetime | None
+    masked: bool = True  # personal data masked, free text redacted; False only from a reveal (audited)
 
 
 @dataclass(frozen=True)
