@@ -1,26 +1,73 @@
-"""Reading a pushed JSON body and its optional text fields, for systems that push plain JSON objects.
+"""The one reader of pushed JSON bodies for every adapter, and the optional text fields of a push.
 
-The messages are the ones these systems' PROTOCOL.md pages share (Chinese, naming the field); which
-fields a push carries stays with each system's wire module.
+Every webhook body goes through `load_object`: a size limit, then a depth limit checked without recursion
+(json.loads recurses once per level, so `[` * 100000 would otherwise end in RecursionError, a 500), then
+json.loads. The messages are Chinese and name the field (`$`, or the system's own name for the body);
+which fields a push carries stays with each system's wire module.
 """
 
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import Mapping
+from itertools import accumulate, repeat
+from operator import sub
 from typing import Any
 
 from adapters.base.port import WireError
 
+MAX_BYTES = 1_048_576  # the gateway's own request limit (config max_body_bytes) by default
+MAX_DEPTH = 32  # objects and arrays inside each other; real pushes nest 3 or 4 deep
 
-def load_object(body: bytes) -> dict[str, Any]:
-    """A push body as a JSON object."""
+# A JSON string as a whole, so that brackets inside it are skipped; an unterminated one runs to the end
+# (every match attempt succeeds, so the scan stays linear whatever quotes and backslashes a body holds).
+_STRING = re.compile(r'"[^"\\]*(?:\\.[^"\\]*)*(?:"|\\?\Z)', re.DOTALL)
+_NOT_BRACKET = re.compile(r"[^\[\]{}]+")
+_STEP = bytes.maketrans(b"[{]}", b"\x02\x02\x00\x00")  # minus one: opening +1, closing -1
+_CHUNK = 65_536
+
+
+def too_deep(text: str, limit: int = MAX_DEPTH) -> bool:
+    """True when objects and arrays nest deeper than `limit`; counted over the brackets, no recursion."""
+    if text.count("[") + text.count("{") <= limit:
+        return False  # cannot be deeper (brackets inside strings only add to this count)
+    steps = _NOT_BRACKET.sub("", _STRING.sub("", text)).encode("ascii").translate(_STEP)
+    depth = 0
+    for start in range(0, len(steps), _CHUNK):  # in chunks, so a body of "[" stops at its first one
+        levels = list(accumulate(map(sub, steps[start : start + _CHUNK], repeat(1)), initial=depth))
+        if max(levels) > limit:
+            return True
+        depth = levels[-1]
+    return False
+
+
+def too_large(limit: int, field: str = "$") -> WireError:
+    """The refusal of a body longer than `limit` bytes (also for one the web server did not read)."""
+    return WireError(field, f"请求体超过{limit}字节")
+
+
+def load_object(
+    body: bytes, field: str = "$", *, max_bytes: int = MAX_BYTES, max_depth: int = MAX_DEPTH
+) -> dict[str, Any]:
+    """A push body as a JSON object; WireError (naming `field`) when too large, too deep or unreadable."""
+    if len(body) > max_bytes:
+        raise too_large(max_bytes, field)
     try:
-        data = json.loads(body.decode("utf-8"))
-    except (UnicodeDecodeError, ValueError):
-        raise WireError("$", "请求体不是UTF-8编码的JSON") from None
+        text = body.decode("utf-8")
+    except UnicodeDecodeError:
+        raise WireError(field, "请求体不是UTF-8编码的JSON") from None
+    if too_deep(text, max_depth):
+        raise WireError(field, f"请求体JSON嵌套超过{max_depth}层")
+    try:
+        data = json.loads(text)
+    except RecursionError:
+        # Not reachable after the scan; kept so that no body can ever become a 500.
+        raise WireError(field, f"请求体JSON嵌套超过{max_depth}层") from None
+    except ValueError:
+        raise WireError(field, "请求体不是UTF-8编码的JSON") from None
     if not isinstance(data, dict):
-        raise WireError("$", "请求体应为JSON对象")
+        raise WireError(field, "请求体应为JSON对象")
     return data
 
 

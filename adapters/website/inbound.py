@@ -2,9 +2,8 @@
 
 from __future__ import annotations
 
-import json
-
-from adapters.base.port import Ack, InboundEvent, WireError
+from adapters.base.json_body import load_object
+from adapters.base.port import Ack, InboundEvent
 from adapters.website import wire
 
 _ERROR_CODES: dict[int, str] = {
@@ -28,11 +27,7 @@ class WebsiteInbound:
 
     def parse(self, body: bytes) -> list[InboundEvent]:
         """Map a webhook body; WireError names the website's field."""
-        try:
-            document = json.loads(body.decode("utf-8"))
-        except (UnicodeDecodeError, ValueError):
-            raise WireError("body", "must be UTF-8 JSON") from None
-        return [wire.inquiry_from_website(document)]
+        return [wire.inquiry_from_website(load_object(body, "body"))]
 
     def accepted(self, references: list[str], duplicate: bool) -> Ack:
         """``{"success": true, "data": {"refNos": [...], "duplicate": ...}}``."""
