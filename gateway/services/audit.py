@@ -1,18 +1,27 @@
-"""The audit log (审计日志): who read personal data in full or decided a dead letter, when and why."""
+"""The audit log (审计日志): who read personal data in full, decided a dead letter or exported a list,
+when and why."""
 
 from __future__ import annotations
 
-from datetime import datetime
+import json
+from collections.abc import Mapping
+from datetime import date, datetime
+from typing import Any
 
 from sqlalchemy.orm import Session
 
 from gateway.domain.access import Actor
+from gateway.domain.calendar import SHANGHAI
+from gateway.domain.disclosure import redact
+from gateway.persistence.db import Database
 from gateway.persistence.models import AuditEntry
 from gateway.services.views import Citizen
 
+EXPORT = "export"
+
 
 def record(
-    session: Session, actor: Actor, action: str, subject: tuple[str, int], reason: str, now: datetime
+    session: Session, actor: Actor, action: str, subject: tuple[str, int | str], reason: str, now: datetime
 ) -> None:
     """One entry, in the caller's transaction: written with what it records, or not at all."""
     subject_type, subject_id = subject
@@ -41,3 +50,28 @@ def reveal(
     record(session, actor, "reveal_pii", subject, reason, now)
     name, phone, id_number = person
     return Citizen(name=name, phone=phone, id_number=id_number, masked=False)
+
+
+def export(
+    db: Database, actor: Actor, listing: str, filters: Mapping[str, Any], rows: int, now: datetime
+) -> None:
+    """One entry for one spreadsheet: who, which list (subject ``list``/<listing>), and as the entry's
+    text the filters it was cut by (empty ones left out, free text redacted) and how many rows it had."""
+    given = {key: _plain(value) for key, value in filters.items() if value not in (None, "", (), [])}
+    details = json.dumps({"filters": given, "rows": rows}, ensure_ascii=False, sort_keys=True)
+    with db.unit_of_work() as session:
+        record(session, actor, EXPORT, ("list", listing), details, now)
+
+
+def _plain(value: Any) -> Any:
+    """A filter's value as JSON: times in Beijing time, sequences as lists, text redacted (a search may
+    be for a phone number)."""
+    if isinstance(value, datetime):
+        return value.astimezone(SHANGHAI).isoformat() if value.tzinfo else value.isoformat()
+    if isinstance(value, date):
+        return value.isoformat()
+    if isinstance(value, (list, tuple, set, frozenset)):
+        return [_plain(v) for v in value]
+    if isinstance(value, str):
+        return redact(value)
+    return value

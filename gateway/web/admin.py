@@ -8,7 +8,7 @@ from werkzeug.wrappers import Response
 from gateway.services.staff import MANAGE
 from gateway.web import labels
 from gateway.web.common import PAGE_SIZE, Pager, actor, arg, attempt, console, page_number, services
-from gateway.web.excel import Sheet, xlsx_response
+from gateway.web.excel import Sheet, export_response
 from gateway.web.security import current_staff, requires
 
 bp = Blueprint("admin", __name__, url_prefix="/admin")
@@ -37,7 +37,7 @@ def users() -> str:
 @bp.route("/users/export.xlsx", methods=["GET"])
 @requires(MANAGE)
 def users_export() -> Response:
-    """The accounts to Excel (never a password or its hash)."""
+    """Every account to Excel (never a password or its hash; audited)."""
     now = services().clock()
     rows = [
         [
@@ -53,7 +53,7 @@ def users_export() -> Response:
         for a in console().staff.all(actor())
     ]
     headers = ["用户名", "姓名", "角色", "部门", "状态", "已锁定", "创建时间", "最近登录"]
-    return xlsx_response("工作人员账户", [Sheet("账户", headers, rows)])
+    return export_response("staff_accounts", {}, "工作人员账户", [Sheet("账户", headers, rows)])
 
 
 @bp.route("/users", methods=["POST"])

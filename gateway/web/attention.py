@@ -2,18 +2,21 @@
 
 from __future__ import annotations
 
+from dataclasses import asdict
 from typing import Any
 
 from flask import Blueprint, flash, redirect, render_template, request, url_for
 from werkzeug.wrappers import Response
 
 from gateway.domain.access import JOBS, OUTBOX, OUTBOX_MANAGE, act
+from gateway.domain.disclosure import redact
 from gateway.domain.lifecycle import Action
+from gateway.services import people
 from gateway.services.inquiry_queries import InquiryFilter
 from gateway.services.views import InquiryView, OutboxView
 from gateway.web import labels
 from gateway.web.common import Pager, actor, arg, attempt, export_rows, page_number, services
-from gateway.web.excel import Sheet, xlsx_response
+from gateway.web.excel import Sheet, export_response
 from gateway.web.security import requires, safe_next
 
 bp = Blueprint("sup_lists", __name__, url_prefix="/supervisor")
@@ -42,7 +45,7 @@ def overdue() -> str:
 @bp.route("/overdue/export.xlsx", methods=["GET"])
 @requires(ESCALATE)
 def overdue_export() -> Response:
-    """The overdue list to Excel."""
+    """The overdue list to Excel (titles redacted as on the website; audited)."""
     filters, who = _overdue_filter(), actor()
 
     def fetch(offset: int, limit: int) -> tuple[list[InquiryView], int]:
@@ -50,10 +53,12 @@ def overdue_export() -> Response:
         return page.items, page.total
 
     names = {d.code: d.name for d in services().settings.departments}
+    found = export_rows(fetch)
+    redact_own = people.inquiry_redactor(services().db, (i.id for i in found))
     rows = [
         [
             i.number,
-            i.title or "",
+            redact_own(i.id, i.title) or "",
             labels.KINDS.get(i.kind, i.kind),
             names.get(i.department or "", i.department or ""),
             labels.STATUSES.get(i.status, i.status),
@@ -61,10 +66,12 @@ def overdue_export() -> Response:
             i.due_at,
             i.escalation_count,
         ]
-        for i in export_rows(fetch)
+        for i in found
     ]
     headers = ["诉求编号", "标题", "类型", "承办单位", "状态", "派单时间", "办理时限", "督办次数"]
-    return xlsx_response("超期诉求", [Sheet("超期诉求", headers, rows)])
+    return export_response(
+        "overdue_inquiries", asdict(filters), "超期诉求", [Sheet("超期诉求", headers, rows)]
+    )
 
 
 @bp.route("/dead-letters", methods=["GET"])
@@ -86,7 +93,7 @@ def dead_letters() -> str:
 @bp.route("/dead-letters/export.xlsx", methods=["GET"])
 @requires(OUTBOX)
 def dead_letters_export() -> Response:
-    """Dead letters to Excel (without their payloads, which may hold personal data)."""
+    """Dead letters to Excel (without their payloads; the errors redacted by the service; audited)."""
     target = arg("target", labels.TARGETS)
 
     def fetch(offset: int, limit: int) -> tuple[list[OutboxView], int]:
@@ -105,14 +112,9 @@ def dead_letters_export() -> Response:
         ]
         for m in export_rows(fetch)
     ]
-    return xlsx_response(
-        "死信",
-        [
-            Sheet(
-                "死信", ["消息号", "接收系统", "消息类型", "顺序键", "尝试次数", "最后错误", "创建时间"], rows
-            )
-        ],
-    )
+    headers = ["消息号", "接收系统", "消息类型", "顺序键", "尝试次数", "最后错误", "创建时间"]
+    filters = {"status": "dead", "target": target}
+    return export_response("dead_letters", filters, "死信", [Sheet("死信", headers, rows)])
 
 
 @bp.route(f"/dead-letters/{MID}/<any(resend, discard):action>", methods=["POST"])
@@ -159,7 +161,7 @@ def runs() -> str:
 @bp.route("/runs/export.xlsx", methods=["GET"])
 @requires(JOBS)
 def runs_export() -> Response:
-    """Sync runs or job runs to Excel."""
+    """Sync runs or job runs to Excel (their error texts redacted; audited)."""
     kind = arg("kind", RUN_KINDS) or "sync"
     items = export_rows(lambda offset, limit: _runs(kind, offset, limit))
     if kind == "sync":
@@ -192,7 +194,7 @@ def runs_export() -> Response:
                 r["unchanged"],
                 r["retired"],
                 r["rejected"],
-                r["error"] or "",
+                redact(r["error"]) or "",
             ]
             for r in items
         ]
@@ -206,8 +208,9 @@ def runs_export() -> Response:
                 r["started_at"],
                 r["finished_at"],
                 labels.RUN_OUTCOMES.get(r["outcome"], r["outcome"]),
-                r["detail"],
+                redact(r["detail"]),
             ]
             for r in items
         ]
-    return xlsx_response(RUN_KINDS[kind], [Sheet(RUN_KINDS[kind], headers, rows)])
+    listing, filters = ("sync_runs", {}) if kind == "sync" else ("job_runs", {"job": arg("job", labels.JOBS)})
+    return export_response(listing, filters, RUN_KINDS[kind], [Sheet(RUN_KINDS[kind], headers, rows)])

@@ -1,9 +1,10 @@
-"""Lists and figures as .xlsx (openpyxl), with Chinese headers; cell text is never taken as a formula."""
+"""Lists and figures as .xlsx (openpyxl), with Chinese headers; cell text is never taken as a formula;
+every download written to the audit log."""
 
 from __future__ import annotations
 
 import io
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
@@ -13,6 +14,8 @@ from openpyxl import Workbook
 from openpyxl.styles import Alignment, Font, PatternFill
 
 from gateway.domain.calendar import SHANGHAI
+from gateway.services import audit
+from gateway.web.common import actor, services
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 _HEADER_FILL = PatternFill("solid", fgColor="DDE7F3")
@@ -72,9 +75,13 @@ def workbook(sheets: Sequence[Sheet]) -> bytes:
     return buffer.getvalue()
 
 
-def xlsx_response(name: str, sheets: Sequence[Sheet]) -> Response:
-    """A download of the sheets named like 诉求清单-20261123.xlsx."""
+def export_response(listing: str, filters: Mapping[str, Any], name: str, sheets: Sequence[Sheet]) -> Response:
+    """A download of the sheets named like 诉求清单-20261123-1000.xlsx, written to the audit log first: who,
+    which list (listing), the filters it was cut by and how many data rows it holds."""
+    tables = [list(s.rows) for s in sheets]
+    content = workbook([Sheet(s.title, s.headers, rows) for s, rows in zip(sheets, tables, strict=True)])
+    audit.export(services().db, actor(), listing, filters, sum(map(len, tables)), services().clock())
     stamp = datetime.now(SHANGHAI).strftime("%Y%m%d-%H%M")
     return send_file(
-        io.BytesIO(workbook(sheets)), mimetype=XLSX, as_attachment=True, download_name=f"{name}-{stamp}.xlsx"
+        io.BytesIO(content), mimetype=XLSX, as_attachment=True, download_name=f"{name}-{stamp}.xlsx"
     )

@@ -16,7 +16,7 @@ from gateway.services.inquiry_queries import InquiryFilter
 from gateway.services.inquiry_stats import GOOD, NONE_KEY
 from gateway.web import charts, labels
 from gateway.web.common import actor, arg, console, day_arg, day_end, day_start, services
-from gateway.web.excel import Sheet, xlsx_response
+from gateway.web.excel import Sheet, export_response
 from gateway.web.security import requires
 
 bp = Blueprint("sup", __name__, url_prefix="/supervisor")
@@ -148,7 +148,7 @@ def _attention() -> dict[str, int]:
 @bp.route("/monthly.xlsx", methods=["GET"])
 @requires(STATS)
 def monthly() -> Response:
-    """月度统计 (绩效考核): inquiries by department, channel and kind; applications by department."""
+    """月度统计 (绩效考核): inquiries by department, channel and kind; applications by department; audited."""
     who, stats = actor(), console().stats
     today = services().clock().astimezone(SHANGHAI).date()
     raw = request.args.get("month") or ""
@@ -234,4 +234,6 @@ def monthly() -> Response:
             app_rows,
         )
     )
-    return xlsx_response(f"月度统计-{year:04d}{month:02d}", sheets)
+    return export_response(
+        "monthly_statistics", {"month": f"{year:04d}-{month:02d}"}, f"月度统计-{year:04d}{month:02d}", sheets
+    )

@@ -21,7 +21,7 @@ from gateway.web.common import (
     page_number,
     services,
 )
-from gateway.web.excel import Sheet, xlsx_response
+from gateway.web.excel import Sheet, export_response
 from gateway.web.intake import handle
 from gateway.web.security import requires
 from schemas.applications import ApplicationIn
@@ -51,7 +51,7 @@ def items() -> str:
 @bp.route("/items/export.xlsx", methods=["GET"])
 @requires(READ)
 def items_export() -> Response:
-    """The search result to Excel."""
+    """The search result to Excel (audited)."""
     q, department, item_type = arg("q"), arg("department"), arg("type", labels.ITEM_TYPE_LABELS)
 
     def fetch(offset: int, limit: int) -> tuple[list[dict[str, Any]], int]:
@@ -72,7 +72,8 @@ def items_export() -> Response:
         for i in export_rows(fetch)
     ]
     headers = ["事项编码", "事项名称", "事项类型", "实施主体", "法定办结时限(工作日)", "承诺办结时限(工作日)"]
-    return xlsx_response("事项清单", [Sheet("事项清单", headers, rows)])
+    filters = {"text": q, "department": department, "item_type": item_type}
+    return export_response("service_items", filters, "事项清单", [Sheet("事项清单", headers, rows)])
 
 
 @bp.route(f"/items/{CODE}", methods=["GET"])
