@@ -108,8 +108,7 @@ def auth(services: Services) -> dict[str, dict[str, str]]:
 
 def inquiry_payload(**overrides: Any) -> dict[str, Any]:
     body: dict[str, Any] = {
-        "channel": "hotline",
-        "external_id": "GD-0001",
+        "channel": "hotline",  # an operator's call: the 12345 work-order id comes only from the platform
         "kind": "consult",
         "title": "申请法律援助需要什么材料",
         "content": "来电人咨询申请法律援助需要准备哪些材料。",

@@ -1,8 +1,10 @@
-"""Roles and what each may do."""
+"""Roles and what each may do: the one role table, and the visibility rule derived from it."""
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
+from enum import StrEnum
 
 from gateway.domain.inquiry import Channel
 from gateway.domain.lifecycle import Action
@@ -11,10 +13,11 @@ HUMAN_ROLES = ("operator", "window", "department", "supervisor", "admin")
 # External systems that call in and receive messages: the inquiry channels plus the departments' back offices.
 SYSTEMS = (*(c.value for c in Channel if c is not Channel.API), "department")
 SYSTEM_ROLES = tuple(f"system:{name}" for name in SYSTEMS)
-ROLES = HUMAN_ROLES + SYSTEM_ROLES
+ROLES = HUMAN_ROLES + SYSTEM_ROLES  # the roles a key or an account may be given
+SCHEDULER_ROLE = "system:scheduler"  # the gateway's own deadline sweep; no key is ever issued for it
 
 READ = "inquiry:read"
-CREATE = "inquiry:create"
+CREATE = "inquiry:create"  # takes in inquiries of at least one channel (which: intake(channel))
 PII = "pii:read"  # may see citizens' names, phones and ID numbers in full (each read audited)
 OUTBOX = "outbox:read"
 OUTBOX_MANAGE = "outbox:manage"  # resend or discard dead letters
@@ -25,6 +28,7 @@ APP_ACCEPT = "application:accept"  # 前台综合受理 and the window's later s
 APP_REVIEW = "application:review"  # a department back office reporting its decision
 RECTIFY = "rectification:manage"
 STATS = "stats:read"
+KEYS = "keys:manage"
 
 
 def act(action: Action) -> str:
@@ -32,8 +36,32 @@ def act(action: Action) -> str:
     return f"inquiry:{action.value}"
 
 
-A = Action
-_OPERATOR = {READ, CREATE, PII} | {
+def intake(channel: str) -> str:
+    """The permission to take in (受理) an inquiry of a channel."""
+    return f"{CREATE}:{channel}"
+
+
+class Sight(StrEnum):
+    """Which inquiries a role may read and act on."""
+
+    ALL = "all"
+    DEPARTMENT = "department"  # those its department leads (主办) or helps with (协办)
+    CHANNEL = "channel"  # those of its own channel, and those forwarded to its system (12345's work orders)
+    NONE = "none"
+
+
+@dataclass(frozen=True)
+class Role:
+    """One row of the role table."""
+
+    sees: Sight
+    takes_in: frozenset[Channel]  # channels it may take in; only a channel's own system gives external_id
+    may: frozenset[str]  # permissions besides taking in
+    lead_only: bool = False  # acts only on inquiries its department leads, not those it helps with
+
+
+A, C = Action, Channel
+_OPERATOR = {READ, PII} | {
     act(a)
     for a in (A.DISPATCH, A.REPLY, A.CALLBACK, A.CLOSE, A.REOPEN, A.APPROVE_EXTENSION, A.REFUSE_EXTENSION)
 }
@@ -44,22 +72,55 @@ _SUPERVISOR = {READ, PII, OUTBOX, OUTBOX_MANAGE, AUDIT, JOBS, APP_READ, RECTIFY,
     act(a)
     for a in (A.DISPATCH, A.APPROVE_EXTENSION, A.REFUSE_EXTENSION, A.ESCALATE, A.CLOSE, A.REOPEN, A.CALLBACK)
 }
+_NOTHING: frozenset[Channel] = frozenset()
 
-PERMISSIONS: dict[str, frozenset[str]] = {
-    "operator": frozenset(_OPERATOR),
-    "window": frozenset({READ, CREATE, PII, APP_READ, APP_ACCEPT}),
-    "department": frozenset(_DEPARTMENT),
-    "supervisor": frozenset(_SUPERVISOR),
-    "admin": frozenset(_OPERATOR | _DEPARTMENT | _SUPERVISOR | {"keys:manage", APP_ACCEPT}),
-    **{
-        role: frozenset({READ, CREATE, act(A.CALLBACK)})
-        for role in SYSTEM_ROLES
-        if role != "system:department"
-    },
-    "system:department": frozenset({APP_REVIEW}),
-    # The scheduler's deadline sweep: 督办 of overdue inquiries, nothing else.
-    "system:scheduler": frozenset({READ, act(A.ESCALATE)}),
+# The role table. A channel system's key has only what its protocol sends (adapters/<system>/inbound.py):
+# every channel system pushes new inquiries; only 12345 pushes 回访 results (HFJG); the departments'
+# back offices push application decisions and no inquiry traffic at all.
+ROLE_TABLE: dict[str, Role] = {
+    "operator": Role(Sight.ALL, frozenset({C.HOTLINE}), frozenset(_OPERATOR)),
+    "window": Role(Sight.ALL, frozenset({C.WINDOW}), frozenset({READ, PII, APP_READ, APP_ACCEPT})),
+    "department": Role(Sight.DEPARTMENT, _NOTHING, frozenset(_DEPARTMENT), lead_only=True),
+    "supervisor": Role(Sight.ALL, _NOTHING, frozenset(_SUPERVISOR)),
+    "admin": Role(
+        Sight.ALL,
+        frozenset({C.HOTLINE, C.WINDOW}),
+        frozenset(_OPERATOR | _DEPARTMENT | _SUPERVISOR | {KEYS, APP_ACCEPT}),
+    ),
+    "system:hotline": Role(Sight.CHANNEL, frozenset({C.HOTLINE}), frozenset({READ, act(A.CALLBACK)})),
+    "system:website": Role(Sight.CHANNEL, frozenset({C.WEBSITE}), frozenset({READ})),
+    "system:window": Role(Sight.CHANNEL, frozenset({C.WINDOW}), frozenset({READ})),
+    "system:dept_hotline": Role(Sight.CHANNEL, frozenset({C.DEPT_HOTLINE}), frozenset({READ})),
+    "system:department": Role(Sight.NONE, _NOTHING, frozenset({APP_REVIEW})),
+    # The scheduler's deadline sweep: 督办 of overdue inquiries of every channel, nothing else.
+    SCHEDULER_ROLE: Role(Sight.ALL, _NOTHING, frozenset({READ, act(A.ESCALATE)})),
 }
+_NO_ROLE = Role(Sight.NONE, _NOTHING, frozenset())
+
+
+def _permissions(role: Role) -> frozenset[str]:
+    taking_in = {intake(c.value) for c in role.takes_in}
+    return role.may | taking_in | ({CREATE} if taking_in else set())
+
+
+PERMISSIONS: dict[str, frozenset[str]] = {name: _permissions(role) for name, role in ROLE_TABLE.items()}
+
+
+@dataclass(frozen=True)
+class Scope:
+    """The inquiries an actor may see, as conditions that must all hold; None does not narrow."""
+
+    system: str | None = None  # the inquiry's channel or forwarded_to is this system
+    department: str | None = None  # this department leads the inquiry or helps with it
+    nothing: bool = False
+
+    def admits(self, channel: str, forwarded_to: str | None, departments: Iterable[str | None]) -> bool:
+        """True if an inquiry with these facts is inside the scope (the per-row form of the rule)."""
+        if self.nothing:
+            return False
+        if self.system is not None and self.system not in (channel, forwarded_to):
+            return False
+        return self.department is None or self.department in set(departments)
 
 
 @dataclass(frozen=True)
@@ -70,9 +131,41 @@ class Actor:
     role: str
     department_code: str | None = None
 
+    @property
+    def row(self) -> Role:
+        """The actor's row of the role table (an unknown role may do nothing)."""
+        return ROLE_TABLE.get(self.role, _NO_ROLE)
+
     def can(self, permission: str) -> bool:
         """True if the role grants the permission."""
         return permission in PERMISSIONS.get(self.role, frozenset())
+
+    @property
+    def scope(self) -> Scope:
+        """The inquiries this actor may read and act on (the one visibility rule)."""
+        sees = self.row.sees
+        if sees is Sight.ALL:
+            return Scope()
+        if sees is Sight.DEPARTMENT and self.department_code:
+            return Scope(department=self.department_code)
+        if sees is Sight.CHANNEL and self.system:
+            return Scope(system=self.system)
+        return Scope(nothing=True)
+
+    def acts_on(self, lead_department: str | None) -> bool:
+        """False when the role acts only as the lead (主办) and its department is not the lead."""
+        return not self.row.lead_only or lead_department == self.department_code
+
+    def intake_refusal(self, channel: str, external_id: str | None) -> str | None:
+        """Why this actor may not take in an inquiry of the channel (with that external_id), or None."""
+        if not self.can(intake(channel)):
+            return f"role '{self.role}' may not take in inquiries of channel '{channel}'"
+        if external_id is not None and self.system != channel:
+            return (
+                f"role '{self.role}' may not give external_id: "
+                f"the ids of channel '{channel}' come only from its system"
+            )
+        return None
 
     @property
     def system(self) -> str | None:

@@ -13,7 +13,7 @@ from sqlalchemy.orm import Session
 
 from gateway.config import Settings
 from gateway.domain import guards, lifecycle
-from gateway.domain.access import PII, READ, Actor, act
+from gateway.domain.access import CREATE, PII, READ, Actor, act
 from gateway.domain.calendar import SHANGHAI, WorkdayCalendar
 from gateway.domain.errors import Forbidden, InvalidInput, InvalidTransition, NotFound
 from gateway.domain.inquiry import Satisfaction
@@ -51,11 +51,12 @@ class InquiryService:
 
     def intake(self, data: Mapping[str, Any], actor: Actor) -> tuple[InquiryView, bool]:
         """Create an inquiry, or return the existing one for a repeated (channel, external_id)."""
-        self._require(actor, "inquiry:create")
+        self._require(actor, CREATE)
         channel = data["channel"]
-        if actor.system and actor.system != channel:
-            raise Forbidden(f"a {actor.role} key may only submit inquiries of channel '{actor.system}'")
         external_id = data.get("external_id")
+        refusal = actor.intake_refusal(channel, external_id)
+        if refusal is not None:
+            raise Forbidden(refusal)
         try:
             with self.db.unit_of_work() as session:
                 if external_id is not None:
@@ -479,15 +480,13 @@ class InquiryService:
 
     @staticmethod
     def _visible(inquiry: Inquiry, actor: Actor) -> bool:
-        if actor.role != "department":
-            return True
-        codes = {inquiry.department_code, *(c.department_code for c in inquiry.co_departments)}
-        return actor.department_code in codes
+        departments = [inquiry.department_code, *(c.department_code for c in inquiry.co_departments)]
+        return actor.scope.admits(inquiry.channel, inquiry.forwarded_to, departments)
 
     @staticmethod
     def _may_act(inquiry: Inquiry, actor: Actor) -> bool:
         # A department acts only as the lead (主办); a co-department (协办) may read the inquiry, no more.
-        return actor.role != "department" or inquiry.department_code == actor.department_code
+        return actor.acts_on(inquiry.department_code)
 
     @staticmethod
     def _require(actor: Actor, permission: str) -> None:

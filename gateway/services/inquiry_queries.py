@@ -5,9 +5,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import Select, exists, or_, select
+from sqlalchemy import ColumnElement, Select, exists, false, or_, select, true
 
-from gateway.domain.access import Actor
+from gateway.domain.access import Actor, Scope
 from gateway.domain.lifecycle import HANDLING
 from gateway.persistence.models import Inquiry, InquiryCoDepartment
 
@@ -34,22 +34,33 @@ def _like(text: str) -> str:
     return f"%{escaped}%"
 
 
+def _held_by(department: str) -> ColumnElement[bool]:
+    """The department leads the inquiry or helps with it (协办)."""
+    helps = exists().where(
+        InquiryCoDepartment.inquiry_id == Inquiry.id, InquiryCoDepartment.department_code == department
+    )
+    return or_(Inquiry.department_code == department, helps)
+
+
+def within(scope: Scope) -> ColumnElement[bool]:
+    """The SQL form of Scope.admits: the same conditions, for a query over many inquiries."""
+    if scope.nothing:
+        return false()
+    clause: ColumnElement[bool] = true()
+    if scope.system is not None:
+        clause = clause & or_(Inquiry.channel == scope.system, Inquiry.forwarded_to == scope.system)
+    if scope.department is not None:
+        clause = clause & _held_by(scope.department)
+    return clause
+
+
 def filtered(f: InquiryFilter, actor: Actor, now: datetime, due_soon_limit: datetime) -> Select[Inquiry]:
     """The inquiries a caller may see that match the filters."""
-    query = select(Inquiry)
-    department = f.department
-    if actor.role == "department":
-        # A department sees only what it leads or helps with.
-        if department and department != actor.department_code:
-            return query.where(Inquiry.id.is_(None))
-        department = actor.department_code
+    query = select(Inquiry).where(within(actor.scope))
     if f.status:
         query = query.where(Inquiry.status.in_(f.status))
-    if department:
-        helps = exists().where(
-            InquiryCoDepartment.inquiry_id == Inquiry.id, InquiryCoDepartment.department_code == department
-        )
-        query = query.where(or_(Inquiry.department_code == department, helps))
+    if f.department:
+        query = query.where(_held_by(f.department))
     if f.kind:
         query = query.where(Inquiry.kind == f.kind)
     if f.channel:

@@ -19,8 +19,8 @@ from tests.conftest import inquiry_payload, settings_for
 URL = "/api/v1/inquiries"
 
 
-def new(client, auth, **overrides):
-    response = client.post(URL, json=inquiry_payload(**overrides), headers=auth["operator"])
+def new(client, auth, role="operator", **overrides):
+    response = client.post(URL, json=inquiry_payload(**overrides), headers=auth[role])
     assert response.status_code == 201, response.get_json()
     return response.get_json()
 
@@ -82,7 +82,7 @@ def test_an_action_not_allowed_gets_409_naming_the_state_and_allowed_actions(cli
 
 
 def test_full_lifecycle_with_extension_callback_and_reopen(client, auth, services):
-    inquiry = new(client, auth)
+    inquiry = new(client, auth, "system:hotline", external_id="GD-0001")  # 12345 hears of every step
     dept, op, sup = auth["department"], auth["operator"], auth["supervisor"]
     assert do(client, dept, inquiry["id"], "acknowledge", note="已签收")["status"] == "acknowledged"
     extension = do(client, dept, inquiry["id"], "request-extension", workdays=5, reason="需调取材料")
@@ -234,8 +234,8 @@ def test_another_department_may_not_act(client, auth):
 
 
 def test_reply_is_published_only_with_consent(client, auth, services):
-    consenting = new(client, auth, external_id="C1", public_consent=True)
-    private = new(client, auth, external_id="C2", public_consent=False)
+    consenting = new(client, auth, "system:hotline", external_id="C1", public_consent=True)
+    private = new(client, auth, "system:hotline", external_id="C2", public_consent=False)
     for inquiry in (consenting, private):
         do(client, auth["department"], inquiry["id"], "acknowledge")
         do(client, auth["department"], inquiry["id"], "reply", note="内部办理情况", public_reply="公开答复")

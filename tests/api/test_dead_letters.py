@@ -9,8 +9,8 @@ from tests.conftest import inquiry_payload
 def dead_message(client, auth, services):
     client.post(
         "/api/v1/inquiries",
-        json=inquiry_payload(kind="help", title="欠薪", content="公司拖欠工资"),
-        headers=auth["operator"],
+        json=inquiry_payload(external_id="GD-0001", kind="help", title="欠薪", content="公司拖欠工资"),
+        headers=auth["system:hotline"],
     )
     with services.db.unit_of_work() as session:
         row = session.scalars(select(OutboxMessage)).first()

@@ -127,8 +127,9 @@ def seed_traffic(services: Any, clock: Any, days_later: int = 20) -> tuple[Any, 
     from tests.conftest import inquiry_payload
 
     admin = Actor("测试管理员", "admin")
+    hotline, website = Actor("12345平台", "system:hotline"), Actor("网站互动系统", "system:website")
     a, _ = services.inquiries.intake(
-        inquiry_payload(external_id="A", title="欠薪", content="公司拖欠工资三个月"), admin
+        inquiry_payload(external_id="A", title="欠薪", content="公司拖欠工资三个月"), hotline
     )
     services.inquiries.act(a.id, Action.ACKNOWLEDGE, {}, admin)
     services.inquiries.act(a.id, Action.REPLY, {"note": "已约谈"}, admin)
@@ -141,10 +142,10 @@ def seed_traffic(services: Any, clock: Any, days_later: int = 20) -> tuple[Any, 
             channel="website",
             title='=HYPERLINK("http://x")',
         ),
-        admin,
+        website,
     )
     c, _ = services.inquiries.intake(
-        inquiry_payload(external_id="C", title="户外广告", content="户外广告怎么设置"), admin
+        inquiry_payload(external_id="C", title="户外广告", content="户外广告怎么设置"), hotline
     )
     services.inquiries.act(
         c.id, Action.REPLY, {"note": "当场答复", "public_reply": "户外广告设置到区城管局办理。"}, admin
@@ -204,7 +205,7 @@ def seed_busy(services: Any, clock: Any, seed: int = 7) -> None:
                     "citizen": citizen,
                     "public_consent": True,
                 },
-                admin,
+                Actor("演示接口", f"system:{channel}"),  # only a channel's own system gives its ids
             )
             if view.status == "received":
                 plans.setdefault(day, []).append((view.id, Action.DISPATCH, {"department": "XZFW"}))

@@ -183,6 +183,6 @@ def test_a_department_acknowledges_and_replies_from_the_page(as_role, services):
     )
     assert services.inquiries.get(view.id, ADMIN).status == "replied"
     other, _ = services.inquiries.intake(
-        inquiry_payload(external_id="X", title="噪音", content="工地噪音", kind="complaint"), ADMIN
+        inquiry_payload(title="噪音", content="工地噪音", kind="complaint"), ADMIN
     )
     assert client.get(f"/console/inquiries/{other.id}").status_code == 404  # another department's
