@@ -24,6 +24,7 @@ from gateway.services.inbound import InboundService
 from gateway.services.inquiries import Clock, InquiryService, utcnow
 from gateway.services.keys import KeyService
 from gateway.services.outbox import OutboxService
+from schemas.inquiry import load_inbound_inquiry
 
 
 @dataclass
@@ -135,7 +136,7 @@ def build(settings: Settings, clock: Clock = utcnow) -> Services:
         inquiries=inquiries,
         keys=KeyService(db, frozenset(d.code for d in settings.departments), clock),
         outbox=OutboxService(db, clock),
-        inbound=InboundService(db, inquiries, clock, applications),
+        inbound=InboundService(db, inquiries, clock, applications, validate_inquiry=load_inbound_inquiry),
         catalog=CatalogService(db),
         applications=applications,
         evaluations=EvaluationService(db, settings, calendar, clock),

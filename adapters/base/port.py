@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-from typing import Any, Protocol
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from typing import Any, Protocol, runtime_checkable
 
 
 @dataclass(frozen=True)
@@ -46,10 +47,38 @@ class InboundEvent:
         "transfer": {line, call_id, agent, reason, transferred_at (aware datetime)} for 双向转接.
     kind "callback": data is {"external_id", "number" (optional: our 诉求编号 when the system has it),
         "satisfaction" (gateway level), "solved", "note"} for 回访 results.
+    key: the system's own identity of what it told, the same whether pushed or listed (12345:
+        "HFJG:<gdbh>:<hfsj>"), so the gateway takes it in once; None when only the push has an id.
     """
 
     kind: str
     data: dict[str, Any]
+    key: str | None = None
+
+
+@dataclass(frozen=True)
+class Listed:
+    """One record of a system's list of changes (the polling fallback), and what it tells the gateway.
+
+    position: a cursor from which a new listing includes this record again and everything after it;
+        positions never decrease along a listing, so a job may resume from the last one it took in.
+    reference: the system's id of the record, for logs and receipts (never personal data).
+    events: what the record tells, keyed as when pushed; problem: why it could not be read instead.
+    """
+
+    position: str
+    reference: str
+    events: list[InboundEvent] = field(default_factory=list)
+    problem: WireError | None = None
+
+
+@runtime_checkable
+class Listing(Protocol):
+    """A system's list of changed records, read page by page from a cursor (None: from the start)."""
+
+    def changes(self, cursor: str | None, page_size: int) -> Iterator[list[Listed]]:
+        """Pages of records changed at or after the cursor, oldest first; raises UpstreamError."""
+        ...
 
 
 @dataclass(frozen=True)

@@ -4,14 +4,14 @@ from __future__ import annotations
 
 import json
 import logging
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterator, Mapping
 from datetime import datetime
 from typing import Any, TypeVar
 
 import requests
 
 from adapters.base.http import HttpClient, bad_answer
-from adapters.base.port import InboundEvent, OutboundMessage, WireError
+from adapters.base.port import Listed, OutboundMessage, WireError
 from adapters.hotline import catalog_wire, codes, wire
 from gateway.domain.errors import UpstreamError
 from gateway.domain.messages import CATALOG_ITEMS, STATUS_CHANGED, WORKORDER_CREATE
@@ -66,50 +66,51 @@ class HotlineClient:
                 retryable=False,
             )
 
-    def fetch_updates(
-        self, cursor: str | None, page_size: int = 100
-    ) -> tuple[list[InboundEvent], str | None]:
-        """Events from work orders changed at or after `cursor` (ISO 8601), and the next cursor.
+    def changes(self, cursor: str | None, page_size: int = 100) -> Iterator[list[Listed]]:
+        """Pages of work orders changed at or after `cursor` (ISO 8601), each with the events it tells.
 
         Pages by moving gxsj to the last update time seen (ys only within one second), so work orders that
-        change while we page move ahead of us instead of shifting unseen ones onto pages already read.
+        change while we page move ahead of us instead of shifting unseen ones onto pages already read. A
+        page is asked for only when the caller wants it, so it has taken in the one before.
         """
         if not 1 <= page_size <= MAX_PAGE_SIZE:
             raise ValueError(f"page_size must be 1-{MAX_PAGE_SIZE}")
         since = datetime.fromisoformat(cursor) if cursor else None
         if since is not None and since.utcoffset() is None:
             raise ValueError("cursor must be an ISO 8601 time with a UTC offset")
-        boundary, page, newest = since, 1, since
+        boundary, page = since, 1
         seen: set[tuple[str, datetime]] = set()
-        events: list[InboundEvent] = []
         for _ in range(MAX_LIST_REQUESTS):
             items = self._list_page(boundary, page, page_size)
             last: datetime | None = None
+            records: list[Listed] = []
             for item in items:
                 gdbh, changed = self._identify(item)
                 last = changed if last is None else max(last, changed)
                 if (gdbh, changed) in seen:
                     continue  # listed again because the boundary is inclusive
                 seen.add((gdbh, changed))
-                newest = changed if newest is None else max(newest, changed)
-                try:
-                    events.extend(wire.events_from_listed(item, since))
-                except WireError as err:
-                    # One unreadable work order must not stop polling; its push was refused the same way.
-                    log.warning(
-                        "hotline work order skipped gdbh=%s field=%s reason=%s", gdbh, err.field, err.reason
-                    )
+                records.append(self._listed(item, gdbh, changed))
+            if records:
+                yield records
             if len(items) < page_size:
-                break
+                return
             if last is not None and (boundary is None or last > boundary):
                 boundary, page = last, 1
             else:
                 page += 1
-        else:
-            raise UpstreamError(self.system, "work order list did not end", retryable=True)
-        if newest is None or newest == since:
-            return events, cursor
-        return events, newest.isoformat()
+        raise UpstreamError(self.system, "work order list did not end", retryable=True)
+
+    def _listed(self, item: object, gdbh: str, changed: datetime) -> Listed:
+        position = changed.isoformat()
+        try:
+            return Listed(position, gdbh, wire.events_from_listed(item))
+        except WireError as err:
+            # Its push was refused the same way; the caller reports it and goes on with the others.
+            log.warning(
+                "hotline work order unreadable gdbh=%s field=%s reason=%s", gdbh, err.field, err.reason
+            )
+            return Listed(position, gdbh, problem=err)
 
     # ---- plumbing --------------------------------------------------------------------------------
 

@@ -2,9 +2,7 @@
 
 from __future__ import annotations
 
-import json
-from typing import Any
-
+from adapters.base.json_body import load_object
 from adapters.base.port import Ack, InboundEvent, WireError
 from adapters.hotline import codes, wire
 
@@ -32,17 +30,12 @@ class HotlineInbound:
 
     def parse(self, body: bytes) -> list[InboundEvent]:
         """The push's events in the gateway's terms; WireError names the platform's field."""
-        try:
-            envelope: Any = json.loads(body.decode("utf-8"))
-        except (UnicodeDecodeError, ValueError, RecursionError):
-            raise WireError("body", "not UTF-8 JSON") from None
-        if not isinstance(envelope, dict):
-            raise WireError("body", "must be a JSON object")
+        envelope = load_object(body, "body")  # the one reader: size, depth, UTF-8 JSON object
         kind = envelope.get("tslx")
         if kind == PUSH_WORK_ORDER:
-            return [InboundEvent("inquiry", wire.inquiry_from_work_order(envelope.get("sj")))]
+            return [wire.inquiry_event(envelope.get("sj"))]
         if kind == PUSH_CALLBACK:
-            return [InboundEvent("callback", wire.callback_from_result(envelope.get("sj")))]
+            return [wire.callback_event(envelope.get("sj"))]
         if kind is None or kind == "":
             raise WireError("tslx", "is required")
         raise WireError("tslx", f"unknown push type '{kind}'")

@@ -139,9 +139,12 @@ class HotlineState(SimulatorState):
     pushes: list[dict[str, Any]] = field(default_factory=list)
     knowledge: KnowledgeBase = field(default_factory=KnowledgeBase)
     sequence: int = 0
+    # A simulator control, not part of the protocol: off, work orders and 回访 are recorded but not
+    # pushed, so the gateway learns of them only through the list API (its polling fallback).
+    push_enabled: bool = True
 
     def reset(self) -> None:
-        """Forget everything (the configuration stays)."""
+        """Forget everything and push again (the gateway's URL and secrets stay)."""
         super().reset()
         with self.lock:
             self.work_orders.clear()
@@ -149,6 +152,7 @@ class HotlineState(SimulatorState):
             self.pushes.clear()
             self.knowledge.clear()
             self.sequence = 0
+            self.push_enabled = True
 
     # Methods ending in _locked expect the caller to hold self.lock (SimulatorState.record does).
 
@@ -223,7 +227,9 @@ class HotlineState(SimulatorState):
             "answer": None,
             "error": None,
         }
-        if not self.gateway_webhook_url:
+        if not self.push_enabled:
+            entry["error"] = "pushes turned off: not pushed"
+        elif not self.gateway_webhook_url:
             entry["error"] = "no gateway webhook URL: not pushed"
         else:
             envelope = {"tslx": tslx, "tssj": fmt(self.clock()), "sj": sj}
@@ -282,6 +288,7 @@ class HotlineState(SimulatorState):
                         for r in self.received
                     ],
                     "pushes": self.pushes,
+                    "push_enabled": self.push_enabled,
                     "knowledge": self.knowledge.all(),
                     "faults": [
                         {

@@ -189,6 +189,18 @@ def _register_control(app: Flask, state: HotlineState) -> None:
         names=("sim_fault", "sim_reset", "sim_state"),
     )
 
+    @app.post("/_sim/push/off")
+    def sim_push_off() -> Response:
+        with state.lock:
+            state.push_enabled = False
+        return jsonify({"push_enabled": False})
+
+    @app.post("/_sim/push/on")
+    def sim_push_on() -> Response:
+        with state.lock:
+            state.push_enabled = True
+        return jsonify({"push_enabled": True})
+
     @app.post("/_sim/push/work-order")
     def sim_push_work_order() -> Response:
         body = request.get_json(silent=True) or {}

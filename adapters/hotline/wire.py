@@ -137,20 +137,36 @@ def updated_at(order: object) -> datetime:
     return codes.parse_time(_object(order, "lb").get("gxsj"), "gxsj")
 
 
-def events_from_listed(order: object, since: datetime | None) -> list[InboundEvent]:
-    """What a work order from the list API tells the gateway.
+def inquiry_event(order: object) -> InboundEvent:
+    """A pushed (XGD) or listed work order as an inquiry event, keyed by its 工单编号."""
+    data = inquiry_from_work_order(order)
+    return InboundEvent("inquiry", data, key=f"XGD:{data['external_id']}")
 
-    A work order the platform received itself (lyqd 01) is an inquiry (intake is idempotent on gdbh); a
-    回访 done at or after `since` is a callback. Work orders the gateway created tell it nothing new.
+
+def callback_event(result: object) -> InboundEvent:
+    """A pushed (HFJG) or listed 回访 as a callback event, keyed by work order and 回访时间.
+
+    The key is the same whichever way the result came, so it is taken in once; a later 回访 of the same
+    work order (after 重办) has another time and is a new event.
+    """
+    data = callback_from_result(result)
+    called_back = codes.parse_time(_object(result, "sj").get("hfsj"), "hfsj")
+    return InboundEvent("callback", data, key=f"HFJG:{data['external_id']}:{codes.format_time(called_back)}")
+
+
+def events_from_listed(order: object) -> list[InboundEvent]:
+    """What a work order from the list API tells the gateway, keyed like the pushes it stands in for.
+
+    A work order the platform received itself (lyqd 01) is an inquiry (XGD); a work order called back
+    carries its latest 回访 (HFJG), however long ago: the gateway's receipts, not the listing, say whether
+    it was taken in already. Work orders the gateway created tell it nothing else.
     """
     data = _object(order, "lb")
     events: list[InboundEvent] = []
     if _code(data, "lyqd", dict.fromkeys(codes.LYQD_CODES)) == codes.LYQD_HOTLINE:
-        events.append(InboundEvent("inquiry", inquiry_from_work_order(data)))
+        events.append(inquiry_event(data))
     if data.get("myd") not in (None, ""):
-        called_back = codes.parse_time(data.get("hfsj"), "hfsj")
-        if since is None or called_back >= since:
-            events.append(InboundEvent("callback", callback_from_result(data)))
+        events.append(callback_event(data))
     return events
 
 

@@ -291,7 +291,20 @@ def test_messages_the_platform_does_not_take_are_refused_without_a_request(
 # ---- polling fallback ----
 
 
-def test_fetch_updates_pages_and_resumes_from_the_cursor(
+def fetch_updates(
+    client: HotlineClient, cursor: str | None, page_size: int = 100
+) -> tuple[list[InboundEvent], str | None]:
+    """Every event listed since the cursor, and the position of the last record (the cursor if none)."""
+    events: list[InboundEvent] = []
+    position = cursor
+    for page in client.changes(cursor, page_size):
+        for record in page:
+            events.extend(record.events)
+            position = record.position
+    return events, position
+
+
+def test_changes_page_and_resume_from_the_cursor(
     client: HotlineClient, state: HotlineState, clock: SimClock
 ) -> None:
     pushed = []
@@ -300,7 +313,7 @@ def test_fetch_updates_pages_and_resumes_from_the_cursor(
         clock.advance(minutes=1)
     client.send(create_message())  # made by the gateway: nothing to tell it
 
-    events, cursor = client.fetch_updates(None, page_size=2)
+    events, cursor = fetch_updates(client, None, page_size=2)
     assert [(e.kind, e.data["external_id"]) for e in events] == [("inquiry", g) for g in pushed]
     assert cursor == "2026-11-26T09:35:00+08:00"
 
@@ -308,7 +321,7 @@ def test_fetch_updates_pages_and_resumes_from_the_cursor(
     state.push_callback(pushed[1], myd="4", sfjj="0", hfsm="噪音问题仍未解决")
     clock.advance(minutes=1)
     newest = state.push_work_order()["gdbh"]
-    events, next_cursor = client.fetch_updates(cursor, page_size=2)
+    events, next_cursor = fetch_updates(client, cursor, page_size=2)
     assert [(e.kind, e.data["external_id"]) for e in events] == [
         ("inquiry", pushed[1]),
         ("callback", pushed[1]),
@@ -324,34 +337,39 @@ def test_fetch_updates_pages_and_resumes_from_the_cursor(
     assert next_cursor == "2026-11-26T09:37:00+08:00"
 
     # Nothing new: the boundary work order is listed again (the cursor is inclusive), the cursor stays.
-    events, same = client.fetch_updates(next_cursor, page_size=2)
+    events, same = fetch_updates(client, next_cursor, page_size=2)
     assert [e.data["external_id"] for e in events] == [newest]
     assert same == next_cursor
 
 
-def test_fetch_updates_pages_through_one_busy_second(
+def test_changes_page_through_one_busy_second(
     client: HotlineClient, state: HotlineState, clock: SimClock
 ) -> None:
     pushed = [state.push_work_order()["gdbh"] for _ in range(5)]
-    events, cursor = client.fetch_updates(None, page_size=2)
+    events, cursor = fetch_updates(client, None, page_size=2)
     assert [e.data["external_id"] for e in events] == pushed
     assert cursor == "2026-11-26T09:30:00+08:00"
-    assert client.fetch_updates("2026-11-26T01:30:01+00:00") == ([], "2026-11-26T01:30:01+00:00")
+    assert fetch_updates(client, "2026-11-26T01:30:01+00:00") == ([], "2026-11-26T01:30:01+00:00")
 
 
-def test_fetch_updates_skips_an_unreadable_work_order(
+def test_changes_name_an_unreadable_work_order_and_go_on(
     client: HotlineClient, state: HotlineState, clock: SimClock
 ) -> None:
-    state.push_work_order(sqlx="99")
+    bad = state.push_work_order(sqlx="99")["gdbh"]
     good = state.push_work_order()["gdbh"]
-    events, _ = client.fetch_updates(None)
-    assert [e.data["external_id"] for e in events] == [good]
+    [page] = list(client.changes(None))
+    assert [(r.reference, r.position, [e.kind for e in r.events]) for r in page] == [
+        (bad, "2026-11-26T09:30:00+08:00", []),
+        (good, "2026-11-26T09:30:00+08:00", ["inquiry"]),
+    ]
+    assert page[0].problem is not None and page[0].problem.field == "sqlx"
+    assert page[1].problem is None and page[1].events[0].key == f"XGD:{good}"
 
 
-def test_fetch_updates_failure_is_an_upstream_error(client: HotlineClient, state: HotlineState) -> None:
+def test_changes_failure_is_an_upstream_error(client: HotlineClient, state: HotlineState) -> None:
     state.inject(Fault(status=503, retry_after="2"))
     with pytest.raises(UpstreamError) as err:
-        client.fetch_updates(None)
+        fetch_updates(client, None)
     assert (err.value.retryable, err.value.status, err.value.retry_after) == (True, 503, 2.0)
 
 
@@ -434,6 +452,8 @@ def test_pushed_work_order_is_signed_and_parsed(pusher: HotlineState, received: 
 def test_pushed_callback_is_parsed(pusher: HotlineState, received: list[InboundEvent]) -> None:
     gdbh = pusher.push_work_order()["gdbh"]
     pusher.push_callback(gdbh, myd="1", sfjj="1", hfsm="来电人对处理结果非常满意")
+    called_back = pusher.work_order(gdbh)
+    assert called_back is not None
     assert received[1] == InboundEvent(
         "callback",
         {
@@ -443,6 +463,7 @@ def test_pushed_callback_is_parsed(pusher: HotlineState, received: list[InboundE
             "solved": True,
             "note": "来电人对处理结果非常满意",
         },
+        key=f"HFJG:{gdbh}:{called_back['hfsj']}",  # the same key as when the poll lists it
     )
 
 
@@ -492,8 +513,15 @@ def test_control_endpoints_drive_the_simulator_over_http(
     snapshot = session.get(f"{server.url}/_sim/state", timeout=2).json()
     assert [o["gdbh"] for o in snapshot["work_orders"]] == [gdbh]
     assert snapshot["work_orders"][0]["gdzt"] == "60"
+
+    assert session.post(f"{server.url}/_sim/push/off", timeout=2).json() == {"push_enabled": False}
+    silent = session.post(f"{server.url}/_sim/push/work-order", json={}, timeout=2).json()
+    assert silent["push"]["error"] == "pushes turned off: not pushed"
+    assert session.get(f"{server.url}/_sim/state", timeout=2).json()["push_enabled"] is False
+    assert session.post(f"{server.url}/_sim/push/on", timeout=2).json() == {"push_enabled": True}
+    session.post(f"{server.url}/_sim/push/off", timeout=2)
     assert session.post(f"{server.url}/_sim/reset", timeout=2).json() == {"reset": True}
-    assert state.list_work_orders() == []
+    assert state.list_work_orders() == [] and state.push_enabled  # a reset pushes again
 
 
 def test_simulator_refuses_requests_outside_the_protocol(

@@ -394,15 +394,28 @@ def test_inbound_data_carries_no_platform_field_names() -> None:
 
 
 def test_listed_work_order_events() -> None:
-    since = codes.parse_time("2026-12-01 15:00:00", "gxsj")
-    own = work_order(**callback_result(), gdzt="60", gxsj="2026-12-01 15:00:00")
-    assert [e.kind for e in wire.events_from_listed(own, since)] == ["inquiry", "callback"]
-    assert [e.kind for e in wire.events_from_listed(own, since + timedelta(seconds=1))] == ["inquiry"]
+    own = work_order(**callback_result(), gdzt="60", gxsj="2026-12-03 09:00:00")
+    # The latest 回访 is listed however long ago it was: receipts, not the listing, decide if it is news.
+    listed = wire.events_from_listed(own)
+    assert [(e.kind, e.key) for e in listed] == [
+        ("inquiry", "XGD:GD20261126000123"),
+        ("callback", "HFJG:GD20261126000123:2026-12-01 15:00:00"),
+    ]
     created_by_gateway = work_order(lyqd="02", wbbh="SQ20261126000007")
-    assert wire.events_from_listed(created_by_gateway, None) == []
+    assert wire.events_from_listed(created_by_gateway) == []
     with pytest.raises(WireError) as err:
-        wire.events_from_listed(work_order(lyqd="99"), None)
+        wire.events_from_listed(work_order(lyqd="99"))
     assert err.value.field == "lyqd"
+
+
+def test_pushed_and_listed_news_carry_the_same_keys() -> None:
+    inbound = HotlineInbound()
+    listed = wire.events_from_listed(work_order(**callback_result(), gdzt="60"))
+    pushed = inbound.parse(push("XGD", work_order())) + inbound.parse(push("HFJG", callback_result()))
+    assert [e.key for e in pushed] == [e.key for e in listed]
+    assert [e.data for e in pushed] == [e.data for e in listed]
+    later = inbound.parse(push("HFJG", callback_result(hfsj="2026-12-09 10:00:00")))
+    assert later[0].key == "HFJG:GD20261126000123:2026-12-09 10:00:00"  # a 回访 after 重办 is news
 
 
 # ---- outbound ----
