@@ -38,7 +38,11 @@ ID = "<int(max=9223372036854775807):inquiry_id>"
 )
 @protected(blp, CREATE)
 def create_inquiry(data: dict[str, Any]) -> tuple[InquiryView, int]:
-    """Take in an inquiry from any channel (idempotent on channel + external_id)."""
+    """Take in an inquiry of a channel the key's role takes in (idempotent on channel + external_id).
+
+    A channel system's key takes in its own channel, an operator's the hotline, a window clerk's the window;
+    only a channel's own system gives external_id (its own id). Anything else is refused with 403.
+    """
     view, created = services().inquiries.intake(data, current_actor())
     return view, 201 if created else 200
 
