@@ -12,7 +12,7 @@ from werkzeug.exceptions import HTTPException
 from werkzeug.wrappers import Response as BaseResponse
 
 from gateway.domain.access import APP_ACCEPT, APP_READ, CREATE, JOBS, OUTBOX, OUTBOX_MANAGE, READ, STATS, act
-from gateway.domain.errors import DomainError
+from gateway.domain.errors import DomainError, Forbidden, InvalidTransition, NotFound
 from gateway.domain.lifecycle import Action
 from gateway.services.staff import MANAGE
 from gateway.web import delivery_problems, labels, security
@@ -134,13 +134,19 @@ def _error_page(err: HTTPException, **context: Any) -> BaseResponse:
     return response
 
 
+_REFUSALS = ((NotFound, 404), (Forbidden, 403), (InvalidTransition, 409))
+
+
 @console.errorhandler(DomainError)
 def _domain_error(err: DomainError) -> BaseResponse | tuple[str, int]:
     # Views catch refusals themselves; one that slips through still becomes a message, not a 500.
-    flash(domain_message(err), "error")
     if request.method == "POST" and request.referrer:
+        flash(domain_message(err), "error")  # shown on the page the form came from
         return redirect(security.safe_next(_path(request.referrer), url_for("console.auth.home")))
-    return render_template("console/error.html", code=400, title="操作未完成", text=domain_message(err)), 400
+    code = next((c for kind, c in _REFUSALS if isinstance(err, kind)), 400)
+    return render_template(
+        "console/error.html", code=code, title="操作未完成", text=domain_message(err)
+    ), code
 
 
 @console.errorhandler(Exception)

@@ -11,6 +11,7 @@ from werkzeug.exceptions import (
     TooManyRequests,
 )
 
+from gateway.domain.errors import Forbidden, InvalidInput, InvalidTransition, NotFound
 from gateway.web import base
 from tests.web.conftest import post
 
@@ -109,3 +110,30 @@ def test_the_api_keeps_its_json_errors(app):
     assert wrong.json["status"] == "Method Not Allowed" and "GET" in wrong.headers["Allow"]
     # Outside both: the app's JSON shape as before.
     assert client.get("/nope").mimetype == "application/json"
+
+
+@pytest.mark.parametrize(
+    ("error", "code", "words"),
+    [
+        (NotFound("inquiry 5 not found"), 404, "记录不存在，或您无权查看。"),
+        (Forbidden("role 'operator' may not x"), 403, "您的角色无权执行此操作。"),
+        (InvalidTransition("closed", "reply", ["reopen"]), 409, "当前状态「已办结」下不能「答复」"),
+        (
+            InvalidInput("workdays", "an extension may add at most 10 working days"),
+            400,
+            "延期最多 10 个工作日",
+        ),
+    ],
+)
+def test_a_refusal_a_page_does_not_catch_keeps_its_meaning(
+    as_role, services, monkeypatch, error, code, words
+):
+    client = as_role("op01")
+
+    def refused(*_args, **_kwargs):
+        raise error
+
+    monkeypatch.setattr(services.inquiries, "find", refused)
+    response = client.get("/console/inquiries")
+    assert response.status_code == code and response.mimetype == "text/html"
+    assert response.text.count(words) == 1 and str(error) not in response.text
