@@ -221,45 +221,71 @@ def _anchored(folded: str, start: int, end: int) -> bool:
     )
 
 
+# Digit counts a reading may have: of personal data after the group's start (mobile 11, landline 10-12,
+# card 16-19, ID 17 + x or 18), and from its start, where a country code may come first (+2 or +4).
+_INNER_LENGTHS = frozenset({10, 11, 12, 16, 17, 18, 19})
+_FIRST_LENGTHS = frozenset(range(9, _MAX_NUMBER_DIGITS + 1))
+
+
 def _cover(chunks: list[_Chunk], *, plus: bool, x_at: int | None, anchored: bool) -> list[_Piece]:
     """The best reading of a number group as consecutive pieces: personal data first, then known safe
     numbers (dates, amounts, service lines), the rest unknown."""
     n = len(chunks)
-    nothing: list[_Piece] = []
-    best: list[tuple[int, list[_Piece]]] = [(0, nothing)] + [(-1, nothing)] * n
+    digits = "".join(c.digits for c in chunks)
+    positions = tuple(p for c in chunks for p in c.positions)
+    offsets = [0]
+    for chunk in chunks:
+        offsets.append(offsets[-1] + len(chunk.digits))
+    score = [0] * (n + 1)
+    last: list[_Piece | None] = [None] * (n + 1)  # the last piece of the best reading of chunks[:k]
     for end in range(1, n + 1):
-        score, pieces = best[end - 1]
-        best[end] = (score, [*pieces, _Piece(end - 1, end, "unknown")])
-        digits = 0
+        score[end], last[end] = score[end - 1], _Piece(end - 1, end, "unknown")
         for start in range(end - 1, -1, -1):
-            digits += len(chunks[start].digits)
-            if digits > _MAX_NUMBER_DIGITS:
+            count = offsets[end] - offsets[start]
+            if count > _MAX_NUMBER_DIGITS:
                 break
-            piece = _classify(chunks, start, end, plus=plus, x_at=x_at, anchored=anchored)
+            piece = None
+            if count in (_FIRST_LENGTHS if start == 0 else _INNER_LENGTHS):
+                span = slice(offsets[start], offsets[end])
+                final_x = x_at is not None and end == n
+                piece = _personal_piece(digits[span], positions[span], start, end, plus, final_x, anchored)
+            if (
+                piece is None
+                and end - start <= 3
+                and _safe(chunks[start:end], digits[offsets[start] : offsets[end]])
+            ):
+                piece = _Piece(start, end, "safe")
             if piece is None:
                 continue
-            weight = (2 if piece.kind == "pii" else 1) * digits
-            if best[start][0] + weight > best[end][0]:
-                best[end] = (best[start][0] + weight, [*best[start][1], piece])
-    return best[n][1]
+            weight = (2 if piece.kind == "pii" else 1) * count
+            if score[start] + weight > score[end]:
+                score[end], last[end] = score[start] + weight, piece
+    pieces: list[_Piece] = []
+    while n > 0:
+        piece = last[n]
+        assert piece is not None
+        pieces.append(piece)
+        n = piece.start
+    return pieces[::-1]
 
 
-def _classify(
-    chunks: list[_Chunk], start: int, end: int, *, plus: bool, x_at: int | None, anchored: bool
+def _personal_piece(
+    digits: str,
+    positions: tuple[int, ...],
+    start: int,
+    end: int,
+    plus: bool,
+    final_x: bool,
+    anchored: bool,
 ) -> _Piece | None:
-    part = chunks[start:end]
-    digits = "".join(c.digits for c in part)
-    positions = tuple(p for c in part for p in c.positions)
-    pii = _personal(digits, start == 0, plus=plus, final_x=x_at is not None and end == len(chunks))
-    if pii is not None:
-        kind, offset, keep_head, keep_tail = pii
-        if anchored and kind == "card":
-            return None  # an identifier such as SQ2026120700000012, not a card
-        span = positions[offset:]
-        return _Piece(start, end, "pii", span[keep_head : len(span) - keep_tail])
-    if _safe(part, digits):
-        return _Piece(start, end, "safe")
-    return None
+    found = _personal(digits, start == 0, plus=plus, final_x=final_x)
+    if found is None:
+        return None
+    kind, offset, keep_head, keep_tail = found
+    if anchored and kind == "card":
+        return None  # an identifier such as SQ2026120700000012, not a card
+    span = positions[offset:]
+    return _Piece(start, end, "pii", span[keep_head : len(span) - keep_tail])
 
 
 def _personal(digits: str, first: bool, *, plus: bool, final_x: bool) -> tuple[str, int, int, int] | None:
