@@ -351,12 +351,11 @@ class Matrix:
 
     def stored(self, inquiry_id: int) -> tuple[str, int, int]:
         """The inquiry's status, its event count and the audit log's length."""
+        events = select(func.count()).where(InquiryEvent.inquiry_id == inquiry_id).scalar_subquery()
+        audit = select(func.count()).select_from(AuditEntry).scalar_subquery()
         with self.services.db.read() as session:
-            row = session.get(Inquiry, inquiry_id)
-            assert row is not None
-            events = session.scalar(select(func.count()).where(InquiryEvent.inquiry_id == inquiry_id))
-            audit = session.scalar(select(func.count()).select_from(AuditEntry))
-            return row.status, events or 0, audit or 0
+            row = session.execute(select(Inquiry.status, events, audit).where(Inquiry.id == inquiry_id)).one()
+            return row[0], row[1], row[2]
 
     def count(self) -> int:
         with self.services.db.read() as session:
