@@ -4,10 +4,11 @@ from __future__ import annotations
 
 from typing import Any
 
-from marshmallow import Schema, fields, validate
+from marshmallow import Schema, ValidationError, fields, validate, validates_schema
 
 from gateway.domain.inquiry import Channel, Kind, Satisfaction
 from gateway.domain.lifecycle import Action, Status
+from gateway.domain.routing import DispatchMode
 from schemas.fields import DepartmentCode, LocalDateTime, LocalDateTimeIn, Pattern, StrictBoolean, Text
 
 CHANNELS = [c.value for c in Channel]
@@ -15,6 +16,8 @@ KINDS = [k.value for k in Kind]
 STATUSES = [s.value for s in Status]
 LEVELS = [s.value for s in Satisfaction]
 ACTIONS = [a.value for a in Action]
+DISPATCH_MODES = [m.value for m in DispatchMode]
+_AUTO, _NONE, _MANUAL = DispatchMode.AUTO.value, DispatchMode.NONE.value, DispatchMode.MANUAL.value
 
 _PHONE = Pattern(r"^[0-9+\-() ]{3,20}$", error="must be a phone number: 3-20 digits, '+', '-', ' ', '()'")
 _ID_NUMBER = Pattern(r"^[0-9]{17}[0-9Xx]$|^[A-Za-z0-9]{6,20}$", error="must be an ID number")
@@ -43,6 +46,39 @@ class InstantReplyIn(Schema):
     public_reply = Text(validate=validate.Length(min=1, max=20000), allow_none=True)
 
 
+class IntakeDispatchIn(Schema):
+    mode = fields.String(
+        required=True,
+        validate=validate.OneOf(DISPATCH_MODES),
+        metadata={
+            "description": "auto: the routing rules (派单目录) decide, the default; none: register only "
+            "(仅登记), the inquiry stays received; manual: dispatch to `department` (and "
+            "`co_departments`), credited to the caller, who needs inquiry:dispatch"
+        },
+    )
+    department = DepartmentCode(validate=_CODE, metadata={"description": "主办单位; manual only, required"})
+    co_departments = fields.List(
+        DepartmentCode(validate=_CODE),
+        validate=validate.Length(max=10),
+        metadata={"description": "协办单位; manual only"},
+    )
+    note = Text(
+        validate=validate.Length(max=4000),
+        allow_none=True,
+        metadata={"description": "manual only: why, kept in the history"},
+    )
+
+    @validates_schema
+    def _department_with_manual(self, data: dict[str, Any], **_: Any) -> None:
+        if data.get("mode") == _MANUAL:
+            if "department" not in data:
+                raise ValidationError("required when mode is manual", field_name="department")
+            return
+        for name in ("department", "co_departments", "note"):
+            if name in data:
+                raise ValidationError("only with mode manual", field_name=name)
+
+
 class InquiryIn(Schema):
     channel = fields.String(required=True, validate=validate.OneOf(CHANNELS))
     external_id = Text(
@@ -64,6 +100,18 @@ class InquiryIn(Schema):
         InstantReplyIn,
         metadata={
             "description": "即时答复: answered on the call; the inquiry is not routed and is replied at once"
+        },
+    )
+    dispatch = fields.Nested(
+        IntakeDispatchIn,
+        metadata={
+            "description": "派单 at intake, in the same transaction; without it the routing rules decide. "
+            "With instant_reply, mode manual is a conflict (409): an answered inquiry is not dispatched",
+            # What IntakeDispatchIn checks across its fields, stated for clients and the fuzzer.
+            "oneOf": [
+                {"properties": {"mode": {"enum": [_AUTO, _NONE]}}, "maxProperties": 1},
+                {"properties": {"mode": {"enum": [_MANUAL]}}, "required": ["department"]},
+            ],
         },
     )
 

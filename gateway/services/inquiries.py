@@ -18,7 +18,7 @@ from gateway.domain.calendar import SHANGHAI, WorkdayCalendar
 from gateway.domain.errors import Forbidden, InvalidInput, InvalidTransition, NotFound
 from gateway.domain.inquiry import Satisfaction
 from gateway.domain.lifecycle import Action, Status
-from gateway.domain.routing import InquiryFacts, route
+from gateway.domain.routing import Dispatch, DispatchMode, InquiryFacts, intake_dispatch, route
 from gateway.persistence.db import Database
 from gateway.persistence.models import Inquiry, InquiryCoDepartment, InquiryEvent, InquiryTransfer
 from gateway.services import audit, interconnect
@@ -29,6 +29,7 @@ from gateway.services.views import Citizen, EventView, InquiryView, Page
 log = logging.getLogger(__name__)
 
 Clock = Callable[[], datetime]
+ROUTING_ACTOR = Actor(name="派单规则", role="system:routing")  # who dispatches when the rules decide
 
 
 def utcnow() -> datetime:
@@ -137,9 +138,15 @@ class InquiryService:
         )
         interconnect.announce(session, self.settings, inquiry, intake_event, now)
 
+        choice = data.get("dispatch") or {}
+        mode = DispatchMode(choice.get("mode", DispatchMode.AUTO))
         instant = data.get("instant_reply")
         if instant:
             # 即时答复: the operator answered on the call; nothing to route, the reply is recorded at once.
+            if mode is DispatchMode.MANUAL:
+                allowed = [a.value for a in lifecycle.allowed_actions(Status.REPLIED)]
+                reason = "an inquiry answered at once (instant_reply) is not dispatched"
+                raise InvalidTransition(Status.REPLIED.value, Action.DISPATCH.value, allowed, reason)
             if not actor.can(act(Action.REPLY)):
                 raise Forbidden(f"role '{actor.role}' may not answer at once (inquiry:reply)")
             inquiry.reply_note, inquiry.public_reply = instant["note"], instant.get("public_reply")
@@ -157,32 +164,61 @@ class InquiryService:
             interconnect.announce(session, self.settings, inquiry, event, now)
             return inquiry
 
-        rule = route(
-            InquiryFacts(
-                kind=inquiry.kind,
-                content=inquiry.content,
-                title=inquiry.title,
-                category=inquiry.category,
-                district=inquiry.district,
-            ),
-            self.settings.routing_rules,
-        )
-        if rule is not None:
-            inquiry.routing_rule = rule.name
-            self._dispatch(session, inquiry, rule.lead, list(rule.co), now)
-            routing_actor = Actor(name="派单规则", role="system:routing")
-            event = self._record(
-                session,
-                inquiry,
-                Action.DISPATCH.value,
-                Status.RECEIVED.value,
-                routing_actor,
-                note=f"规则「{rule.name}」自动派单",
-                data={"department": rule.lead, "co_departments": list(rule.co), "rule": rule.name},
-                now=now,
-            )
-            interconnect.announce(session, self.settings, inquiry, event, now)
+        # One decision, made here and only here: whatever was not chosen is never dispatched or announced.
+        rule = route(self._routing_facts(inquiry), self.settings.routing_rules)
+        if mode is DispatchMode.MANUAL:
+            self._check_manual_dispatch(choice, actor)
+        dispatch = intake_dispatch(mode, rule, choice.get("department"), choice.get("co_departments") or ())
+        if dispatch is not None:
+            self._dispatch_at_intake(session, inquiry, dispatch, choice.get("note"), actor, now)
         return inquiry
+
+    @staticmethod
+    def _routing_facts(inquiry: Inquiry) -> InquiryFacts:
+        return InquiryFacts(
+            kind=inquiry.kind,
+            content=inquiry.content,
+            title=inquiry.title,
+            category=inquiry.category,
+            district=inquiry.district,
+        )
+
+    def _check_manual_dispatch(self, choice: Mapping[str, Any], actor: Actor) -> None:
+        if not actor.can(act(Action.DISPATCH)):
+            raise Forbidden(f"role '{actor.role}' may not choose the department at intake (inquiry:dispatch)")
+        lead = choice.get("department")
+        if not lead:
+            raise InvalidInput("dispatch.department", "required when mode is manual")
+        for field, codes in (("department", [lead]), ("co_departments", choice.get("co_departments") or [])):
+            unknown = [c for c in codes if self.settings.department(c) is None]
+            if unknown:
+                raise InvalidInput(f"dispatch.{field}", f"unknown department code: {', '.join(unknown)}")
+
+    def _dispatch_at_intake(
+        self,
+        session: Session,
+        inquiry: Inquiry,
+        dispatch: Dispatch,
+        note: str | None,
+        actor: Actor,
+        now: datetime,
+    ) -> None:
+        inquiry.routing_rule = dispatch.rule
+        self._dispatch(session, inquiry, dispatch.lead, list(dispatch.co), now)
+        data: dict[str, Any] = {"department": dispatch.lead, "co_departments": list(dispatch.co)}
+        if dispatch.rule is not None:
+            data["rule"] = dispatch.rule
+        if dispatch.by_rule:
+            who, note = ROUTING_ACTOR, f"规则「{dispatch.rule}」自动派单"
+        else:
+            who = actor
+            data["due_at"] = interconnect.iso(inquiry.due_at)
+            if note is None:
+                note = f"登记时按派单建议（规则「{dispatch.rule}」）派单" if dispatch.rule else "登记时派单"
+        event = self._record(
+            session, inquiry, Action.DISPATCH.value, Status.RECEIVED.value, who, note=note, data=data, now=now
+        )
+        interconnect.announce(session, self.settings, inquiry, event, now)
 
     # ---- reading ------------------------------------------------------------------------------
 
@@ -245,6 +281,7 @@ class InquiryService:
             "department": rule.lead,
             "department_name": names.get(rule.lead),
             "co_departments": list(rule.co),
+            "co_department_names": [names.get(c, c) for c in rule.co],
             "workdays": self.settings.deadlines.workdays[facts.kind],
         }
 

@@ -11,7 +11,7 @@ from werkzeug.wrappers import Response
 from gateway.domain.access import READ, intake
 from gateway.domain.inquiry import Channel, Kind
 from gateway.domain.lifecycle import Action, Status
-from gateway.domain.routing import InquiryFacts
+from gateway.domain.routing import DispatchMode, InquiryFacts
 from gateway.web import labels
 from gateway.web.common import actor, attempt, blank_none, load, services
 from gateway.web.inquiries import bp
@@ -20,7 +20,7 @@ from schemas.inquiry import InquiryIn
 
 # The routes live on the inquiries blueprint: /console/inquiries/new, …/knowledge.json, …/suggest.json.
 
-MODES = ("save", "dispatch", "reply")
+MODES = ("save", "dispatch", "auto", "reply")  # 仅登记, 登记并派单, 登记并按规则派单, 即时答复并办结
 # Words that carry no subject: cut out so that the rest of a sentence can be searched for.
 _FILLERS = re.compile(
     r"来电人|来电|市民|咨询|请问|反映|需要|准备|哪些|什么|怎么|如何|可以|是否|能否|我想|想要|一下|我们|我的|"
@@ -38,7 +38,7 @@ def inquiry_data(channel: str) -> dict[str, Any]:
     }
     return {
         "channel": channel,
-        "external_id": blank_none(form.get("external_id")),
+        # No external_id: a channel's own ids come only from its system (its webhook or key).
         "kind": form.get("kind", ""),
         "title": blank_none(form.get("title")),
         "content": form.get("content", "").strip(),
@@ -50,18 +50,32 @@ def inquiry_data(channel: str) -> dict[str, Any]:
     }
 
 
+def dispatch_choice(mode: str) -> dict[str, Any] | None:
+    """The button pressed as the intake body's `dispatch`; None when 派单 has no department chosen."""
+    if mode == "dispatch":
+        department = (request.form.get("department") or "").strip()
+        if not department:
+            return None
+        co = [c for c in dict.fromkeys(request.form.getlist("co_departments")) if c and c != department]
+        return {"mode": DispatchMode.MANUAL.value, "department": department, "co_departments": co}
+    if mode == "auto":
+        return {"mode": DispatchMode.AUTO.value}
+    return {"mode": DispatchMode.NONE.value}  # 仅登记, and 即时答复 (answered, so never routed)
+
+
 def handle(channel: str, template: str) -> Response | tuple[str, int] | str:
-    """GET: the form; POST: intake, then dispatch as chosen or answer at once (即时答复) and close."""
+    """GET: the form; POST: one intake that does what was chosen (register, dispatch, or answer and close)."""
     if request.method == "GET":
         return render_template(template, form={}, channel=channel, modes=MODES)
-    mode = request.form.get("mode") if request.form.get("mode") in MODES else "save"
-    data = load(InquiryIn, inquiry_data(channel))
+    mode = request.form.get("mode", "save")
+    mode = mode if mode in MODES else "save"
+    choice = dispatch_choice(mode)
+    data = load(InquiryIn, {**inquiry_data(channel), **({"dispatch": choice} if choice else {})})
     reply = (request.form.get("instant_reply") or "").strip()
-    department = (request.form.get("department") or "").strip()
     if data is not None and mode == "reply" and not reply:
         flash("即时答复须填写答复内容。", "error")
         data = None
-    if data is not None and mode == "dispatch" and not department:
+    if data is not None and choice is None:
         flash("派单须选择承办单位。", "error")
         data = None
     if data is None:
@@ -74,11 +88,8 @@ def handle(channel: str, template: str) -> Response | tuple[str, int] | str:
     if created is None:
         return render_template(template, form=request.form, channel=channel, modes=MODES), 422
     view = created[0]
-    inquiries = services().inquiries
-    if mode == "dispatch" and (view.status != Status.DISPATCHED.value or view.department != department):
-        body = {"department": department, "co_departments": [], "note": "话务员登记时派单"}
-        view = attempt(lambda: inquiries.act(view.id, Action.DISPATCH, body, who)) or view
-    elif mode == "reply" and view.status == Status.REPLIED.value:
+    if mode == "reply" and view.status == Status.REPLIED.value:
+        inquiries = services().inquiries
         view = attempt(lambda: inquiries.act(view.id, Action.CLOSE, {"note": "即时答复办结"}, who)) or view
     flash(f"已登记 {view.number}（{labels.STATUSES.get(view.status, view.status)}）", "success")
     return redirect(url_for("console.inq.detail", inquiry_id=view.id))

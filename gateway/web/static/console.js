@@ -54,9 +54,14 @@
   function startKnowledge() {
     var panel = $("#knowledge"), form = $("#intake-form");
     if (!panel || !form) { return; }
-    var select = $("#dispatch-department"), line = $("#suggestion-line"), reply = $("#instant-reply");
+    var select = $("#dispatch-department"), co = $("#dispatch-co-departments");
+    var line = $("#suggestion-line"), reply = $("#instant-reply");
+    // The suggestion fills the department fields until the operator changes them; what is sent is what
+    // they show, and the server does exactly that (仅登记 dispatches nothing).
     var chosenByHand = false;
-    if (select) { select.addEventListener("change", function () { chosenByHand = true; }); }
+    [select, co].forEach(function (input) {
+      if (input) { input.addEventListener("change", function () { chosenByHand = true; }); }
+    });
 
     function field(name) { var f = form.elements[name]; return f ? (f.value || "").trim() : ""; }
     function kind() { var checked = $("input[name=kind]:checked", form); return checked ? checked.value : "consult"; }
@@ -88,9 +93,16 @@
     }
     function showSuggestion(data) {
       var box = $("#knowledge-suggestion"), s = data.suggestion;
-      box.textContent = s ? s.department_name + "（规则「" + s.rule + "」，" + s.workdays + "个工作日）" : "无匹配规则：请人工选择承办单位";
-      if (line) { line.textContent = s ? "派单建议：" + s.department_name + "（规则「" + s.rule + "」）" : ""; }
-      if (s && select && !chosenByHand) { select.value = s.department; }
+      var helpers = s && s.co_department_names.length ? "，协办：" + s.co_department_names.join("、") : "";
+      box.textContent = s ? s.department_name + helpers + "（规则「" + s.rule + "」，" + s.workdays + "个工作日）" : "无匹配规则：请人工选择承办单位";
+      if (line) { line.textContent = s ? "派单建议：" + s.department_name + helpers + "（规则「" + s.rule + "」）" : ""; }
+      if (chosenByHand) { return; }
+      if (select) { select.value = s ? s.department : ""; }
+      if (co) {
+        Array.prototype.forEach.call(co.options, function (option) {
+          option.selected = !!s && s.co_departments.indexOf(option.value) >= 0;
+        });
+      }
     }
     var refresh = debounce(function () {
       var text = field("title") || field("content");
