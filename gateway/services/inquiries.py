@@ -21,7 +21,7 @@ from gateway.domain.lifecycle import Action, Status
 from gateway.domain.routing import Dispatch, DispatchMode, InquiryFacts, intake_dispatch, route
 from gateway.persistence.db import Database
 from gateway.persistence.models import Inquiry, InquiryCoDepartment, InquiryEvent, InquiryTransfer
-from gateway.services import audit, interconnect
+from gateway.services import audit, interconnect, knowledge
 from gateway.services.inquiry_queries import MAX_OFFSET, InquiryFilter, filtered
 from gateway.services.inquiry_views import present
 from gateway.services.views import Citizen, EventView, InquiryView, Page
@@ -286,32 +286,11 @@ class InquiryService:
         }
 
     def public_replies(self, text: str, actor: Actor, limit: int = 10) -> list[dict[str, Any]]:
-        """Past consented public replies mentioning the text (知识库 for 即时答复)."""
+        """Published replies mentioning the text (知识库 for 即时答复): only inquiries the actor may read,
+        and only the text the website was given, personal data removed."""
         self._require(actor, READ)
-        pattern = "%" + text.replace("\\", "").replace("%", "").replace("_", "") + "%"
         with self.db.read() as session:
-            rows = session.scalars(
-                select(Inquiry)
-                .where(Inquiry.public_consent.is_(True), Inquiry.public_reply.is_not(None))
-                .where(
-                    Inquiry.title.like(pattern)
-                    | Inquiry.content.like(pattern)
-                    | Inquiry.public_reply.like(pattern)
-                )
-                .order_by(Inquiry.replied_at.desc())
-                .limit(limit)
-            ).all()
-            return [
-                {
-                    "number": r.number,
-                    "title": r.title,
-                    "kind": r.kind,
-                    "public_reply": r.public_reply,
-                    "department": r.department_code,
-                    "replied_at": r.replied_at,
-                }
-                for r in rows
-            ]
+            return knowledge.published_replies(session, actor, text, self.clock(), limit)
 
     def sweep_overdue(self, actor: Actor, limit: int = 500) -> int:
         """督办 every overdue inquiry not yet escalated since its deadline passed; returns how many."""
