@@ -46,7 +46,10 @@ class Sight(StrEnum):
 
     ALL = "all"
     DEPARTMENT = "department"  # those its department leads (主办) or helps with (协办)
-    CHANNEL = "channel"  # those of its own channel, and those forwarded to its system (12345's work orders)
+    # Those of its own channel, and those forwarded to its system (12345's work orders). A system key's
+    # channel is the system it speaks for; a person's is the one channel they take in (the window clerk's
+    # counter inquiries: 综合窗口 staff have no business with 12345 calls or website messages).
+    CHANNEL = "channel"
     NONE = "none"
 
 
@@ -79,7 +82,7 @@ _NOTHING: frozenset[Channel] = frozenset()
 # back offices push application decisions and no inquiry traffic at all.
 ROLE_TABLE: dict[str, Role] = {
     "operator": Role(Sight.ALL, frozenset({C.HOTLINE}), frozenset(_OPERATOR)),
-    "window": Role(Sight.ALL, frozenset({C.WINDOW}), frozenset({READ, PII, APP_READ, APP_ACCEPT})),
+    "window": Role(Sight.CHANNEL, frozenset({C.WINDOW}), frozenset({READ, PII, APP_READ, APP_ACCEPT})),
     "department": Role(Sight.DEPARTMENT, _NOTHING, frozenset(_DEPARTMENT), lead_only=True),
     "supervisor": Role(Sight.ALL, _NOTHING, frozenset(_SUPERVISOR)),
     "admin": Role(
@@ -148,8 +151,11 @@ class Actor:
             return Scope()
         if sees is Sight.DEPARTMENT and self.department_code:
             return Scope(department=self.department_code)
-        if sees is Sight.CHANNEL and self.system:
-            return Scope(system=self.system)
+        if sees is Sight.CHANNEL:
+            takes_in = self.row.takes_in
+            own = self.system or (next(iter(takes_in)).value if len(takes_in) == 1 else None)
+            if own:
+                return Scope(system=own)
         return Scope(nothing=True)
 
     def acts_on(self, lead_department: str | None) -> bool:

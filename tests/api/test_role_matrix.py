@@ -70,11 +70,11 @@ GRID: dict[tuple[str, str], str] = {
     ("operator", "close"): "222222222",
     ("operator", "reopen"): "222222222",
     ("operator", "escalate"): "333333333",
-    # ---- 窗口人员: reads everything, takes in at the counter, no inquiry actions ----------------------
-    ("window", "list"): "222222222",
-    ("window", "get"): "222222222",
-    ("window", "events"): "222222222",
-    ("window", "reveal"): "222222222",
+    # ---- 窗口人员: reads only counter (window) inquiries, takes them in, no inquiry actions ----------
+    ("window", "list"): "444442244",
+    ("window", "get"): "444442244",
+    ("window", "events"): "444442244",
+    ("window", "reveal"): "444442244",
     ("window", "create"): "33233",
     ("window", "create+id"): "33333",
     ("window", "dispatch"): "333333333",
