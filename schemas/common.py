@@ -31,7 +31,9 @@ class DeadlineOut(Schema):
 
 
 class OutboxQuery(Schema):
-    status = fields.String(validate=validate.OneOf(["pending", "sending", "sent", "dead", "discarded"]))
+    status = fields.String(
+        validate=validate.OneOf(["pending", "sending", "sent", "dead", "discarded", "held"])
+    )
     target = Text(validate=validate.Length(min=1, max=32))
 
 

@@ -6,7 +6,8 @@ it to do its job (the 12345 platform must be able to call the citizen back).
 
 ``inquiry.status_changed``  to the channel the inquiry came from, and to the hotline if it holds a work order
     {inquiry_id, number, external_id, origin, action, status, department, department_name, due_at, at,
-     note?, reason?, workdays?, public_reply? (only with the citizen's consent), satisfaction?}
+     note?, reason?, workdays?, public_reply? (only with the citizen's consent, redacted as published),
+     satisfaction?}
     external_id is the receiver's own id when the inquiry came from it, else null (the receiver then
     knows the inquiry by number).
 
@@ -15,7 +16,11 @@ it to do its job (the 12345 platform must be able to call the citizen back).
      citizen: {name, phone, id_number}, public_consent, created_at}
 
 ``reply.publish``  to the website: a consented public reply, personal data removed
-    {inquiry_id, number, origin, external_id, kind, title, public_reply, department_name, replied_at}
+    {inquiry_id, number, origin, external_id, kind, title, public_reply, department_name, replied_at,
+     review?: {doubts: [{field, start, end, digits}]}}
+    title, public_reply and department_name are redacted (gateway.domain.pii.redact) with the inquiry's
+    own citizen; ``review`` is present only when redaction was not sure of a digit run, and the message
+    is then written as held (待审核) until a supervisor approves or rejects it.
     external_id is the website's message id when the message came from the website, else null.
 
 ``reply.to_writer``  to the website: the reply to a website message whose writer did not consent to

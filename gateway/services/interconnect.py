@@ -13,6 +13,7 @@ from gateway.domain import messages
 from gateway.domain.calendar import SHANGHAI
 from gateway.domain.inquiry import Channel
 from gateway.domain.lifecycle import INTAKE, Action
+from gateway.domain.pii import redact_text
 from gateway.persistence.models import HELD, Inquiry, InquiryEvent, InquiryTransfer, OutboxMessage
 from gateway.services import outbox, publications
 
@@ -118,7 +119,8 @@ def _status(
     if event.action == Action.CALLBACK.value:
         payload["satisfaction"] = inquiry.satisfaction
     if event.action == Action.REPLY.value and inquiry.public_consent and inquiry.public_reply:
-        payload["public_reply"] = inquiry.public_reply
+        # The public answer as the website would show it: the receivers display it beside the work order.
+        payload["public_reply"] = redact_text(inquiry.public_reply, person=publications.person_of(inquiry))
     if event.action == Action.REPLY.value and target == HOTLINE:
         # The 12345 platform keeps the handling note (办理情况) on its work order; it is never published.
         payload["note"] = inquiry.reply_note

@@ -89,6 +89,7 @@ OUTBOX_STATUSES = {
     "sent": "已发送",
     "dead": "死信",
     "discarded": "已放弃",
+    "held": "待审核",
 }
 TARGETS = {**CHANNELS, "department": "部门业务系统", "catalog_source": "事项库"}
 MESSAGES = {

@@ -255,3 +255,34 @@ def test_a_later_reply_replaces_a_held_one(client, auth, services):
         ).status_code
         == 200
     )
+
+
+def test_the_status_message_carries_the_reply_as_published_not_as_written(client, auth, services):
+    body = inquiry_payload(channel="website", external_id="LY-90001")
+    created = client.post("/api/v1/inquiries", json=body, headers=auth["system:website"])
+    assert created.status_code == 201, created.get_json()
+    inquiry_id = created.get_json()["id"]
+    reply = {"note": "已电话联系林建华13905911234", "public_reply": "已回电139-5555-7777，请林建华留意。"}
+    for action, data in (("dispatch", {"department": "SFJ"}), ("acknowledge", {}), ("reply", reply)):
+        who = auth["operator"] if action == "dispatch" else auth["department"]
+        done = client.post(f"/api/v1/inquiries/{inquiry_id}/{action}", json=data, headers=who)
+        assert done.status_code == 200, done.get_json()
+    with services.db.read() as session:
+        rows = session.scalars(
+            select(OutboxMessage)
+            .where(OutboxMessage.event_type == "inquiry.status_changed")
+            .order_by(OutboxMessage.id)
+        ).all()
+        replies = {r.target: r.payload for r in rows if r.payload["action"] == "reply"}
+    assert set(replies) == {"website", "hotline"}
+    for payload in replies.values():
+        assert payload["public_reply"] == "已回电139-****-7777，请林**留意。"
+    # 12345 keeps the handling note on its work order (it holds the citizen's data anyway).
+    assert replies["hotline"]["note"] == reply["note"]
+
+
+def test_held_messages_are_listed_in_the_outbox_by_their_status(client, auth, services):
+    replied(client, auth, "已受理，回执号123456789。")
+    listed = client.get("/api/v1/outbox", query_string={"status": "held"}, headers=auth["supervisor"])
+    assert listed.status_code == 200, listed.get_json()
+    assert [(m["event_type"], m["status"]) for m in listed.get_json()] == [("reply.publish", "held")]
