@@ -23,7 +23,8 @@ from gateway.persistence.db import Database
 from gateway.persistence.models import Inquiry, InquiryCoDepartment, InquiryEvent, InquiryTransfer
 from gateway.services import audit, interconnect, knowledge
 from gateway.services.inquiry_queries import MAX_OFFSET, InquiryFilter, filtered
-from gateway.services.inquiry_views import present
+from gateway.services.inquiry_views import present, present_event
+from gateway.services.people import citizen_of
 from gateway.services.views import Citizen, EventView, InquiryView, Page
 
 log = logging.getLogger(__name__)
@@ -243,24 +244,12 @@ class InquiryService:
         """The inquiry's history, oldest first."""
         self._require(actor, READ)
         with self.db.read() as session:
-            self._load(session, inquiry_id, actor)
+            inquiry = self._load(session, inquiry_id, actor)
             rows = session.scalars(
                 select(InquiryEvent).where(InquiryEvent.inquiry_id == inquiry_id).order_by(InquiryEvent.id)
             )
-            return [
-                EventView(
-                    id=e.id,
-                    action=e.action,
-                    from_status=e.from_status,
-                    to_status=e.to_status,
-                    actor=e.actor,
-                    actor_role=e.actor_role,
-                    note=e.note,
-                    data=dict(e.data or {}),
-                    created_at=e.created_at,
-                )
-                for e in rows
-            ]
+            person = citizen_of(inquiry)
+            return [present_event(e, person) for e in rows]
 
     def reveal(self, inquiry_id: int, reason: str, actor: Actor) -> Citizen:
         """The citizen's personal data in full; the read is written to the audit log."""

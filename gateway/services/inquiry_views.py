@@ -2,23 +2,27 @@
 
 from __future__ import annotations
 
-from gateway.domain.pii import mask_id_number, mask_name, mask_phone
-from gateway.persistence.models import Inquiry
-from gateway.services.views import Citizen, InquiryView
+from gateway.domain.disclosure import mask_payload, redact
+from gateway.domain.pii import Person, mask_id_number, mask_name, mask_phone
+from gateway.persistence.models import Inquiry, InquiryEvent
+from gateway.services.people import citizen_of
+from gateway.services.views import Citizen, EventView, InquiryView
 
 
 def present(inquiry: Inquiry, deadline_state: str | None, allowed_actions: list[str]) -> InquiryView:
-    """A snapshot of the row; citizen data masked (revealing it is a separate, audited read)."""
+    """A snapshot of the row; citizen data masked and free text redacted with the inquiry's own citizen
+    (a citizen often writes their number into the message; revealing it is a separate, audited read)."""
+    person = citizen_of(inquiry)
     return InquiryView(
         id=inquiry.id,
         number=inquiry.number or "",
         channel=inquiry.channel,
         external_id=inquiry.external_id,
         kind=inquiry.kind,
-        title=inquiry.title,
-        content=inquiry.content,
+        title=redact(inquiry.title, person),
+        content=redact(inquiry.content, person),
         category=inquiry.category,
-        address=inquiry.address,
+        address=redact(inquiry.address, person),
         district=inquiry.district,
         citizen=Citizen(
             name=mask_name(inquiry.citizen_name),
@@ -35,8 +39,8 @@ def present(inquiry: Inquiry, deadline_state: str | None, allowed_actions: list[
         calendar_estimated=inquiry.calendar_estimated,
         deadline_state=deadline_state,
         escalation_count=inquiry.escalation_count,
-        reply_note=inquiry.reply_note,
-        public_reply=inquiry.public_reply,
+        reply_note=redact(inquiry.reply_note, person),
+        public_reply=redact(inquiry.public_reply, person),
         replied_at=inquiry.replied_at,
         satisfaction=inquiry.satisfaction,
         solved=inquiry.solved,
@@ -44,4 +48,19 @@ def present(inquiry: Inquiry, deadline_state: str | None, allowed_actions: list[
         created_at=inquiry.created_at,
         updated_at=inquiry.updated_at,
         allowed_actions=allowed_actions,
+    )
+
+
+def present_event(event: InquiryEvent, person: Person) -> EventView:
+    """One history entry; its note and free-text data redacted like the inquiry's own text."""
+    return EventView(
+        id=event.id,
+        action=event.action,
+        from_status=event.from_status,
+        to_status=event.to_status,
+        actor=event.actor,
+        actor_role=event.actor_role,
+        note=redact(event.note, person),
+        data=mask_payload(event.data or {}, [person]),
+        created_at=event.created_at,
     )

@@ -13,9 +13,9 @@ from gateway.domain import messages
 from gateway.domain.calendar import SHANGHAI
 from gateway.domain.inquiry import Channel
 from gateway.domain.lifecycle import INTAKE, Action
-from gateway.domain.pii import redact_text
 from gateway.persistence.models import HELD, Inquiry, InquiryEvent, InquiryTransfer, OutboxMessage
 from gateway.services import outbox, publications
+from gateway.services.people import citizen_of
 
 HOTLINE = Channel.HOTLINE.value
 WEBSITE = Channel.WEBSITE.value
@@ -37,11 +37,15 @@ def announce(
             inquiry.forwarded_to = HOTLINE
             _enqueue(session, inquiry, event, HOTLINE, messages.WORKORDER_CREATE, _work_order(inquiry), now)
         return
+    publication = _publication(settings, inquiry) if event.action == Action.REPLY.value else None
+    doubtful = bool(publication and publication.get(publications.REVIEW))
+    # The status messages carry the public answer as the website is given it, and not at all while a
+    # person has still to approve it (待审核): a held text reaches no system before it is approved.
+    shown = None if doubtful or publication is None else publication["public_reply"]
     for target in _status_targets(settings, inquiry):
-        payload = _status(settings, inquiry, event, target, now)
+        payload = _status(settings, inquiry, event, target, now, shown)
         _enqueue(session, inquiry, event, target, messages.STATUS_CHANGED, payload, now)
-    if event.action == Action.REPLY.value and inquiry.public_reply:
-        publication = _publication(settings, inquiry)
+    if publication is not None and inquiry.public_reply:
         event_type = None
         if inquiry.public_consent and inquiry.channel in routes.publish_replies_from:
             event_type = messages.REPLY_PUBLISH
@@ -51,7 +55,7 @@ def announce(
             event_type = messages.REPLY_TO_WRITER
         if event_type is not None:
             message = _enqueue(session, inquiry, event, WEBSITE, event_type, publication, now)
-            if publication.get(publications.REVIEW):
+            if doubtful:
                 # Redaction was not sure of something: 待审核, sent only once a supervisor approves it.
                 message.status = HELD
     if event.action == Action.DISPATCH.value:
@@ -97,7 +101,12 @@ def _department_name(settings: Settings, code: str | None) -> str | None:
 
 
 def _status(
-    settings: Settings, inquiry: Inquiry, event: InquiryEvent, target: str, now: datetime
+    settings: Settings,
+    inquiry: Inquiry,
+    event: InquiryEvent,
+    target: str,
+    now: datetime,
+    public_reply: str | None,
 ) -> dict[str, Any]:
     payload: dict[str, Any] = {
         "inquiry_id": inquiry.id,
@@ -118,9 +127,8 @@ def _status(
         payload["workdays"] = data["workdays"]
     if event.action == Action.CALLBACK.value:
         payload["satisfaction"] = inquiry.satisfaction
-    if event.action == Action.REPLY.value and inquiry.public_consent and inquiry.public_reply:
-        # The public answer as the website would show it: the receivers display it beside the work order.
-        payload["public_reply"] = redact_text(inquiry.public_reply, person=publications.person_of(inquiry))
+    if public_reply and inquiry.public_consent:
+        payload["public_reply"] = public_reply
     if event.action == Action.REPLY.value and target == HOTLINE:
         # The 12345 platform keeps the handling note (办理情况) on its work order; it is never published.
         payload["note"] = inquiry.reply_note
@@ -158,7 +166,7 @@ def _publication(settings: Settings, inquiry: Inquiry) -> dict[str, Any]:
             "public_reply": inquiry.public_reply or "",
             "department_name": _department_name(settings, inquiry.department_code),
         },
-        publications.person_of(inquiry),
+        citizen_of(inquiry),
     )
     payload: dict[str, Any] = {
         "inquiry_id": inquiry.id,

@@ -11,12 +11,15 @@ from sqlalchemy.orm import Session
 from gateway.domain import messages
 from gateway.domain.access import Actor
 from gateway.domain.inquiry import Channel
-from gateway.domain.pii import Person, redact_text
+from gateway.domain.pii import redact_text
 from gateway.persistence.models import OPEN_STATES, Inquiry, OutboxMessage
 from gateway.services.inquiry_queries import InquiryFilter, filtered
+from gateway.services.people import citizen_of
 
 # A publication on its way or delivered; a held (待审核), dead or discarded one was never shown to the public.
 PUBLISHED_STATES = (*OPEN_STATES, "sent")
+# Rows read per reply wanted: some are older messages of one reply or match only what redaction removed.
+_PREFILTER = 3
 
 
 def published_replies(
@@ -36,29 +39,37 @@ def published_replies(
                 OutboxMessage.created_at >= Inquiry.replied_at,
             ),
         )
+        # Only what is published is searched: the citizen's own message (content) never is, so that a
+        # search cannot tell whether a phone number or a name stands in an inquiry (the text is matched
+        # once more below, as published).
         .where(
             or_(
                 Inquiry.title.like(pattern, escape="\\"),
-                Inquiry.content.like(pattern, escape="\\"),
                 Inquiry.public_reply.like(pattern, escape="\\"),
             )
         )
         .add_columns(OutboxMessage.payload)
         .order_by(Inquiry.replied_at.desc(), OutboxMessage.id.desc())
-        .limit(limit)
+        .limit(limit * _PREFILTER)
     )
     found: dict[str, dict[str, Any]] = {}
     for inquiry, payload in session.execute(query).all():
         if inquiry.number in found:
             continue  # an older message of the same reply
+        title = as_published(payload.get("title"), inquiry)
+        reply = as_published(payload.get("public_reply"), inquiry)
+        if text not in (title or "") and text not in (reply or ""):
+            continue  # it matched only what publication removed (a number, a name, an edited phrase)
         found[inquiry.number] = {
             "number": inquiry.number,
-            "title": as_published(payload.get("title"), inquiry),
+            "title": title,
             "kind": inquiry.kind,
-            "public_reply": as_published(payload.get("public_reply"), inquiry),
+            "public_reply": reply,
             "department": inquiry.department_code,
             "replied_at": inquiry.replied_at,
         }
+        if len(found) >= limit:
+            break
     return list(found.values())
 
 
@@ -67,7 +78,7 @@ def as_published(text: str | None, inquiry: Inquiry) -> str | None:
     today's redaction rules is shown to staff as those rules would publish it."""
     if not text:
         return text
-    person = Person(inquiry.citizen_name, inquiry.citizen_phone, inquiry.citizen_id_number)
+    person = citizen_of(inquiry)
     return redact_text(text, person=person)
 
 

@@ -20,6 +20,11 @@ Redactor = Callable[[int, str | None], str | None]
 _BATCH = 500  # ids per IN (...): well under every database's parameter limit
 
 
+def citizen_of(inquiry: Inquiry) -> Person:
+    """The inquiry's own citizen, whom no text shown or sent for reading may carry in full."""
+    return Person(inquiry.citizen_name, inquiry.citizen_phone, inquiry.citizen_id_number)
+
+
 def of_inquiries(session: Session, ids: Iterable[int]) -> dict[int, Person]:
     """Each inquiry's citizen."""
     wanted, found = sorted(set(ids)), {}

@@ -24,6 +24,7 @@ from gateway.domain.pii import Person, redact
 from gateway.persistence.db import Database
 from gateway.persistence.models import HELD, Inquiry, OutboxMessage
 from gateway.services import audit
+from gateway.services.people import citizen_of
 
 TYPES = (messages.REPLY_PUBLISH, messages.REPLY_TO_WRITER)
 # The payload's fields that reach the website's page, redacted before they are queued.
@@ -58,11 +59,6 @@ class PublicationPage:
 
     items: list[PublicationView]
     total: int
-
-
-def person_of(inquiry: Inquiry) -> Person:
-    """The inquiry's own citizen, whom its published text must never show."""
-    return Person(inquiry.citizen_name, inquiry.citizen_phone, inquiry.citizen_id_number)
 
 
 def redact_fields(
@@ -155,7 +151,7 @@ class PublicationService:
                     raise InvalidInput("text" if name == "public_reply" else name, "must not be blank")
             if edits:
                 inquiry = session.get(Inquiry, payload.get("inquiry_id"))
-                person = person_of(inquiry) if inquiry is not None else Person()
+                person = citizen_of(inquiry) if inquiry is not None else Person()
                 redacted, doubts = redact_fields(dict(edits), person)
                 payload.update(redacted)
                 review["doubts"] = doubts  # what a person approved despite it

@@ -286,3 +286,26 @@ def test_held_messages_are_listed_in_the_outbox_by_their_status(client, auth, se
     listed = client.get("/api/v1/outbox", query_string={"status": "held"}, headers=auth["supervisor"])
     assert listed.status_code == 200, listed.get_json()
     assert [(m["event_type"], m["status"]) for m in listed.get_json()] == [("reply.publish", "held")]
+
+
+def test_a_held_reply_reaches_no_system_in_the_status_messages_either(client, auth, services):
+    created = client.post(
+        "/api/v1/inquiries",
+        json=inquiry_payload(channel="website", external_id="LY-90002"),
+        headers=auth["system:website"],
+    )
+    inquiry_id = created.get_json()["id"]
+    reply = {"note": "已答复", "public_reply": "已受理，回执号12313955557777。"}
+    for action, data in (("dispatch", {"department": "SFJ"}), ("acknowledge", {}), ("reply", reply)):
+        who = auth["operator"] if action == "dispatch" else auth["department"]
+        assert (
+            client.post(f"/api/v1/inquiries/{inquiry_id}/{action}", json=data, headers=who).status_code == 200
+        )
+    [(_id, status, _payload)] = publications(services)
+    assert status == "held"
+    sent = deliver(services)
+    statuses = [m.payload for r in sent.values() for m in r.sent if m.event_type == "inquiry.status_changed"]
+    replies = [p for p in statuses if p["action"] == "reply"]
+    assert {p["origin"] for p in replies} == {"website"} and len(replies) == 2  # to the website and 12345
+    assert all("public_reply" not in p for p in replies)
+    assert "12313955557777" not in str(statuses)
