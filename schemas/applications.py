@@ -161,7 +161,10 @@ class ApplicationOut(Schema):
 
 
 class ApplicationQuery(Schema):
-    status = fields.List(fields.String(validate=validate.OneOf([s.value for s in AppStatus])))
+    status = fields.List(
+        fields.String(validate=validate.OneOf([s.value for s in AppStatus])),
+        validate=validate.Length(max=len(AppStatus)),
+    )
     department = fields.String(validate=validate.Regexp(r"^[A-Za-z0-9_-]{1,32}$"))
     item_code = fields.String(validate=_CODE)
     pickup_overdue = fields.Boolean()

@@ -116,3 +116,15 @@ class DepartmentCode(fields.String):
     The gateway's Api documents the codes configured for the deployment as the field's enum
     (see gateway.api.errors.GatewayApi); the service rejects any other code with 422.
     """
+
+
+class SettingCapped(fields.Integer):
+    """An integer whose upper bound is also a deployment setting, named by its path in Settings.
+
+    The gateway's Api documents the lower of the field's own maximum and the configured one (see
+    gateway.api.errors.GatewayApi); the service refuses more with 422 naming the field.
+    """
+
+    def __init__(self, setting: str, **kwargs: Any) -> None:
+        super().__init__(**kwargs)
+        self.setting = setting

@@ -9,7 +9,15 @@ from marshmallow import Schema, ValidationError, fields, validate, validates_sch
 from gateway.domain.inquiry import Channel, Kind, Satisfaction
 from gateway.domain.lifecycle import Action, Status
 from gateway.domain.routing import DispatchMode
-from schemas.fields import DepartmentCode, LocalDateTime, LocalDateTimeIn, Pattern, StrictBoolean, Text
+from schemas.fields import (
+    DepartmentCode,
+    LocalDateTime,
+    LocalDateTimeIn,
+    Pattern,
+    SettingCapped,
+    StrictBoolean,
+    Text,
+)
 
 CHANNELS = [c.value for c in Channel]
 KINDS = [k.value for k in Kind]
@@ -154,7 +162,9 @@ class InquiryOut(Schema):
 
 
 class InquiryQuery(Schema):
-    status = fields.List(fields.String(validate=validate.OneOf(STATUSES)))
+    status = fields.List(
+        fields.String(validate=validate.OneOf(STATUSES)), validate=validate.Length(max=len(STATUSES))
+    )
     department = fields.String(validate=_CODE)
     kind = fields.String(validate=validate.OneOf(KINDS))
     channel = fields.String(validate=validate.OneOf(CHANNELS))
@@ -208,7 +218,9 @@ class ReasonIn(Schema):
 
 
 class ExtensionIn(Schema):
-    workdays = fields.Integer(required=True, strict=True, validate=validate.Range(min=1, max=60))
+    workdays = SettingCapped(
+        "deadlines.max_extension_workdays", required=True, strict=True, validate=validate.Range(min=1, max=60)
+    )
     reason = Text(required=True, validate=validate.Length(min=1, max=4000))
 
 

@@ -9,6 +9,7 @@ from flask_smorest.pagination import PaginationParameters
 
 from gateway.api.auth import current_actor, protected, services
 from gateway.api.errors import GatewayBlueprint
+from gateway.api.spec import BODY_ID, FIRST_ID, link_to, links
 from gateway.domain.access import APP_ACCEPT, APP_READ, PII, RECTIFY, STATS
 from gateway.domain.applications import AppAction
 from gateway.services.applications import ApplicationFilter
@@ -40,10 +41,24 @@ blp = GatewayBlueprint(
 ID = "<int(max=9223372036854775807):app_id>"
 RID = "<int(max=9223372036854775807):rect_id>"
 
+WINDOW_ACTIONS = (AppAction.SUPPLEMENT, AppAction.PREPARE, AppAction.PICKUP, AppAction.POST)
+_APPLICATION_VIEWS = [
+    "get_application",
+    "application_events",
+    "reveal_applicant",
+    *(f"application_{a.name.lower()}" for a in WINDOW_ACTIONS),
+    "evaluate",
+]
+# An application in a response (or the newest of a listing) leads to everything done with one; a
+# rectification likewise.
+FOLLOW_UPS = link_to("applications", _APPLICATION_VIEWS, app_id=BODY_ID)
+RECTIFICATION_STEPS = ["rectification_callback", "rectification_close"]
+
 
 @blp.route("/applications", methods=["POST"])
 @blp.arguments(ApplicationIn)
 @blp.response(201, ApplicationOut)
+@links(blp, [201], FOLLOW_UPS)
 @protected(blp, APP_ACCEPT)
 def accept(data: dict[str, Any]) -> dict[str, Any]:
     """前台综合受理: any window accepts any item.
@@ -56,6 +71,7 @@ def accept(data: dict[str, Any]) -> dict[str, Any]:
 @blp.route("/applications", methods=["GET"])
 @blp.arguments(ApplicationQuery, location="query")
 @blp.response(200, ApplicationOut(many=True))
+@links(blp, [200], link_to("applications", _APPLICATION_VIEWS, app_id=FIRST_ID))
 @blp.paginate()
 @protected(blp, APP_READ)
 def list_applications(
@@ -117,17 +133,13 @@ def _window_action(action: AppAction) -> Callable[..., dict[str, Any]]:
     return view
 
 
-for _action, _schema in (
-    (AppAction.SUPPLEMENT, SupplementIn),
-    (AppAction.PREPARE, AppNoteIn),
-    (AppAction.PICKUP, PickupIn),
-    (AppAction.POST, PostIn),
-):
+for _action, _schema in zip(WINDOW_ACTIONS, (SupplementIn, AppNoteIn, PickupIn, PostIn), strict=True):
     _view = _window_action(_action)
     _view = protected(blp, APP_ACCEPT)(_view)
     _view = blp.alt_response(409, description="not allowed in the current status")(_view)
     _view = blp.alt_response(404, description="no such application")(_view)
     _view = blp.response(200, ApplicationOut)(_view)
+    _view = links(blp, [200], FOLLOW_UPS)(_view)
     _view = blp.arguments(_schema)(_view)
     blp.route(f"/applications/{ID}/{_action.value}", methods=["POST"], endpoint=_view.__name__)(_view)
 
@@ -135,6 +147,13 @@ for _action, _schema in (
 @blp.route(f"/applications/{ID}/evaluation", methods=["POST"])
 @blp.arguments(EvaluationIn)
 @blp.response(201, EvaluationOut)
+@links(
+    blp,
+    [201],
+    link_to(
+        "applications", ["get_application", "application_events"], app_id="$response.body#/application_id"
+    ),
+)
 @blp.alt_response(404, description="no such application")
 @blp.alt_response(409, description="not delivered yet, or rated already")
 @protected(blp, APP_ACCEPT)
@@ -146,6 +165,7 @@ def evaluate(data: dict[str, Any], app_id: int) -> dict[str, Any]:
 @blp.route("/rectifications", methods=["GET"])
 @blp.arguments(RectificationQuery, location="query")
 @blp.response(200, RectificationOut(many=True))
+@links(blp, [200], link_to("applications", RECTIFICATION_STEPS, rect_id=FIRST_ID))
 @blp.paginate()
 @protected(blp, RECTIFY)
 def list_rectifications(
@@ -165,6 +185,7 @@ def list_rectifications(
 @blp.route(f"/rectifications/{RID}/callback", methods=["POST"])
 @blp.arguments(RectificationCallbackIn)
 @blp.response(200, RectificationOut)
+@links(blp, [200], link_to("applications", RECTIFICATION_STEPS, rect_id=BODY_ID))
 @blp.alt_response(404, description="no such rectification")
 @blp.alt_response(409, description="closed already")
 @protected(blp, RECTIFY)
@@ -176,6 +197,7 @@ def rectification_callback(data: dict[str, Any], rect_id: int) -> dict[str, Any]
 @blp.route(f"/rectifications/{RID}/close", methods=["POST"])
 @blp.arguments(CloseIn)
 @blp.response(200, RectificationOut)
+@links(blp, [200], link_to("applications", RECTIFICATION_STEPS, rect_id=BODY_ID))
 @blp.alt_response(404, description="no such rectification")
 @blp.alt_response(409, description="no callback recorded yet")
 @protected(blp, RECTIFY)

@@ -8,6 +8,7 @@ from flask_smorest.pagination import PaginationParameters
 
 from gateway.api.auth import protected, services
 from gateway.api.errors import GatewayBlueprint
+from gateway.api.spec import FIRST_ID, link_to, links
 from gateway.domain.access import JOBS, READ
 from schemas.catalog import (
     ItemOut,
@@ -27,11 +28,13 @@ runs_blp = GatewayBlueprint(
 )
 
 CODE = "<string(maxlength=64):item_code>"
+ITEM_PAGES = ["get_item", "item_versions"]
 
 
 @items_blp.route("", methods=["GET"])
 @items_blp.arguments(ItemQuery, location="query")
 @items_blp.response(200, ItemSummaryOut(many=True))
+@links(items_blp, [200], link_to("items", ITEM_PAGES, item_code="$response.body#/0/item_code"))
 @items_blp.paginate()
 @protected(items_blp, READ)
 def search_items(query: dict[str, Any], pagination_parameters: PaginationParameters) -> list[dict[str, Any]]:
@@ -55,6 +58,7 @@ def search_items(query: dict[str, Any], pagination_parameters: PaginationParamet
 
 @items_blp.route(f"/{CODE}", methods=["GET"])
 @items_blp.response(200, ItemOut)
+@links(items_blp, [200], link_to("items", ["item_versions"], item_code="$response.body#/item_code"))
 @items_blp.alt_response(404, description="no such item")
 @protected(items_blp, READ)
 def get_item(item_code: str) -> dict[str, Any]:
@@ -73,6 +77,7 @@ def item_versions(item_code: str) -> list[dict[str, Any]]:
 
 @runs_blp.route("/catalog/sync-runs", methods=["GET"])
 @runs_blp.response(200, SyncRunOut(many=True))
+@links(runs_blp, [200], link_to("runs", ["sync_run"], run_id=FIRST_ID))
 @runs_blp.paginate()
 @protected(runs_blp, JOBS)
 def sync_runs(pagination_parameters: PaginationParameters) -> list[dict[str, Any]]:

@@ -4,18 +4,20 @@ from __future__ import annotations
 
 import json
 import logging
+from operator import attrgetter
 from typing import Any
 
 from flask import Flask
 from flask import Request as FlaskRequest
 from flask_smorest import Api, Blueprint
 from flask_smorest.pagination import PaginationMetadataSchema
-from marshmallow import fields
+from marshmallow import Schema, fields
 from webargs.flaskparser import FlaskParser
 from werkzeug.exceptions import HTTPException, InternalServerError, MethodNotAllowed
 
+from gateway.api.spec import URI_TOO_LONG, OperationIds, UriTooLong, body_required, count_properties
 from gateway.domain.errors import Forbidden, InvalidInput, InvalidTransition, NotFound
-from schemas.fields import DepartmentCode
+from schemas.fields import DepartmentCode, SettingCapped
 
 log = logging.getLogger(__name__)
 
@@ -45,12 +47,30 @@ class GatewayBlueprint(Blueprint):  # type: ignore[misc]  # flask-smorest is unt
 
     ARGUMENTS_PARSER = _Parser()
 
+    def arguments(
+        self,
+        schema: type[Schema] | Schema,
+        *,
+        location: str = "json",
+        required: bool | None = None,
+        **kwargs: Any,
+    ) -> Any:
+        """flask-smorest's arguments; the spec requires a body when its schema has a required field."""
+        if required is None:
+            required = (
+                body_required(schema) if location in self.DEFAULT_LOCATION_CONTENT_TYPE_MAPPING else True
+            )
+        return super().arguments(schema, location=location, required=required, **kwargs)
+
 
 class GatewayApi(Api):  # type: ignore[misc]  # flask-smorest is untyped
     """flask-smorest's Api with the gateway's error mapping and a few corrections to its spec."""
 
     def init_app(self, app: Flask, *, spec_kwargs: dict[str, Any] | None = None) -> None:
+        spec_kwargs = {**(spec_kwargs or {}), "extra_plugins": [OperationIds(), UriTooLong()]}
         super().init_app(app, spec_kwargs=spec_kwargs)
+        self.spec.components.response("URI_TOO_LONG", URI_TOO_LONG)
+        count_properties(self.ma_plugin.converter)
         services = app.extensions.get("gateway")
         if services is not None:
             codes = [d.code for d in services.settings.departments]
@@ -61,6 +81,17 @@ class GatewayApi(Api):  # type: ignore[misc]  # flask-smorest is untyped
                 return {"enum": codes} if isinstance(field, DepartmentCode) else {}
 
             self.ma_plugin.converter.add_attribute_function(department_codes)
+
+            def setting_caps(
+                _converter: Any, field: fields.Field[Any], ret: dict[str, Any], **_: Any
+            ) -> dict[str, Any]:
+                # A limit the deployment sets (the longest extension) is the one clients must keep to.
+                if not isinstance(field, SettingCapped):
+                    return {}
+                cap: int = attrgetter(field.setting)(services.settings)
+                return {"maximum": min(ret.get("maximum", cap), cap)}
+
+            self.ma_plugin.converter.add_attribute_function(setting_caps)
 
     def _register_pagination_header(self) -> None:
         # flask-smorest documents X-Pagination with a `schema` of type object, which OpenAPI reads in

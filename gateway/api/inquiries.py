@@ -9,6 +9,7 @@ from flask_smorest.pagination import PaginationParameters
 
 from gateway.api.auth import current_actor, protected, services
 from gateway.api.errors import GatewayBlueprint
+from gateway.api.spec import BODY_ID, FIRST_ID, link_to, links
 from gateway.domain.access import CREATE, PII, READ, act
 from gateway.domain.lifecycle import Action
 from gateway.services.inquiry_queries import InquiryFilter
@@ -29,6 +30,11 @@ blp = GatewayBlueprint(
 
 ID = "<int(max=9223372036854775807):inquiry_id>"
 
+# An inquiry in a response (or the newest of a listing) leads to everything done with one: OpenAPI links,
+# which clients and fuzzers follow.
+_VIEWS = ["get_inquiry", "list_events", "reveal_citizen", *(f"action_{a.name.lower()}" for a in Action)]
+FOLLOW_UPS = link_to("inquiries", _VIEWS, inquiry_id=BODY_ID)
+
 
 @blp.route("", methods=["POST"])
 @blp.arguments(InquiryIn)
@@ -36,6 +42,7 @@ ID = "<int(max=9223372036854775807):inquiry_id>"
 @blp.alt_response(
     200, schema=InquiryOut, description="a repeat of (channel, external_id): the existing inquiry"
 )
+@links(blp, [201, 200], FOLLOW_UPS)
 @protected(blp, CREATE)
 def create_inquiry(data: dict[str, Any]) -> tuple[InquiryView, int]:
     """Take in an inquiry of a channel the key's role takes in (idempotent on channel + external_id).
@@ -50,6 +57,7 @@ def create_inquiry(data: dict[str, Any]) -> tuple[InquiryView, int]:
 @blp.route("", methods=["GET"])
 @blp.arguments(InquiryQuery, location="query")
 @blp.response(200, InquiryOut(many=True))
+@links(blp, [200], link_to("inquiries", _VIEWS, inquiry_id=FIRST_ID))
 @blp.paginate()
 @protected(blp, READ)
 def list_inquiries(query: dict[str, Any], pagination_parameters: PaginationParameters) -> list[InquiryView]:
@@ -118,5 +126,6 @@ for _action in Action:
     _view = blp.alt_response(409, description="not allowed in the current status")(_view)
     _view = blp.alt_response(404, description="no such inquiry")(_view)
     _view = blp.response(200, InquiryOut)(_view)
+    _view = links(blp, [200], FOLLOW_UPS)(_view)
     _view = blp.arguments(ACTION_SCHEMAS[_action.value])(_view)
     blp.route(f"/{ID}/{_action.value}", methods=["POST"], endpoint=_view.__name__)(_view)

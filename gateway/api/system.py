@@ -12,6 +12,7 @@ from sqlalchemy import text
 
 from gateway.api.auth import current_actor, protected, services
 from gateway.api.errors import GatewayBlueprint
+from gateway.api.spec import FIRST_ID, link_to, links
 from gateway.domain.access import OUTBOX, PII, READ
 from gateway.domain.errors import InvalidInput
 from gateway.persistence.migrate import current_revision, head_revision
@@ -76,6 +77,10 @@ def deadline(query: dict[str, Any]) -> dict[str, Any]:
     }
 
 
+# The newest message of a listing leads to what may be done with one (OpenAPI links).
+OUTBOX_FOLLOW_UPS = link_to("outbox", ["reveal_message"], message_id=FIRST_ID) | link_to(
+    "dead_letters", ["resend", "discard"], message_id=FIRST_ID
+)
 outbox_blp = GatewayBlueprint(
     "outbox", __name__, url_prefix="/api/v1/outbox", description="Messages for other systems"
 )
@@ -84,6 +89,7 @@ outbox_blp = GatewayBlueprint(
 @outbox_blp.route("", methods=["GET"])
 @outbox_blp.arguments(OutboxQuery, location="query")
 @outbox_blp.response(200, OutboxOut(many=True))
+@links(outbox_blp, [200], OUTBOX_FOLLOW_UPS)
 @outbox_blp.paginate()
 @protected(outbox_blp, OUTBOX)
 def list_outbox(query: dict[str, Any], pagination_parameters: PaginationParameters) -> list[OutboxView]:

@@ -9,7 +9,8 @@ No check is excluded: `not_a_server_error`, `status_code_conformance`, `content_
 `response_headers_conformance`, `response_schema_conformance`, `negative_data_rejection`,
 `positive_data_acceptance`, `missing_required_header`, `unsupported_method`, `ignored_auth`,
 `allow_header_conformance` etc. all run (the stateful-only ones are no-ops outside a stateful run).
-No stateful run: flask-smorest documents no links between operations.
+The stateful run, which follows the spec's links, is schemathesis's CLI against a real server:
+tests/api/test_schemathesis_cli.py.
 
 GATEWAY_FUZZ_EXAMPLES raises the examples per operation for a deeper, slower run.
 """
@@ -98,10 +99,11 @@ class AdminKey:
 def _seed(services: Services) -> None:
     """Inquiries 1-3: received (no rule matches), dispatched by a rule, and closed after a bad callback."""
     admin = Actor(name="fuzz-seed", role="admin")
-    unrouted = inquiry_payload(external_id="FZ-1", kind="help", title="路灯不亮", content="路灯坏了。")
+    # Hotline calls logged by staff: a 12345 work-order id (external_id) comes only from the platform.
+    unrouted = inquiry_payload(kind="help", title="路灯不亮", content="路灯坏了。")
     services.inquiries.intake(unrouted, admin)
-    routed, _ = services.inquiries.intake(inquiry_payload(external_id="FZ-2"), admin)
-    closed, _ = services.inquiries.intake(inquiry_payload(external_id="FZ-3"), admin)
+    routed, _ = services.inquiries.intake(inquiry_payload(), admin)
+    closed, _ = services.inquiries.intake(inquiry_payload(), admin)
     steps: list[tuple[Action, dict[str, Any]]] = [
         (Action.ACKNOWLEDGE, {}),
         (Action.REPLY, {"note": "已答复", "public_reply": "已答复来电人"}),
