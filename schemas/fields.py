@@ -21,7 +21,14 @@ INPUT_YEARS_PATTERN = r"^(19[0-9]{2}|2[0-9]{3})-"
 # (PostgreSQL refuses NUL in text, which would otherwise turn bad input into a 500).
 _BAD_CHARS = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\ud800-\udfff\ufffe\uffff]")
 # The same, as documented (lone surrogates cannot be written in a JSON Schema pattern).
-TEXT_PATTERN = r"^[^\x00-\x08\x0b\x0c\x0e-\x1f\x7f\ufffe\uffff]*$"
+_PRINTABLE = r"\x00-\x08\x0b\x0c\x0e-\x1f\x7f\ufffe\uffff"
+TEXT_PATTERN = rf"^[^{_PRINTABLE}]*$"
+
+
+# Printable text with at least one character that is not whitespace (a reason written for the audit log,
+# an edited reply): the server and the spec then agree that "  " or a newline alone is no text.
+# U+FEFF is whitespace to ECMA-262 (the spec's regex) but not to Python: excluded by name.
+NOT_BLANK_PATTERN = rf"^[^{_PRINTABLE}]*[^\s\ufeff{_PRINTABLE}][^{_PRINTABLE}]*$"
 
 
 class Pattern(validate.Regexp):
@@ -36,6 +43,11 @@ class Pattern(validate.Regexp):
         if not isinstance(value, str) or regex.fullmatch(value) is None:
             raise ValidationError(self._format_error(value))
         return value
+
+
+def not_blank() -> Pattern:
+    """The validator of NOT_BLANK_PATTERN."""
+    return Pattern(NOT_BLANK_PATTERN, error="must not be blank")
 
 
 class Text(fields.String):

@@ -17,6 +17,7 @@ from schemas.fields import (
     SettingCapped,
     StrictBoolean,
     Text,
+    not_blank,
 )
 
 CHANNELS = [c.value for c in Channel]
@@ -190,7 +191,11 @@ class EventOut(Schema):
 
 
 class RevealIn(Schema):
-    reason = Text(required=True, validate=validate.Length(min=2, max=500), metadata={"description": "why"})
+    reason = Text(
+        required=True,
+        validate=[validate.Length(min=2, max=500), not_blank()],
+        metadata={"description": "why (written to the audit log)"},
+    )
 
 
 # ---- action bodies ------------------------------------------------------------------------------

@@ -5,7 +5,7 @@ from __future__ import annotations
 from marshmallow import Schema, fields, validate
 
 from gateway.services.publications import STATUSES
-from schemas.fields import LocalDateTime, Text
+from schemas.fields import LocalDateTime, Text, not_blank
 
 
 class PublicationQuery(Schema):
@@ -44,14 +44,14 @@ class PublicationOut(Schema):
 
 class ApproveIn(Schema):
     text = Text(
-        validate=validate.Length(min=1, max=20000),
+        validate=[validate.Length(min=1, max=20000), not_blank()],
         metadata={"description": "the reply as edited by the approver; redacted again before it is sent"},
     )
     title = Text(
-        validate=validate.Length(min=1, max=200),
+        validate=[validate.Length(min=1, max=200), not_blank()],
         metadata={"description": "an edited title; redacted again before it is sent"},
     )
 
 
 class RejectIn(Schema):
-    reason = Text(required=True, validate=validate.Length(min=1, max=4000))
+    reason = Text(required=True, validate=[validate.Length(min=1, max=4000), not_blank()])

@@ -349,3 +349,16 @@ def test_a_listing_takes_each_status_at_most_once(client, auth, spec):
     response = client.get(f"/api/v1/inquiries?{many}", headers=auth["supervisor"])
     assert response.status_code == 422
     assert list(response.get_json()["errors"]["query"]) == ["status"]
+
+
+def test_a_reason_of_whitespace_alone_is_refused_as_the_spec_says(client, auth):
+    spec = client.get("/api/v1/openapi.json").get_json()["components"]["schemas"]
+    pattern = re.compile(spec["RejectIn"]["properties"]["reason"]["pattern"])
+    for blank in ("\n", "  ", "\t \u3000", "\ufeff"):
+        assert pattern.fullmatch(blank) is None
+        response = client.post("/api/v1/publications/1/reject", json={"reason": blank}, headers=auth["admin"])
+        assert response.status_code == 422
+        assert response.get_json()["errors"]["json"] == {"reason": ["must not be blank"]}
+    assert pattern.fullmatch("含第三人信息") is not None
+    revealed = client.post("/api/v1/inquiries/1/reveal", json={"reason": " \n "}, headers=auth["admin"])
+    assert revealed.get_json()["errors"]["json"] == {"reason": ["must not be blank"]}
