@@ -16,7 +16,14 @@ from webargs.flaskparser import FlaskParser
 from werkzeug.exceptions import HTTPException, InternalServerError, MethodNotAllowed
 
 from gateway.api.spec import URI_TOO_LONG, OperationIds, UriTooLong, body_required, count_properties
-from gateway.domain.errors import Forbidden, InvalidInput, InvalidTransition, NotFound
+from gateway.domain.errors import (
+    Forbidden,
+    InvalidInput,
+    InvalidTransition,
+    NotFound,
+    UpstreamError,
+    UpstreamTimeout,
+)
 from schemas.fields import DepartmentCode, SettingCapped
 
 log = logging.getLogger(__name__)
@@ -139,6 +146,18 @@ def register(app: Flask) -> None:
     @app.errorhandler(Forbidden)
     def _forbidden(err: Forbidden) -> Reply:
         return _payload(403, "Forbidden", str(err)), 403, {}
+
+    @app.errorhandler(UpstreamError)
+    def _upstream(err: UpstreamError) -> Reply:
+        # The system and whether to try again; never the upstream's body, which may hold personal data.
+        if isinstance(err, UpstreamTimeout):
+            code, status, message = 504, "Gateway Timeout", f"{err.system} did not answer in time"
+        else:
+            code, status, message = 502, "Bad Gateway", f"{err.system} did not take the request"
+        log.warning("upstream %s failed (%s, status %s)", err.system, type(err).__name__, err.status)
+        errors = {"system": err.system, "retryable": err.retryable}
+        headers = {"Retry-After": str(max(1, round(err.retry_after)))} if err.retry_after else {}
+        return _payload(code, status, message, errors), code, headers
 
     @app.errorhandler(Exception)
     def _unexpected(err: Exception) -> Reply:
