@@ -19,46 +19,13 @@ from adapters.website.sim_state import WebsiteState
 from adapters.window import WindowClient, WindowState
 from adapters.window import create_simulator as create_window
 from gateway.domain.errors import UpstreamError
+from tests.factories import keys_of, names
 
 EVENT = "catalog.items_changed"
 COUNT = 300
 RETIRED = 17  # the index of the item that is retired in the batch
 GONE = "350104-MZJ-QR-99999-000"  # listed in item_codes, deleted before sending
-GATEWAY_NAMES = {
-    "item_codes",
-    "sync_run_id",
-    "items",
-    "item_code",
-    "name",
-    "item_type",
-    "item_type_label",
-    "department",
-    "department_name",
-    "promised_days",
-    "statutory_days",
-    "retired",
-    "parent_code",
-    "legal_basis",
-    "materials",
-    "form",
-    "copies",
-    "required",
-    "key",
-    "steps",
-    "order",
-    "description",
-    "fee",
-    "place",
-    "windows",
-    "online_url",
-    "consult_phone",
-    "complaint_phone",
-    "keywords",
-    "guide",
-    "accepts_incomplete",
-    "version",
-    "source_updated_at",
-}
+GATEWAY_NAMES = names("catalog.gateway_names")
 BASES = [
     ("法律援助申请", "public_service", "SFJ", "区司法局"),
     ("结婚登记", "confirmation", "MZJ", "区民政局"),
@@ -150,16 +117,6 @@ def message(system: System, payload: dict[str, Any], key: str = "catalog-run7-pa
         idempotency_key=f"{key}-{system.name}",
         attempt=1,
     )
-
-
-def keys_of(value: Any) -> Iterator[str]:
-    if isinstance(value, dict):
-        for name, inner in value.items():
-            yield name
-            yield from keys_of(inner)
-    elif isinstance(value, list):
-        for inner in value:
-            yield from keys_of(inner)
 
 
 def held(systems: dict[str, System]) -> dict[str, int]:

@@ -1,6 +1,5 @@
 from __future__ import annotations
 
-from collections.abc import Iterator
 from typing import Any
 
 import pytest
@@ -10,96 +9,19 @@ from adapters.hotline import catalog_wire as hotline_wire
 from adapters.hotline.wire import PayloadError
 from adapters.website import catalog_wire as website_wire
 from adapters.window import catalog_wire as window_wire
+from tests.factories import keys_of, names, sample
 
 # Every field name of the gateway's catalog.items_changed payload: none may appear in a system's body.
-GATEWAY_NAMES = {
-    "item_codes",
-    "sync_run_id",
-    "items",
-    "item_code",
-    "name",
-    "item_type",
-    "item_type_label",
-    "department",
-    "department_name",
-    "promised_days",
-    "statutory_days",
-    "retired",
-    "parent_code",
-    "legal_basis",
-    "materials",
-    "form",
-    "copies",
-    "required",
-    "key",
-    "steps",
-    "order",
-    "description",
-    "fee",
-    "place",
-    "windows",
-    "online_url",
-    "consult_phone",
-    "complaint_phone",
-    "keywords",
-    "guide",
-    "accepts_incomplete",
-    "version",
-    "source_updated_at",
-}
+GATEWAY_NAMES = names("catalog.gateway_names")
 
 
 def item(code: str = "350104-SFJ-XK-00001-000", **overrides: Any) -> dict[str, Any]:
-    data: dict[str, Any] = {
-        "item_code": code,
-        "name": "律师事务所设立许可",
-        "item_type": "licensing",
-        "item_type_label": "行政许可",
-        "department": "SFJ",
-        "department_name": "区司法局",
-        "promised_days": 5,
-        "statutory_days": 20,
-        "retired": False,
-        "parent_code": None,
-        "legal_basis": "《中华人民共和国律师法》第十八条",
-        "materials": [
-            {"name": "设立申请书", "form": "original", "copies": 1, "required": True, "key": True},
-            {"name": "律师执业证复印件", "form": "copy", "copies": 3, "required": True, "key": False},
-            {"name": "住所证明", "form": "electronic", "copies": 0, "required": False, "key": False},
-        ],
-        "steps": [
-            {"order": 1, "name": "受理", "description": "综合窗口收件并核验材料"},
-            {"order": 2, "name": "审查", "description": None},
-        ],
-        "fee": "不收费",
-        "place": "仓山区政务服务中心二楼",
-        "windows": ["综合受理A05", "综合受理A06"],
-        "online_url": "https://zwfw.example.gov.cn/item/00001",
-        "consult_phone": "0591-83000001",
-        "complaint_phone": "12345",
-        "keywords": ["律所设立", "律师事务所"],
-        "guide": "申请设立律师事务所的，应当向设区的市级司法行政部门提出申请。",
-        "accepts_incomplete": True,
-        "version": 3,
-        "source_updated_at": "2026-11-26T02:15:00+00:00",
-    }
-    data.update(overrides)
-    return data
+    return sample("catalog.item", item_code=code, **overrides)
 
 
 def payload(items: list[dict[str, Any]], codes: list[str] | None = None) -> dict[str, Any]:
     listed = codes if codes is not None else [i["item_code"] for i in items]
     return {"item_codes": sorted(listed), "sync_run_id": 7, "items": items}
-
-
-def keys_of(value: Any) -> Iterator[str]:
-    if isinstance(value, dict):
-        for name, inner in value.items():
-            yield name
-            yield from keys_of(inner)
-    elif isinstance(value, list):
-        for inner in value:
-            yield from keys_of(inner)
 
 
 def many(count: int) -> list[dict[str, Any]]:

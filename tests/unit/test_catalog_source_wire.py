@@ -7,69 +7,12 @@ import pytest
 
 from adapters.base.port import WireError
 from adapters.catalog_source import wire
+from tests.factories import factory, names
 
-GATEWAY_FIELDS = {
-    "item_code",
-    "name",
-    "item_type",
-    "parent_code",
-    "department",
-    "source_department_code",
-    "legal_basis",
-    "statutory_days",
-    "promised_days",
-    "materials",
-    "fee",
-    "steps",
-    "place",
-    "windows",
-    "online_url",
-    "consult_phone",
-    "complaint_phone",
-    "keywords",
-    "guide",
-    "accepts_incomplete",
-    "retired",
-    "updated_at",
-}
+GATEWAY_FIELDS = names("catalog_source.gateway_fields")
 
 
-def source_item(**overrides: Any) -> dict[str, Any]:
-    item: dict[str, Any] = {
-        "SXBM": "350104-SFJ-GG-00011-001",
-        "SXMC": "继承公证",
-        "SXLX": "08",
-        "ZXBM": "350104-SFJ-GG-00011-000",
-        "SSBM": "11350104003610125P",
-        "SSBMMC": "仓山区司法局",
-        "SDYJ": "《中华人民共和国公证法》第十一条",
-        "FDBJSX": "15",
-        "CNBJSX": "10",
-        "CLXX": [
-            {"CLMC": "申请人身份证", "CLXS": "1", "FS": "1", "SFBX": "1", "SFHX": "1"},
-            {"CLMC": "亲属关系证明", "CLXS": "2", "FS": "2", "SFBX": "1", "SFHX": "0"},
-            {"CLMC": "授权委托书及受托人身份证", "CLXS": "3", "FS": "1", "SFBX": "0", "SFHX": "0"},
-        ],
-        "SFSF": "1",
-        "SFBZ": "按福建省公证服务收费标准收取",
-        "BLLC": [
-            {"XH": "1", "HJMC": "受理", "HJSM": "窗口核对材料。"},
-            {"XH": "2", "HJMC": "审查", "HJSM": "公证员审查。"},
-        ],
-        "BLDD": "仓山区政务服务中心二楼司法行政服务区",
-        "BLCK": "综合受理窗口A03;统一出件窗口C01",
-        "WSBLDZ": "https://zwfw.fujian.example/bs/350104-SFJ-GG-00011-001",
-        "ZXDH": "0591-83000112",
-        "JDTSDH": "0591-83000199",
-        "GJZ": "继承公证,公证,司法局",
-        "BSZN": "继承公证由仓山区司法局负责实施。本事项按标准收费。",
-        "SFRQSL": "0",
-        "SXZT": "1",
-        "BBH": "1",
-        "GXSJ": "2024-03-18 09:41:27",
-    }
-    item.update(overrides)
-    return item
+source_item = factory("catalog_source.item")
 
 
 def test_a_complete_item_maps_to_the_gateway_shape() -> None:

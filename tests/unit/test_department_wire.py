@@ -14,20 +14,13 @@ from adapters.department import DepartmentClient, DepartmentInbound, wire
 from adapters.department.codes import DEPARTMENTS
 from adapters.department.sim_rules import UNITS, push_problem, supplement_problem, withdraw_problem
 from gateway.domain.errors import UpstreamError
+from tests.factories import factory, keys_of
 
 PROTOCOL = Path(__file__).resolve().parents[2] / "adapters" / "department" / "PROTOCOL.md"
 # Every field name PROTOCOL.md puts in backticks (the gateway's department codes aside).
 SYSTEM_NAMES = set(re.findall(r"`([A-Z]{2,6})`", PROTOCOL.read_text("utf-8"))) - set(DEPARTMENTS)
 SFJ = "11350104003561207K"
 HBJ = "11350104MB1C20476R"
-
-
-def keys_of(value: Any) -> set[str]:
-    if isinstance(value, dict):
-        return set(value) | {k for v in value.values() for k in keys_of(v)}
-    if isinstance(value, list):
-        return {k for v in value for k in keys_of(v)}
-    return set()
 
 
 def values_of(value: Any) -> list[Any]:
@@ -38,75 +31,10 @@ def values_of(value: Any) -> list[Any]:
     return [value]
 
 
-def task_payload(**overrides: Any) -> dict[str, Any]:
-    payload: dict[str, Any] = {
-        "application_id": 7,
-        "receipt_no": "SL20261123000015",
-        "task_id": 42,
-        "item_code": "350104-SFJ-XK-0007",
-        "item_name": "基层法律服务工作者执业核准",
-        "department": "SFJ",
-        "department_name": "区司法局",
-        "applicant": {"name": "林建华", "phone": "13905911234", "id_number": "350104198805061234"},
-        "materials": [
-            {"name": "执业申请表", "provided": True, "key": True},
-            {"name": "学历证明", "provided": False, "key": False},
-        ],
-        "incomplete": True,
-        "supplement_due": "2026-11-30T17:00:00+08:00",
-        "promised_at": "2026-12-04T17:00:00+08:00",
-        "accepted_at": "2026-11-23T02:15:00+00:00",
-        "window": "综合窗口3号",
-        "proxy": "王帮办",
-        "joint": True,
-    }
-    payload.update(overrides)
-    return payload
-
-
-def supplement_payload(**overrides: Any) -> dict[str, Any]:
-    payload: dict[str, Any] = {
-        "task_id": 42,
-        "receipt_no": "SL20261123000015",
-        "item_code": "350104-SFJ-XK-0007",
-        "department": "SFJ",
-        "materials": [{"name": "学历证明", "provided": True}],
-        "note": "申请人补交学历证明原件",
-        "at": "2026-11-25T01:40:00Z",
-    }
-    payload.update(overrides)
-    return payload
-
-
-def withdrawn_payload(**overrides: Any) -> dict[str, Any]:
-    payload: dict[str, Any] = {
-        "task_id": 43,
-        "receipt_no": "SL20261123000015",
-        "department": "HBJ",
-        "reason": "联办事项已被区司法局不予许可",
-        "at": "2026-11-26T15:00:00+08:00",
-    }
-    payload.update(overrides)
-    return payload
-
-
-def report(**overrides: Any) -> dict[str, Any]:
-    body: dict[str, Any] = {
-        "XXLX": "RWZT",
-        "RWBH": "42",
-        "BJBH": "SL20261123000015",
-        "SXBM": "350104-SFJ-XK-0007",
-        "BLBM": SFJ,
-        "BLBMMC": "区司法局",
-        "BLZT": "0201",
-        "BLYJ": "",
-        "BZCL": [],
-        "ZZBH": "",
-        "BLR": "郑雅琴",
-        "CZSJ": "2026-11-24 09:30:00",
-    }
-    body.update(overrides)
-    return body
+task_payload = factory("department.task")
+supplement_payload = factory("department.supplement")
+withdrawn_payload = factory("department.withdrawn")
+report = factory("department.report")
 
 
 def parse(body: dict[str, Any]) -> dict[str, Any]:

@@ -12,77 +12,10 @@ from adapters.hotline.inbound import HotlineInbound
 from gateway.domain.inquiry import Kind, Satisfaction
 from gateway.domain.lifecycle import Action, Status
 from schemas.inquiry import InquiryIn
+from tests.factories import factory, keys_of, names
 
-PLATFORM_FIELDS = {
-    "gdbh",
-    "ldhm",
-    "ldrxm",
-    "sfzhm",
-    "bt",
-    "sqnr",
-    "sqlx",
-    "sqdz",
-    "ssjd",
-    "sffl",
-    "sfgk",
-    "slsj",
-    "cbdw",
-    "cbdwmc",
-    "gdzt",
-    "myd",
-    "sfjj",
-    "hfsm",
-    "hfsj",
-    "wbbh",
-    "lybh",
-    "lyqd",
-    "gxsj",
-    "blsx",
-    "czlx",
-    "czsj",
-    "czsm",
-    "czyy",
-    "yqts",
-    "dfnr",
-    "tslx",
-    "tssj",
-    "sj",
-    "code",
-    "msg",
-    "data",
-    "lsh",
-}
-GATEWAY_FIELDS = {
-    "inquiry_id",
-    "number",
-    "origin",
-    "external_id",
-    "kind",
-    "title",
-    "content",
-    "category",
-    "address",
-    "district",
-    "citizen",
-    "name",
-    "phone",
-    "id_number",
-    "public_consent",
-    "created_at",
-    "action",
-    "status",
-    "department",
-    "department_name",
-    "due_at",
-    "at",
-    "note",
-    "reason",
-    "workdays",
-    "public_reply",
-    "satisfaction",
-    "channel",
-    "solved",
-}
+PLATFORM_FIELDS = names("hotline.platform_fields")
+GATEWAY_FIELDS = names("hotline.gateway_fields")
 SQLX = [
     ("01", Kind.CONSULT),
     ("02", Kind.HELP),
@@ -118,86 +51,10 @@ CZLX = {
 }
 
 
-def keys_of(value: Any) -> set[str]:
-    if isinstance(value, dict):
-        return set(value) | {k for v in value.values() for k in keys_of(v)}
-    if isinstance(value, list):
-        return {k for v in value for k in keys_of(v)}
-    return set()
-
-
-def work_order(**overrides: Any) -> dict[str, Any]:
-    order: dict[str, Any] = {
-        "gdbh": "GD20261126000123",
-        "lyqd": "01",
-        "wbbh": "",
-        "lybh": "",
-        "ldrxm": "王秀英",
-        "ldhm": "13805912345",
-        "sfzhm": "350104196805121826",
-        "bt": "小区旁工地夜间施工噪音扰民",
-        "sqnr": "来电人反映滨江路88号旁工地夜间施工。",
-        "sqlx": "03",
-        "sqdz": "临江街道滨江路88号",
-        "ssjd": "临江街道",
-        "sffl": "城乡建设/噪声污染",
-        "sfgk": "1",
-        "slsj": "2026-11-26 09:30:15",
-        "gdzt": "10",
-        "gxsj": "2026-11-26 09:31:02",
-    }
-    order.update(overrides)
-    return order
-
-
-def callback_result(**overrides: Any) -> dict[str, Any]:
-    result: dict[str, Any] = {
-        "gdbh": "GD20261126000123",
-        "wbbh": "SQ20261126000007",
-        "myd": "2",
-        "sfjj": "1",
-        "hfsm": "来电人表示施工已停止。",
-        "hfsj": "2026-12-01 15:00:00",
-    }
-    result.update(overrides)
-    return result
-
-
-def create_payload(**overrides: Any) -> dict[str, Any]:
-    payload: dict[str, Any] = {
-        "inquiry_id": 7,
-        "number": "SQ20261126000007",
-        "origin": "website",
-        "external_id": "LY20261126000001",
-        "kind": "consult",
-        "title": "咨询法律援助申请材料",
-        "content": "留言人咨询申请法律援助需要哪些材料。",
-        "category": "司法行政",
-        "address": None,
-        "district": "临江街道",
-        "citizen": {"name": "陈晓燕", "phone": "13805912345", "id_number": None},
-        "public_consent": False,
-        "created_at": "2026-11-26T10:02:00+08:00",
-    }
-    payload.update(overrides)
-    return payload
-
-
-def status_payload(**overrides: Any) -> dict[str, Any]:
-    payload: dict[str, Any] = {
-        "inquiry_id": 7,
-        "number": "SQ20261126000007",
-        "external_id": "GD20261126000123",
-        "origin": "hotline",
-        "action": "dispatch",
-        "status": "dispatched",
-        "department": "SFJ",
-        "department_name": "区司法局",
-        "due_at": "2026-12-07T15:59:59+00:00",
-        "at": "2026-11-26T02:05:00+00:00",
-    }
-    payload.update(overrides)
-    return payload
+work_order = factory("hotline.work_order")
+callback_result = factory("hotline.callback_result")
+create_payload = factory("hotline.create")
+status_payload = factory("hotline.status")
 
 
 def push(tslx: str, sj: Any) -> bytes:

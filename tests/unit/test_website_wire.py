@@ -10,63 +10,14 @@ from adapters.website import WebsiteInbound
 from adapters.website.wire import inquiry_from_website, reply_call, status_call, writer_reply_call
 from gateway.domain.lifecycle import Status
 from schemas.inquiry import InquiryIn
+from tests.factories import factory, names, sample
 
-WEBSITE_NAMES = {
-    "eventType",
-    "eventTime",
-    "message",
-    "msgId",
-    "boxType",
-    "letterType",
-    "subject",
-    "writerName",
-    "writerMobile",
-    "writerIdCard",
-    "isPublic",
-    "submitTime",
-    "area",
-    "eventAddress",
-}
-GATEWAY_NAMES = {
-    "inquiry_id",
-    "number",
-    "origin",
-    "external_id",
-    "kind",
-    "title",
-    "public_reply",
-    "department",
-    "department_name",
-    "replied_at",
-    "status",
-    "action",
-    "due_at",
-    "at",
-    "citizen",
-    "note",
-    "reason",
-    "satisfaction",
-    "name",
-    "phone",
-    "id_number",
-}
+WEBSITE_NAMES = names("website.system_names")
+GATEWAY_NAMES = names("website.gateway_names")
 
 
 def website_body(**overrides: Any) -> dict[str, Any]:
-    message: dict[str, Any] = {
-        "msgId": "LY20250312000001",
-        "boxType": "TSJB",
-        "subject": "小区旁工地夜间施工噪音扰民",
-        "content": "金山街道某小区旁工地连续多日夜间十一点后仍在施工，噪声很大，影响休息。",
-        "writerName": "陈晓燕",
-        "writerMobile": "13805912345",
-        "writerIdCard": "350104198805061234",
-        "isPublic": "Y",
-        "submitTime": "2025-03-12 09:30:15",
-        "area": "金山街道",
-        "eventAddress": "仓山区金山街道浦上大道",
-    }
-    message.update(overrides)
+    message = sample("website.message", **overrides)
     return {
         "eventType": "message.submitted",
         "eventTime": "2025-03-12 09:30:16",
@@ -74,38 +25,8 @@ def website_body(**overrides: Any) -> dict[str, Any]:
     }
 
 
-def reply_payload(**overrides: Any) -> dict[str, Any]:
-    payload: dict[str, Any] = {
-        "inquiry_id": 42,
-        "number": "SQ2025031200000042",
-        "origin": "website",
-        "external_id": "LY20250312000001",
-        "kind": "complaint",
-        "title": "小区旁工地夜间施工噪音扰民",
-        "public_reply": "经核实，我局已责令该工地停止夜间施工。",
-        "department_name": "区城市管理局",
-        "replied_at": "2025-03-15T16:20:00+08:00",
-    }
-    payload.update(overrides)
-    return payload
-
-
-def status_payload(**overrides: Any) -> dict[str, Any]:
-    payload: dict[str, Any] = {
-        "inquiry_id": 42,
-        "number": "SQ2025031200000042",
-        "external_id": "LY20250312000001",
-        "origin": "website",
-        "action": "acknowledge",
-        "status": "acknowledged",
-        "department": "CGJ",
-        "department_name": "区城市管理局",
-        "due_at": "2025-03-26T23:59:59+08:00",
-        "at": "2025-03-12T10:05:00+08:00",
-        "note": "已签收，安排执法人员夜间巡查",
-    }
-    payload.update(overrides)
-    return payload
+reply_payload = factory("website.reply")
+status_payload = factory("website.status")
 
 
 def all_keys(value: Any) -> set[str]:

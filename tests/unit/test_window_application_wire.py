@@ -10,26 +10,12 @@ from adapters.window import application_wire as aw
 from gateway.domain.applications import AppAction, AppStatus
 from gateway.domain.errors import UpstreamError
 from gateway.domain.messages import APPLICATION_STATUS
+from tests.factories import factory
 
 RECEIPT = "SL2026112300000017"
 
 
-def payload(**overrides: Any) -> dict[str, Any]:
-    base: dict[str, Any] = {
-        "application_id": 17,
-        "receipt_no": RECEIPT,
-        "title": "食品经营许可(新办)",
-        "status": "under_review",
-        "action": "review",
-        "reason": None,
-        "refused_by": None,
-        "window": "综合窗口3号",
-        "at": "2026-11-25T09:40:00+08:00",
-        "materials": [],
-        "tracking_no": None,
-    }
-    base.update(overrides)
-    return base
+payload = factory("window.application_status")
 
 
 # Every status the gateway has, with an action that leads there.

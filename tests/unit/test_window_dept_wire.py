@@ -13,110 +13,17 @@ from adapters.window import WindowInbound
 from adapters.window import wire as window_wire
 from gateway.domain.errors import UpstreamError
 from schemas.inquiry import InquiryIn
+from tests.factories import factory, keys_of, names
 
-GATEWAY_NAMES = {
-    "inquiry_id",
-    "number",
-    "external_id",
-    "origin",
-    "action",
-    "status",
-    "department",
-    "department_name",
-    "due_at",
-    "at",
-    "note",
-    "reason",
-    "workdays",
-    "public_reply",
-    "satisfaction",
-    "line",
-    "kind",
-    "title",
-    "content",
-    "citizen",
-    "channel",
-}
+GATEWAY_NAMES = names("window.gateway_names")
 GATEWAY_VALUES = {"acknowledged", "replied", "acknowledge", "reply", "satisfied", "consult", "complaint"}
-WINDOW_NAMES = {
-    "ywlx",
-    "jlbh",
-    "ckbh",
-    "blry",
-    "sqlx",
-    "sxmc",
-    "nr",
-    "sqr",
-    "xm",
-    "lxdh",
-    "zjhm",
-    "dz",
-    "ssjd",
-    "gkbz",
-    "djsj",
-}
+WINDOW_NAMES = names("window.system_names")
 DEPT_NAMES = {"rxhm", "thbh", "zxy", "zjyy", "zjsj", "ldhm", "ldrxm", "lx", "bt", "nr", "dz"}
 
 
-def keys_of(value: Any) -> set[str]:
-    if isinstance(value, dict):
-        return set(value) | {k for v in value.values() for k in keys_of(v)}
-    return set()
-
-
-def window_record(**overrides: Any) -> dict[str, Any]:
-    body: dict[str, Any] = {
-        "ywlx": "SQDJ",
-        "jlbh": "CK2026112300001",
-        "ckbh": "A07",
-        "blry": "陈晓梅",
-        "sqlx": "TS",
-        "sxmc": "预付卡退款",
-        "nr": "群众到窗口反映健身房预付卡无法退款。",
-        "sqr": {"xm": "林建华", "lxdh": "13905911234", "zjhm": "350104198805061234"},
-        "dz": "临江街道阳光花园3号楼",
-        "ssjd": "临江街道",
-        "gkbz": "1",
-        "djsj": "2026-11-23 10:15:00",
-    }
-    body.update(overrides)
-    return body
-
-
-def dept_call(**overrides: Any) -> dict[str, Any]:
-    body: dict[str, Any] = {
-        "rxhm": "12348",
-        "thbh": "12348202611230042",
-        "zxy": "王静（工号8012）",
-        "zjyy": "非法律服务类诉求，转12345办理",
-        "zjsj": "2026-11-23 10:20:00",
-        "ldhm": "13905911234",
-        "ldrxm": "林建华",
-        "lx": "03",
-        "bt": "小区电梯长期故障",
-        "nr": "来电人反映小区电梯故障一个月无人维修，要求处理。",
-        "dz": "临江街道阳光花园5号楼",
-    }
-    body.update(overrides)
-    return body
-
-
-def status_payload(**overrides: Any) -> dict[str, Any]:
-    payload: dict[str, Any] = {
-        "inquiry_id": 17,
-        "number": "SQ2026112300000017",
-        "external_id": "CK2026112300001",
-        "origin": "window",
-        "action": "acknowledge",
-        "status": "acknowledged",
-        "department": "SJJ",
-        "department_name": "区市场监督管理局",
-        "due_at": "2026-12-10T23:59:59+08:00",
-        "at": "2026-11-23T02:30:00+00:00",
-        "note": "已签收，正在办理",
-    }
-    payload.update(overrides)
-    return payload
+window_record = factory("window.record")
+dept_call = factory("dept_hotline.call")
+status_payload = factory("window.status")
 
 
 def encode(body: dict[str, Any]) -> bytes:
@@ -422,20 +329,7 @@ def test_dept_answers() -> None:
 # ---- dept hotline, out ------------------------------------------------------------------------
 
 
-def transfer_payload(**overrides: Any) -> dict[str, Any]:
-    payload: dict[str, Any] = {
-        "inquiry_id": 21,
-        "number": "SQ2026112300000021",
-        "line": "12348",
-        "kind": "consult",
-        "title": "申请法律援助需要什么材料",
-        "content": "来电人咨询申请法律援助需要准备哪些材料。",
-        "citizen": {"name": "林建华", "phone": "13905911234"},
-        "reason": "法律专业咨询，转12348解答",
-        "at": "2026-11-22T16:05:00+00:00",
-    }
-    payload.update(overrides)
-    return payload
+transfer_payload = factory("dept_hotline.transfer")
 
 
 def test_dept_transfer_in_body() -> None:
