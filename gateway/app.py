@@ -63,7 +63,18 @@ def _configure(app: Flask, settings: Settings, extra: dict[str, Any]) -> None:
 
 
 def _register_api(app: Flask) -> None:
-    from gateway.api import applications, catalog, dead_letters, inquiries, publications, system, webhooks
+    from gateway.api import (
+        applications,
+        catalog,
+        dead_letters,
+        evaluations,
+        inquiries,
+        publications,
+        rectifications,
+        statistics,
+        system,
+        webhooks,
+    )
 
     api = errors.GatewayApi(app, spec_kwargs={"servers": [{"url": "/"}]})
     api.spec.components.security_scheme("bearerAuth", SECURITY_SCHEME)
@@ -76,6 +87,9 @@ def _register_api(app: Flask) -> None:
         catalog.items_blp,
         catalog.runs_blp,
         applications.blp,
+        evaluations.blp,
+        rectifications.blp,
+        statistics.blp,
     ):
         api.register_blueprint(blp)
     app.register_blueprint(system.probes)

@@ -9,8 +9,8 @@ from typing import Any, TypeVar, cast
 from flask import current_app, g, request
 from flask_smorest import Blueprint, abort
 
-from gateway.bootstrap import Services
 from gateway.domain.access import Actor
+from gateway.bootstrap import Services
 from gateway.services.keys import KeyService
 
 F = TypeVar("F", bound=Callable[..., Any])
@@ -69,9 +69,20 @@ def _install_guard(blp: Blueprint) -> None:
             return  # not routed (404/405): the routing error answers
         if request.method == "OPTIONS" and getattr(rule, "provide_automatic_options", False):
             return  # Flask answers OPTIONS itself; the view does not run
-        permission = getattr(current_app.view_functions.get(request.endpoint), _PERMISSION, None)
+        permission = getattr(_handler(request.endpoint, request.method), _PERMISSION, None)
         if permission is not None:
             _authorize(permission or None)
+
+
+def _handler(endpoint: str, method: str) -> Any:
+    """The function that answers: the view, or the MethodView's method (HEAD answered by its get)."""
+    view = current_app.view_functions.get(endpoint)
+    view_class = getattr(view, "view_class", None)
+    if view_class is None:
+        return view
+    return getattr(view_class, method.lower(), None) or (
+        getattr(view_class, "get", None) if method == "HEAD" else None
+    )
 
 
 def _authorize(permission: str | None) -> None:

@@ -16,9 +16,10 @@ FIRST_ID = "$response.body#/0/id"
 
 
 class OperationIds(BasePlugin):
-    """Each operation's id is its Flask endpoint ("inquiries.create_inquiry"): links name their target by it.
+    """Each operation's id is its Flask endpoint ("inquiries.get_inquiry"): links name their target by it.
 
-    flask-smorest keeps one URL rule per endpoint; a rule serving several methods adds the method.
+    A MethodView serving several methods is one endpoint: each of its methods names its operation
+    (operation_id, "inquiries.create_inquiry"); were one left unnamed, the method is added to the endpoint.
     """
 
     def operation_helper(
@@ -80,6 +81,11 @@ def body_required(schema: type[Schema] | Schema) -> bool:
     """
     instance = schema() if isinstance(schema, type) else schema
     return any(field.required for field in instance.fields.values())
+
+
+def operation_id(blueprint: Any, name: str) -> Callable[[Callable[..., Any]], Callable[..., Any]]:
+    """Decorator: a MethodView method's operation id, "<blueprint>.<name>", as a view function's would be."""
+    return blueprint.doc(operationId=f"{blueprint.name}.{name}")  # type: ignore[no-any-return]
 
 
 def link_to(blueprint: str, endpoints: Iterable[str], **parameters: str) -> dict[str, dict[str, Any]]:

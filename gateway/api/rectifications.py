@@ -1,0 +1,65 @@
+"""/api/v1/rectifications (整改): the tasks a bad rating opens, their 回访 and their closing."""
+
+from __future__ import annotations
+
+from functools import partial
+from typing import Any
+
+from flask_smorest.pagination import PaginationParameters
+
+from gateway.api.auth import current_actor, protected, services
+from gateway.api.errors import GatewayBlueprint
+from gateway.api.paging import paged
+from gateway.api.spec import BODY_ID, FIRST_ID, link_to, links
+from gateway.domain.access import RECTIFY
+from schemas.applications import CloseIn, RectificationCallbackIn, RectificationOut, RectificationQuery
+
+blp = GatewayBlueprint(
+    "rectifications",
+    __name__,
+    url_prefix="/api/v1/rectifications",
+    description="整改: rectifications opened by bad ratings",
+)
+
+ID = "<int(max=9223372036854775807):rect_id>"
+NO_SUCH = "no such rectification"
+# A rectification in a response (or the newest of a listing) leads to its next steps.
+STEPS = ["rectification_callback", "rectification_close"]
+
+
+@blp.route("", methods=["GET"])
+@blp.arguments(RectificationQuery, location="query")
+@blp.response(200, RectificationOut(many=True))
+@links(blp, [200], link_to("rectifications", STEPS, rect_id=FIRST_ID))
+@blp.paginate()
+@protected(blp, RECTIFY)
+def list_rectifications(
+    query: dict[str, Any], pagination_parameters: PaginationParameters
+) -> list[dict[str, Any]]:
+    """Rectification tasks from bad ratings, newest first."""
+    find = partial(services().evaluations.rectifications, current_actor(), status=query.get("status"))
+    return paged(pagination_parameters, find)
+
+
+@blp.route(f"/{ID}/callback", methods=["POST"])
+@blp.arguments(RectificationCallbackIn)
+@blp.response(200, RectificationOut)
+@links(blp, [200], link_to("rectifications", STEPS, rect_id=BODY_ID))
+@blp.alt_response(404, description=NO_SUCH)
+@blp.alt_response(409, description="closed already")
+@protected(blp, RECTIFY)
+def rectification_callback(data: dict[str, Any], rect_id: int) -> dict[str, Any]:
+    """回访 record: required before the rectification may close."""
+    return services().evaluations.callback(rect_id, data, current_actor())
+
+
+@blp.route(f"/{ID}/close", methods=["POST"])
+@blp.arguments(CloseIn)
+@blp.response(200, RectificationOut)
+@links(blp, [200], link_to("rectifications", STEPS, rect_id=BODY_ID))
+@blp.alt_response(404, description=NO_SUCH)
+@blp.alt_response(409, description="no callback recorded yet")
+@protected(blp, RECTIFY)
+def rectification_close(data: dict[str, Any], rect_id: int) -> dict[str, Any]:
+    """Close a rectification (409 until a callback is recorded)."""
+    return services().evaluations.close(rect_id, data, current_actor())
