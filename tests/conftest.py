@@ -1,15 +1,18 @@
 from __future__ import annotations
 
 import shutil
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
 import pytest
+import requests
 from flask import Flask
 from flask.testing import FlaskClient
 
+from adapters.base.http import make_session
+from adapters.base.simulator import ServerThread
 from gateway import create_app
 from gateway.bootstrap import Services
 from gateway.config import Settings, load_settings
@@ -17,6 +20,7 @@ from gateway.persistence import migrate
 from gateway.persistence.db import make_engine
 
 ROOT = Path(__file__).resolve().parent.parent
+Start = Callable[[Flask], ServerThread]
 
 
 class FakeClock:
@@ -30,6 +34,29 @@ class FakeClock:
 
     def advance(self, **kwargs: float) -> None:
         self.now += timedelta(**kwargs)
+
+
+@pytest.fixture
+def start() -> Iterator[Start]:
+    """Start a simulator (or any Flask app) as a real HTTP server; every one is stopped after the test."""
+    servers: list[ServerThread] = []
+
+    def _start(app: Flask) -> ServerThread:
+        server = ServerThread(app).start()
+        servers.append(server)
+        return server
+
+    yield _start
+    for server in servers:
+        server.stop()
+
+
+@pytest.fixture
+def session() -> Iterator[requests.Session]:
+    """The HTTP session the adapters' clients share in a test."""
+    opened = make_session()
+    yield opened
+    opened.close()
 
 
 @pytest.fixture(scope="session")

@@ -1,15 +1,14 @@
 from __future__ import annotations
 
-from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Any
 
 import pytest
 import requests
 
-from adapters.base.http import HttpClient, make_session
+from adapters.base.http import HttpClient
 from adapters.base.port import Outbound, OutboundMessage
-from adapters.base.simulator import Fault, ServerThread, SimulatorState
+from adapters.base.simulator import Fault, SimulatorState
 from adapters.hotline import HotlineClient
 from adapters.hotline import create_simulator as create_hotline
 from adapters.hotline.sim_state import HotlineState
@@ -19,6 +18,7 @@ from adapters.website.sim_state import WebsiteState
 from adapters.window import WindowClient, WindowState
 from adapters.window import create_simulator as create_window
 from gateway.domain.errors import UpstreamError
+from tests.conftest import Start
 from tests.factories import keys_of, names
 
 EVENT = "catalog.items_changed"
@@ -45,25 +45,17 @@ class System:
 
 
 @pytest.fixture
-def systems() -> Iterator[dict[str, System]]:
-    session = make_session()
-    servers: list[ServerThread] = []
+def systems(start: Start, session: requests.Session) -> dict[str, System]:
     found: dict[str, System] = {}
     for name, app, client in (
         ("website", create_website(), WebsiteClient),
         ("hotline", create_hotline(), HotlineClient),
         ("window", create_window(), WindowClient),
     ):
-        server = ServerThread(app).start()
-        servers.append(server)
+        server = start(app)
         http = HttpClient(name, server.url, session, timeout=(1, 5))
         found[name] = System(name, server.url, app.extensions["simulator"], client(http))
-    try:
-        yield found
-    finally:
-        session.close()
-        for server in servers:
-            server.stop()
+    return found
 
 
 def item(n: int, **overrides: Any) -> dict[str, Any]:

@@ -2,7 +2,7 @@ from __future__ import annotations
 
 import time
 from collections import Counter
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from datetime import datetime, timedelta, timezone
 from typing import Any
 
@@ -10,11 +10,13 @@ import pytest
 import requests
 from flask import Flask, Response, jsonify
 
-from adapters.base.http import HttpClient, make_session
-from adapters.base.simulator import Fault, ServerThread
+from adapters.base.http import HttpClient
+from adapters.base.simulator import Fault
 from adapters.catalog_source import CatalogSourceClient, CatalogSourceState, create_simulator
 from adapters.catalog_source.client import CatalogPage
 from gateway.domain.errors import UpstreamError
+from tests.conftest import FakeClock as Clock
+from tests.conftest import Start
 
 BEIJING = timezone(timedelta(hours=8))
 ITEM_TYPES = {
@@ -40,41 +42,6 @@ DEPARTMENTS = {
     "仓山区交通运输局",
     "仓山区行政服务中心",
 }
-Start = Callable[[Flask], ServerThread]
-
-
-class Clock:
-    """The simulator's clock, moved by hand (Beijing time)."""
-
-    def __init__(self, now: datetime) -> None:
-        self.now = now
-
-    def __call__(self) -> datetime:
-        return self.now
-
-    def advance(self, **kwargs: float) -> None:
-        self.now += timedelta(**kwargs)
-
-
-@pytest.fixture
-def start() -> Iterator[Start]:
-    servers: list[ServerThread] = []
-
-    def _start(app: Flask) -> ServerThread:
-        server = ServerThread(app).start()
-        servers.append(server)
-        return server
-
-    yield _start
-    for server in servers:
-        server.stop()
-
-
-@pytest.fixture
-def session() -> Iterator[requests.Session]:
-    session = make_session()
-    yield session
-    session.close()
 
 
 @pytest.fixture

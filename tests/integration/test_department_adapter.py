@@ -1,7 +1,6 @@
 from __future__ import annotations
 
 import time
-from collections.abc import Callable, Iterator
 from datetime import UTC, datetime
 from typing import Any
 
@@ -9,9 +8,9 @@ import pytest
 import requests
 from flask import Flask, Response, jsonify, request
 
-from adapters.base.http import HttpClient, make_session
+from adapters.base.http import HttpClient
 from adapters.base.port import Ack, InboundEvent, OutboundMessage, WireError
-from adapters.base.simulator import Fault, ServerThread
+from adapters.base.simulator import Fault
 from adapters.base.webhooks import SignatureError, new_secret, verify
 from adapters.department import (
     AutoDecide,
@@ -22,33 +21,12 @@ from adapters.department import (
 )
 from adapters.department.sim_state import DecisionError
 from gateway.domain.errors import UpstreamError, UpstreamTimeout
+from tests.conftest import Start
 
 SECRET = new_secret()
 SFJ = "11350104003561207K"
 HBJ = "11350104MB1C20476R"
-Start = Callable[[Flask], ServerThread]
 Sim = tuple[DepartmentState, DepartmentClient]
-
-
-@pytest.fixture
-def start() -> Iterator[Start]:
-    servers: list[ServerThread] = []
-
-    def _start(app: Flask) -> ServerThread:
-        server = ServerThread(app).start()
-        servers.append(server)
-        return server
-
-    yield _start
-    for server in servers:
-        server.stop()
-
-
-@pytest.fixture
-def session() -> Iterator[requests.Session]:
-    session = make_session()
-    yield session
-    session.close()
 
 
 class Receiver:

@@ -5,7 +5,7 @@ import logging
 import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
-from datetime import datetime, timedelta
+from datetime import datetime
 from typing import Any
 
 import pytest
@@ -13,7 +13,7 @@ import requests
 from flask import Flask, jsonify, request
 from flask.typing import ResponseReturnValue
 
-from adapters.base.http import HttpClient, make_session
+from adapters.base.http import HttpClient
 from adapters.base.port import InboundEvent, OutboundMessage, WireError
 from adapters.base.simulator import Fault, ServerThread
 from adapters.base.webhooks import SignatureError, new_secret, verify
@@ -22,17 +22,8 @@ from adapters.hotline.codes import BEIJING
 from adapters.hotline.sim_state import HotlineState, beijing_now
 from gateway.domain.errors import UpstreamError, UpstreamTimeout
 from gateway.domain.messages import STATUS_CHANGED, WORKORDER_CREATE
-
-
-class SimClock:
-    def __init__(self) -> None:
-        self.now = datetime(2026, 11, 26, 9, 30, 0, tzinfo=BEIJING)
-
-    def __call__(self) -> datetime:
-        return self.now
-
-    def advance(self, **kwargs: float) -> None:
-        self.now += timedelta(**kwargs)
+from tests.conftest import FakeClock as SimClock
+from tests.factories import sample
 
 
 @pytest.fixture(scope="module")
@@ -51,17 +42,10 @@ def state(server: ServerThread) -> HotlineState:
 
 @pytest.fixture
 def clock(state: HotlineState) -> Iterator[SimClock]:
-    fake = SimClock()
+    fake = SimClock(datetime(2026, 11, 26, 9, 30, 0, tzinfo=BEIJING))
     state.clock = fake
     yield fake
     state.clock = beijing_now
-
-
-@pytest.fixture
-def session() -> Iterator[requests.Session]:
-    opened = make_session()
-    yield opened
-    opened.close()
 
 
 @pytest.fixture
@@ -70,39 +54,12 @@ def client(server: ServerThread, session: requests.Session) -> HotlineClient:
 
 
 def create_message(key: str = "inquiry-7-workorder", **overrides: Any) -> OutboundMessage:
-    payload: dict[str, Any] = {
-        "inquiry_id": 7,
-        "number": "SQ20261126000007",
-        "origin": "website",
-        "external_id": "LY20261126000001",
-        "kind": "consult",
-        "title": "咨询法律援助申请材料",
-        "content": "留言人咨询申请法律援助需要哪些材料。",
-        "category": None,
-        "address": None,
-        "district": "临江街道",
-        "citizen": {"name": "陈晓燕", "phone": "13805912345", "id_number": "350104198805061234"},
-        "public_consent": True,
-        "created_at": "2026-11-26T02:02:00+00:00",
-    }
-    payload.update(overrides)
+    payload = sample("hotline.work_order_message", **overrides)
     return OutboundMessage(1, "hotline", WORKORDER_CREATE, payload, key, 1)
 
 
 def status_message(key: str, **overrides: Any) -> OutboundMessage:
-    payload: dict[str, Any] = {
-        "inquiry_id": 7,
-        "number": "SQ20261126000007",
-        "external_id": None,
-        "origin": "website",
-        "action": "dispatch",
-        "status": "dispatched",
-        "department": "SFJ",
-        "department_name": "区司法局",
-        "due_at": "2026-12-07T15:59:59+00:00",
-        "at": "2026-11-26T02:05:00+00:00",
-    }
-    payload.update(overrides)
+    payload = sample("hotline.status_message", **overrides)
     return OutboundMessage(2, "hotline", STATUS_CHANGED, payload, key, 1)
 
 

@@ -8,7 +8,7 @@ from typing import Any
 import pytest
 import requests
 
-from adapters.base.http import HttpClient, make_session
+from adapters.base.http import HttpClient
 from adapters.base.port import OutboundMessage
 from adapters.base.simulator import Fault, ServerThread
 from adapters.window import WindowClient, WindowState
@@ -18,13 +18,6 @@ from gateway.domain.messages import APPLICATION_STATUS
 
 RECEIPT = "SL2026112300000017"
 OTHER = "SL2026112300000018"
-
-
-@pytest.fixture
-def session() -> Iterator[requests.Session]:
-    session = make_session()
-    yield session
-    session.close()
 
 
 @pytest.fixture

@@ -1,7 +1,6 @@
 from __future__ import annotations
 
 import time
-from collections.abc import Callable, Iterator
 from datetime import UTC, datetime
 from typing import Any
 
@@ -9,39 +8,18 @@ import pytest
 import requests
 from flask import Flask, Response, jsonify, request
 
-from adapters.base.http import HttpClient, make_session
+from adapters.base.http import HttpClient
 from adapters.base.port import Ack, Inbound, InboundEvent, OutboundMessage, WireError
-from adapters.base.simulator import Fault, ServerThread
+from adapters.base.simulator import Fault
 from adapters.base.webhooks import SignatureError, new_secret, verify
 from adapters.dept_hotline import DeptHotlineClient, DeptHotlineInbound, DeptHotlineState
 from adapters.dept_hotline import create_simulator as create_line
 from adapters.window import WindowClient, WindowInbound, WindowState
 from adapters.window import create_simulator as create_window
 from gateway.domain.errors import UpstreamError, UpstreamTimeout
+from tests.conftest import Start
 
 SECRET = new_secret()
-Start = Callable[[Flask], ServerThread]
-
-
-@pytest.fixture
-def start() -> Iterator[Start]:
-    servers: list[ServerThread] = []
-
-    def _start(app: Flask) -> ServerThread:
-        server = ServerThread(app).start()
-        servers.append(server)
-        return server
-
-    yield _start
-    for server in servers:
-        server.stop()
-
-
-@pytest.fixture
-def session() -> Iterator[requests.Session]:
-    session = make_session()
-    yield session
-    session.close()
 
 
 class Receiver:

@@ -4,15 +4,13 @@ from __future__ import annotations
 
 import html
 import re
-from collections.abc import Iterator
 from typing import Any
 
 import pytest
-import requests
 from sqlalchemy import select
 
 from adapters import hotline, website
-from adapters.base.http import HttpClient, make_session
+from adapters.base.http import HttpClient
 from adapters.base.simulator import Fault, ServerThread
 from gateway.config import DeliveryPolicy
 from gateway.delivery.worker import DeliveryWorker
@@ -20,22 +18,10 @@ from gateway.domain.messages import STATUS_CHANGED, WORKORDER_CREATE
 from gateway.persistence.models import OutboxMessage
 from gateway.services import outbox
 from gateway.web.delivery_problems import CONTACT, DISCARD, RESEND, explain
+from tests.conftest import Start
+from tests.factories import sample
 
-WORK_ORDER = {
-    "inquiry_id": 7,
-    "number": "SQ20261126000007",
-    "origin": "website",
-    "external_id": "LY20261126000001",
-    "kind": "consult",
-    "title": "咨询法律援助申请材料",
-    "content": "留言人咨询申请法律援助需要哪些材料。",
-    "category": None,
-    "address": None,
-    "district": "临江街道",
-    "citizen": {"name": "陈晓燕", "phone": "13805912345", "id_number": "350104198805061234"},
-    "public_consent": True,
-    "created_at": "2026-11-26T02:02:00+00:00",
-}
+WORK_ORDER = sample("hotline.work_order_message")
 STATUS = {
     "inquiry_id": 42,
     "number": "SQ2025031200000042",
@@ -60,24 +46,14 @@ class Broken:
 
 
 @pytest.fixture
-def sims() -> Iterator[dict[str, ServerThread]]:
-    servers = {"hotline": hotline.create_simulator(), "website": website.create_simulator()}
-    started = {name: ServerThread(app).start() for name, app in servers.items()}
-    yield started
-    for server in started.values():
-        server.stop()
+def sims(start: Start) -> dict[str, ServerThread]:
+    return {"hotline": start(hotline.create_simulator()), "website": start(website.create_simulator())}
 
 
 @pytest.fixture
-def http() -> Iterator[requests.Session]:
-    session = make_session()
-    yield session
-    session.close()
-
-
-@pytest.fixture
-def dead(services, clock, sims, http):
+def dead(services, clock, sims, session):
     """Send one message through the real worker and adapters (one attempt); return its last_error."""
+    http = session
     stopped = ServerThread(hotline.create_simulator()).start()
     stopped.stop()
     clients = {
