@@ -14,10 +14,10 @@ from adapters.base.port import Inbound, Outbound
 from gateway.config import Settings, SystemEndpoint
 from gateway.delivery.worker import DeliveryWorker
 from gateway.domain.calendar import WorkdayCalendar
+from gateway.domain.messages import CATALOG_ITEMS
 from gateway.persistence.db import Database, make_engine
 from gateway.services.applications import ApplicationService
 from gateway.services.catalog import CatalogService
-from gateway.services.catalog_sync import EVENT as CATALOG_EVENT
 from gateway.services.catalog_sync import CatalogSync
 from gateway.services.evaluations import EvaluationService
 from gateway.services.inbound import InboundService
@@ -54,7 +54,7 @@ class Services:
             self.settings.delivery,
             self.clock,
             worker_id,
-            hydrators={CATALOG_EVENT: self.catalog.hydrate},
+            hydrators={CATALOG_ITEMS: self.catalog.hydrate},
         )
 
     def catalog_sync(self, page_size: int = 500) -> CatalogSync:

@@ -10,6 +10,7 @@ from flask import Flask, current_app
 from gateway.bootstrap import Services
 from gateway.domain.access import ROLES
 from gateway.domain.errors import DomainError
+from gateway.domain.outbox import OutboxStatus
 from gateway.persistence import migrate
 
 
@@ -127,7 +128,7 @@ def register_delivery(app: Flask) -> None:
     @click.option("--limit", default=50, show_default=True)
     def dead_list(limit: int) -> None:
         """Show dead letters with attempts and last error."""
-        page = _services().outbox.find(status="dead", target=None, offset=0, limit=limit)
+        page = _services().outbox.find(status=OutboxStatus.DEAD, target=None, offset=0, limit=limit)
         for m in page.items:
             click.echo(f"{m.id}\t{m.target}\t{m.event_type}\tattempts={m.attempts}\t{m.last_error or ''}")
         click.echo(f"{page.total} dead letter(s)")

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from marshmallow import Schema, fields, validate
 
+from gateway.domain.outbox import OutboxStatus
 from schemas.fields import LocalDateTime, LocalDateTimeIn, Text
 
 
@@ -31,9 +32,7 @@ class DeadlineOut(Schema):
 
 
 class OutboxQuery(Schema):
-    status = fields.String(
-        validate=validate.OneOf(["pending", "sending", "sent", "dead", "discarded", "held"])
-    )
+    status = fields.String(validate=validate.OneOf([status.value for status in OutboxStatus]))
     target = Text(validate=validate.Length(min=1, max=32))
 
 

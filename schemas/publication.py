@@ -4,14 +4,15 @@ from __future__ import annotations
 
 from marshmallow import Schema, fields, validate
 
+from gateway.domain.outbox import OutboxStatus
 from gateway.services.publications import STATUSES
 from schemas.fields import LocalDateTime, Text, not_blank
 
 
 class PublicationQuery(Schema):
     status = fields.String(
-        load_default="held",
-        validate=validate.OneOf(STATUSES),
+        load_default=OutboxStatus.HELD.value,
+        validate=validate.OneOf([status.value for status in STATUSES]),
         metadata={"description": "held (待审核, the default) or any other outbox status"},
     )
 

@@ -30,12 +30,12 @@ from adapters.base.port import Outbound, OutboundMessage
 from gateway.config import DeliveryPolicy
 from gateway.delivery.policy import Breakers, backoff
 from gateway.domain.errors import UpstreamError
+from gateway.domain.outbox import BLOCKING_STATES, OPEN_STATES, OutboxStatus
 from gateway.persistence.db import Database
-from gateway.persistence.models import BLOCKING_STATES, OPEN_STATES, OutboxMessage
+from gateway.persistence.models import OutboxMessage
 
 log = logging.getLogger("gateway.delivery")
 
-PENDING, SENDING, SENT, DEAD = "pending", "sending", "sent", "dead"
 OPEN = OPEN_STATES  # not delivered yet
 BLOCKING = BLOCKING_STATES  # states of an earlier message that hold back later ones
 
@@ -70,6 +70,14 @@ class BatchReport:
     dead: int = 0
     released: int = 0
     errors: list[str] = field(default_factory=list)
+
+    def add(self, other: BatchReport) -> None:
+        """Count another pass's messages in (not its errors)."""
+        self.claimed += other.claimed
+        self.sent += other.sent
+        self.retried += other.retried
+        self.dead += other.dead
+        self.released += other.released
 
 
 class DeliveryWorker:
@@ -124,8 +132,7 @@ class DeliveryWorker:
             report = self.run_once()
             if report.claimed == 0:
                 break
-            for name in ("claimed", "sent", "retried", "dead", "released"):
-                setattr(total, name, getattr(total, name) + getattr(report, name))
+            total.add(report)
         return total
 
     def run_forever(self, stop: threading.Event) -> None:
@@ -178,8 +185,8 @@ class DeliveryWorker:
             _among(earlier.status, BLOCKING),  # ix_outbox_blocking_key
         )
         due = or_(
-            and_(row.status == PENDING, row.next_attempt_at <= now),
-            and_(row.status == SENDING, row.lease_until < now),
+            and_(row.status == OutboxStatus.PENDING, row.next_attempt_at <= now),
+            and_(row.status == OutboxStatus.SENDING, row.lease_until < now),
         )
         candidates = select(row.id).where(_among(row.status, OPEN), due, ~held_back)  # ix_outbox_open
         if exclude:
@@ -191,7 +198,7 @@ class DeliveryWorker:
         return (
             update(OutboxMessage)
             .where(OutboxMessage.id.in_(candidates.scalar_subquery()))
-            .values(status=SENDING, lease_until=lease, attempts=OutboxMessage.attempts + 1)
+            .values(status=OutboxStatus.SENDING, lease_until=lease, attempts=OutboxMessage.attempts + 1)
             .returning(
                 OutboxMessage.id,
                 OutboxMessage.target,
@@ -247,7 +254,7 @@ class DeliveryWorker:
                 # overtaken writes nothing (the receiver drops the repeat by its idempotency key).
                 mine = and_(
                     OutboxMessage.id == outcome.id,
-                    OutboxMessage.status == SENDING,
+                    OutboxMessage.status == OutboxStatus.SENDING,
                     OutboxMessage.attempts == outcome.attempts,
                 )
                 values = self._result_values(outcome, now, report)
@@ -258,14 +265,14 @@ class DeliveryWorker:
             report.released += 1
             until = self.breakers.states[outcome.target].open_until or now
             return {
-                "status": PENDING,
+                "status": OutboxStatus.PENDING,
                 "lease_until": None,
                 "attempts": outcome.attempts - 1,
                 "next_attempt_at": until,
             }
         if outcome.sent:
             report.sent += 1
-            return {"status": SENT, "lease_until": None, "sent_at": now, "last_error": None}
+            return {"status": OutboxStatus.SENT, "lease_until": None, "sent_at": now, "last_error": None}
         error = outcome.error
         assert error is not None
         text = _describe(error)
@@ -275,10 +282,15 @@ class DeliveryWorker:
             log.warning(
                 "message %s to %s dead after %s attempts", outcome.id, outcome.target, outcome.attempts
             )
-            return {"status": DEAD, "lease_until": None, "last_error": text}
+            return {"status": OutboxStatus.DEAD, "lease_until": None, "last_error": text}
         report.retried += 1
         delay = backoff(self.policy, outcome.attempts, error.retry_after, self.rng)
-        return {"status": PENDING, "lease_until": None, "last_error": text, "next_attempt_at": now + delay}
+        return {
+            "status": OutboxStatus.PENDING,
+            "lease_until": None,
+            "last_error": text,
+            "next_attempt_at": now + delay,
+        }
 
 
 def _describe(error: UpstreamError) -> str:

@@ -12,9 +12,15 @@ from zoneinfo import ZoneInfo
 # chinesecalendar ships no py.typed marker; mypy 1.x flags that, newer mypy does not.
 import chinese_calendar  # type: ignore[import-untyped, unused-ignore]
 
-__all__ = ["SHANGHAI", "CalendarOverrides", "Deadline", "WorkdayCalendar"]
+__all__ = ["SHANGHAI", "CalendarOverrides", "Deadline", "WorkdayCalendar", "beijing_iso"]
 
 SHANGHAI: ZoneInfo = ZoneInfo("Asia/Shanghai")
+
+
+def beijing_iso(value: datetime | None) -> str | None:
+    """An aware time as ISO 8601 in Beijing time (+08:00), as every outbound message writes times."""
+    return value.astimezone(SHANGHAI).isoformat() if value else None
+
 
 # Deadlines run to the end of the last working day; one second before midnight keeps the
 # value on the right calendar day in every representation (midnight would read as the next day).

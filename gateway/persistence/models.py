@@ -20,6 +20,7 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
 
+from gateway.domain.outbox import BLOCKING_STATES, OPEN_STATES, OutboxStatus
 from gateway.persistence.types import UTCDateTime
 
 # SQLite stores BIGINT primary keys as INTEGER only when declared INTEGER; keep rowid semantics there.
@@ -114,14 +115,8 @@ class InquiryEvent(Base):
     created_at: Mapped[datetime]
 
 
-# The outbox's states that partial indexes cover; the delivery worker's claim states the same sets.
-OPEN_STATES = ("pending", "sending")  # not yet delivered: what a worker may claim
-BLOCKING_STATES = ("pending", "sending", "dead")  # what holds back later messages of a key
-# 待审核: a publication whose redaction was not sure, waiting for a supervisor to approve (-> pending) or
-# reject (-> discarded) it. Not open, so no worker claims it. Not blocking: the inquiry's status messages
-# to the same system keep flowing meanwhile (a citizen's message must not stay 待受理 on the website
-# because a reply text waits for a person), and nothing later depends on the held text having gone first.
-HELD = "held"
+# The outbox's states that partial indexes cover (gateway.domain.outbox); the delivery worker's claim
+# states the same sets.
 
 
 def status_among(states: tuple[str, ...]) -> str:
@@ -161,7 +156,7 @@ class OutboxMessage(Base):
     ordering_key: Mapped[str] = mapped_column(String(64), index=True)
     payload: Mapped[dict[str, Any]]
     idempotency_key: Mapped[str] = mapped_column(String(128), unique=True)
-    status: Mapped[str] = mapped_column(String(16), default="pending")
+    status: Mapped[str] = mapped_column(String(16), default=OutboxStatus.PENDING)
     attempts: Mapped[int] = mapped_column(Integer, default=0)
     next_attempt_at: Mapped[datetime]
     lease_until: Mapped[datetime | None]

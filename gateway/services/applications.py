@@ -13,9 +13,10 @@ from sqlalchemy.orm import Session
 
 from gateway.config import Settings
 from gateway.domain import applications as rules
+from gateway.domain import messages
 from gateway.domain.access import APP_ACCEPT, APP_READ, APP_REVIEW, PII, Actor
 from gateway.domain.applications import AppAction, AppStatus, TaskStatus
-from gateway.domain.calendar import SHANGHAI, WorkdayCalendar
+from gateway.domain.calendar import SHANGHAI, WorkdayCalendar, beijing_iso
 from gateway.domain.errors import Forbidden, InvalidInput, InvalidTransition, NotFound
 from gateway.persistence.application_models import Application, ApplicationEvent, ApplicationTask
 from gateway.persistence.catalog_models import ServiceItem
@@ -302,7 +303,7 @@ class ApplicationService:
                 outbox.enqueue(
                     session,
                     target="department",
-                    event_type="application.supplement",
+                    event_type=messages.SUPPLEMENT,
                     ordering_key=f"application:{app.id}:department",
                     payload={
                         "task_id": task.id,
@@ -311,7 +312,7 @@ class ApplicationService:
                         "department": task.department_code,
                         "materials": [{"name": n, "provided": True} for n in names],
                         "note": data.get("note"),
-                        "at": _iso(now),
+                        "at": beijing_iso(now),
                     },
                     idempotency_key=f"app{app.id}-task{task.id}-supplement-{now.timestamp():.6f}",
                     now=now,
@@ -400,14 +401,14 @@ class ApplicationService:
                     outbox.enqueue(
                         session,
                         target="department",
-                        event_type="application.withdrawn",
+                        event_type=messages.WITHDRAWN,
                         ordering_key=f"application:{app.id}:department",
                         payload={
                             "task_id": task.id,
                             "receipt_no": app.receipt_no,
                             "department": task.department_code,
                             "reason": f"联办事项被{decision.department}不予受理: {decision.reason}",
-                            "at": _iso(now),
+                            "at": beijing_iso(now),
                         },
                         idempotency_key=f"app{app.id}-task{task.id}-withdrawn",
                         now=now,
@@ -462,7 +463,7 @@ class ApplicationService:
         outbox.enqueue(
             session,
             target="department",
-            event_type="application.task_submitted",
+            event_type=messages.TASK_SUBMITTED,
             ordering_key=f"application:{app.id}:department",
             payload={
                 "application_id": app.id,
@@ -481,9 +482,9 @@ class ApplicationService:
                     {"name": m["name"], "provided": m["provided"], "key": m["key"]} for m in task.materials
                 ],
                 "incomplete": any(m["required"] and not m["provided"] for m in task.materials),
-                "supplement_due": _iso(app.supplement_due_at),
-                "promised_at": _iso(promised),
-                "accepted_at": _iso(now),
+                "supplement_due": beijing_iso(app.supplement_due_at),
+                "promised_at": beijing_iso(promised),
+                "accepted_at": beijing_iso(now),
                 "window": app.window,
                 "proxy": app.proxy,
                 "joint": app.joint,
@@ -508,7 +509,7 @@ class ApplicationService:
         outbox.enqueue(
             session,
             target="window",
-            event_type="application.status_changed",
+            event_type=messages.APPLICATION_STATUS,
             ordering_key=f"application:{app.id}:window",
             payload={
                 "application_id": app.id,
@@ -520,9 +521,9 @@ class ApplicationService:
                 "reason": reason if correction else app.decision_reason,
                 "refused_by": app.refused_by,
                 "window": app.window,
-                "at": _iso(now),
+                "at": beijing_iso(now),
                 "materials": list(materials or []) if correction else [],
-                "due_at": _iso(due),
+                "due_at": beijing_iso(due),
                 "tracking_no": app.tracking_no,
             },
             idempotency_key=f"app{app.id}-{action}-{app.status}-{now.timestamp():.6f}",
@@ -592,7 +593,3 @@ class ApplicationService:
 def receipt_no(app_id: int, now: datetime) -> str:
     """受理编号: 'SL' + the Beijing date + an 8-digit sequence; sorts by date, then by acceptance order."""
     return f"SL{now.astimezone(SHANGHAI):%Y%m%d}{app_id:08d}"
-
-
-def _iso(value: datetime | None) -> str | None:
-    return value.astimezone(SHANGHAI).isoformat() if value else None

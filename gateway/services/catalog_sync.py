@@ -28,6 +28,7 @@ from sqlalchemy.orm import Session
 from adapters.base.apart import ahead, pages_apart
 from gateway.config import Settings
 from gateway.domain.catalog import content_hash, diff, normalize_department
+from gateway.domain.messages import CATALOG_ITEMS
 from gateway.persistence.catalog_models import ServiceItem, ServiceItemTerm, ServiceItemVersion, SyncRun
 from gateway.persistence.db import Database, json_text
 from gateway.services import outbox
@@ -38,7 +39,6 @@ log = logging.getLogger("gateway.catalog")
 
 CURSOR = "catalog.updated_since"
 TARGETS = ("website", "hotline", "window")  # 办事指南 publication, knowledge base, window item catalog
-EVENT = "catalog.items_changed"
 MAX_REJECTS_KEPT = 1000
 # After a sync that wrote this many items the planner's statistics are refreshed (search plans depend
 # on them; autovacuum may be off or slow to notice a catalog that appeared in a minute).
@@ -530,7 +530,7 @@ class CatalogSync:
             outbox.enqueue(
                 session,
                 target=target,
-                event_type=EVENT,
+                event_type=CATALOG_ITEMS,
                 ordering_key=f"catalog:{target}",
                 payload=payload,
                 idempotency_key=f"catalog-run{run_id}-page{number}-{target}",

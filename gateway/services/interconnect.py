@@ -13,7 +13,8 @@ from gateway.domain import messages
 from gateway.domain.calendar import SHANGHAI
 from gateway.domain.inquiry import Channel
 from gateway.domain.lifecycle import INTAKE, Action
-from gateway.persistence.models import HELD, Inquiry, InquiryEvent, InquiryTransfer, OutboxMessage
+from gateway.domain.outbox import OutboxStatus
+from gateway.persistence.models import Inquiry, InquiryEvent, InquiryTransfer, OutboxMessage
 from gateway.services import outbox, publications
 from gateway.services.people import citizen_of
 
@@ -57,7 +58,7 @@ def announce(
             message = _enqueue(session, inquiry, event, WEBSITE, event_type, publication, now)
             if doubtful:
                 # Redaction was not sure of something: 待审核, sent only once a supervisor approves it.
-                message.status = HELD
+                message.status = OutboxStatus.HELD
     if event.action == Action.DISPATCH.value:
         _transfer_if_line(session, settings, inquiry, event, now)
 

@@ -11,13 +11,14 @@ from sqlalchemy.orm import Session
 from gateway.domain import messages
 from gateway.domain.access import Actor
 from gateway.domain.inquiry import Channel
+from gateway.domain.outbox import OPEN_STATES, OutboxStatus
 from gateway.domain.pii import redact_text
-from gateway.persistence.models import OPEN_STATES, Inquiry, OutboxMessage
+from gateway.persistence.models import Inquiry, OutboxMessage
 from gateway.services.inquiry_queries import InquiryFilter, filtered
 from gateway.services.people import citizen_of
 
 # A publication on its way or delivered; a held (待审核), dead or discarded one was never shown to the public.
-PUBLISHED_STATES = (*OPEN_STATES, "sent")
+PUBLISHED_STATES = (*OPEN_STATES, OutboxStatus.SENT)
 # Rows read per reply wanted: some are older messages of one reply or match only what redaction removed.
 _PREFILTER = 3
 

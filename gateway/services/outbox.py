@@ -12,13 +12,12 @@ from sqlalchemy.orm import Session
 from gateway.domain.access import OUTBOX, OUTBOX_MANAGE, PII, SYSTEMS, Actor
 from gateway.domain.disclosure import mask_payload, people_in, redact_all
 from gateway.domain.errors import Forbidden, InvalidTransition, NotFound
+from gateway.domain.outbox import OutboxStatus
 from gateway.domain.pii import Person
 from gateway.persistence.db import Database
 from gateway.persistence.models import OutboxMessage
 from gateway.services import audit, people
 from gateway.services.views import OutboxView, Page
-
-STATUSES = ("pending", "sending", "sent", "dead", "discarded")
 
 
 def enqueue(
@@ -40,7 +39,7 @@ def enqueue(
         ordering_key=ordering_key,
         payload=payload,
         idempotency_key=idempotency_key,
-        status="pending",
+        status=OutboxStatus.PENDING,
         attempts=0,
         next_attempt_at=now,
         created_at=now,
@@ -155,14 +154,19 @@ class OutboxService:
             )
             if row is None:
                 raise NotFound(f"outbox message {message_id} not found")
-            if row.status != "dead":
+            if row.status != OutboxStatus.DEAD:
                 raise InvalidTransition(
                     row.status, action, [], "only dead letters can be resent or discarded"
                 )
             if action == "resend":
-                row.status, row.attempts, row.next_attempt_at, row.lease_until = "pending", 0, now, None
+                row.status, row.attempts, row.next_attempt_at, row.lease_until = (
+                    OutboxStatus.PENDING,
+                    0,
+                    now,
+                    None,
+                )
             else:
-                row.status = "discarded"
+                row.status = OutboxStatus.DISCARDED
             audit.record(session, actor, f"outbox_{action}", ("outbox", row.id), reason, now)
             session.flush()
             return views(session, [row])[0]

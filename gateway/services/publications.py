@@ -20,9 +20,10 @@ from sqlalchemy.orm import Session
 from gateway.domain import messages
 from gateway.domain.access import OUTBOX_MANAGE, Actor
 from gateway.domain.errors import Forbidden, InvalidInput, InvalidTransition, NotFound
+from gateway.domain.outbox import OutboxStatus
 from gateway.domain.pii import Person, redact
 from gateway.persistence.db import Database
-from gateway.persistence.models import HELD, Inquiry, OutboxMessage
+from gateway.persistence.models import Inquiry, OutboxMessage
 from gateway.services import audit
 from gateway.services.people import citizen_of
 
@@ -31,7 +32,8 @@ TYPES = (messages.REPLY_PUBLISH, messages.REPLY_TO_WRITER)
 PUBLISHED_FIELDS = ("title", "public_reply", "department_name")
 REVIEW = "review"  # the payload key that says why a message was held, and how it was decided
 APPROVE, REJECT = "approve", "reject"
-STATUSES = (HELD, "pending", "sending", "sent", "dead", "discarded")
+# The held first: what a supervisor looks at by default.
+STATUSES = (OutboxStatus.HELD, *(status for status in OutboxStatus if status is not OutboxStatus.HELD))
 
 
 @dataclass(frozen=True)
@@ -98,7 +100,7 @@ def to_view(row: OutboxMessage) -> PublicationView:
         created_at=row.created_at,
         sent_at=row.sent_at,
         review={k: v for k, v in review.items() if k != "doubts"},
-        allowed_actions=[APPROVE, REJECT] if row.status == HELD else [],
+        allowed_actions=[APPROVE, REJECT] if row.status == OutboxStatus.HELD else [],
     )
 
 
@@ -114,7 +116,7 @@ class PublicationService:
         self.clock = clock
 
     def find(
-        self, actor: Actor, *, status: str | None = HELD, offset: int = 0, limit: int = 20
+        self, actor: Actor, *, status: str | None = OutboxStatus.HELD, offset: int = 0, limit: int = 20
     ) -> PublicationPage:
         """Replies queued for the website in a status (held by default), oldest held first."""
         _require(actor)
@@ -158,7 +160,12 @@ class PublicationService:
             review.update(decision=APPROVE, by=actor.label, at=now.isoformat(), edited=sorted(edits))
             payload[REVIEW] = review
             row.payload = payload
-            row.status, row.attempts, row.next_attempt_at, row.lease_until = "pending", 0, now, None
+            row.status, row.attempts, row.next_attempt_at, row.lease_until = (
+                OutboxStatus.PENDING,
+                0,
+                now,
+                None,
+            )
             reason = "核准发布" + (
                 "（已修改" + "、".join(_FIELD_NAMES[k] for k in sorted(edits)) + "）" if edits else ""
             )
@@ -179,7 +186,7 @@ class PublicationService:
             review.update(decision=REJECT, by=actor.label, at=now.isoformat(), reason=reason)
             payload[REVIEW] = review
             row.payload = payload
-            row.status, row.lease_until = "discarded", None
+            row.status, row.lease_until = OutboxStatus.DISCARDED, None
             audit.record(session, actor, "publication_reject", ("outbox", row.id), reason, now)
             session.flush()
             return to_view(row)
@@ -203,7 +210,7 @@ def _publication(session: Session, message_id: int, *, lock: bool = False) -> Ou
 
 def _held(session: Session, message_id: int, action: str) -> OutboxMessage:
     row = _publication(session, message_id, lock=True)
-    if row.status != HELD:
+    if row.status != OutboxStatus.HELD:
         raise InvalidTransition(
             row.status, action, [], "only a held (待审核) publication can be approved or rejected"
         )
@@ -219,7 +226,7 @@ def _refuse_if_superseded(session: Session, row: OutboxMessage) -> None:
             OutboxMessage.ordering_key == row.ordering_key,
             OutboxMessage.event_type.in_(TYPES),
             OutboxMessage.id > row.id,
-            OutboxMessage.status != "discarded",
+            OutboxMessage.status != OutboxStatus.DISCARDED,
         )
         .limit(1)
     )

@@ -11,6 +11,7 @@ from werkzeug.wrappers import Response
 from gateway.domain.access import JOBS, OUTBOX, OUTBOX_MANAGE, act
 from gateway.domain.disclosure import redact
 from gateway.domain.lifecycle import Action
+from gateway.domain.outbox import OutboxStatus
 from gateway.services import people
 from gateway.services.inquiry_queries import InquiryFilter
 from gateway.services.views import InquiryView, OutboxView
@@ -80,7 +81,7 @@ def dead_letters() -> str:
     """Messages that failed every attempt: resend once the other system is back, or give up."""
     page = page_number()
     result = services().outbox.find(
-        status="dead", target=arg("target", labels.TARGETS), offset=(page - 1) * 20, limit=20
+        status=OutboxStatus.DEAD, target=arg("target", labels.TARGETS), offset=(page - 1) * 20, limit=20
     )
     return render_template(
         "console/supervisor/dead_letters.html",
@@ -97,7 +98,7 @@ def dead_letters_export() -> Response:
     target = arg("target", labels.TARGETS)
 
     def fetch(offset: int, limit: int) -> tuple[list[OutboxView], int]:
-        page = services().outbox.find(status="dead", target=target, offset=offset, limit=limit)
+        page = services().outbox.find(status=OutboxStatus.DEAD, target=target, offset=offset, limit=limit)
         return page.items, page.total
 
     rows = [
@@ -113,7 +114,7 @@ def dead_letters_export() -> Response:
         for m in export_rows(fetch)
     ]
     headers = ["消息号", "接收系统", "消息类型", "顺序键", "尝试次数", "最后错误", "创建时间"]
-    filters = {"status": "dead", "target": target}
+    filters = {"status": OutboxStatus.DEAD, "target": target}
     return export_response("dead_letters", filters, "死信", [Sheet("死信", headers, rows)])
 
 

@@ -10,6 +10,7 @@ from gateway.domain.calendar import SHANGHAI
 from gateway.domain.catalog import ITEM_TYPES, MATERIAL_FORMS
 from gateway.domain.inquiry import KIND_LABELS, SATISFACTION_LABELS
 from gateway.domain.lifecycle import STATUS_LABELS
+from gateway.domain.outbox import OUTBOX_STATUS_LABELS
 
 KINDS = {k.value: v for k, v in KIND_LABELS.items()}
 STATUSES = {k.value: v for k, v in STATUS_LABELS.items()}
@@ -83,14 +84,7 @@ APP_ACTIONS = {
 DELIVERY = {"pickup": "窗口领取", "post": "邮寄送达"}
 ITEM_TYPE_LABELS = dict(ITEM_TYPES)
 MATERIAL_FORM_LABELS = dict(MATERIAL_FORMS)
-OUTBOX_STATUSES = {
-    "pending": "待发送",
-    "sending": "发送中",
-    "sent": "已发送",
-    "dead": "死信",
-    "discarded": "已放弃",
-    "held": "待审核",
-}
+OUTBOX_STATUSES = {k.value: v for k, v in OUTBOX_STATUS_LABELS.items()}
 TARGETS = {**CHANNELS, "department": "部门业务系统", "catalog_source": "事项库"}
 MESSAGES = {
     messages.STATUS_CHANGED: "诉求状态通知",

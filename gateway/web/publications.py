@@ -9,7 +9,7 @@ from werkzeug.wrappers import Response
 from gateway.domain import messages
 from gateway.domain.access import OUTBOX_MANAGE
 from gateway.domain.errors import DomainError, InvalidInput, InvalidTransition, NotFound
-from gateway.persistence.models import HELD
+from gateway.domain.outbox import OutboxStatus
 from gateway.services.publications import PublicationService, PublicationView
 from gateway.web.common import Pager, actor, arg, page_number, services
 from gateway.web.security import requires, safe_next
@@ -18,7 +18,12 @@ bp = Blueprint("pubs", __name__, url_prefix="/supervisor/publications")
 
 MID = "<int(max=9223372036854775807):message_id>"
 PAGE = 10
-STATUSES = {HELD: "待审核", "pending": "已核准待发送", "sent": "已发布", "discarded": "已驳回"}
+STATUSES: dict[str, str] = {
+    OutboxStatus.HELD: "待审核",
+    OutboxStatus.PENDING: "已核准待发送",
+    OutboxStatus.SENT: "已发布",
+    OutboxStatus.DISCARDED: "已驳回",
+}
 TYPES = {messages.REPLY_PUBLISH: "网站公开答复", messages.REPLY_TO_WRITER: "仅答复留言人"}
 FIELDS = {"public_reply": "答复内容", "title": "标题", "department_name": "承办单位"}
 
@@ -55,7 +60,7 @@ def why(doubts: list[dict[str, object]]) -> list[str]:
 @requires(OUTBOX_MANAGE)
 def held() -> str:
     """Held publications (or those decided), oldest first, each with approve and reject forms."""
-    status = arg("status", STATUSES) or HELD
+    status = arg("status", STATUSES) or OutboxStatus.HELD
     page = page_number()
     result = _service().find(actor(), status=status, offset=(page - 1) * PAGE, limit=PAGE)
     return render_template(

@@ -12,6 +12,7 @@ from werkzeug.wrappers import Response
 
 from gateway.domain.access import STATS
 from gateway.domain.calendar import SHANGHAI
+from gateway.domain.outbox import OutboxStatus
 from gateway.services.inquiry_queries import InquiryFilter
 from gateway.services.inquiry_stats import GOOD, NONE_KEY
 from gateway.web import charts, labels
@@ -138,10 +139,11 @@ def _attention() -> dict[str, int]:
     def count(filters: InquiryFilter) -> int:
         return inquiries.find(filters, who, offset=0, limit=1).total
 
+    dead_letters = services().outbox.find(status=OutboxStatus.DEAD, target=None, offset=0, limit=1)
     return {
         "overdue": count(InquiryFilter(overdue=True)),
         "due_soon": count(InquiryFilter(due_soon=True)),
-        "dead": services().outbox.find(status="dead", target=None, offset=0, limit=1).total,
+        "dead_letters": dead_letters.total,
     }
 
 
