@@ -69,6 +69,7 @@ def _register_api(app: Flask) -> None:
         dead_letters,
         evaluations,
         inquiries,
+        outbox,
         publications,
         rectifications,
         statistics,
@@ -81,7 +82,7 @@ def _register_api(app: Flask) -> None:
     for blp in (
         inquiries.blp,
         system.calendar_blp,
-        system.outbox_blp,
+        outbox.blp,
         dead_letters.blp,
         publications.blp,
         catalog.items_blp,

@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+from functools import partial
 from typing import Any
 
 from flask_smorest.pagination import PaginationParameters
 
 from gateway.api.auth import protected, services
 from gateway.api.errors import GatewayBlueprint
+from gateway.api.paging import paged
 from gateway.api.spec import FIRST_ID, link_to, links
 from gateway.domain.access import JOBS, READ
 from schemas.catalog import (
@@ -44,16 +46,14 @@ def search_items(query: dict[str, Any], pagination_parameters: PaginationParamet
     contains, full-pinyin prefix, keywords/pinyin contains, 办事指南 contains. The total in
     X-Pagination is exact up to 200; 200 means "200 or more" (refine the query).
     """
-    page = services().catalog.search(
+    search = partial(
+        services().catalog.search,
         query.get("q"),
         department=query.get("department"),
         item_type=query.get("item_type"),
         include_retired=query["include_retired"],
-        offset=pagination_parameters.first_item,
-        limit=pagination_parameters.page_size,
     )
-    pagination_parameters.item_count = page.total
-    return page.items
+    return paged(pagination_parameters, search)
 
 
 @items_blp.route(f"/{CODE}", methods=["GET"])
@@ -82,9 +82,7 @@ def item_versions(item_code: str) -> list[dict[str, Any]]:
 @protected(runs_blp, JOBS)
 def sync_runs(pagination_parameters: PaginationParameters) -> list[dict[str, Any]]:
     """Catalog sync runs, newest first, with counts and rejects."""
-    page = services().catalog.sync_runs(pagination_parameters.first_item, pagination_parameters.page_size)
-    pagination_parameters.item_count = page.total
-    return page.items
+    return paged(pagination_parameters, services().catalog.sync_runs)
 
 
 @runs_blp.route("/catalog/sync-runs/<int(max=9223372036854775807):run_id>", methods=["GET"])
@@ -103,8 +101,4 @@ def sync_run(run_id: int) -> dict[str, Any]:
 @protected(runs_blp, JOBS)
 def job_runs(query: dict[str, Any], pagination_parameters: PaginationParameters) -> list[dict[str, Any]]:
     """Scheduler job runs (start, end, outcome, counts), newest first."""
-    page = services().catalog.job_runs(
-        query.get("job"), pagination_parameters.first_item, pagination_parameters.page_size
-    )
-    pagination_parameters.item_count = page.total
-    return page.items
+    return paged(pagination_parameters, partial(services().catalog.job_runs, query.get("job")))

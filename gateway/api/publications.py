@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+from functools import partial
 from typing import Any
 
 from flask_smorest.pagination import PaginationParameters
 
 from gateway.api.auth import current_actor, protected, services
 from gateway.api.errors import GatewayBlueprint
+from gateway.api.paging import paged
+from gateway.api.spec import FIRST_ID, link_to, links
 from gateway.domain.access import OUTBOX_MANAGE
 from gateway.services.publications import PublicationService, PublicationView
 from schemas.publication import ApproveIn, PublicationOut, PublicationQuery, RejectIn
@@ -20,12 +23,8 @@ blp = GatewayBlueprint(
 )
 
 ID = "<int(max=9223372036854775807):message_id>"
-# OpenAPI links: the first publication listed leads to its approval or rejection (as gateway.api.spec's
-# link_to writes them: the target named by its endpoint).
-DECISIONS = {
-    name: {"operationId": f"publications.{name}", "parameters": {"message_id": "$response.body#/0/id"}}
-    for name in ("approve", "reject")
-}
+# The first publication listed leads to its approval or rejection (OpenAPI links).
+DECISIONS = link_to("publications", ["approve", "reject"], message_id=FIRST_ID)
 
 
 def publications() -> PublicationService:
@@ -38,20 +37,13 @@ def publications() -> PublicationService:
 @blp.arguments(PublicationQuery, location="query")
 @blp.response(200, PublicationOut(many=True))
 @blp.paginate()
-@blp.doc(responses={200: {"links": DECISIONS}})
+@links(blp, [200], DECISIONS)
 @protected(blp, OUTBOX_MANAGE)
 def list_publications(
     query: dict[str, Any], pagination_parameters: PaginationParameters
 ) -> list[PublicationView]:
     """Replies for the website in a status (held by default), oldest first, with why each was held."""
-    page = publications().find(
-        current_actor(),
-        status=query["status"],
-        offset=pagination_parameters.first_item,
-        limit=pagination_parameters.page_size,
-    )
-    pagination_parameters.item_count = page.total
-    return page.items
+    return paged(pagination_parameters, partial(publications().find, current_actor(), status=query["status"]))
 
 
 @blp.route(f"/{ID}/approve", methods=["POST"])

@@ -51,3 +51,16 @@ def test_a_method_view_names_each_operation_as_its_view_function_did(client):
     assert spec["paths"]["/api/v1/applications"]["get"]["operationId"] == "applications.list_applications"
     assert spec["paths"]["/api/v1/applications"]["post"]["operationId"] == "applications.accept"
     assert spec["paths"]["/api/v1/inquiries/{inquiry_id}"]["get"]["operationId"] == "inquiries.get_inquiry"
+
+
+def test_the_key_is_checked_before_the_body_on_a_method_views_methods_too(client, auth):
+    bad = {"kind": "gossip"}
+    for url in ("/api/v1/inquiries", "/api/v1/applications"):
+        anonymous = client.post(url, json=bad)
+        assert anonymous.status_code == 401, url
+        assert anonymous.get_json()["message"].startswith("missing API key")
+        assert client.head(url).status_code == 401, url
+        assert client.get(url, query_string={"status": "nonsense"}).status_code == 401, url
+    refused = client.post("/api/v1/inquiries", json=bad, headers=auth["department"])
+    assert refused.status_code == 403
+    assert "inquiry:create" in refused.get_json()["message"]
