@@ -5,7 +5,7 @@ from sqlalchemy import select
 
 from gateway.persistence.application_models import ApplicationEvent
 from gateway.persistence.models import OutboxMessage
-from tests.e2e.catalog_seed import FOOD, INSTANT, JOBS, LEGAL_AID, seed
+from tests.catalog_seed import FOOD, INSTANT, JOBS, LEGAL_AID, seed
 
 APPS = "/api/v1/applications"
 APPLICANT = {"name": "郑美玲", "phone": "13600591234", "id_number": "350104199001011234"}

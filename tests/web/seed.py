@@ -1,17 +1,13 @@
-"""Catalog items and staff accounts written straight into the test database, for the console tests."""
+"""Catalog items, staff accounts and traffic written into the test database, for the console tests."""
 
 from __future__ import annotations
 
 import contextlib
-from datetime import UTC, datetime
 from typing import Any
 
-from gateway.domain.catalog import content_hash
-from gateway.persistence.catalog_models import ServiceItem, ServiceItemTerm
-from gateway.services.catalog_text import index_columns, index_terms
+from tests import catalog_seed
+from tests.catalog_seed import FOOD, LEGAL_AID, material, write_items
 
-LEGAL_AID = "350104-SFJ-GG-00001-000"  # 法律援助申请: accepts 容缺; 经济困难状况说明 may be owed
-FOOD = "350104-SJJ-XK-00001-000"  # 食品经营许可: no 容缺
 PASSWORD = "pass-word-2026"  # noqa: S105 - test accounts only
 ACCOUNTS = {
     "op01": ("话务员张丽", "operator", None),
@@ -22,96 +18,34 @@ ACCOUNTS = {
 }
 
 
-def _material(name: str, key: bool, required: bool = True) -> dict[str, Any]:
-    return {"name": name, "form": "original", "copies": 1, "required": required, "key": key}
-
-
+# The first two items, as a console shows them: steps, a legal basis, a place and phones to call.
+PRESENTED: dict[str, Any] = {
+    "steps": [
+        {"order": 1, "name": "受理", "description": "窗口收取材料"},
+        {"order": 2, "name": "审查", "description": None},
+    ],
+    "legal_basis": "《法律援助法》",
+    "place": "区政务服务中心一楼",
+    "consult_phone": "0591-12348",
+    "complaint_phone": "12345",
+}
 ITEMS: list[dict[str, Any]] = [
     {
-        "item_code": LEGAL_AID,
-        "name": "法律援助申请",
-        "department": "仓山区司法局",
-        "department_code": "SFJ",
-        "promised_days": 7,
-        "statutory_days": 7,
-        "accepts_incomplete": True,
-        "fee": "不收费",
+        **catalog_seed.ITEMS[0],
+        **PRESENTED,
+        "keywords": ["法律援助"],
         "guide": "经济困难的公民因劳动报酬、工伤等事项需要代理的，可以申请法律援助。",
         "materials": [
-            _material("居民身份证", True),
-            _material("法律援助申请表", True),
-            _material("经济困难状况说明", False),
-            _material("相关证据材料", False, required=False),
+            *catalog_seed.ITEMS[0]["materials"],
+            material("相关证据材料", False, required=False),
         ],
     },
-    {
-        "item_code": FOOD,
-        "name": "食品经营许可(新办)",
-        "department": "仓山区市场监督管理局",
-        "department_code": "SJJ",
-        "promised_days": 10,
-        "statutory_days": 20,
-        "accepts_incomplete": False,
-        "fee": "不收费",
-        "guide": None,
-        "materials": [_material("营业执照", True), _material("食品经营许可申请书", True)],
-    },
+    {**catalog_seed.ITEMS[1], **PRESENTED},
 ]
 
 
 def seed_items(services: Any) -> None:
-    now = datetime(2026, 11, 1, tzinfo=UTC)
-    with services.db.unit_of_work() as session:
-        for spec in ITEMS:
-            record = {
-                "item_type": "public_service",
-                "keywords": ["法律援助"] if spec["item_code"] == LEGAL_AID else [],
-                "steps": [
-                    {"order": 1, "name": "受理", "description": "窗口收取材料"},
-                    {"order": 2, "name": "审查", "description": None},
-                ],
-                "windows": ["综合窗口"],
-                "parent_code": None,
-                "legal_basis": "《法律援助法》",
-                "place": "区政务服务中心一楼",
-                "online_url": None,
-                "consult_phone": "0591-12348",
-                "complaint_phone": "12345",
-                **spec,
-            }
-            item = ServiceItem(
-                item_code=record["item_code"],
-                name=record["name"],
-                item_type="public_service",
-                parent_code=None,
-                department_code=record["department_code"],
-                department_name=record["department"],
-                legal_basis=record["legal_basis"],
-                statutory_days=record["statutory_days"],
-                promised_days=record["promised_days"],
-                materials=record["materials"],
-                steps=record["steps"],
-                fee=record["fee"],
-                place=record["place"],
-                windows=record["windows"],
-                online_url=None,
-                consult_phone=record["consult_phone"],
-                complaint_phone=record["complaint_phone"],
-                keywords=record["keywords"],
-                guide=record["guide"],
-                accepts_incomplete=record["accepts_incomplete"],
-                retired=False,
-                retired_at=None,
-                source_updated_at=now,
-                content_hash=content_hash(record),
-                version=1,
-                **index_columns(record),
-                created_at=now,
-                updated_at=now,
-            )
-            session.add(item)
-            session.flush()  # its id, for its terms
-            session.add_all(ServiceItemTerm(term=t, item_id=item.id) for t in index_terms(record))
+    write_items(services, ITEMS)
 
 
 def seed_accounts(app: Any) -> None:

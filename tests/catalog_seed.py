@@ -1,7 +1,8 @@
-"""A few catalog items written straight into the database, for window-flow tests."""
+"""Catalog items written straight into the test database, for the window-flow and console tests."""
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from datetime import UTC, datetime
 from typing import Any
 
@@ -9,15 +10,31 @@ from gateway.domain.catalog import content_hash
 from gateway.persistence.catalog_models import ServiceItem, ServiceItemTerm
 from gateway.services.catalog_text import index_columns, index_terms
 
-LEGAL_AID = "350104-SFJ-GG-00001-000"
-FOOD = "350104-SJJ-XK-00001-000"
+LEGAL_AID = "350104-SFJ-GG-00001-000"  # 法律援助申请: accepts 容缺; 经济困难状况说明 may be owed
+FOOD = "350104-SJJ-XK-00001-000"  # 食品经营许可: no 容缺
 JOBS = "350104-RSJ-QR-00001-000"
-INSTANT = "350104-MZJ-GG-00001-000"
+INSTANT = "350104-MZJ-GG-00001-000"  # promised in 0 days
 
 
-def _material(name: str, key: bool, required: bool = True) -> dict[str, Any]:
+def material(name: str, key: bool, required: bool = True) -> dict[str, Any]:
     return {"name": name, "form": "original", "copies": 1, "required": required, "key": key}
 
+
+# What an item holds unless it says otherwise.
+BLANK: dict[str, Any] = {
+    "item_type": "public_service",
+    "keywords": [],
+    "steps": [],
+    "windows": ["综合窗口"],
+    "parent_code": None,
+    "legal_basis": None,
+    "fee": "不收费",
+    "place": None,
+    "online_url": None,
+    "consult_phone": None,
+    "complaint_phone": None,
+    "guide": None,
+}
 
 ITEMS: list[dict[str, Any]] = [
     {
@@ -29,9 +46,9 @@ ITEMS: list[dict[str, Any]] = [
         "statutory_days": 7,
         "accepts_incomplete": True,
         "materials": [
-            _material("居民身份证", True),
-            _material("法律援助申请表", True),
-            _material("经济困难状况说明", False),
+            material("居民身份证", True),
+            material("法律援助申请表", True),
+            material("经济困难状况说明", False),
         ],
     },
     {
@@ -42,7 +59,7 @@ ITEMS: list[dict[str, Any]] = [
         "promised_days": 10,
         "statutory_days": 20,
         "accepts_incomplete": False,
-        "materials": [_material("营业执照", True), _material("食品经营许可申请书", True)],
+        "materials": [material("营业执照", True), material("食品经营许可申请书", True)],
     },
     {
         "item_code": JOBS,
@@ -52,7 +69,7 @@ ITEMS: list[dict[str, Any]] = [
         "promised_days": 5,
         "statutory_days": 10,
         "accepts_incomplete": False,
-        "materials": [_material("居民身份证", True)],
+        "materials": [material("居民身份证", True)],
     },
     {
         "item_code": INSTANT,
@@ -62,50 +79,37 @@ ITEMS: list[dict[str, Any]] = [
         "promised_days": 0,
         "statutory_days": 0,
         "accepts_incomplete": False,
-        "materials": [_material("居民身份证", True)],
+        "materials": [material("居民身份证", True)],
     },
 ]
 
 
-def seed(services: Any) -> None:
+def write_items(services: Any, items: Iterable[dict[str, Any]]) -> None:
+    """Write each item (BLANK filled in) with its search columns and terms, as a sync would."""
     now = datetime(2026, 11, 1, tzinfo=UTC)
     with services.db.unit_of_work() as session:
-        for spec in ITEMS:
-            record = {
-                "item_type": "public_service",
-                "keywords": [],
-                "steps": [],
-                "windows": ["综合窗口"],
-                "parent_code": None,
-                "legal_basis": None,
-                "fee": "不收费",
-                "place": None,
-                "online_url": None,
-                "consult_phone": None,
-                "complaint_phone": None,
-                "guide": None,
-                **spec,
-            }
+        for spec in items:
+            record = {**BLANK, **spec}
             item = ServiceItem(
                 item_code=record["item_code"],
                 name=record["name"],
-                item_type="public_service",
-                parent_code=None,
+                item_type=record["item_type"],
+                parent_code=record["parent_code"],
                 department_code=record["department_code"],
                 department_name=record["department"],
-                legal_basis=None,
+                legal_basis=record["legal_basis"],
                 statutory_days=record["statutory_days"],
                 promised_days=record["promised_days"],
                 materials=record["materials"],
-                steps=[],
-                fee="不收费",
-                place=None,
-                windows=["综合窗口"],
-                online_url=None,
-                consult_phone=None,
-                complaint_phone=None,
-                keywords=[],
-                guide=None,
+                steps=record["steps"],
+                fee=record["fee"],
+                place=record["place"],
+                windows=record["windows"],
+                online_url=record["online_url"],
+                consult_phone=record["consult_phone"],
+                complaint_phone=record["complaint_phone"],
+                keywords=record["keywords"],
+                guide=record["guide"],
                 accepts_incomplete=record["accepts_incomplete"],
                 retired=False,
                 retired_at=None,
@@ -119,3 +123,8 @@ def seed(services: Any) -> None:
             session.add(item)
             session.flush()  # its id, for its terms
             session.add_all(ServiceItemTerm(term=t, item_id=item.id) for t in index_terms(record))
+
+
+def seed(services: Any) -> None:
+    """The four items the window-flow tests take."""
+    write_items(services, ITEMS)
