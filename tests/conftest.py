@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 import shutil
+import threading
 from collections.abc import Callable, Iterator
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
@@ -10,6 +11,7 @@ import pytest
 import requests
 from flask import Flask
 from flask.testing import FlaskClient
+from werkzeug.serving import BaseWSGIServer, make_server
 
 from adapters.base.http import make_session
 from adapters.base.simulator import ServerThread
@@ -18,9 +20,20 @@ from gateway.bootstrap import Services
 from gateway.config import Settings, load_settings
 from gateway.persistence import migrate
 from gateway.persistence.db import make_engine
+from tests.postgres import PgDatabase, pg, pg_database, pg_engine  # noqa: F401 - fixtures
 
 ROOT = Path(__file__).resolve().parent.parent
 Start = Callable[[Flask], ServerThread]
+
+# The database is a parameter of `db_url` (and so of settings, app, services, client): SQLite by default;
+# a test or module marked with one of these runs on PostgreSQL too, or only, under the postgres mark.
+SQLITE, POSTGRES = "sqlite", "postgres"
+on_postgres = pytest.mark.parametrize(
+    "db_url", [pytest.param(POSTGRES, marks=pytest.mark.postgres)], indirect=True
+)
+on_both = pytest.mark.parametrize(
+    "db_url", [SQLITE, pytest.param(POSTGRES, marks=pytest.mark.postgres)], indirect=True
+)
 
 
 class FakeClock:
@@ -77,9 +90,13 @@ def settings_for(url: str) -> Settings:
 
 
 @pytest.fixture
-def db_url(tmp_path: Path, migrated_template: Path) -> str:
+def db_url(request: pytest.FixtureRequest, tmp_path: Path) -> str:
+    """A migrated database for the test: a copy of the SQLite template, or the truncated PostgreSQL one."""
+    if getattr(request, "param", SQLITE) == POSTGRES:
+        database: PgDatabase = request.getfixturevalue("pg")
+        return database.url
     target = tmp_path / "gateway.db"
-    shutil.copy(migrated_template, target)
+    shutil.copy(request.getfixturevalue("migrated_template"), target)
     return f"sqlite:///{target}"
 
 
@@ -109,6 +126,22 @@ def services(app: Flask) -> Services:
 @pytest.fixture
 def client(app: Flask) -> FlaskClient:
     return app.test_client()
+
+
+@pytest.fixture
+def live_server(app: Flask) -> Iterator[str]:
+    """The app over real HTTP, threaded, for tests that race requests against each other."""
+    server: BaseWSGIServer = make_server("127.0.0.1", 0, app, threaded=True)
+    # Non-daemon request threads are joined by server_close(), so none outlives the test (and the engine).
+    server.daemon_threads = False  # type: ignore[attr-defined]
+    thread = threading.Thread(target=server.serve_forever, kwargs={"poll_interval": 0.05}, daemon=True)
+    thread.start()
+    try:
+        yield f"http://127.0.0.1:{server.server_port}"
+    finally:
+        server.shutdown()
+        server.server_close()
+        thread.join(timeout=10)
 
 
 @pytest.fixture

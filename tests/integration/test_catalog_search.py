@@ -1,5 +1,5 @@
-"""Catalog search on SQLite: tiers and their order, pinyin, codes, short Chinese, filters, retired, paging;
-and migration 0006's backfill of the derived columns and terms."""
+"""Catalog search: tiers and their order, pinyin, codes, short Chinese, filters, retired, paging, on SQLite
+and PostgreSQL (pg_trgm); and migration 0006's backfill of the derived columns and terms."""
 
 from __future__ import annotations
 
@@ -8,13 +8,14 @@ from collections.abc import Iterator
 
 import pytest
 from alembic import command
-from sqlalchemy import select, text
+from sqlalchemy import event, select, text
 
 from gateway.persistence import migrate
 from gateway.persistence.catalog_models import ServiceItem, ServiceItemTerm
 from gateway.persistence.db import Database, make_engine
-from gateway.services.catalog import CatalogService
+from gateway.services.catalog import MAX_COUNTED, CatalogService
 from gateway.services.catalog_text import index_columns, index_terms
+from tests.conftest import on_both, on_postgres
 from tests.integration import catalog_search_cases as cases
 
 
@@ -31,24 +32,53 @@ def catalog(db: Database) -> CatalogService:
     return CatalogService(db)
 
 
+@on_both
 def test_ranking_by_tier(catalog):
     cases.check_ranking(catalog)
 
 
+@on_both
 def test_pinyin(catalog):
     cases.check_pinyin(catalog)
 
 
+@on_both
 def test_one_and_two_character_chinese(catalog):
     cases.check_short_chinese(catalog)
 
 
+@on_both
 def test_filters_and_retired(db, catalog):
     cases.check_filters_and_retired(db, catalog)
 
 
+@on_both
 def test_paging_and_capped_total(db, catalog):
     cases.check_paging(db, catalog)
+
+
+@on_postgres
+def test_trigrams_of_chinese(db):
+    with db.read() as session:
+        assert len(session.scalar(text("SELECT show_trgm('医疗机构执业登记')"))) >= 6
+
+
+@on_postgres
+def test_a_total_the_name_tier_caps_reads_neither_title_nor_guide(db, catalog):
+    cases.seed(db, cases.many())
+    statements: list[str] = []
+
+    def record(_conn, _cursor, statement, *_args):
+        statements.append(statement)
+
+    event.listen(db.engine, "before_cursor_execute", record)
+    try:
+        page = catalog.search("施工许可", limit=20)
+    finally:
+        event.remove(db.engine, "before_cursor_execute", record)
+    assert page.total == MAX_COUNTED and len(page.items) == 20
+    assert any("service_items.name ILIKE" in s for s in statements)
+    assert not any("service_items.guide LIKE" in s or "search_title LIKE" in s for s in statements)
 
 
 def test_search_does_not_read_wide_rows_for_candidates(db, catalog):

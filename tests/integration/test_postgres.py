@@ -20,7 +20,7 @@ from gateway.domain.calendar import SHANGHAI
 from gateway.domain.lifecycle import Status, replay
 from gateway.persistence import migrate
 from gateway.persistence.models import Base, Inquiry, InquiryEvent, OutboxMessage
-from tests.conftest import FakeClock, inquiry_payload
+from tests.conftest import FakeClock, inquiry_payload, on_postgres
 
 pytestmark = pytest.mark.postgres
 
@@ -105,13 +105,14 @@ def _rows_per_inquiry_table(session: Session, inquiry_id: int) -> dict[str, int]
 # ---- schema ---------------------------------------------------------------------------------------
 
 
-def test_migrations_reach_head_and_readyz_reports_ok(pg_engine: Engine, pg_client: FlaskClient) -> None:
+@on_postgres
+def test_migrations_reach_head_and_readyz_reports_ok(pg_engine: Engine, client: FlaskClient) -> None:
     head = migrate.head_revision()
     assert head is not None
     assert pg_engine.dialect.name == "postgresql"
     assert migrate.current_revision(pg_engine) == head
 
-    resp = pg_client.get("/readyz")
+    resp = client.get("/readyz")
     assert resp.status_code == 200
     assert resp.get_json() == {
         "status": "ok",
@@ -147,19 +148,20 @@ def test_model_metadata_matches_migrated_schema(pg_engine: Engine) -> None:
 # ---- time -----------------------------------------------------------------------------------------
 
 
+@on_postgres
 def test_created_at_round_trips_as_aware_utc(
-    pg_client: FlaskClient, pg_auth: Headers, pg_services: Services, pg_engine: Engine, pg_clock: FakeClock
+    client: FlaskClient, auth: Headers, services: Services, pg_engine: Engine, clock: FakeClock
 ) -> None:
-    pg_clock.now = datetime(2026, 11, 23, 2, 0, 0, 123456, tzinfo=UTC)
-    body = _create(pg_client, pg_auth["operator"])
+    clock.now = datetime(2026, 11, 23, 2, 0, 0, 123456, tzinfo=UTC)
+    body = _create(client, auth["operator"])
     assert body["created_at"] == "2026-11-23T10:00:00.123456+08:00"
     assert body["dispatched_at"] == "2026-11-23T10:00:00.123456+08:00"
     assert body["due_at"] == "2026-11-26T23:59:59+08:00"
 
-    with pg_services.db.read() as session:
+    with services.db.read() as session:
         row = session.get(Inquiry, body["id"])
         assert row is not None
-        assert row.created_at == pg_clock.now
+        assert row.created_at == clock.now
         assert row.created_at.tzinfo is not None
         assert row.created_at.utcoffset() == timedelta(0)
         assert row.due_at == datetime(2026, 11, 26, 23, 59, 59, tzinfo=SHANGHAI)
@@ -177,34 +179,35 @@ def test_created_at_round_trips_as_aware_utc(
         ).one()
         assert raw.type == "timestamp with time zone"
         assert raw.utc_wall == datetime(2026, 11, 23, 2, 0, 0, 123456)
-        assert raw.created_at == pg_clock.now
+        assert raw.created_at == clock.now
         assert raw.created_at.utcoffset() == timedelta(hours=-5)
         with Session(conn) as session:
             via_orm = session.scalar(select(Inquiry.created_at).where(Inquiry.id == body["id"]))
-        assert via_orm == pg_clock.now
+        assert via_orm == clock.now
         assert via_orm is not None and via_orm.tzinfo is UTC
 
-    shown = pg_client.get(f"{INQUIRIES}/{body['id']}", headers=pg_auth["operator"]).get_json()
+    shown = client.get(f"{INQUIRIES}/{body['id']}", headers=auth["operator"]).get_json()
     assert shown["created_at"] == "2026-11-23T10:00:00.123456+08:00"
     assert shown["updated_at"] == "2026-11-23T10:00:00.123456+08:00"
-    events = pg_client.get(f"{INQUIRIES}/{body['id']}/events", headers=pg_auth["operator"]).get_json()
+    events = client.get(f"{INQUIRIES}/{body['id']}/events", headers=auth["operator"]).get_json()
     assert [e["created_at"] for e in events] == ["2026-11-23T10:00:00.123456+08:00"] * 2
 
 
 # ---- concurrency ----------------------------------------------------------------------------------
 
 
+@on_postgres
 def test_concurrent_identical_intake_creates_one_inquiry(
-    pg_live_server: str, pg_client: FlaskClient, pg_auth: Headers, pg_engine: Engine
+    live_server: str, client: FlaskClient, auth: Headers, pg_engine: Engine
 ) -> None:
-    headers = pg_auth["operator"]
+    headers = auth["operator"]
     # The same inquiry taken in once, without a race: what one intake writes, wherever it writes it.
-    baseline = _create(pg_client, headers, external_id="GD-BASELINE")
+    baseline = _create(client, headers, external_id="GD-BASELINE")
     payload = inquiry_payload(external_id="GD-RACE-0001")
 
     results = _race(
         RACERS,
-        lambda _i: requests.post(f"{pg_live_server}{INQUIRIES}", json=payload, headers=headers, timeout=60),
+        lambda _i: requests.post(f"{live_server}{INQUIRIES}", json=payload, headers=headers, timeout=60),
     )
 
     statuses = Counter(status for status, _ in results)
@@ -239,11 +242,10 @@ def test_concurrent_identical_intake_creates_one_inquiry(
         assert session.scalar(select(func.count()).select_from(OutboxMessage)) == len(raced) + len(single)
 
 
-def test_repeated_intake_lists_only_the_callers_actions(pg_client: FlaskClient, pg_auth: Headers) -> None:
-    first = _create(pg_client, pg_auth["operator"], external_id="GD-REPEAT")
-    resp = pg_client.post(
-        INQUIRIES, json=inquiry_payload(external_id="GD-REPEAT"), headers=pg_auth["operator"]
-    )
+@on_postgres
+def test_repeated_intake_lists_only_the_callers_actions(client: FlaskClient, auth: Headers) -> None:
+    first = _create(client, auth["operator"], external_id="GD-REPEAT")
+    resp = client.post(INQUIRIES, json=inquiry_payload(external_id="GD-REPEAT"), headers=auth["operator"])
     assert resp.status_code == 200
     repeat = resp.get_json()
     assert repeat["id"] == first["id"]
@@ -251,15 +253,16 @@ def test_repeated_intake_lists_only_the_callers_actions(pg_client: FlaskClient, 
     assert repeat["allowed_actions"] == first["allowed_actions"]
 
 
+@on_postgres
 def test_concurrent_acknowledge_lets_exactly_one_win(
-    pg_live_server: str, pg_client: FlaskClient, pg_auth: Headers, pg_engine: Engine
+    live_server: str, client: FlaskClient, auth: Headers, pg_engine: Engine
 ) -> None:
-    inquiry = _create(pg_client, pg_auth["operator"], external_id="GD-RACE-ACK")
+    inquiry = _create(client, auth["operator"], external_id="GD-RACE-ACK")
     assert inquiry["status"] == "dispatched"
-    baseline = _create(pg_client, pg_auth["operator"], external_id="GD-BASELINE-ACK")
-    _act(pg_client, baseline["id"], "acknowledge", pg_auth["department"], {"note": "签收"})
-    url = f"{pg_live_server}{INQUIRIES}/{inquiry['id']}/acknowledge"
-    headers = pg_auth["department"]
+    baseline = _create(client, auth["operator"], external_id="GD-BASELINE-ACK")
+    _act(client, baseline["id"], "acknowledge", auth["department"], {"note": "签收"})
+    url = f"{live_server}{INQUIRIES}/{inquiry['id']}/acknowledge"
+    headers = auth["department"]
 
     results = _race(
         RACERS, lambda i: requests.post(url, json={"note": f"签收-{i}"}, headers=headers, timeout=60)
@@ -296,11 +299,12 @@ def test_concurrent_acknowledge_lets_exactly_one_win(
 # ---- lifecycle ------------------------------------------------------------------------------------
 
 
+@on_postgres
 def test_full_lifecycle_replays_to_current_status(
-    pg_client: FlaskClient, pg_auth: Headers, pg_services: Services, pg_engine: Engine, pg_clock: FakeClock
+    client: FlaskClient, auth: Headers, services: Services, pg_engine: Engine, clock: FakeClock
 ) -> None:
-    op, dept = pg_auth["operator"], pg_auth["department"]
-    created = _create(pg_client, op, content="来电人咨询申请法律援助的条件。")
+    op, dept = auth["operator"], auth["department"]
+    created = _create(client, op, content="来电人咨询申请法律援助的条件。")
     iid = created["id"]
     assert (created["status"], created["department"], created["routing_rule"]) == (
         "dispatched",
@@ -309,42 +313,40 @@ def test_full_lifecycle_replays_to_current_status(
     )
     assert created["due_at"] == "2026-11-26T23:59:59+08:00"
 
-    pg_clock.advance(hours=1)
-    acked = _act(pg_client, iid, "acknowledge", dept, {"note": "已签收"})
+    clock.advance(hours=1)
+    acked = _act(client, iid, "acknowledge", dept, {"note": "已签收"})
     assert acked["status"] == "acknowledged"
     assert acked["updated_at"] == "2026-11-23T11:00:00+08:00"
 
-    asked = _act(pg_client, iid, "request-extension", dept, {"workdays": 5, "reason": "需调取档案"})
+    asked = _act(client, iid, "request-extension", dept, {"workdays": 5, "reason": "需调取档案"})
     assert asked["status"] == "extension_requested"
     with Session(pg_engine) as session:
         assert session.scalar(select(Inquiry.extension_workdays).where(Inquiry.id == iid)) == 5
 
-    approved = _act(pg_client, iid, "approve-extension", op, {"note": "同意延期"})
+    approved = _act(client, iid, "approve-extension", op, {"note": "同意延期"})
     assert approved["status"] == "acknowledged"
     # Thu 11-26 + 5 working days: Fri 27, Mon 30, Tue 1, Wed 2, Thu 3 December.
     assert approved["due_at"] == "2026-12-03T23:59:59+08:00"
     old_due = datetime(2026, 11, 26, 23, 59, 59, tzinfo=SHANGHAI)
-    assert pg_services.calendar.add_workdays(old_due, 5).at == datetime(
-        2026, 12, 3, 23, 59, 59, tzinfo=SHANGHAI
-    )
+    assert services.calendar.add_workdays(old_due, 5).at == datetime(2026, 12, 3, 23, 59, 59, tzinfo=SHANGHAI)
 
     replied = _act(
-        pg_client, iid, "reply", dept, {"note": "已电话答复", "public_reply": "请携带身份证到司法所申请。"}
+        client, iid, "reply", dept, {"note": "已电话答复", "public_reply": "请携带身份证到司法所申请。"}
     )
     assert replied["status"] == "replied"
     assert replied["replied_at"] == "2026-11-23T11:00:00+08:00"
 
-    called = _act(pg_client, iid, "callback", op, {"satisfaction": "dissatisfied", "solved": False})
+    called = _act(client, iid, "callback", op, {"satisfaction": "dissatisfied", "solved": False})
     assert called["status"] == "called_back"
     assert "reopen" in called["allowed_actions"]
 
-    pg_clock.now = datetime(2026, 11, 24, 2, 0, tzinfo=UTC)  # Tuesday 10:00 Beijing
-    reopened = _act(pg_client, iid, "reopen", op, {"reason": "群众不满意，重办"})
+    clock.now = datetime(2026, 11, 24, 2, 0, tzinfo=UTC)  # Tuesday 10:00 Beijing
+    reopened = _act(client, iid, "reopen", op, {"reason": "群众不满意，重办"})
     assert reopened["status"] == "reopened"
     assert reopened["due_at"] == "2026-11-27T23:59:59+08:00"
     assert (reopened["satisfaction"], reopened["solved"], reopened["reply_note"]) == (None, None, None)
 
-    resp = pg_client.get(f"{INQUIRIES}/{iid}/events", headers=op)
+    resp = client.get(f"{INQUIRIES}/{iid}/events", headers=op)
     assert resp.status_code == 200
     events = resp.get_json()
     assert [e["action"] for e in events] == [
@@ -397,12 +399,11 @@ def test_full_lifecycle_replays_to_current_status(
 SQL_TEXT = "'; DROP TABLE inquiries; --"
 
 
-def test_text_status_and_department_filters(
-    pg_client: FlaskClient, pg_auth: Headers, pg_engine: Engine
-) -> None:
-    op = pg_auth["operator"]
+@on_postgres
+def test_text_status_and_department_filters(client: FlaskClient, auth: Headers, pg_engine: Engine) -> None:
+    op = auth["operator"]
     percent = _create(
-        pg_client,
+        client,
         op,
         external_id="F-PCT",
         kind="complaint",
@@ -410,10 +411,10 @@ def test_text_status_and_department_filters(
         content="商家承诺充值返现100%，现在拒绝退款。",
     )["id"]
     under = _create(
-        pg_client, op, external_id="F-UND", title=None, content="网站账号 user_name 无法登录，咨询办理流程。"
+        client, op, external_id="F-UND", title=None, content="网站账号 user_name 无法登录，咨询办理流程。"
     )["id"]
     sql = _create(
-        pg_client,
+        client,
         op,
         external_id="F-SQL",
         kind="complaint",
@@ -421,104 +422,106 @@ def test_text_status_and_department_filters(
         content=f"留言：{SQL_TEXT} 小区夜间噪音，路径 C:\\new\\log",
     )["id"]
     illegal = _create(
-        pg_client, op, external_id="F-WJ", kind="report", title=None, content="小区内违章搭建阳台。"
+        client, op, external_id="F-WJ", kind="report", title=None, content="小区内违章搭建阳台。"
     )
     manual = _create(
-        pg_client, op, external_id="F-MAN", kind="suggestion", title=None, content="建议增加公园长椅。"
+        client, op, external_id="F-MAN", kind="suggestion", title=None, content="建议增加公园长椅。"
     )["id"]
     trap = _create(
-        pg_client, op, external_id="F-TRAP", title=None, content="预付卡返现100元，username 已注册。"
+        client, op, external_id="F-TRAP", title=None, content="预付卡返现100元，username 已注册。"
     )["id"]
     everyone = {percent, under, sql, illegal["id"], manual, trap}
 
-    assert _ids(pg_client, op) == everyone
-    assert _ids(pg_client, op, q="%") == {percent}
-    assert _ids(pg_client, op, q="100%") == {percent}
-    assert _ids(pg_client, op, q="_") == {under}
-    assert _ids(pg_client, op, q="user_name") == {under}
-    assert _ids(pg_client, op, q="%_") == set()
-    assert _ids(pg_client, op, q="\\") == {sql}
-    assert _ids(pg_client, op, q="\\n") == {sql}
-    assert _ids(pg_client, op, q=SQL_TEXT) == {sql}
-    assert _ids(pg_client, op, q="' OR '1'='1") == set()
-    assert _ids(pg_client, op, q="100") == {percent, trap}
-    assert _ids(pg_client, op, q=illegal["number"]) == {illegal["id"]}
-    assert _ids(pg_client, op, q="F-SQL") == {sql}
+    assert _ids(client, op) == everyone
+    assert _ids(client, op, q="%") == {percent}
+    assert _ids(client, op, q="100%") == {percent}
+    assert _ids(client, op, q="_") == {under}
+    assert _ids(client, op, q="user_name") == {under}
+    assert _ids(client, op, q="%_") == set()
+    assert _ids(client, op, q="\\") == {sql}
+    assert _ids(client, op, q="\\n") == {sql}
+    assert _ids(client, op, q=SQL_TEXT) == {sql}
+    assert _ids(client, op, q="' OR '1'='1") == set()
+    assert _ids(client, op, q="100") == {percent, trap}
+    assert _ids(client, op, q=illegal["number"]) == {illegal["id"]}
+    assert _ids(client, op, q="F-SQL") == {sql}
     with Session(pg_engine) as session:
         assert session.scalar(select(func.count()).select_from(Inquiry)) == len(everyone)
 
-    assert _ids(pg_client, op, status="received") == {manual}
-    assert _ids(pg_client, op, status=["received", "dispatched"]) == everyone
-    _act(pg_client, sql, "acknowledge", pg_auth["department_hbj"], {})
-    assert _ids(pg_client, op, status="acknowledged") == {sql}
-    assert _ids(pg_client, op, status=["dispatched"]) == everyone - {manual, sql}
-    assert _ids(pg_client, op, status=["closed", "replied"]) == set()
+    assert _ids(client, op, status="received") == {manual}
+    assert _ids(client, op, status=["received", "dispatched"]) == everyone
+    _act(client, sql, "acknowledge", auth["department_hbj"], {})
+    assert _ids(client, op, status="acknowledged") == {sql}
+    assert _ids(client, op, status=["dispatched"]) == everyone - {manual, sql}
+    assert _ids(client, op, status=["closed", "replied"]) == set()
 
     # 违章建筑 is led by CGJ with ZJJ helping; 噪声扰民 is led by HBJ with CGJ helping.
     assert illegal["department"] == "CGJ" and illegal["co_departments"] == ["ZJJ"]
-    assert _ids(pg_client, op, department="CGJ") == {sql, illegal["id"]}
-    assert _ids(pg_client, op, department="ZJJ") == {illegal["id"]}
-    assert _ids(pg_client, op, department="HBJ") == {sql}
-    assert _ids(pg_client, op, department="SJJ") == {percent, trap}
-    assert _ids(pg_client, op, department="CGJ", status="dispatched") == {illegal["id"]}
-    assert _ids(pg_client, op, department="CGJ", q="噪音") == {sql}
-    assert _ids(pg_client, pg_auth["department_hbj"]) == {sql}
-    assert _ids(pg_client, pg_auth["department"]) == set()
+    assert _ids(client, op, department="CGJ") == {sql, illegal["id"]}
+    assert _ids(client, op, department="ZJJ") == {illegal["id"]}
+    assert _ids(client, op, department="HBJ") == {sql}
+    assert _ids(client, op, department="SJJ") == {percent, trap}
+    assert _ids(client, op, department="CGJ", status="dispatched") == {illegal["id"]}
+    assert _ids(client, op, department="CGJ", q="噪音") == {sql}
+    assert _ids(client, auth["department_hbj"]) == {sql}
+    assert _ids(client, auth["department"]) == set()
 
 
+@on_postgres
 def test_deadline_and_created_filters_follow_the_clock(
-    pg_client: FlaskClient, pg_auth: Headers, pg_clock: FakeClock
+    client: FlaskClient, auth: Headers, clock: FakeClock
 ) -> None:
-    op = pg_auth["operator"]
-    consult = _create(pg_client, op, external_id="D-1")  # 3 working days: Thu 11-26 end
+    op = auth["operator"]
+    consult = _create(client, op, external_id="D-1")  # 3 working days: Thu 11-26 end
     manual = _create(
-        pg_client, op, external_id="D-3", kind="suggestion", title=None, content="建议增加公园长椅。"
+        client, op, external_id="D-3", kind="suggestion", title=None, content="建议增加公园长椅。"
     )
-    pg_clock.advance(hours=1)
+    clock.advance(hours=1)
     complaint = _create(
-        pg_client, op, external_id="D-2", kind="complaint", title=None, content="工地夜间噪音扰民。"
+        client, op, external_id="D-2", kind="complaint", title=None, content="工地夜间噪音扰民。"
     )
     assert consult["due_at"] == "2026-11-26T23:59:59+08:00"
     assert complaint["due_at"] == "2026-12-10T23:59:59+08:00"
     assert manual["status"] == "received" and manual["due_at"] is None
     c, p, m = consult["id"], complaint["id"], manual["id"]
 
-    assert _ids(pg_client, op, created_from="2026-11-23T10:30:00+08:00") == {p}
-    assert _ids(pg_client, op, created_to="2026-11-23T10:30:00") == {c, m}
+    assert _ids(client, op, created_from="2026-11-23T10:30:00+08:00") == {p}
+    assert _ids(client, op, created_to="2026-11-23T10:30:00") == {c, m}
     assert _ids(
-        pg_client, op, created_from="2026-11-23T02:00:00Z", created_to="2026-11-23T02:00:00.000001Z"
+        client, op, created_from="2026-11-23T02:00:00Z", created_to="2026-11-23T02:00:00.000001Z"
     ) == {c, m}
 
-    assert _ids(pg_client, op, overdue="true") == set()
-    assert _ids(pg_client, op, due_soon="true") == set()
-    assert _ids(pg_client, op, overdue="false") == {c, p, m}
+    assert _ids(client, op, overdue="true") == set()
+    assert _ids(client, op, due_soon="true") == set()
+    assert _ids(client, op, overdue="false") == {c, p, m}
 
-    pg_clock.now = datetime(2026, 11, 25, 2, 0, tzinfo=UTC)  # Wednesday: Thursday's deadline is due soon
-    assert _ids(pg_client, op, due_soon="true") == {c}
-    assert _ids(pg_client, op, due_soon="false") == {p, m}
-    assert _ids(pg_client, op, overdue="true") == set()
-    view = pg_client.get(f"{INQUIRIES}/{c}", headers=op).get_json()
+    clock.now = datetime(2026, 11, 25, 2, 0, tzinfo=UTC)  # Wednesday: Thursday's deadline is due soon
+    assert _ids(client, op, due_soon="true") == {c}
+    assert _ids(client, op, due_soon="false") == {p, m}
+    assert _ids(client, op, overdue="true") == set()
+    view = client.get(f"{INQUIRIES}/{c}", headers=op).get_json()
     assert view["deadline_state"] == "due_soon"
 
-    pg_clock.now = datetime(2026, 11, 27, 2, 0, tzinfo=UTC)  # Friday: Thursday's deadline has passed
-    assert _ids(pg_client, op, overdue="true") == {c}
-    assert _ids(pg_client, op, overdue="false") == {p, m}
-    assert _ids(pg_client, op, due_soon="true") == set()
-    assert _ids(pg_client, op, overdue="true", department="SFJ") == {c}
-    assert _ids(pg_client, op, overdue="true", department="HBJ") == set()
-    assert pg_client.get(f"{INQUIRIES}/{c}", headers=op).get_json()["deadline_state"] == "overdue"
+    clock.now = datetime(2026, 11, 27, 2, 0, tzinfo=UTC)  # Friday: Thursday's deadline has passed
+    assert _ids(client, op, overdue="true") == {c}
+    assert _ids(client, op, overdue="false") == {p, m}
+    assert _ids(client, op, due_soon="true") == set()
+    assert _ids(client, op, overdue="true", department="SFJ") == {c}
+    assert _ids(client, op, overdue="true", department="HBJ") == set()
+    assert client.get(f"{INQUIRIES}/{c}", headers=op).get_json()["deadline_state"] == "overdue"
 
-    _act(pg_client, c, "acknowledge", pg_auth["department"], {})
-    _act(pg_client, c, "reply", pg_auth["department"], {"note": "已答复"})
-    assert _ids(pg_client, op, overdue="true") == set()
+    _act(client, c, "acknowledge", auth["department"], {})
+    _act(client, c, "reply", auth["department"], {"note": "已答复"})
+    assert _ids(client, op, overdue="true") == set()
 
-    pg_clock.now = datetime(2026, 12, 10, 16, 0, 0, tzinfo=UTC)  # 00:00 on 12-11 in Beijing
-    assert _ids(pg_client, op, overdue="true") == {p}
+    clock.now = datetime(2026, 12, 10, 16, 0, 0, tzinfo=UTC)  # 00:00 on 12-11 in Beijing
+    assert _ids(client, op, overdue="true") == {p}
 
 
 # ---- bad input ------------------------------------------------------------------------------------
 
 
+@on_postgres
 @pytest.mark.parametrize(
     ("field", "value"),
     [
@@ -530,12 +533,12 @@ def test_deadline_and_created_filters_follow_the_clock(
     ],
 )
 def test_nul_and_invalid_text_is_rejected_with_422(
-    pg_client: FlaskClient, pg_auth: Headers, pg_engine: Engine, field: str, value: str
+    client: FlaskClient, auth: Headers, pg_engine: Engine, field: str, value: str
 ) -> None:
     # json.dumps escapes to ASCII: the NUL and the lone surrogate travel as \u escapes, as clients send them.
     raw = json.dumps(inquiry_payload(**{field: value}))
     assert "\\u0000" in raw or "\\ud800" in raw
-    resp = pg_client.post(INQUIRIES, data=raw, content_type="application/json", headers=pg_auth["operator"])
+    resp = client.post(INQUIRIES, data=raw, content_type="application/json", headers=auth["operator"])
     assert resp.status_code == 422, resp.get_data(as_text=True)
     body = resp.get_json()
     assert body["code"] == 422
@@ -544,23 +547,24 @@ def test_nul_and_invalid_text_is_rejected_with_422(
         assert session.scalar(select(func.count()).select_from(Inquiry)) == 0
 
 
+@on_postgres
 def test_nul_in_citizen_query_and_action_bodies_is_rejected_with_422(
-    pg_client: FlaskClient, pg_auth: Headers, pg_engine: Engine
+    client: FlaskClient, auth: Headers, pg_engine: Engine
 ) -> None:
-    op = pg_auth["operator"]
+    op = auth["operator"]
     citizen = {"name": "林\x00建华", "phone": "13905911234"}
-    resp = pg_client.post(INQUIRIES, json=inquiry_payload(citizen=citizen), headers=op)
+    resp = client.post(INQUIRIES, json=inquiry_payload(citizen=citizen), headers=op)
     assert resp.status_code == 422
     assert "name" in resp.get_json()["errors"]["json"]["citizen"]
 
-    resp = pg_client.get(f"{INQUIRIES}?q=a%00b", headers=op)
+    resp = client.get(f"{INQUIRIES}?q=a%00b", headers=op)
     assert resp.status_code == 422
     assert "q" in resp.get_json()["errors"]["query"]
 
-    created = _create(pg_client, op)
-    _act(pg_client, created["id"], "acknowledge", pg_auth["department"], {})
-    resp = pg_client.post(
-        f"{INQUIRIES}/{created['id']}/reply", json={"note": "答复\x00"}, headers=pg_auth["department"]
+    created = _create(client, op)
+    _act(client, created["id"], "acknowledge", auth["department"], {})
+    resp = client.post(
+        f"{INQUIRIES}/{created['id']}/reply", json={"note": "答复\x00"}, headers=auth["department"]
     )
     assert resp.status_code == 422
     assert "note" in resp.get_json()["errors"]["json"]
@@ -569,8 +573,9 @@ def test_nul_in_citizen_query_and_action_bodies_is_rejected_with_422(
         assert row is not None and row.status == "acknowledged" and row.reply_note is None
 
 
-def test_ids_beyond_the_stored_range_answer_404(pg_client: FlaskClient, pg_auth: Headers) -> None:
+@on_postgres
+def test_ids_beyond_the_stored_range_answer_404(client: FlaskClient, auth: Headers) -> None:
     for inquiry_id in (2**63 - 1, 2**31, 0):
-        resp = pg_client.get(f"{INQUIRIES}/{inquiry_id}", headers=pg_auth["operator"])
+        resp = client.get(f"{INQUIRIES}/{inquiry_id}", headers=auth["operator"])
         assert resp.status_code == 404, resp.get_json()
         assert resp.get_json()["code"] == 404

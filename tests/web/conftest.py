@@ -8,14 +8,6 @@ from flask import Flask
 from flask.testing import FlaskClient
 
 from gateway.services import staff as staff_module
-from tests.integration.conftest import (  # noqa: F401 - PostgreSQL fixtures for test_postgres.py
-    pg,
-    pg_app,
-    pg_clock,
-    pg_database,
-    pg_services,
-    pg_settings,
-)
 from tests.web.seed import PASSWORD, seed_accounts, seed_items
 
 

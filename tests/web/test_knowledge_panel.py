@@ -13,7 +13,7 @@ from gateway.domain.access import Actor
 from gateway.domain.lifecycle import Action
 from gateway.persistence.models import OutboxMessage
 from gateway.services.publications import PublicationService
-from tests.conftest import inquiry_payload
+from tests.conftest import inquiry_payload, on_postgres
 
 ADMIN = Actor("测试管理员", "admin")
 QUERY = {"q": "法律援助"}
@@ -130,15 +130,16 @@ def test_a_held_reply_shows_only_once_approved_and_as_approved(as_role, services
 
 
 @pytest.mark.postgres
-def test_the_published_text_is_found_on_postgres(pg_app, pg_services):
-    seed(pg_services, 0, lead="RSJ")
-    seed(pg_services, 1, lead="SFJ")
-    sent = published(pg_services)
-    operator = pg_services.inquiries.public_replies("法律援助", Actor("话务员", "operator"))
+@on_postgres
+def test_the_published_text_is_found_on_postgres(services):
+    seed(services, 0, lead="RSJ")
+    seed(services, 1, lead="SFJ")
+    sent = published(services)
+    operator = services.inquiries.public_replies("法律援助", Actor("话务员", "operator"))
     assert {r["number"]: r["public_reply"] for r in operator} == {
         n: p["public_reply"] for n, p in sent.items()
     }
-    department = pg_services.inquiries.public_replies("法律援助", Actor("司法局", "department", "SFJ"))
+    department = services.inquiries.public_replies("法律援助", Actor("司法局", "department", "SFJ"))
     assert [r["public_reply"] for r in department] == [
         p["public_reply"] for p in sent.values() if "第1号" in p["public_reply"]
     ]

@@ -7,14 +7,14 @@ from collections import Counter
 from datetime import timedelta
 from typing import Any
 
-import pytest
 from flask import Flask
 from sqlalchemy import select
 
 from gateway.persistence.user_models import StaffUser
 from gateway.services.staff import ScryptHasher, StaffService
+from tests.conftest import on_both
 from tests.web.conftest import csrf_of, flashes, login
-from tests.web.seed import PASSWORD, seed_accounts
+from tests.web.seed import PASSWORD
 
 GENERIC = "登录失败：用户名或密码错误；多次失败后账户将被暂时锁定，请稍后再试。"
 RACERS = 16
@@ -101,14 +101,9 @@ def assert_at_most_five_checks_then_locked(app: Flask, clock: Any) -> None:
     assert after.failed_logins == 0 and after.locked_until is None
 
 
+@on_both
 def test_parallel_wrong_passwords_run_at_most_five_checks_then_lock(app, accounts, clock):
     assert_at_most_five_checks_then_locked(app, clock)
-
-
-@pytest.mark.postgres
-def test_parallel_wrong_passwords_run_at_most_five_checks_then_lock_on_postgres(pg_app, pg_clock):
-    seed_accounts(pg_app)
-    assert_at_most_five_checks_then_locked(pg_app, pg_clock)
 
 
 def test_after_a_lock_ends_parallel_attempts_get_one_check_before_the_longer_lock(app, accounts, clock):

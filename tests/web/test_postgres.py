@@ -8,23 +8,25 @@ import openpyxl
 import pytest
 
 from gateway.domain.access import Actor
+from tests.conftest import on_postgres
 from tests.web.conftest import login
 from tests.web.seed import seed_accounts, seed_busy
 
 pytestmark = pytest.mark.postgres
 
 
-def test_figures_and_pages_on_postgres(pg_app, pg_services, pg_clock):
-    seed_accounts(pg_app)
-    seed_busy(pg_services, pg_clock)
-    stats = pg_app.extensions["console"].stats
+@on_postgres
+def test_figures_and_pages_on_postgres(app, services, clock):
+    seed_accounts(app)
+    seed_busy(services, clock)
+    stats = app.extensions["console"].stats
     sup = Actor("督办", "supervisor")
     volumes = stats.volumes(sup, group="kind", period="day", start=None, end=None)
     assert sum(r["count"] for r in volumes) == 38 and volumes[0]["period"] == "2026-11-02"
     assert {r["key"] for r in stats.on_time(sup, group=None, period="month", start=None, end=None)} == {"all"}
     levels = stats.satisfaction(sup, group="department", period=None, start=None, end=None)
     assert sum(r["count"] for r in levels) == 24 and {r["period"] for r in levels} == {"all"}
-    client = pg_app.test_client()
+    client = app.test_client()
     assert login(client, "sup01").status_code == 302
     page = client.get("/console/supervisor")
     assert page.status_code == 200 and page.text.count("<rect") > 10

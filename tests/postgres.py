@@ -1,9 +1,10 @@
-"""PostgreSQL fixtures: a throwaway database per run, migrated once, truncated before every test.
+"""The suite's PostgreSQL database: a throwaway database per run, migrated once, truncated before every test.
 
 The server comes from GATEWAY_TEST_PG_URL (default: the local `test` database). The suite creates its own
 database `gateway_test_<random>` next to it (so concurrent runs never collide) and drops it at the end.
-If the server cannot be reached the tests are skipped, unless GATEWAY_REQUIRE_PG=1 or CI is set: then
-they fail, so CI can never pass with the PostgreSQL suite silently skipped.
+A test runs on it when it is parametrized so (`on_postgres`, `on_both` in tests/conftest.py) or asks for
+`pg` itself. If the server cannot be reached the tests are skipped, unless GATEWAY_REQUIRE_PG=1 or CI is
+set: then they fail, so CI can never pass with the PostgreSQL suite silently skipped.
 Without the CREATEDB privilege the given database itself is used: the gateway's tables are dropped,
 migrated afresh and dropped again at the end (such runs must not share that database).
 """
@@ -12,27 +13,19 @@ from __future__ import annotations
 
 import os
 import secrets
-import threading
 from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import NoReturn
 
 import pytest
-from flask import Flask
-from flask.testing import FlaskClient
 from sqlalchemy import Engine, create_engine, inspect, text
 from sqlalchemy.engine import URL, make_url
 from sqlalchemy.exc import DBAPIError, OperationalError, ProgrammingError
 from sqlalchemy.pool import NullPool
-from werkzeug.serving import BaseWSGIServer, make_server
 
-from gateway import create_app
-from gateway.bootstrap import Services
-from gateway.config import Settings
 from gateway.persistence import migrate
 from gateway.persistence.db import make_engine
 from gateway.persistence.models import Base
-from tests.conftest import FakeClock, settings_for
 
 DEFAULT_PG_URL = "postgresql+psycopg://postgres@127.0.0.1:5432/test"
 CONNECT_TIMEOUT_S = 5
@@ -141,63 +134,3 @@ def pg(pg_database: PgDatabase) -> PgDatabase:
 @pytest.fixture
 def pg_engine(pg: PgDatabase) -> Engine:
     return pg.engine
-
-
-@pytest.fixture
-def pg_clock() -> FakeClock:
-    return FakeClock()
-
-
-@pytest.fixture
-def pg_settings(pg: PgDatabase) -> Settings:
-    return settings_for(pg.url)
-
-
-@pytest.fixture
-def pg_app(pg_settings: Settings, pg_clock: FakeClock) -> Iterator[Flask]:
-    app = create_app(pg_settings, clock=pg_clock, TESTING=True)
-    yield app
-    app.extensions["gateway"].db.dispose()
-
-
-@pytest.fixture
-def pg_services(pg_app: Flask) -> Services:
-    services: Services = pg_app.extensions["gateway"]
-    return services
-
-
-@pytest.fixture
-def pg_client(pg_app: Flask) -> FlaskClient:
-    return pg_app.test_client()
-
-
-@pytest.fixture
-def pg_auth(pg_services: Services) -> dict[str, dict[str, str]]:
-    headers: dict[str, dict[str, str]] = {}
-    specs: list[tuple[str, str, str, str | None]] = [
-        ("operator", "operator", "话务员甲", None),
-        ("department", "department", "司法局经办人", "SFJ"),
-        ("department_hbj", "department", "环境局经办人", "HBJ"),
-        ("supervisor", "supervisor", "督办员", None),
-        ("admin", "admin", "管理员", None),
-        ("system:hotline", "system:hotline", "12345平台", None),
-    ]
-    for label, role, name, dept in specs:
-        _, key = pg_services.keys.create(name, role, dept)
-        headers[label] = {"Authorization": f"Bearer {key}"}
-    return headers
-
-
-@pytest.fixture
-def pg_live_server(pg_app: Flask) -> Iterator[str]:
-    server: BaseWSGIServer = make_server("127.0.0.1", 0, pg_app, threaded=True)
-    # Non-daemon request threads are joined by server_close(), so none outlives the test (and the engine).
-    server.daemon_threads = False  # type: ignore[attr-defined]
-    thread = threading.Thread(target=server.serve_forever, kwargs={"poll_interval": 0.05}, daemon=True)
-    thread.start()
-    try:
-        yield f"http://127.0.0.1:{server.server_port}"
-    finally:
-        server.shutdown()
-        server.server_close()
-        thread.join(timeout=10)
