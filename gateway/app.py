@@ -13,7 +13,7 @@ from gateway import bootstrap
 from gateway.api import errors
 from gateway.api.auth import SECURITY_SCHEME
 from gateway.config import ConfigError, Settings, load_settings
-from gateway.services.inquiries import Clock, utcnow
+from gateway.domain.clock import Clock, utcnow
 
 
 def create_app(settings: Settings | None = None, clock: Clock = utcnow, **flask_config: Any) -> Flask:

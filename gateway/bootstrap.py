@@ -14,6 +14,7 @@ from adapters.base.port import Inbound, Outbound
 from gateway.config import Settings, SystemEndpoint
 from gateway.delivery.worker import DeliveryWorker
 from gateway.domain.calendar import WorkdayCalendar
+from gateway.domain.clock import Clock, utcnow
 from gateway.domain.messages import CATALOG_ITEMS
 from gateway.persistence.db import Database, make_engine
 from gateway.services.applications import ApplicationService
@@ -21,7 +22,7 @@ from gateway.services.catalog import CatalogService
 from gateway.services.catalog_sync import CatalogSync
 from gateway.services.evaluations import EvaluationService
 from gateway.services.inbound import InboundService
-from gateway.services.inquiries import Clock, InquiryService, utcnow
+from gateway.services.inquiries import InquiryService
 from gateway.services.keys import KeyService
 from gateway.services.outbox import OutboxService
 from schemas.inquiry import load_inbound_inquiry

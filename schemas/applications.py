@@ -6,7 +6,8 @@ from typing import Any
 
 from marshmallow import Schema, ValidationError, fields, validate, validates_schema
 
-from gateway.domain.applications import AppStatus, Level
+from gateway.domain.applications import AppStatus
+from gateway.domain.satisfaction import Satisfaction
 from schemas.fields import LocalDateTime, Text
 from schemas.inquiry import CitizenIn
 
@@ -80,7 +81,7 @@ class PostIn(Schema):
 class EvaluationIn(Schema):
     level = fields.String(
         required=True,
-        validate=validate.OneOf([lv.value for lv in Level]),
+        validate=validate.OneOf([s.value for s in Satisfaction]),
         metadata={"description": "非常满意 … 非常不满意"},
     )
     comment = Text(validate=validate.Length(max=2000), allow_none=True)

@@ -6,9 +6,10 @@ from typing import Any
 
 from marshmallow import Schema, ValidationError, fields, validate, validates_schema
 
-from gateway.domain.inquiry import Channel, Kind, Satisfaction
+from gateway.domain.inquiry import Channel, Kind
 from gateway.domain.lifecycle import Action, Status
 from gateway.domain.routing import DispatchMode
+from gateway.domain.satisfaction import Satisfaction
 from schemas.fields import (
     DepartmentCode,
     LocalDateTime,

@@ -6,8 +6,9 @@ import re
 from datetime import datetime, timedelta, timezone
 
 from adapters.base.port import WireError
-from gateway.domain.inquiry import Channel, Kind, Satisfaction
+from gateway.domain.inquiry import Channel, Kind
 from gateway.domain.lifecycle import Action, Status
+from gateway.domain.satisfaction import Satisfaction
 
 SYSTEM = "hotline"
 

@@ -13,8 +13,9 @@ from typing import Any
 
 from adapters.base.port import InboundEvent, WireError
 from adapters.hotline import codes
-from gateway.domain.inquiry import Channel, Kind, Satisfaction
+from gateway.domain.inquiry import Channel, Kind
 from gateway.domain.lifecycle import Action, Status
+from gateway.domain.satisfaction import Satisfaction
 
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\ud800-\udfff\ufffe\uffff]")
 _PHONE = re.compile(r"[0-9+\-() ]{3,20}")

@@ -9,8 +9,9 @@ from typing import Any
 from adapters.base.json_body import load_object, optional_text, required_text
 from adapters.base.port import WireError
 from adapters.base.times import format_beijing, parse_beijing
-from gateway.domain.inquiry import Channel, Kind, Satisfaction
+from gateway.domain.inquiry import Channel, Kind
 from gateway.domain.lifecycle import INTAKE, Action, Status
+from gateway.domain.satisfaction import Satisfaction
 
 # The window keeps Beijing time without a zone suffix: UTC+8 all year.
 

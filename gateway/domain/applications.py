@@ -124,26 +124,6 @@ def decide(tasks: Sequence[tuple[str, TaskStatus, str | None]]) -> Decision:
     return Decision(None)
 
 
-class Level(StrEnum):
-    """好差评: five levels, best first."""
-
-    VERY_SATISFIED = "very_satisfied"  # 非常满意
-    SATISFIED = "satisfied"  # 满意
-    BASICALLY_SATISFIED = "basically_satisfied"  # 基本满意
-    DISSATISFIED = "dissatisfied"  # 不满意
-    VERY_DISSATISFIED = "very_dissatisfied"  # 非常不满意
-
-    @property
-    def score(self) -> int:
-        """5 for 非常满意 down to 1 for 非常不满意."""
-        return 5 - list(Level).index(self)
-
-    @property
-    def is_bad(self) -> bool:
-        """差评: opens a rectification task."""
-        return self in (Level.DISSATISFIED, Level.VERY_DISSATISFIED)
-
-
 def missing_materials(
     checklist: Iterable[tuple[str, bool, bool]], provided: Iterable[str]
 ) -> tuple[list[str], list[str]]:

@@ -6,8 +6,8 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from gateway.domain.calendar import WorkdayCalendar
-from gateway.domain.inquiry import Satisfaction
 from gateway.domain.lifecycle import HANDLING, Action, Status, allowed_actions
+from gateway.domain.satisfaction import Satisfaction
 
 
 @dataclass(frozen=True)

@@ -1,4 +1,4 @@
-"""Vocabulary of an inquiry (诉求): channels, kinds, satisfaction levels."""
+"""Vocabulary of an inquiry (诉求): channels and kinds (its satisfaction scale is domain.satisfaction)."""
 
 from __future__ import annotations
 
@@ -33,28 +33,4 @@ KIND_LABELS: dict[Kind, str] = {
     Kind.REPORT: "举报",
     Kind.SUGGESTION: "建议",
     Kind.PRAISE: "表扬",
-}
-
-
-class Satisfaction(StrEnum):
-    """满意度, five levels, best first."""
-
-    VERY_SATISFIED = "very_satisfied"  # 非常满意
-    SATISFIED = "satisfied"  # 满意
-    BASICALLY_SATISFIED = "basically_satisfied"  # 基本满意
-    DISSATISFIED = "dissatisfied"  # 不满意
-    VERY_DISSATISFIED = "very_dissatisfied"  # 非常不满意
-
-    @property
-    def is_bad(self) -> bool:
-        """A rating that justifies 重办 or rectification."""
-        return self in (Satisfaction.DISSATISFIED, Satisfaction.VERY_DISSATISFIED)
-
-
-SATISFACTION_LABELS: dict[Satisfaction, str] = {
-    Satisfaction.VERY_SATISFIED: "非常满意",
-    Satisfaction.SATISFIED: "满意",
-    Satisfaction.BASICALLY_SATISFIED: "基本满意",
-    Satisfaction.DISSATISFIED: "不满意",
-    Satisfaction.VERY_DISSATISFIED: "非常不满意",
 }

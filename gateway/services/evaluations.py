@@ -11,9 +11,10 @@ from sqlalchemy.exc import IntegrityError
 
 from gateway.config import Settings
 from gateway.domain.access import APP_ACCEPT, RECTIFY, STATS, Actor
-from gateway.domain.applications import AppStatus, Level
+from gateway.domain.applications import AppStatus
 from gateway.domain.calendar import WorkdayCalendar
 from gateway.domain.errors import Forbidden, InvalidInput, InvalidTransition, NotFound
+from gateway.domain.satisfaction import Satisfaction
 from gateway.persistence.application_models import (
     Application,
     ApplicationEvent,
@@ -40,7 +41,7 @@ class EvaluationService:
     def evaluate(self, app_id: int, data: Mapping[str, Any], actor: Actor) -> dict[str, Any]:
         """One rating per visit, only after delivery (统一窗口出件)."""
         _require(actor, APP_ACCEPT)
-        level = Level(data["level"])
+        level = Satisfaction(data["level"])
         now = self.clock()
         try:
             with self.db.unit_of_work() as session:

@@ -32,6 +32,7 @@ from adapters.base.json_body import too_large
 from adapters.base.port import Ack, Inbound, InboundEvent, Listed, Listing, WireError
 from adapters.base.webhooks import SignatureError, verify
 from gateway.domain.access import Actor
+from gateway.domain.clock import Clock
 from gateway.domain.errors import (
     DomainError,
     Forbidden,
@@ -45,7 +46,7 @@ from gateway.persistence.db import Database
 from gateway.persistence.models import Inquiry, WebhookReceipt
 from gateway.services.applications import ApplicationService
 from gateway.services.cursors import get_cursor, save_cursor
-from gateway.services.inquiries import Clock, InquiryService
+from gateway.services.inquiries import InquiryService
 
 log = logging.getLogger(__name__)
 

@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 import logging
-from collections.abc import Callable, Mapping
-from datetime import UTC, datetime
+from collections.abc import Mapping
+from datetime import datetime
 from typing import Any
 
 from sqlalchemy import func, select
@@ -14,11 +14,12 @@ from sqlalchemy.orm import Session
 from gateway.config import Settings
 from gateway.domain import guards, lifecycle
 from gateway.domain.access import CREATE, PII, READ, Actor, act
-from gateway.domain.calendar import SHANGHAI, WorkdayCalendar
+from gateway.domain.calendar import SHANGHAI, WorkdayCalendar, beijing_iso
+from gateway.domain.clock import Clock, utcnow
 from gateway.domain.errors import Forbidden, InvalidInput, InvalidTransition, NotFound
-from gateway.domain.inquiry import Satisfaction
 from gateway.domain.lifecycle import Action, Status
 from gateway.domain.routing import Dispatch, DispatchMode, InquiryFacts, intake_dispatch, route
+from gateway.domain.satisfaction import Satisfaction
 from gateway.persistence.db import Database
 from gateway.persistence.models import Inquiry, InquiryCoDepartment, InquiryEvent, InquiryTransfer
 from gateway.services import audit, interconnect, knowledge
@@ -29,13 +30,7 @@ from gateway.services.views import Citizen, EventView, InquiryView, Page
 
 log = logging.getLogger(__name__)
 
-Clock = Callable[[], datetime]
 ROUTING_ACTOR = Actor(name="派单规则", role="system:routing")  # who dispatches when the rules decide
-
-
-def utcnow() -> datetime:
-    """The current time, aware, in UTC."""
-    return datetime.now(UTC)
 
 
 class InquiryService:
@@ -213,7 +208,7 @@ class InquiryService:
             who, note = ROUTING_ACTOR, f"规则「{dispatch.rule}」自动派单"
         else:
             who = actor
-            data["due_at"] = interconnect.iso(inquiry.due_at)
+            data["due_at"] = beijing_iso(inquiry.due_at)
             if note is None:
                 note = f"登记时按派单建议（规则「{dispatch.rule}」）派单" if dispatch.rule else "登记时派单"
         event = self._record(
@@ -359,7 +354,7 @@ class InquiryService:
                 if unknown:
                     raise InvalidInput(field, f"unknown department code: {', '.join(unknown)}")
             self._dispatch(session, inquiry, lead, co, now)
-            return {"department": lead, "co_departments": co, "due_at": interconnect.iso(inquiry.due_at)}
+            return {"department": lead, "co_departments": co, "due_at": beijing_iso(inquiry.due_at)}
         if action is Action.RETURN:
             previous = inquiry.department_code
             inquiry.department_code = None
@@ -385,8 +380,8 @@ class InquiryService:
             inquiry.extension_workdays = None
             return {
                 "workdays": days,
-                "old_due_at": interconnect.iso(old),
-                "due_at": interconnect.iso(inquiry.due_at),
+                "old_due_at": beijing_iso(old),
+                "due_at": beijing_iso(inquiry.due_at),
             }
         if action is Action.REFUSE_EXTENSION:
             inquiry.extension_workdays = None
@@ -412,7 +407,7 @@ class InquiryService:
             inquiry.replied_at = None
             if inquiry.department_code:
                 self._set_deadline(inquiry, now)
-            return {"department": inquiry.department_code, "due_at": interconnect.iso(inquiry.due_at)}
+            return {"department": inquiry.department_code, "due_at": beijing_iso(inquiry.due_at)}
         if action is Action.ESCALATE:
             inquiry.escalation_count += 1
             return {"escalation_count": inquiry.escalation_count}

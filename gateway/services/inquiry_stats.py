@@ -15,8 +15,8 @@ from sqlalchemy import ColumnElement, Select, case, func, select
 
 from gateway.domain.access import STATS, Actor
 from gateway.domain.errors import Forbidden, InvalidInput
-from gateway.domain.inquiry import Satisfaction
 from gateway.domain.lifecycle import HANDLING, Action
+from gateway.domain.satisfaction import Satisfaction
 from gateway.persistence.db import Database
 from gateway.persistence.models import Inquiry, InquiryEvent
 

@@ -10,7 +10,7 @@ from sqlalchemy.orm import Session
 
 from gateway.config import Settings
 from gateway.domain import messages
-from gateway.domain.calendar import SHANGHAI
+from gateway.domain.calendar import beijing_iso
 from gateway.domain.inquiry import Channel
 from gateway.domain.lifecycle import INTAKE, Action
 from gateway.domain.outbox import OutboxStatus
@@ -21,11 +21,6 @@ from gateway.services.people import citizen_of
 HOTLINE = Channel.HOTLINE.value
 WEBSITE = Channel.WEBSITE.value
 DEPT_HOTLINE = Channel.DEPT_HOTLINE.value
-
-
-def iso(value: datetime | None) -> str | None:
-    """An aware time as ISO 8601 in Beijing time."""
-    return value.astimezone(SHANGHAI).isoformat() if value else None
 
 
 def announce(
@@ -118,8 +113,8 @@ def _status(
         "status": inquiry.status,
         "department": inquiry.department_code,
         "department_name": _department_name(settings, inquiry.department_code),
-        "due_at": iso(inquiry.due_at),
-        "at": iso(now),
+        "due_at": beijing_iso(inquiry.due_at),
+        "at": beijing_iso(now),
     }
     data = event.data or {}
     if event.action in (Action.RETURN.value, Action.REQUEST_EXTENSION.value, Action.REFUSE_EXTENSION.value):
@@ -154,7 +149,7 @@ def _work_order(inquiry: Inquiry) -> dict[str, Any]:
             "id_number": inquiry.citizen_id_number,
         },
         "public_consent": inquiry.public_consent,
-        "created_at": iso(inquiry.created_at),
+        "created_at": beijing_iso(inquiry.created_at),
     }
 
 
@@ -176,7 +171,7 @@ def _publication(settings: Settings, inquiry: Inquiry) -> dict[str, Any]:
         "external_id": inquiry.external_id if inquiry.channel == WEBSITE else None,
         "kind": inquiry.kind,
         **texts,
-        "replied_at": iso(inquiry.replied_at),
+        "replied_at": beijing_iso(inquiry.replied_at),
     }
     if doubts:
         payload[publications.REVIEW] = {"doubts": doubts}
@@ -209,7 +204,7 @@ def _transfer_if_line(
                 "content": inquiry.content,
                 "citizen": {"name": inquiry.citizen_name, "phone": inquiry.citizen_phone},
                 "reason": event.note,
-                "at": iso(now),
+                "at": beijing_iso(now),
             }
             _enqueue(session, inquiry, event, DEPT_HOTLINE, messages.TRANSFER_CREATE, payload, now)
             return

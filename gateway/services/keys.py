@@ -12,10 +12,10 @@ from datetime import datetime
 from sqlalchemy import select
 
 from gateway.domain.access import ROLES, Actor
+from gateway.domain.clock import Clock, utcnow
 from gateway.domain.errors import InvalidInput, NotFound
 from gateway.persistence.db import Database
 from gateway.persistence.models import ApiKey
-from gateway.services.inquiries import Clock, utcnow
 
 KEY_PREFIX = "gw_"
 

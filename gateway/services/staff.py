@@ -17,10 +17,10 @@ from sqlalchemy.orm import Session
 from werkzeug.security import check_password_hash, generate_password_hash
 
 from gateway.domain.access import HUMAN_ROLES, Actor
+from gateway.domain.clock import Clock, utcnow
 from gateway.domain.errors import Forbidden, InvalidInput, NotFound
 from gateway.persistence.db import Database
 from gateway.persistence.user_models import LoginFailure, StaffUser
-from gateway.services.inquiries import Clock, utcnow
 from gateway.services.staff_sessions import (
     DEACTIVATED,
     LOGOUT,

@@ -15,9 +15,9 @@ from datetime import datetime, timedelta
 from sqlalchemy import bindparam, delete, select, update
 from sqlalchemy.orm import Session
 
+from gateway.domain.clock import Clock, utcnow
 from gateway.persistence.db import Database
 from gateway.persistence.user_models import StaffSession, StaffUser
-from gateway.services.inquiries import Clock, utcnow
 
 SESSION_HOURS = 10  # a working day and a bit: log in once per shift
 SEEN_EVERY = timedelta(minutes=1)  # last_seen_at is written at most this often per session

@@ -5,17 +5,17 @@ from __future__ import annotations
 from datetime import datetime
 
 from gateway.domain import messages
-from gateway.domain.applications import AppStatus, Level
+from gateway.domain.applications import AppStatus
 from gateway.domain.calendar import SHANGHAI
 from gateway.domain.catalog import ITEM_TYPES, MATERIAL_FORMS
-from gateway.domain.inquiry import KIND_LABELS, SATISFACTION_LABELS
+from gateway.domain.inquiry import KIND_LABELS
 from gateway.domain.lifecycle import STATUS_LABELS
 from gateway.domain.outbox import OUTBOX_STATUS_LABELS
+from gateway.domain.satisfaction import SATISFACTION_LABELS
 
 KINDS = {k.value: v for k, v in KIND_LABELS.items()}
 STATUSES = {k.value: v for k, v in STATUS_LABELS.items()}
 SATISFACTION = {k.value: v for k, v in SATISFACTION_LABELS.items()}
-LEVELS = {lv.value: SATISFACTION[lv.value] for lv in Level}
 CHANNELS = {
     "hotline": "12345热线",
     "website": "政府网站",

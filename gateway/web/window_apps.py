@@ -221,5 +221,5 @@ def evaluate(app_id: int) -> Response:
     if data is not None:
         done = attempt(lambda: services().evaluations.evaluate(app_id, data, actor()))
         if done is not None:
-            flash(f"已记录评价：{labels.LEVELS.get(done['level'], done['level'])}", "success")
+            flash(f"已记录评价：{labels.SATISFACTION.get(done['level'], done['level'])}", "success")
     return redirect(url_for("console.win_apps.application", app_id=app_id))

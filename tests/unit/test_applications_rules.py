@@ -6,11 +6,11 @@ from gateway.domain.applications import (
     APP_TRANSITIONS,
     AppAction,
     AppStatus,
-    Level,
     TaskStatus,
     decide,
     missing_materials,
 )
+from gateway.domain.satisfaction import Satisfaction
 
 
 def test_missing_materials_names_required_and_key_ones():
@@ -47,9 +47,9 @@ def test_granted_only_when_every_task_is_granted():
 @pytest.mark.parametrize(
     ("level", "score", "bad"),
     [
-        (Level.VERY_SATISFIED, 5, False),
-        (Level.BASICALLY_SATISFIED, 3, False),
-        (Level.VERY_DISSATISFIED, 1, True),
+        (Satisfaction.VERY_SATISFIED, 5, False),
+        (Satisfaction.BASICALLY_SATISFIED, 3, False),
+        (Satisfaction.VERY_DISSATISFIED, 1, True),
     ],
 )
 def test_levels(level, score, bad):

@@ -9,8 +9,9 @@ import pytest
 from adapters.base.port import WireError
 from adapters.hotline import codes, wire
 from adapters.hotline.inbound import HotlineInbound
-from gateway.domain.inquiry import Kind, Satisfaction
+from gateway.domain.inquiry import Kind
 from gateway.domain.lifecycle import Action, Status
+from gateway.domain.satisfaction import Satisfaction
 from schemas.inquiry import InquiryIn
 from tests.factories import factory, keys_of, names
 
