@@ -6,6 +6,8 @@ import dataclasses
 from collections.abc import Iterator
 from contextlib import contextmanager
 
+import pytest
+
 from adapters.base.simulator import ServerThread
 from adapters.catalog_source import create_simulator
 from gateway import create_app
@@ -34,3 +36,10 @@ def gateway_on(settings: Settings, source: ServerThread) -> Iterator[Services]:
         yield services
     finally:
         services.close()
+
+
+@pytest.fixture
+def gw(settings: Settings, source: ServerThread) -> Iterator[Services]:
+    """The gateway's services synced from the module's own `source` fixture."""
+    with gateway_on(settings, source) as services:
+        yield services

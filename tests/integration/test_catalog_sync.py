@@ -13,7 +13,7 @@ from gateway.persistence.models import OutboxMessage
 from gateway.services.catalog_sync import CURSOR
 from gateway.services.cursors import get_cursor
 from tests.conftest import FakeClock
-from tests.integration.catalog_support import catalog_source, gateway_on
+from tests.integration.catalog_support import catalog_source
 
 SIZE = 600
 
@@ -22,12 +22,6 @@ SIZE = 600
 def source():
     with catalog_source(seed=7, size=SIZE) as server:
         yield server
-
-
-@pytest.fixture
-def gw(settings, source):
-    with gateway_on(settings, source) as services:
-        yield services
 
 
 def count(services, model, *where):

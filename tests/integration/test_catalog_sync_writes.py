@@ -18,7 +18,7 @@ from gateway.services import catalog_sync
 from gateway.services.catalog_sync import CURSOR
 from gateway.services.catalog_text import index_terms
 from gateway.services.cursors import get_cursor
-from tests.integration.catalog_support import catalog_source, gateway_on
+from tests.integration.catalog_support import catalog_source
 
 SIZE = 300
 
@@ -27,12 +27,6 @@ SIZE = 300
 def source():
     with catalog_source(seed=11, size=SIZE) as server:
         yield server
-
-
-@pytest.fixture
-def gw(settings, source):
-    with gateway_on(settings, source) as services:
-        yield services
 
 
 def stored_terms(gw, code):

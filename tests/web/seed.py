@@ -44,6 +44,16 @@ ITEMS: list[dict[str, Any]] = [
 ]
 
 
+# A complaint no routing rule matches: it waits in 待派单 until it is dispatched by hand.
+UNROUTED_COMPLAINT: dict[str, Any] = {
+    "channel": "hotline",
+    "kind": "complaint",
+    "title": "楼道堆放杂物",
+    "content": "楼道长期堆放杂物，存在消防隐患。",
+    "citizen": {"name": "林建华", "phone": "13905911234"},
+}
+
+
 def seed_items(services: Any) -> None:
     write_items(services, ITEMS)
 

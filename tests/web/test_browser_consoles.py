@@ -11,6 +11,7 @@ from gateway.domain.lifecycle import Action
 from gateway.domain.messages import STATUS_CHANGED, TRANSFER_CREATE, WORKORDER_CREATE
 from gateway.services import outbox
 from tests.web import test_browser as harness
+from tests.web.seed import UNROUTED_COMPLAINT
 from tests.web.test_browser import log_in
 
 # The shared harness's fixtures: Chromium, the app on a real server, a 1366x768 tab, the screenshot folder.
@@ -86,13 +87,7 @@ def test_dead_letters_explained_with_the_raw_error_behind_a_toggle_and_no_sidewa
 
 
 def test_a_co_department_sees_what_it_may_do_and_no_buttons(page, live, services, shots):
-    call = {
-        "channel": "hotline",
-        "kind": "complaint",
-        "title": "楼道堆放杂物",
-        "content": "楼道长期堆放杂物，存在消防隐患。",
-        "citizen": {"name": "林建华", "phone": "13905911234"},
-    }
+    call = UNROUTED_COMPLAINT
     co, _ = services.inquiries.intake(call, ADMIN)
     services.inquiries.act(co.id, Action.DISPATCH, {"department": "ZJJ", "co_departments": ["SFJ"]}, ADMIN)
     lead, _ = services.inquiries.intake(call, ADMIN)

@@ -5,6 +5,7 @@ import re
 from gateway.domain.access import Actor
 from gateway.domain.lifecycle import Action
 from gateway.services.inquiry_queries import InquiryFilter
+from tests.web.seed import UNROUTED_COMPLAINT
 
 ADMIN = Actor("测试管理员", "admin")
 SFJ_CLERK = Actor("司法局王芳[dept01]", "department", "SFJ")  # dept01's actor, as the console makes it
@@ -12,14 +13,7 @@ NOTE = "本单位为协办单位"
 
 
 def _dispatched(services, lead: str, co: list[str]):
-    # A complaint no routing rule matches: it waits in 待派单 until it is dispatched by hand.
-    call = {
-        "channel": "hotline",
-        "kind": "complaint",
-        "title": "楼道堆放杂物",
-        "content": "楼道长期堆放杂物，存在消防隐患。",
-        "citizen": {"name": "林建华", "phone": "13905911234"},
-    }
+    call = UNROUTED_COMPLAINT
     view, _ = services.inquiries.intake(call, ADMIN)
     assert view.status == "received"
     return services.inquiries.act(view.id, Action.DISPATCH, {"department": lead, "co_departments": co}, ADMIN)
