@@ -39,7 +39,6 @@ import argparse
 import contextlib
 import json
 import os
-import platform
 import random
 import re
 import resource
@@ -59,7 +58,8 @@ ROOT = Path(__file__).resolve().parent.parent
 if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
-DEFAULT_PG_URL = "postgresql+psycopg://postgres@127.0.0.1:5432/test"
+from bench import harness  # noqa: E402
+
 DEFAULT_SEED = 20261126
 CURSOR_NAME = "catalog.updated_since"  # gateway.services.catalog_sync.CURSOR
 
@@ -71,103 +71,7 @@ TARGET_SEARCH_P95_MS = 20.0
 CHANGED = 1000
 
 
-class BenchError(Exception):
-    """The benchmark could not run (not: the gateway was slow)."""
-
-
-# ---- processes we start: always cleaned up -------------------------------------------------------
-
-_children: list[subprocess.Popen[bytes]] = []
-
-# Exec wrapper: the command gets SIGTERM if this benchmark dies, even by SIGKILL (PR_SET_PDEATHSIG
-# survives exec; the pid stays the same, so os.wait4 on it still reports the real child's rusage).
-_DIE_WITH_PARENT = (
-    "import ctypes, os, sys\n"
-    "try: ctypes.CDLL('libc.so.6').prctl(1, 15)\n"
-    "except Exception: pass\n"
-    "os.execv(sys.argv[1], sys.argv[1:])\n"
-)
-
-
-def _spawn(cmd: list[str], out: Path, env: dict[str, str] | None = None) -> subprocess.Popen[bytes]:
-    with out.open("ab") as fh:
-        proc = subprocess.Popen(  # noqa: S603 - our own fixed command line
-            [sys.executable, "-c", _DIE_WITH_PARENT, *cmd],
-            cwd=ROOT,
-            env=env or {**os.environ, "PYTHONUNBUFFERED": "1"},
-            stdout=fh,
-            stderr=subprocess.STDOUT,
-            start_new_session=True,
-        )
-    _children.append(proc)
-    return proc
-
-
-def _stop(proc: subprocess.Popen[bytes], grace: float = 5.0) -> None:
-    """SIGTERM our child's process group, SIGKILL if needed; only while the leader is not reaped."""
-    if proc.returncode is None and proc.poll() is None:
-        with contextlib.suppress(ProcessLookupError):
-            os.killpg(proc.pid, signal.SIGTERM)
-        try:
-            proc.wait(grace)
-        except subprocess.TimeoutExpired:
-            with contextlib.suppress(ProcessLookupError):
-                os.killpg(proc.pid, signal.SIGKILL)
-            proc.wait(5)
-    if proc in _children:
-        _children.remove(proc)
-
-
-def _stop_all() -> None:
-    for proc in list(_children):
-        _stop(proc, grace=3.0)
-
-
-def _on_sigterm(signum: int, _frame: Any) -> None:
-    raise SystemExit(128 + signum)
-
-
-def _tail(path: Path, n: int = 25) -> str:
-    with contextlib.suppress(OSError):
-        return "\n".join(path.read_text(errors="replace").splitlines()[-n:])
-    return ""
-
-
 # ---- CPU accounting from /proc: who used the machine during a measurement ---------------------------
-
-TICKS = os.sysconf("SC_CLK_TCK")
-_PG_AUX = ("checkpointer", "background writer", "walwriter", "autovacuum", "logical replication", "stats")
-
-
-def _ticks(pid: int) -> int | None:
-    try:
-        raw = Path(f"/proc/{pid}/stat").read_text()
-    except OSError:
-        return None
-    fields = raw[raw.rindex(")") + 2 :].split()
-    return int(fields[11]) + int(fields[12])
-
-
-def _machine_ticks() -> tuple[int, int]:
-    values = [int(v) for v in Path("/proc/stat").read_text().splitlines()[0].split()[1:9]]
-    return sum(values) - values[3] - values[4], sum(values)
-
-
-def _pg_processes(dbname: str) -> list[int]:
-    """This database's backends and the server's shared helpers (other databases' backends are not ours)."""
-    pids = []
-    for entry in os.listdir("/proc"):
-        if not entry.isdigit():
-            continue
-        try:
-            if not Path(f"/proc/{entry}/comm").read_text().startswith("postgres"):
-                continue
-            cmd = Path(f"/proc/{entry}/cmdline").read_bytes().replace(b"\0", b" ").decode(errors="replace")
-        except OSError:
-            continue
-        if f" {dbname} " in cmd or any(a in cmd for a in _PG_AUX):
-            pids.append(int(entry))
-    return pids
 
 
 class CpuWindow:
@@ -187,8 +91,8 @@ class CpuWindow:
     def _sample_pg(self, first: bool) -> None:
         if not self.dbname:
             return
-        for pid in _pg_processes(self.dbname):
-            t = _ticks(pid)
+        for pid in harness.pg_processes(self.dbname):
+            t = harness.proc_ticks(pid)
             if t is None:
                 continue
             self._pg_first.setdefault(pid, t if first else 0)
@@ -200,9 +104,9 @@ class CpuWindow:
 
     def start(self) -> CpuWindow:
         self._sample_pg(True)
-        self._sim0 = _ticks(self.sim_pid) if self.sim_pid else 0
+        self._sim0 = harness.proc_ticks(self.sim_pid) if self.sim_pid else 0
         self._self0 = time.process_time()
-        self._m0 = _machine_ticks()
+        self._m0 = harness.machine_ticks()
         self._t0 = time.perf_counter()
         self._thread.start()
         return self
@@ -212,10 +116,14 @@ class CpuWindow:
         self._thread.join()
         self._sample_pg(False)
         wall = time.perf_counter() - self._t0
-        m1 = _machine_ticks()
-        busy = (m1[0] - self._m0[0]) / TICKS
-        sim = ((_ticks(self.sim_pid) or 0) - (self._sim0 or 0)) / TICKS if self.sim_pid else 0.0
-        pg = sum(self._pg_last[p] - self._pg_first[p] for p in self._pg_last) / TICKS
+        m1 = harness.machine_ticks()
+        busy = (m1[0] - self._m0[0]) / harness.TICKS
+        sim = (
+            ((harness.proc_ticks(self.sim_pid) or 0) - (self._sim0 or 0)) / harness.TICKS
+            if self.sim_pid
+            else 0.0
+        )
+        pg = sum(self._pg_last[p] - self._pg_first[p] for p in self._pg_last) / harness.TICKS
         me = time.process_time() - self._self0
         other = max(0.0, busy - child_cpu_s - sim - pg - me)
         return {
@@ -227,26 +135,6 @@ class CpuWindow:
             "machine_busy_s": busy,
             "other_pct": 100 * other / wall if wall else 0.0,
         }
-
-
-def machine_busy(seconds: float = 1.0) -> float:
-    """Percent of one core busy on the whole machine over the next seconds (max 100 x cores)."""
-    b0, t0 = _machine_ticks()
-    time.sleep(seconds)
-    b1, t1 = _machine_ticks()
-    return 100 * (b1 - b0) / max(1, t1 - t0) * (os.cpu_count() or 1)
-
-
-def wait_quiet(limit: float, max_wait: float) -> None:
-    """Wait (up to max_wait s) until other jobs use less than limit % of one core."""
-    if max_wait <= 0:
-        return
-    deadline = time.monotonic() + max_wait
-    busy = machine_busy()
-    if busy > limit:
-        print(f" [machine {busy:.0f}% busy, waiting up to {max_wait:.0f} s]", end="", flush=True)
-    while busy > limit and time.monotonic() < deadline:
-        busy = machine_busy(2.0)
 
 
 @dataclass
@@ -270,7 +158,7 @@ def run_child(
     if window:
         window.start()
     started = time.perf_counter()
-    proc = _spawn([sys.executable, str(Path(__file__).resolve()), *role_args], out)
+    proc = harness.spawn([sys.executable, str(Path(__file__).resolve()), *role_args], out)
     deadline = time.monotonic() + timeout
     status, usage = 0, None
     try:
@@ -280,20 +168,24 @@ def run_child(
                 proc.returncode = os.waitstatus_to_exitcode(status)
                 break
             if time.monotonic() > deadline:
-                raise BenchError(f"child {' '.join(role_args[:2])} took more than {timeout:.0f} s; log {out}")
+                raise harness.BenchError(
+                    f"child {' '.join(role_args[:2])} took more than {timeout:.0f} s; log {out}"
+                )
             time.sleep(0.02)
     finally:
-        _stop(proc)
+        harness.stop(proc, grace=5.0)
     process_s = time.perf_counter() - started
     cpu = window.stop(usage.ru_utime + usage.ru_stime) if window and usage is not None else {}
     text = out.read_text(errors="replace")
     with log.open("a") as fh:
         fh.write(f"$ {shlex.join(role_args)}\n{text}\n")
     if proc.returncode != 0:
-        raise BenchError(f"child {shlex.join(role_args)} exited {proc.returncode}:\n{_tail(out)}")
+        raise harness.BenchError(
+            f"child {shlex.join(role_args)} exited {proc.returncode}:\n{harness.tail(out)}"
+        )
     line = next((ln for ln in reversed(text.splitlines()) if ln.startswith("RESULT ")), None)
     if line is None:
-        raise BenchError(f"child {shlex.join(role_args)} printed no RESULT:\n{_tail(out)}")
+        raise harness.BenchError(f"child {shlex.join(role_args)} printed no RESULT:\n{harness.tail(out)}")
     data = json.loads(line[len("RESULT ") :])
     out.unlink(missing_ok=True)
     assert usage is not None
@@ -461,13 +353,13 @@ class Simulator:
 
         r = requests.request(method, self.url + path, json=body, timeout=60)
         if r.status_code != 200:
-            raise BenchError(f"simulator {method} {path} -> {r.status_code}: {r.text[:300]}")
+            raise harness.BenchError(f"simulator {method} {path} -> {r.status_code}: {r.text[:300]}")
         return r.json().get("data") or {}
 
 
 def start_simulator(seed: int, size: int, workdir: Path) -> Simulator:
     log = workdir / "simulator.log"
-    proc = _spawn(
+    proc = harness.spawn(
         [
             sys.executable,
             str(Path(__file__).resolve()),
@@ -482,17 +374,17 @@ def start_simulator(seed: int, size: int, workdir: Path) -> Simulator:
     )
     deadline = time.monotonic() + 60
     while time.monotonic() < deadline:
-        m = re.search(r"^PORT (\d+)$", _tail(log, 50), re.M)
+        m = re.search(r"^PORT (\d+)$", harness.tail(log, 50), re.M)
         if m:
             sim = Simulator(proc, f"http://127.0.0.1:{m.group(1)}", log)
             state = sim.call("GET", "/_sim/state")
             if state.get("size") != size:
-                raise BenchError(f"simulator state {state}")
+                raise harness.BenchError(f"simulator state {state}")
             return sim
         if proc.poll() is not None:
             break
         time.sleep(0.05)
-    raise BenchError(f"the simulator did not start:\n{_tail(log)}")
+    raise harness.BenchError(f"the simulator did not start:\n{harness.tail(log)}")
 
 
 # ---- backends ----------------------------------------------------------------------------------------
@@ -508,34 +400,8 @@ class Backend:
 
 
 def pg_backend(base_url: str) -> Backend:
-    import psycopg
-    from sqlalchemy.engine import make_url
-
-    base = make_url(base_url)
-    admin_dsn = base.set(drivername="postgresql").render_as_string(hide_password=False)
-    name = f"gateway_bench_cat_{os.getpid()}"
-    try:
-        admin = psycopg.connect(admin_dsn, autocommit=True, connect_timeout=5)
-    except psycopg.Error as err:
-        raise BenchError(f"cannot connect to PostgreSQL at {base.render_as_string()}: {err}") from None
-    with admin:
-        version = admin.execute("SHOW server_version").fetchone()[0]  # type: ignore[index]
-        for (stale,) in admin.execute(
-            "SELECT datname FROM pg_database WHERE datname LIKE 'gateway\\_bench\\_cat\\_%'"
-        ).fetchall():
-            pid = stale.rsplit("_", 1)[-1]
-            if pid.isdigit() and int(pid) != os.getpid() and not Path(f"/proc/{pid}").exists():
-                admin.execute(f'DROP DATABASE IF EXISTS "{stale}" WITH (FORCE)')
-                print(f"  dropped stale database {stale}")
-        admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
-        admin.execute(f'CREATE DATABASE "{name}"')
-
-    def drop() -> None:
-        with psycopg.connect(admin_dsn, autocommit=True, connect_timeout=5) as conn:
-            conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
-
-    url = base.set(drivername="postgresql+psycopg", database=name).render_as_string(hide_password=False)
-    return Backend("postgres", url, f"PostgreSQL {version}, database {name} (dropped at the end)", drop, name)
+    database = harness.throwaway_pg(base_url, "gateway_bench_cat_")
+    return Backend("postgres", database.url, database.info, database.drop, database.name)
 
 
 def sqlite_backend(workdir: Path) -> Backend:
@@ -636,7 +502,7 @@ def measure_syncs(
 
     def child(label: str, role_args: list[str]) -> ChildResult:
         print(f"  {label:50}", end="", flush=True)
-        wait_quiet(args.quiet_below, args.wait_quiet)
+        harness.wait_quiet(args.quiet_below, args.wait_quiet)
         r = run_child(role_args, log, args.timeout, CpuWindow(sim.proc.pid, backend.dbname))
         raw[label] = asdict(r)
         return r
@@ -670,7 +536,7 @@ def measure_syncs(
     base_full = stream("baseline: stream all pages, validate, no db", None)
     full = sync("full sync (empty catalog)", True)
     if full.detail["report"]["new"] != args.size:
-        raise BenchError(f"full sync made {full.detail['report']['new']} items, not {args.size}")
+        raise harness.BenchError(f"full sync made {full.detail['report']['new']} items, not {args.size}")
     rows.append(
         row(f"full sync {args.size:,} items: wall", full, base_full, "stream+validate", TARGET_FULL_S)
     )
@@ -714,7 +580,9 @@ def measure_syncs(
     base_chg = stream(f"baseline: incremental listing after change({CHANGED})", read_cursor(backend.url))
     chg = sync(f"sync after change({CHANGED}), incremental", False)
     if chg.detail["report"]["changed"] != len(codes):
-        raise BenchError(f"the sync after change({CHANGED}) changed {chg.detail['report']['changed']} items")
+        raise harness.BenchError(
+            f"the sync after change({CHANGED}) changed {chg.detail['report']['changed']} items"
+        )
     rows.append(
         row(
             f"sync after change({CHANGED}), incremental: wall",
@@ -762,7 +630,7 @@ def make_queries(url: str, n: int, seed: int) -> list[Query]:
     finally:
         engine.dispose()
     if not rows:
-        raise BenchError("no items to search")
+        raise harness.BenchError("no items to search")
     sample = rng.sample(rows, min(len(rows), 4000))
     departments = sorted({r.department_code for r in rows if r.department_code})
 
@@ -837,7 +705,7 @@ def measure_search(backend: Backend, args: argparse.Namespace) -> tuple[list[Row
                 summary(row)
         return time.perf_counter() - t0
 
-    wait_quiet(args.quiet_below, args.wait_quiet)
+    harness.wait_quiet(args.quiet_below, args.wait_quiet)
     window = CpuWindow(None, backend.dbname).start()
     try:
         for i, query in enumerate(queries):
@@ -956,27 +824,7 @@ def code_fingerprint() -> dict[str, str]:
 
 
 def machine_info() -> dict[str, Any]:
-    import sqlalchemy
-
-    model = ""
-    with contextlib.suppress(OSError):
-        for line in Path("/proc/cpuinfo").read_text().splitlines():
-            if line.startswith("model name"):
-                model = line.split(":", 1)[1].strip()
-                break
-    mem = ""
-    with contextlib.suppress(OSError):
-        mem = Path("/proc/meminfo").read_text().splitlines()[0].split(":", 1)[1].strip()
-    return {
-        "cpu_count": os.cpu_count(),
-        "cpus_usable": len(os.sched_getaffinity(0)),
-        "cpu_model": model,
-        "memory": mem,
-        "python": platform.python_version(),
-        "platform": platform.platform(),
-        "sqlalchemy": sqlalchemy.__version__,
-        "loadavg_at_start": os.getloadavg(),
-    }
+    return harness.machine_info(**harness.versions("sqlalchemy"))
 
 
 def render_table(rows: list[Row], enforce: bool) -> str:
@@ -1016,25 +864,9 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     p.add_argument("--warmup-queries", type=int, default=50, help="searches before measuring (default 50)")
     p.add_argument("--page-size", type=int, default=500, help="sync page size (default 500, as the CLI)")
     p.add_argument("--seed", type=int, default=DEFAULT_SEED, help="simulator and query seed")
-    p.add_argument(
-        "--wait-quiet",
-        type=float,
-        default=30.0,
-        help="before each measurement, wait up to this many seconds for other jobs to calm down (0: never)",
-    )
-    p.add_argument(
-        "--quiet-below",
-        type=float,
-        default=30.0,
-        help="'calm': other jobs below this CPU%% of one core; busier measurements are marked * (default 30)",
-    )
+    harness.add_machine_options(p, wait_quiet_s=30.0, quiet_below=30.0)
     p.add_argument(
         "--timeout", type=float, default=1200.0, help="seconds any one sync may take before failing"
-    )
-    p.add_argument(
-        "--pg-url",
-        default=os.environ.get("BENCH_PG_URL") or os.environ.get("GATEWAY_TEST_PG_URL") or DEFAULT_PG_URL,
-        help="a PostgreSQL database to connect to for CREATE/DROP DATABASE",
     )
     p.add_argument(
         "--quick", action="store_true", help="smoke run: 5,000 items, 100 queries, targets informational"
@@ -1070,7 +902,7 @@ def main(argv: list[str] | None = None) -> int:
     if args.role:
         {"simulator": role_simulator, "sync": role_sync, "stream": role_stream}[args.role](args)
         return 0
-    signal.signal(signal.SIGTERM, _on_sigterm)
+    signal.signal(signal.SIGTERM, harness.on_sigterm)
     signal.signal(signal.SIGINT, signal.default_int_handler)
     exe = sys.executable
     exe = os.path.relpath(exe, Path.cwd()) if exe.startswith(str(Path.cwd())) else exe
@@ -1079,7 +911,7 @@ def main(argv: list[str] | None = None) -> int:
     print(f"command: {command}")
     print(
         f"machine: {info['cpu_count']} cores ({info['cpus_usable']} usable, {info['cpu_model']}), "
-        f"{info['memory']}, Python {info['python']}, SQLAlchemy {info['sqlalchemy']}, {info['platform']}, "
+        f"{info['memory']}, {info['python']}, SQLAlchemy {info['sqlalchemy']}, {info['platform']}, "
         f"load {info['loadavg_at_start']}"
     )
     print(
@@ -1205,20 +1037,13 @@ def main(argv: list[str] | None = None) -> int:
             )
         )
         print(f"results: {os.path.relpath(out)}")
-    except BenchError as err:
-        print(f"\nbenchmark failed: {err}", file=sys.stderr)
-        status = 2
-    except KeyboardInterrupt:
-        print("\ninterrupted; stopping children and dropping the database", file=sys.stderr)
-        status = 130
-    except SystemExit as exc:
-        print("\nterminated; stopping children and dropping the database", file=sys.stderr)
-        status = int(exc.code) if isinstance(exc.code, int) else 1
+    except (harness.BenchError, KeyboardInterrupt, SystemExit) as err:
+        status = harness.failure_status(err, "stopping children and dropping the database")
     except Exception:  # noqa: BLE001 - the benchmark broke: say where, clean up, exit 2
         traceback.print_exc()
         status = 2
     finally:
-        _stop_all()
+        harness.stop_all()
         if args.keep or status == 2:
             print(f"logs and files kept in {workdir}")
         else:

@@ -47,7 +47,6 @@ import logging
 import math
 import multiprocessing as mp
 import os
-import platform
 import pstats
 import queue
 import random
@@ -75,12 +74,12 @@ if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
 import requests  # noqa: E402
-from sqlalchemy import create_engine, func, select, text  # noqa: E402
-from sqlalchemy.engine import make_url  # noqa: E402
+from sqlalchemy import func, select, text  # noqa: E402
 
 from adapters.base.http import make_session  # noqa: E402
 from adapters.base.port import OutboundMessage  # noqa: E402
 from adapters.hotline import wire  # noqa: E402
+from bench import harness  # noqa: E402
 from bench.payloads import inquiry as random_inquiry  # noqa: E402
 from gateway.bootstrap import build_adapters  # noqa: E402
 from gateway.config import DEFAULT_CONFIG, DeliveryPolicy, Settings, load_settings  # noqa: E402
@@ -94,17 +93,11 @@ from gateway.persistence.models import OutboxMessage  # noqa: E402
 from gateway.services import outbox  # noqa: E402
 
 TARGET_MSG_S = 500.0
-DEFAULT_PG_URL = "postgresql+psycopg://postgres@127.0.0.1:5432/test"
 DB_PREFIX = "gateway_bench_deliv_"
-TICKS = os.sysconf("SC_CLK_TCK")
 LOG_FORMAT = "%(asctime)s %(levelname)s %(name)s %(message)s"  # gateway/app.py's
 FILL_CHUNK = 1000  # rows per enqueue transaction
 # What the simulator records, per work order, for a shared-key chain (czlx of each 流转反馈).
 FEEDBACK_CZLX = ("02", "01", "03", "06")
-
-
-class BenchError(Exception):
-    """The benchmark could not run (not: the gateway was slow)."""
 
 
 def _die_with_parent(parent: int) -> None:
@@ -272,7 +265,7 @@ class Simulator:
                 line += chunk
         sel.close()
         if not line.startswith(b"PORT "):
-            raise BenchError(f"the simulator process did not start (got {line!r}); see simulator.log")
+            raise harness.BenchError(f"the simulator process did not start (got {line!r}); see simulator.log")
         return int(line.split()[1])
 
     @property
@@ -299,17 +292,7 @@ class Simulator:
 
 
 def _stop_process_group(proc: subprocess.Popen[bytes]) -> None:
-    if proc.poll() is None:
-        with contextlib.suppress(ProcessLookupError):
-            os.killpg(proc.pid, signal.SIGTERM)
-        try:
-            proc.wait(10)
-        except subprocess.TimeoutExpired:
-            with contextlib.suppress(ProcessLookupError):
-                os.killpg(proc.pid, signal.SIGKILL)
-            proc.wait(5)
-    with contextlib.suppress(ProcessLookupError, PermissionError):
-        os.killpg(proc.pid, signal.SIGKILL)
+    harness.stop(proc)
     if proc.stdout:
         proc.stdout.close()
 
@@ -331,7 +314,7 @@ def _migrate(url: str, revision: str) -> None:
     try:
         migrate.upgrade(engine, revision)
     except Exception as err:  # noqa: BLE001 - a migration that fails here is not the benchmark's to fix
-        raise BenchError(
+        raise harness.BenchError(
             f"gateway.persistence.migrate.upgrade(engine, {revision!r}) failed: {type(err).__name__}: "
             f"{str(err).splitlines()[0]} (--revision picks another; the outbox dates from 0001)"
         ) from None
@@ -346,39 +329,13 @@ def sqlite_backend(workdir: Path, revision: str = "head") -> Backend:
 
 
 def pg_backend(base_url: str, revision: str = "head") -> Backend:
-    base = make_url(base_url)
-    name = f"{DB_PREFIX}{os.getpid()}"
+    database = harness.throwaway_pg(base_url, DB_PREFIX)
     try:
-        admin = create_engine(base, isolation_level="AUTOCOMMIT", pool_pre_ping=True)
-        with admin.connect() as conn:
-            version = conn.exec_driver_sql("SHOW server_version").scalar()
-            # Databases left by earlier runs that were killed hard (their pid is gone).
-            stale = conn.execute(
-                text("SELECT datname FROM pg_database WHERE datname LIKE :prefix"),
-                {"prefix": DB_PREFIX.replace("_", "\\_") + "%"},
-            ).scalars()
-            for db in list(stale):
-                pid = db.rsplit("_", 1)[-1]
-                if pid.isdigit() and int(pid) != os.getpid() and not Path(f"/proc/{pid}").exists():
-                    conn.exec_driver_sql(f'DROP DATABASE IF EXISTS "{db}" WITH (FORCE)')
-                    print(f"  dropped stale database {db}")
-            conn.exec_driver_sql(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
-            conn.exec_driver_sql(f'CREATE DATABASE "{name}"')
-    except Exception as err:  # noqa: BLE001 - any failure here means no PostgreSQL to measure
-        raise BenchError(f"cannot create a database at {base.render_as_string()}: {err}") from None
-
-    def drop() -> None:
-        with admin.connect() as conn:
-            conn.exec_driver_sql(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
-        admin.dispose()
-
-    url = base.set(database=name).render_as_string(hide_password=False)
-    try:
-        _migrate(url, revision)
+        _migrate(database.url, revision)
     except BaseException:
-        drop()
+        database.drop()
         raise
-    return Backend("postgres", url, f"PostgreSQL {version}, database {name} (dropped at the end)", name, drop)
+    return Backend("postgres", database.url, database.info, database.name, database.drop)
 
 
 # ---- the workload --------------------------------------------------------------------------------
@@ -433,7 +390,7 @@ SATISFACTION = ("very_satisfied", "satisfied", "basically_satisfied", "dissatisf
 def build_workload(name: str, rows: int, per_key: int, seed: int, settings: Settings) -> Workload:
     """rows messages, per_key per inquiry (the last may have fewer), payloads as interconnect writes them."""
     if not 1 <= per_key <= 1 + len(FEEDBACK_CZLX):
-        raise BenchError(f"--per-key must be 1-{1 + len(FEEDBACK_CZLX)}")
+        raise harness.BenchError(f"--per-key must be 1-{1 + len(FEEDBACK_CZLX)}")
     rng = random.Random(seed)
     base = datetime(2026, 11, 23, 1, 0, tzinfo=UTC)
     departments = settings.departments
@@ -611,45 +568,12 @@ def remaining(db: Database) -> int:
 # ---- CPU accounting ------------------------------------------------------------------------------
 
 
-def _ticks(pid: int) -> int | None:
-    try:
-        raw = Path(f"/proc/{pid}/stat").read_text()
-    except OSError:
-        return None
-    fields = raw[raw.rindex(")") + 2 :].split()
-    return int(fields[11]) + int(fields[12])
-
-
 def _pg_ticks(dbname: str | None) -> dict[int, int]:
     """CPU ticks of the PostgreSQL backends connected to our database."""
     if not dbname:
         return {}
-    out = {}
-    for entry in os.listdir("/proc"):
-        if not entry.isdigit():
-            continue
-        try:
-            cmd = Path(f"/proc/{entry}/cmdline").read_bytes()
-        except OSError:
-            continue
-        if cmd.startswith(b"postgres:") and f" {dbname} ".encode() in cmd:
-            t = _ticks(int(entry))
-            if t is not None:
-                out[int(entry)] = t
-    return out
-
-
-def _machine() -> tuple[int, int]:
-    values = [int(v) for v in Path("/proc/stat").read_text().splitlines()[0].split()[1:9]]
-    return sum(values) - values[3] - values[4], sum(values)
-
-
-def machine_busy(seconds: float) -> float:
-    """Percent of one core busy on the whole machine over the next seconds (max 100 x cores)."""
-    b0, t0 = _machine()
-    time.sleep(seconds)
-    b1, t1 = _machine()
-    return 100 * (b1 - b0) / max(1, t1 - t0) * (os.cpu_count() or 1)
+    ticks = {pid: harness.proc_ticks(pid) for pid in harness.pg_processes(dbname, helpers=False)}
+    return {pid: t for pid, t in ticks.items() if t is not None}
 
 
 @dataclass
@@ -663,22 +587,28 @@ class Cpu:
     @classmethod
     def now(cls, sim_pid: int | None, dbname: str | None) -> Cpu:
         t = os.times()
-        busy, total = _machine()
-        return cls(t.user + t.system, _ticks(sim_pid) if sim_pid else None, _pg_ticks(dbname), busy, total)
+        busy, total = harness.machine_ticks()
+        return cls(
+            t.user + t.system,
+            harness.proc_ticks(sim_pid) if sim_pid else None,
+            _pg_ticks(dbname),
+            busy,
+            total,
+        )
 
 
 def cpu_delta(a: Cpu, b: Cpu, extra_own: float = 0.0) -> dict[str, float | None]:
     """CPU seconds by role between two snapshots; 'other' is the rest of the machine (other jobs)."""
     own = b.own - a.own + extra_own
-    sim = (b.sim - a.sim) / TICKS if a.sim is not None and b.sim is not None else None
-    db = sum(t - a.db.get(p, 0) for p, t in b.db.items()) / TICKS
-    busy = (b.busy - a.busy) / TICKS
+    sim = (b.sim - a.sim) / harness.TICKS if a.sim is not None and b.sim is not None else None
+    db = sum(t - a.db.get(p, 0) for p, t in b.db.items()) / harness.TICKS
+    busy = (b.busy - a.busy) / harness.TICKS
     return {
         "gateway": own,
         "sim": sim,
         "db": db,
         "other": max(0.0, busy - own - (sim or 0.0) - db),
-        "window": (b.total - a.total) / TICKS,
+        "window": (b.total - a.total) / harness.TICKS,
     }
 
 
@@ -1044,7 +974,7 @@ def run_two_workers(
                 p.start()
             for ev in readies:
                 if not ev.wait(60):
-                    raise BenchError("a worker process did not get ready")
+                    raise harness.BenchError("a worker process did not get ready")
             cpu0 = Cpu.now(sim.pid, backend.dbname)
             t0 = time.monotonic()
             start.set()
@@ -1052,7 +982,7 @@ def run_two_workers(
                 try:
                     results.append(out.get(timeout=600))
                 except queue.Empty:
-                    raise BenchError("a worker process did not finish in 600 s") from None
+                    raise harness.BenchError("a worker process did not finish in 600 s") from None
             cpu1 = Cpu.now(sim.pid, backend.dbname)
         finally:
             done.set()
@@ -1104,7 +1034,7 @@ def run_two_workers(
         extra = 0.0
     failed = [r["error"] for r in results if "error" in r]
     if failed or len(results) != 2:
-        raise BenchError(f"two-worker run failed: {failed or results}")
+        raise harness.BenchError(f"two-worker run failed: {failed or results}")
     wall = max(r["ended"] for r in results) - t0
     results.sort(key=lambda r: r["idx"])
     run = Run(
@@ -1157,29 +1087,8 @@ def _configure_logging(log_path: str | None) -> None:
 
 
 def machine_info() -> dict[str, Any]:
-    model = ""
-    with contextlib.suppress(OSError):
-        for line in Path("/proc/cpuinfo").read_text().splitlines():
-            if line.startswith("model name"):
-                model = line.split(":", 1)[1].strip()
-                break
-    from importlib.metadata import version
-
-    return {
-        "cpu_count": os.cpu_count(),
-        "cpus_usable": len(os.sched_getaffinity(0)),
-        "cpu_model": model,
-        "python": f"{platform.python_implementation()} {platform.python_version()}",
-        "platform": platform.platform(),
-        "sqlalchemy": version("sqlalchemy"),
-        "psycopg": version("psycopg"),
-        "requests": version("requests"),
-        "urllib3": version("urllib3"),
-        "flask": version("flask"),
-        "werkzeug": version("werkzeug"),
-        "sqlite": sqlite3.sqlite_version,
-        "loadavg": os.getloadavg(),
-    }
+    packages = harness.versions("sqlalchemy", "psycopg", "requests", "urllib3", "flask", "werkzeug")
+    return harness.machine_info(**packages, sqlite=sqlite3.sqlite_version)
 
 
 def _parse_configs(value: str) -> list[tuple[int, int]]:
@@ -1294,11 +1203,8 @@ def print_table(rows: list[Row], quiet_below: float) -> None:
 
 def _quiet(args: argparse.Namespace) -> float:
     """Wait (up to --wait-quiet s) until other jobs use less than --quiet-below % CPU; the last reading."""
-    deadline = time.monotonic() + args.wait_quiet
-    busy = machine_busy(1.0)
-    while busy > args.quiet_below and time.monotonic() < deadline:
-        busy = machine_busy(2.0)
-    return busy
+    busy = harness.wait_quiet(args.quiet_below, args.wait_quiet)
+    return harness.machine_busy(1.0) if busy is None else busy
 
 
 def _line(run: Run, base: Run | None = None) -> str:
@@ -1404,10 +1310,6 @@ def measure_backend(
             out.append(row)
 
 
-def _on_sigterm(signum: int, _frame: Any) -> None:
-    raise SystemExit(128 + signum)  # so that the finally blocks stop the simulator and drop the database
-
-
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument(
@@ -1443,15 +1345,7 @@ def main(argv: list[str] | None = None) -> int:
         default=1,
         help="also drain into an adapter that sends nothing: the outbox's own ceiling (default 1)",
     )
-    parser.add_argument(
-        "--wait-quiet",
-        type=float,
-        default=15.0,
-        help="before each measurement wait up to this many s for other jobs to calm down",
-    )
-    parser.add_argument(
-        "--quiet-below", type=float, default=30.0, help="... to below this %% CPU (of one core)"
-    )
+    harness.add_machine_options(parser, wait_quiet_s=15.0, quiet_below=30.0)
     parser.add_argument(
         "--sim",
         choices=("process", "inprocess"),
@@ -1469,10 +1363,6 @@ def main(argv: list[str] | None = None) -> int:
         default="info",
         help="gateway INFO logging into a file, as in production (default), or none",
     )
-    parser.add_argument(
-        "--pg-url",
-        default=os.environ.get("BENCH_PG_URL") or os.environ.get("GATEWAY_TEST_PG_URL") or DEFAULT_PG_URL,
-    )
     parser.add_argument("--seed", type=int, default=12345)
     parser.add_argument(
         "--revision", default="head", help="migrate the databases to this revision (default head)"
@@ -1488,7 +1378,7 @@ def main(argv: list[str] | None = None) -> int:
         serve_simulator(args._simulator, not args.sim_linear)
         return 0
 
-    signal.signal(signal.SIGTERM, _on_sigterm)
+    signal.signal(signal.SIGTERM, harness.on_sigterm)
     rows_n = args.rows or (2000 if args.quick else 10_000)
     rounds = args.rounds or (1 if args.quick else 2)
     if args.history is None:
@@ -1526,7 +1416,8 @@ def main(argv: list[str] | None = None) -> int:
     print(f"command: {command}")
     print(
         f"machine: {info['cpu_count']} cores ({info['cpus_usable']} usable, {info['cpu_model']}), "
-        f"{info['python']}, {info['platform']}, load {', '.join(f'{x:.2f}' for x in info['loadavg'])}"
+        f"{info['python']}, {info['platform']}, "
+        f"load {', '.join(f'{x:.2f}' for x in info['loadavg_at_start'])}"
     )
     print(
         f"versions: SQLAlchemy {info['sqlalchemy']}, psycopg {info['psycopg']}, requests {info['requests']}, "
@@ -1587,7 +1478,7 @@ def main(argv: list[str] | None = None) -> int:
                 )
             finally:
                 db.dispose()
-    except BenchError as err:
+    except harness.BenchError as err:
         print(f"\nbenchmark could not run: {err}", file=sys.stderr)
         status = 2
     finally:

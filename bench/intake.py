@@ -28,13 +28,11 @@ Exit status: 0 all targets met, 1 a target missed (not with --quick), 2 the benc
 from __future__ import annotations
 
 import argparse
-import contextlib
 import http.client
 import json
 import math
 import multiprocessing as mp
 import os
-import platform
 import shlex
 import shutil
 import signal
@@ -53,6 +51,7 @@ ROOT = Path(__file__).resolve().parent.parent
 if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
+from bench import harness  # noqa: E402
 from bench.payloads import InquiryStream  # noqa: E402
 
 VENV_BIN = (
@@ -60,53 +59,9 @@ VENV_BIN = (
 )
 GATEWAY_PATH = "/api/v1/inquiries"
 BARE_PATH = "/bare/inquiries"
-DEFAULT_PG_URL = "postgresql+psycopg://postgres@127.0.0.1:5432/test"
-TICKS = os.sysconf("SC_CLK_TCK")
 
 TARGET_RATIO = 0.60
 TARGET_P99_MS = 50.0
-
-
-# ---- processes we start: always cleaned up -------------------------------------------------------
-
-_children: list[subprocess.Popen[bytes]] = []
-
-
-# Run a command so that it gets SIGTERM if this benchmark dies, even by SIGKILL (PR_SET_PDEATHSIG
-# survives exec). Done in a tiny exec wrapper rather than preexec_fn, which is unsafe with threads.
-_DIE_WITH_PARENT = (
-    "import ctypes, os, sys\n"
-    "try: ctypes.CDLL('libc.so.6').prctl(1, 15)\n"
-    "except Exception: pass\n"
-    "os.execv(sys.argv[1], sys.argv[1:])\n"
-)
-
-
-def _stop(proc: subprocess.Popen[bytes], grace: float = 10.0) -> None:
-    """SIGTERM the process group we created (gunicorn master + workers), then SIGKILL if needed.
-
-    Signals go to the group only while its leader is alive and not yet reaped: once reaped, its pid
-    (pid_max may be only 32768) can belong to someone else's new process group."""
-    if proc.poll() is None:
-        with contextlib.suppress(ProcessLookupError):
-            os.killpg(proc.pid, signal.SIGTERM)
-        try:
-            proc.wait(grace)
-        except subprocess.TimeoutExpired:
-            with contextlib.suppress(ProcessLookupError):
-                os.killpg(proc.pid, signal.SIGKILL)
-            proc.wait(5)
-    if proc in _children:
-        _children.remove(proc)
-
-
-def _stop_all() -> None:
-    for proc in list(_children):
-        _stop(proc, grace=3.0)
-
-
-def _on_sigterm(signum: int, _frame: Any) -> None:
-    raise SystemExit(128 + signum)
 
 
 def run_cli(args: list[str], env: dict[str, str]) -> str:
@@ -116,25 +71,15 @@ def run_cli(args: list[str], env: dict[str, str]) -> str:
         cmd, cwd=ROOT, env=env, capture_output=True, text=True, timeout=120
     )
     if done.returncode != 0:
-        raise BenchError(f"{shlex.join(cmd)} failed ({done.returncode}):\n{done.stderr[-2000:]}")
+        raise harness.BenchError(f"{shlex.join(cmd)} failed ({done.returncode}):\n{done.stderr[-2000:]}")
     return done.stdout
 
 
-class BenchError(Exception):
-    """The benchmark could not run (not: the gateway was slow)."""
-
-
-class ServerDied(BenchError):
+class ServerDied(harness.BenchError):
     """A server exited between or during measurements (crash, or a signal from outside)."""
 
 
 NOTES: list[str] = []  # things the reader of the table should know (restarts, …)
-
-
-def free_port() -> int:
-    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
 
 
 @dataclass
@@ -144,15 +89,13 @@ class Server:
     log: Path
 
     def tail(self, n: int = 30) -> str:
-        with contextlib.suppress(OSError):
-            return "\n".join(self.log.read_text(errors="replace").splitlines()[-n:])
-        return ""
+        return harness.tail(self.log, n)
 
 
 def start_server(app: str, env: dict[str, str], log: Path) -> Server:
     """gunicorn with the gateway's config file on a free loopback port; returns once /healthz is 200."""
     for _attempt in range(3):
-        port = free_port()
+        port = harness.free_port()
         cmd = [
             str(VENV_BIN / "gunicorn"),
             "--config",
@@ -166,16 +109,7 @@ def start_server(app: str, env: dict[str, str], log: Path) -> Server:
             app,
         ]
         run_env = {**env, "GATEWAY_BIND": f"127.0.0.1:{port}"}
-        with log.open("ab") as out:
-            proc = subprocess.Popen(  # noqa: S603 - our own fixed command line
-                [sys.executable, "-c", _DIE_WITH_PARENT, *cmd],
-                cwd=ROOT,
-                env=run_env,
-                stdout=out,
-                stderr=subprocess.STDOUT,
-                start_new_session=True,
-            )
-        _children.append(proc)
+        proc = harness.spawn(cmd, log, env=run_env)
         server = Server(proc, port, log)
         deadline = time.monotonic() + 30
         while time.monotonic() < deadline:
@@ -190,10 +124,10 @@ def start_server(app: str, env: dict[str, str], log: Path) -> Server:
             except OSError:
                 pass
             time.sleep(0.1)
-        _stop(proc)
+        harness.stop(proc)
         if "Address already in use" not in server.tail():
-            raise BenchError(f"{shlex.join(cmd)} did not become healthy; log {log}:\n{server.tail()}")
-    raise BenchError(f"could not bind a port for {app}")
+            raise harness.BenchError(f"{shlex.join(cmd)} did not become healthy; log {log}:\n{server.tail()}")
+    raise harness.BenchError(f"could not bind a port for {app}")
 
 
 # ---- CPU accounting from /proc -----------------------------------------------------------------
@@ -215,9 +149,6 @@ def _cmdline(pid: int) -> str:
         return Path(f"/proc/{pid}/cmdline").read_bytes().replace(b"\0", b" ").decode(errors="replace")
     except OSError:
         return ""
-
-
-_PG_AUX = ("checkpointer", "background writer", "walwriter", "autovacuum", "logical replication", "stats")
 
 
 @dataclass
@@ -253,7 +184,7 @@ def cpu_snapshot(server_pid: int, driver_pids: list[int], dbname: str | None) ->
         for pid, (_, ticks, comm) in procs.items():
             if comm.startswith("postgres"):
                 cmd = _cmdline(pid)
-                if f" {dbname} " in cmd or any(a in cmd for a in _PG_AUX):
+                if f" {dbname} " in cmd or any(a in cmd for a in harness.PG_AUX):
                     db[pid] = ticks
     values = [int(v) for v in Path("/proc/stat").read_text().splitlines()[0].split()[1:9]]
     idle = values[3] + values[4]  # idle + iowait
@@ -270,45 +201,15 @@ def cpu_delta(a: CpuSnapshot, b: CpuSnapshot) -> dict[str, float]:
     """CPU seconds between two snapshots; a process born in between counts from zero."""
 
     def roles(before: dict[int, int], after: dict[int, int]) -> float:
-        return sum(t - before.get(p, 0) for p, t in after.items()) / TICKS
+        return sum(t - before.get(p, 0) for p, t in after.items()) / harness.TICKS
 
     return {
         "server": roles(a.server, b.server),
         "db": roles(a.db, b.db),
         "driver": roles(a.driver, b.driver),
-        "busy": (b.busy - a.busy) / TICKS,
-        "total": (b.total - a.total) / TICKS,
+        "busy": (b.busy - a.busy) / harness.TICKS,
+        "total": (b.total - a.total) / harness.TICKS,
     }
-
-
-def machine_busy(seconds: float = 1.0) -> float:
-    """Percent of one core busy on the whole machine over the next seconds (max 100 x cores)."""
-
-    def read() -> tuple[int, int]:
-        values = [int(v) for v in Path("/proc/stat").read_text().splitlines()[0].split()[1:9]]
-        return sum(values) - values[3] - values[4], sum(values)
-
-    b0, t0 = read()
-    time.sleep(seconds)
-    b1, t1 = read()
-    return 100 * (b1 - b0) / max(1, t1 - t0) * (os.cpu_count() or 1)
-
-
-def wait_quiet(limit: float, max_wait: float) -> float:
-    """Wait (up to max_wait s) until the machine is quieter than limit % busy; returns the last reading."""
-    deadline = time.monotonic() + max_wait
-    busy = machine_busy()
-    warned = False
-    while busy > limit and time.monotonic() < deadline:
-        if not warned:
-            print(
-                f" [machine {busy:.0f}% busy, waiting up to {max_wait:.0f} s for < {limit:.0f}%]",
-                end="",
-                flush=True,
-            )
-            warned = True
-        busy = machine_busy(2.0)
-    return busy
 
 
 # ---- the load driver (runs in separate processes) ---------------------------------------------------
@@ -544,7 +445,7 @@ def measure(
     tag: str,
     dbname: str | None,
 ) -> Measurement:
-    idle_busy = wait_quiet(args.quiet_below, args.wait_quiet) if args.wait_quiet > 0 else None
+    idle_busy = harness.wait_quiet(args.quiet_below, args.wait_quiet) if args.wait_quiet > 0 else None
     if server.proc.poll() is not None:
         raise ServerDied(f"the {endpoint} server exited before the run:\n{server.tail(6)}")
     procs = args.procs
@@ -637,38 +538,8 @@ class Backend:
 
 
 def pg_backend(base_url: str) -> Backend:
-    import psycopg
-    from sqlalchemy.engine import make_url
-
-    base = make_url(base_url)
-    admin_dsn = base.set(drivername="postgresql").render_as_string(hide_password=False)
-    name = f"gateway_bench_{os.getpid()}"
-    try:
-        admin = psycopg.connect(admin_dsn, autocommit=True, connect_timeout=5)
-    except psycopg.Error as err:
-        raise BenchError(f"cannot connect to PostgreSQL at {base.render_as_string()}: {err}") from None
-    with admin:
-        version = admin.execute("SHOW server_version").fetchone()[0]  # type: ignore[index]
-        # Databases left by earlier runs of this script killed hard (exactly gateway_bench_<pid>, pid
-        # gone); other names, e.g. other benchmarks' gateway_bench_<something>_<pid>, are not ours.
-        for (stale,) in admin.execute(
-            "SELECT datname FROM pg_database WHERE datname ~ '^gateway_bench_[0-9]+$'"
-        ).fetchall():
-            pid = stale.rsplit("_", 1)[-1]
-            if int(pid) != os.getpid() and not Path(f"/proc/{pid}").exists():
-                admin.execute(f'DROP DATABASE IF EXISTS "{stale}" WITH (FORCE)')
-                print(f"  dropped stale database {stale}")
-        admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
-        admin.execute(f'CREATE DATABASE "{name}"')
-
-    def drop() -> None:
-        with psycopg.connect(admin_dsn, autocommit=True, connect_timeout=5) as conn:
-            conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
-
-    url = base.set(drivername="postgresql+psycopg", database=name).render_as_string(hide_password=False)
-    return Backend(
-        "postgres", url, url, drop, f"PostgreSQL {version}, database {name} (dropped at the end)", name
-    )
+    database = harness.throwaway_pg(base_url, "gateway_bench_")
+    return Backend("postgres", database.url, database.url, database.drop, database.info, database.name)
 
 
 def sqlite_backend(workdir: Path) -> Backend:
@@ -704,7 +575,7 @@ def run_backend(
     out = run_cli(["keys", "create", "--role", "operator", "--name", "压测话务员"], genv)
     key = out.strip().rsplit(": ", 1)[-1]
     if not key.startswith("gw_"):
-        raise BenchError(f"unexpected output of keys create: {out!r}")
+        raise harness.BenchError(f"unexpected output of keys create: {out!r}")
     benv = {**base_env, "BENCH_BARE_DATABASE_URL": backend.bare_url, "GATEWAY_DATABASE_URL": backend.bare_url}
     json_headers = {"Content-Type": "application/json"}
     endpoints = [
@@ -761,7 +632,7 @@ def run_backend(
                                 f"(log: {' | '.join(last)}); restarted, round redone"
                             )
                             print(" server exited; restarting and redoing the round …", end="", flush=True)
-                            _stop(servers[endpoint].proc)
+                            harness.stop(servers[endpoint].proc)
                             launch(endpoint, app, env, path, headers)
                     m.round = rnd + 1
                     results.append(m)
@@ -772,7 +643,7 @@ def run_backend(
                     time.sleep(0.5)
     finally:
         for server in servers.values():
-            _stop(server.proc)
+            harness.stop(server.proc)
     return results
 
 
@@ -782,7 +653,7 @@ def _smoke(server: Server, path: str, headers: dict[str, str], tag: str) -> None
     client = Client(server.port, "http.client")
     status, data = client.post(path, body, headers)
     if status != 201:
-        raise BenchError(f"smoke request to {path} got {status}: {data[:500]!r}\n{server.tail()}")
+        raise harness.BenchError(f"smoke request to {path} got {status}: {data[:500]!r}\n{server.tail()}")
 
 
 # ---- report --------------------------------------------------------------------------------------------
@@ -793,26 +664,9 @@ def _ms(v: float | None) -> str:
 
 
 def machine_info(args: argparse.Namespace) -> dict[str, Any]:
-    model = ""
-    with contextlib.suppress(OSError):
-        for line in Path("/proc/cpuinfo").read_text().splitlines():
-            if line.startswith("model name"):
-                model = line.split(":", 1)[1].strip()
-                break
     import gunicorn
 
-    return {
-        "cpu_count": os.cpu_count(),
-        "cpus_usable": len(os.sched_getaffinity(0)),
-        "cpu_model": model,
-        "python": platform.python_version(),
-        "implementation": platform.python_implementation(),
-        "platform": platform.platform(),
-        "gunicorn": gunicorn.__version__,
-        "loadavg_at_start": os.getloadavg(),
-        "workers": args.workers,
-        "threads": args.threads,
-    }
+    return harness.machine_info(gunicorn=gunicorn.__version__, workers=args.workers, threads=args.threads)
 
 
 def _cpu_per_request(m: Measurement) -> float | None:
@@ -984,23 +838,7 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
         default=int(os.environ.get("GATEWAY_THREADS", "4")),
         help="gunicorn threads per worker for both apps (GATEWAY_THREADS, default 4)",
     )
-    p.add_argument(
-        "--pg-url",
-        default=os.environ.get("BENCH_PG_URL") or os.environ.get("GATEWAY_TEST_PG_URL") or DEFAULT_PG_URL,
-        help="a PostgreSQL database to connect to for CREATE/DROP DATABASE",
-    )
-    p.add_argument(
-        "--wait-quiet",
-        type=float,
-        default=60.0,
-        help="before each loop, wait up to this many seconds for other jobs to calm down (0: never)",
-    )
-    p.add_argument(
-        "--quiet-below",
-        type=float,
-        default=30.0,
-        help="'calm': machine CPU%% (of one core) below this with our server idle (default 30)",
-    )
+    harness.add_machine_options(p, wait_quiet_s=60.0, quiet_below=30.0)
     p.add_argument("--seed", type=int, default=12345, help="payload seed (default 12345)")
     p.add_argument(
         "--quick", action="store_true", help="smoke run: 2 s loops, 1 s warmup, targets not enforced"
@@ -1028,7 +866,7 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
 
 def main(argv: list[str] | None = None) -> int:
     args = parse_args(argv)
-    signal.signal(signal.SIGTERM, _on_sigterm)
+    signal.signal(signal.SIGTERM, harness.on_sigterm)
     # Ctrl-C must reach us even when started from a shell that ignores SIGINT for background jobs.
     signal.signal(signal.SIGINT, signal.default_int_handler)
     command = shlex.join(
@@ -1043,7 +881,7 @@ def main(argv: list[str] | None = None) -> int:
     print(f"command: {command}")
     print(
         f"machine: {info['cpu_count']} cores ({info['cpus_usable']} usable, {info['cpu_model']}), "
-        f"Python {info['python']} ({info['implementation']}), {info['platform']}, "
+        f"{info['memory']}, {info['python']}, {info['platform']}, "
         f"load {info['loadavg_at_start']}"
     )
     print(
@@ -1099,19 +937,12 @@ def main(argv: list[str] | None = None) -> int:
             )
         )
         print(f"results: {os.path.relpath(out)}")
-    except BenchError as err:
-        print(f"\nbenchmark failed: {err}", file=sys.stderr)
-        status = 2
-    except KeyboardInterrupt:
-        print("\ninterrupted; stopping servers and dropping the database", file=sys.stderr)
-        status = 130
-    except SystemExit as exc:
-        print("\nterminated (SIGTERM); stopping servers and dropping the database", file=sys.stderr)
-        status = int(exc.code) if isinstance(exc.code, int) else 1
+    except (harness.BenchError, KeyboardInterrupt, SystemExit) as err:
+        status = harness.failure_status(err, "stopping servers and dropping the database")
     finally:
         pool.terminate()
         pool.join()
-        _stop_all()
+        harness.stop_all()
         if args.keep or status == 2:
             print(f"logs and files kept in {workdir}")
         else:
