@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections.abc import Iterator, Mapping
 from typing import Any
 
-from adapters.base.port import WireError
+from gateway.domain.errors import WireError
 
 Indexed = tuple[int, Mapping[str, Any]]  # (index in the payload's items, the item)
 Items = dict[str, Indexed]  # by item code

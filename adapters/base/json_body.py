@@ -15,7 +15,7 @@ from itertools import accumulate, repeat
 from operator import sub
 from typing import Any
 
-from adapters.base.port import WireError
+from gateway.domain.errors import WireError
 
 MAX_BYTES = 1_048_576  # the gateway's own request limit (config max_body_bytes) by default
 MAX_DEPTH = 32  # objects and arrays inside each other; real pushes nest 3 or 4 deep

@@ -6,6 +6,9 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 from typing import Any, Protocol, runtime_checkable
 
+from gateway.domain.errors import WireError
+from gateway.domain.inbound import InboundEvent
+
 
 @dataclass(frozen=True)
 class OutboundMessage:
@@ -27,33 +30,6 @@ class Outbound(Protocol):
     def send(self, message: OutboundMessage) -> None:
         """Deliver or raise gateway.domain.errors.UpstreamError (retryable or not)."""
         ...
-
-
-class WireError(Exception):
-    """A payload from an external system that cannot be mapped; names the system's own field."""
-
-    def __init__(self, field: str, reason: str) -> None:
-        self.field = field
-        self.reason = reason
-        super().__init__(f"{field}: {reason}")
-
-
-@dataclass(frozen=True)
-class InboundEvent:
-    """Something an external system told us, already in the gateway's own terms.
-
-    kind "inquiry": data is shaped like schemas.inquiry.InquiryIn (channel, external_id, kind, title, content,
-        category, address, district, citizen{name, phone, id_number}, public_consent), optionally with
-        "transfer": {line, call_id, agent, reason, transferred_at (aware datetime)} for 双向转接.
-    kind "callback": data is {"external_id", "number" (optional: our 诉求编号 when the system has it),
-        "satisfaction" (gateway level), "solved", "note"} for 回访 results.
-    key: the system's own identity of what it told, the same whether pushed or listed (12345:
-        "HFJG:<gdbh>:<hfsj>"), so the gateway takes it in once; None when only the push has an id.
-    """
-
-    kind: str
-    data: dict[str, Any]
-    key: str | None = None
 
 
 @dataclass(frozen=True)

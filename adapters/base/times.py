@@ -10,7 +10,7 @@ import re
 from datetime import datetime, timedelta, timezone
 from typing import Any
 
-from adapters.base.port import WireError
+from gateway.domain.errors import WireError
 
 # Beijing time has been UTC+8 without daylight saving since 1991; a fixed offset also avoids the tz
 # database's local mean time for old dates.

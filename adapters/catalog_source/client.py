@@ -12,9 +12,8 @@ import requests
 
 from adapters.base.apart import ahead
 from adapters.base.http import HttpClient, bad_answer, make_session
-from adapters.base.port import WireError
 from adapters.catalog_source import wire
-from gateway.domain.errors import UpstreamError
+from gateway.domain.errors import UpstreamError, WireError
 
 log = logging.getLogger("gateway.adapters.catalog_source")
 

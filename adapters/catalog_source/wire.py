@@ -11,8 +11,8 @@ import re
 from collections.abc import Mapping
 from typing import Any
 
-from adapters.base.port import WireError
 from adapters.base.times import format_beijing, parse_beijing
+from gateway.domain.errors import WireError
 
 # The platform keeps Beijing time without a zone suffix (UTC+8 all year): see adapters.base.times.
 _INTEGER = re.compile(r"[+-]?\d+")

@@ -7,10 +7,10 @@ from typing import Any
 
 from adapters.base.client import AnswerRules, post_json
 from adapters.base.http import HttpClient
-from adapters.base.port import OutboundMessage, WireError
+from adapters.base.port import OutboundMessage
 from adapters.department import wire
 from adapters.department.codes import ERR_BUSY, FLAG_OK
-from gateway.domain.errors import UpstreamError
+from gateway.domain.errors import UpstreamError, WireError
 from gateway.domain.messages import SUPPLEMENT, TASK_SUBMITTED, WITHDRAWN
 
 Mapper = Callable[[Mapping[str, Any]], dict[str, Any]]

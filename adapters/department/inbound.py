@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
-from adapters.base.port import Ack, InboundEvent, WireError
+from adapters.base.port import Ack
 from adapters.department import wire
 from adapters.department.codes import STATUS_REPORT
+from gateway.domain.errors import WireError
+from gateway.domain.inbound import InboundEvent, InboundKind
 
 
 class DepartmentInbound:
@@ -17,7 +19,7 @@ class DepartmentInbound:
         data = wire.load_body(body)
         kind = wire.report_type(data)
         if kind == STATUS_REPORT:
-            return [InboundEvent(kind="task_status", data=wire.task_status(data))]
+            return [InboundEvent(kind=InboundKind.TASK_STATUS, data=wire.task_status(data))]
         raise WireError("XXLX", f"不支持的消息类型: {kind}")
 
     def accepted(self, references: list[str], duplicate: bool) -> Ack:

@@ -8,7 +8,6 @@ from collections.abc import Mapping
 from typing import Any
 
 from adapters.base.json_body import load_object, optional_text, required_text
-from adapters.base.port import WireError
 from adapters.base.times import format_beijing, parse_beijing
 from adapters.department.codes import (
     CORRECTION,
@@ -26,6 +25,7 @@ from adapters.department.codes import (
     YES,
 )
 from gateway.domain.applications import TaskStatus
+from gateway.domain.errors import WireError
 
 _DIGITS = re.compile(r"[0-9]{1,18}")
 

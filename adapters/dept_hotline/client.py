@@ -7,9 +7,9 @@ from typing import Any
 
 from adapters.base.client import AnswerRules, post_json
 from adapters.base.http import HttpClient
-from adapters.base.port import OutboundMessage, WireError
+from adapters.base.port import OutboundMessage
 from adapters.dept_hotline import wire
-from gateway.domain.errors import UpstreamError
+from gateway.domain.errors import UpstreamError, WireError
 from gateway.domain.messages import STATUS_CHANGED, TRANSFER_CREATE
 
 TRANSFER_PATH = "/zx/api/transfer-in"

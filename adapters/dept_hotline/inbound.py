@@ -4,8 +4,10 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
-from adapters.base.port import Ack, InboundEvent, WireError
+from adapters.base.port import Ack
 from adapters.dept_hotline import wire
+from gateway.domain.errors import WireError
+from gateway.domain.inbound import InboundEvent, InboundKind
 
 
 class DeptHotlineInbound:
@@ -23,7 +25,7 @@ class DeptHotlineInbound:
         line = wire.line_of(data)
         if self.lines is not None and line not in self.lines:
             raise WireError("rxhm", f"未接入的热线: {line}")
-        return [InboundEvent(kind="inquiry", data=wire.inquiry_from_call(data))]
+        return [InboundEvent(kind=InboundKind.INQUIRY, data=wire.inquiry_from_call(data))]
 
     def accepted(self, references: list[str], duplicate: bool) -> Ack:
         """`OK` with the 诉求编号 as 接收编号; `cf` true when the call had been transferred before."""

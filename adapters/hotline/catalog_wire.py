@@ -1,6 +1,6 @@
 """知识库 publication: a ``catalog.items_changed`` payload -> the platform's 批量更新 (plgx) pages. Pure.
 
-Like the rest of the outbound mapping (wire.py), errors are PayloadError naming the gateway's field
+Like the rest of the outbound mapping (wire.py), errors are WireError naming the gateway's field
 (``items[3].materials[0].form``): a message the gateway wrote wrong, which no retry can fix.
 """
 
@@ -13,7 +13,7 @@ from typing import Any
 
 from adapters.base import catalog_payload
 from adapters.hotline import codes
-from adapters.hotline.wire import PayloadError
+from gateway.domain.errors import WireError
 
 KNOWLEDGE_PATH = "/api/zsk/plgx"
 PAGE_SIZE = 200  # the platform takes at most 200 entries per call
@@ -69,13 +69,13 @@ def knowledge_entry(item: Mapping[str, Any], path: str) -> dict[str, Any]:
     """One gateway item as a knowledge entry; a retired item becomes 失效 (zszt "0")."""
     version = item.get("version")
     if isinstance(version, bool) or not isinstance(version, int) or version < 1:
-        raise PayloadError(f"{path}.version", "must be a positive integer")
+        raise WireError(f"{path}.version", "must be a positive integer")
     updated = _str(item, "source_updated_at", path, required=True)
     assert updated is not None
     try:
         gxsj = codes.iso_to_platform(updated)
     except ValueError as err:
-        raise PayloadError(f"{path}.source_updated_at", f"not an ISO 8601 time with offset ({err})") from None
+        raise WireError(f"{path}.source_updated_at", f"not an ISO 8601 time with offset ({err})") from None
     entry = {
         "zsbh": _str(item, "item_code", path, required=True, max_len=64),
         "zslx": ZSLX_GUIDE,
@@ -146,10 +146,10 @@ def _materials(item: Mapping[str, Any], path: str) -> str:
     for index, entry in enumerate(materials):
         where = f"{path}.materials[{index}]"
         if not isinstance(entry, Mapping):
-            raise PayloadError(where, "must be an object")
+            raise WireError(where, "must be an object")
         copies = entry.get("copies")
         if isinstance(copies, bool) or not isinstance(copies, int) or copies < 0:
-            raise PayloadError(f"{where}.copies", "must be a non-negative integer")
+            raise WireError(f"{where}.copies", "must be a non-negative integer")
         form = _table(FORMS, entry, "form", where)
         required = _bool(entry, "required", where)
         notes = [f"{form}{copies}份" if copies else form, "必须提交" if required else "非必须"]
@@ -161,10 +161,10 @@ def _materials(item: Mapping[str, Any], path: str) -> str:
 
 def _step(entry: Any, where: str) -> str:
     if not isinstance(entry, Mapping):
-        raise PayloadError(where, "must be an object")
+        raise WireError(where, "must be an object")
     order = entry.get("order")
     if isinstance(order, bool) or not isinstance(order, int):
-        raise PayloadError(f"{where}.order", "must be an integer")
+        raise WireError(f"{where}.order", "must be an integer")
     name = _str(entry, "name", where, required=True)
     description = _str(entry, "description", where)
     return f"{order}. {name}" + (f"：{description.strip()}" if description else "")
@@ -173,7 +173,7 @@ def _step(entry: Any, where: str) -> str:
 def _days(item: Mapping[str, Any], field: str, path: str) -> str:
     days = item.get(field)
     if isinstance(days, bool) or not isinstance(days, int) or days < 0:
-        raise PayloadError(f"{path}.{field}", "must be a non-negative integer")
+        raise WireError(f"{path}.{field}", "must be a non-negative integer")
     return "即办" if days == 0 else f"{days}个工作日"
 
 
@@ -197,7 +197,7 @@ def _keywords(item: Mapping[str, Any], path: str) -> str | None:
 def _item_codes(payload: Mapping[str, Any]) -> list[str]:
     value = payload.get("item_codes")
     if not isinstance(value, list) or not all(isinstance(c, str) and c for c in value):
-        raise PayloadError("item_codes", "must be a list of item codes")
+        raise WireError("item_codes", "must be a list of item codes")
     return list(dict.fromkeys(value))
 
 
@@ -206,18 +206,18 @@ def _items_by_code(
 ) -> dict[str, tuple[int, Mapping[str, Any]]]:
     items = payload.get("items")
     if not isinstance(items, list):
-        raise PayloadError("items", "is required (the message was not filled in before sending)")
+        raise WireError("items", "is required (the message was not filled in before sending)")
     listed = set(item_codes)
     found: dict[str, tuple[int, Mapping[str, Any]]] = {}
     for index, item in enumerate(items):
         if not isinstance(item, Mapping):
-            raise PayloadError(f"items[{index}]", "must be an object")
+            raise WireError(f"items[{index}]", "must be an object")
         code = _str(item, "item_code", f"items[{index}]", required=True)
         assert code is not None
         if code not in listed:
-            raise PayloadError(f"items[{index}].item_code", "is not listed in item_codes")
+            raise WireError(f"items[{index}].item_code", "is not listed in item_codes")
         if code in found:
-            raise PayloadError(f"items[{index}].item_code", "appears twice")
+            raise WireError(f"items[{index}].item_code", "appears twice")
         found[code] = (index, item)
     return found
 
@@ -227,7 +227,7 @@ def _batch_number(payload: Mapping[str, Any]) -> str | None:
     if run is None:
         return None
     if isinstance(run, bool) or not isinstance(run, int):
-        raise PayloadError("sync_run_id", "must be an integer")
+        raise WireError("sync_run_id", "must be an integer")
     return str(run)
 
 
@@ -237,18 +237,18 @@ def _str(
     value = data.get(field)
     if value is None or (isinstance(value, str) and not value.strip()):
         if required:
-            raise PayloadError(f"{path}.{field}", "is required")
+            raise WireError(f"{path}.{field}", "is required")
         return None
     if not isinstance(value, str):
-        raise PayloadError(f"{path}.{field}", "must be a string")
+        raise WireError(f"{path}.{field}", "must be a string")
     if max_len is not None and len(value) > max_len:
-        raise PayloadError(f"{path}.{field}", f"longer than {max_len} characters")
+        raise WireError(f"{path}.{field}", f"longer than {max_len} characters")
     return value
 
 
 def _is_text(value: Any, where: str) -> bool:
     if not isinstance(value, str):
-        raise PayloadError(where, "must be a list of strings")
+        raise WireError(where, "must be a list of strings")
     return bool(value.strip())
 
 
@@ -257,19 +257,19 @@ def _list(data: Mapping[str, Any], field: str, path: str) -> list[Any]:
     if value is None:
         return []
     if not isinstance(value, list):
-        raise PayloadError(f"{path}.{field}", "must be a list")
+        raise WireError(f"{path}.{field}", "must be a list")
     return value
 
 
 def _bool(data: Mapping[str, Any], field: str, path: str, default: bool | None = None) -> bool:
     value = data.get(field, default)
     if not isinstance(value, bool):
-        raise PayloadError(f"{path}.{field}", "must be true or false")
+        raise WireError(f"{path}.{field}", "must be true or false")
     return value
 
 
 def _table(table: Mapping[str, str], data: Mapping[str, Any], field: str, path: str) -> str:
     value = data.get(field)
     if not isinstance(value, str) or value not in table:
-        raise PayloadError(f"{path}.{field}", f"'{value}' has no code in the 12345 protocol")
+        raise WireError(f"{path}.{field}", f"'{value}' has no code in the 12345 protocol")
     return table[value]

@@ -11,9 +11,9 @@ from typing import Any, TypeVar
 import requests
 
 from adapters.base.http import HttpClient, bad_answer
-from adapters.base.port import Listed, OutboundMessage, WireError
+from adapters.base.port import Listed, OutboundMessage
 from adapters.hotline import catalog_wire, codes, wire
-from gateway.domain.errors import UpstreamError
+from gateway.domain.errors import UpstreamError, WireError
 from gateway.domain.messages import CATALOG_ITEMS, STATUS_CHANGED, WORKORDER_CREATE
 
 log = logging.getLogger("gateway.adapters.hotline")
@@ -117,7 +117,7 @@ class HotlineClient:
     def _map(self, message: OutboundMessage, mapper: Callable[[Mapping[str, Any]], Mapped]) -> Mapped:
         try:
             return mapper(message.payload)
-        except wire.PayloadError as err:
+        except WireError as err:
             raise UpstreamError(
                 self.system, f"{message.event_type} payload cannot be mapped: {err}", retryable=False
             ) from None

@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from datetime import datetime, timedelta, timezone
 
-from adapters.base.port import WireError
+from gateway.domain.errors import WireError
 from gateway.domain.inquiry import Channel, Kind
 from gateway.domain.lifecycle import Action, Status
 from gateway.domain.satisfaction import Satisfaction

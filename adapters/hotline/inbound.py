@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 from adapters.base.json_body import load_object
-from adapters.base.port import Ack, InboundEvent, WireError
+from adapters.base.port import Ack
 from adapters.hotline import codes, wire
+from gateway.domain.errors import WireError
+from gateway.domain.inbound import InboundEvent
 
 PUSH_WORK_ORDER = "XGD"  # 新工单推送
 PUSH_CALLBACK = "HFJG"  # 回访结果推送

@@ -1,7 +1,7 @@
 """The 12345 platform's payloads <-> the gateway's own shapes. Pure functions, no I/O.
 
-Inbound functions raise WireError naming the platform's field; outbound functions raise PayloadError naming
-the gateway's field (a message the gateway itself wrote wrong, which no retry can fix).
+Errors are WireError: inbound functions name the platform's field; outbound functions name the gateway's
+field (a message the gateway itself wrote wrong, which no retry can fix).
 """
 
 from __future__ import annotations
@@ -11,8 +11,9 @@ from collections.abc import Mapping
 from datetime import datetime
 from typing import Any
 
-from adapters.base.port import InboundEvent, WireError
 from adapters.hotline import codes
+from gateway.domain.errors import WireError
+from gateway.domain.inbound import InboundEvent, InboundKind
 from gateway.domain.inquiry import Channel, Kind
 from gateway.domain.lifecycle import Action, Status
 from gateway.domain.satisfaction import Satisfaction
@@ -21,15 +22,6 @@ _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\ud800-\udfff\ufffe\uffff
 _PHONE = re.compile(r"[0-9+\-() ]{3,20}")
 _ID_NUMBER = re.compile(r"[0-9]{17}[0-9Xx]|[A-Za-z0-9]{6,20}")
 _FLAGS = {"1": True, "0": False}
-
-
-class PayloadError(ValueError):
-    """A gateway payload the platform's protocol cannot express; names the gateway's field."""
-
-    def __init__(self, field: str, reason: str) -> None:
-        self.field = field
-        self.reason = reason
-        super().__init__(f"{field}: {reason}")
 
 
 # ---- inbound: platform -> gateway ----------------------------------------------------------------
@@ -141,7 +133,7 @@ def updated_at(order: object) -> datetime:
 def inquiry_event(order: object) -> InboundEvent:
     """A pushed (XGD) or listed work order as an inquiry event, keyed by its 工单编号."""
     data = inquiry_from_work_order(order)
-    return InboundEvent("inquiry", data, key=f"XGD:{data['external_id']}")
+    return InboundEvent(InboundKind.INQUIRY, data, key=f"XGD:{data['external_id']}")
 
 
 def callback_event(result: object) -> InboundEvent:
@@ -152,7 +144,8 @@ def callback_event(result: object) -> InboundEvent:
     """
     data = callback_from_result(result)
     called_back = codes.parse_time(_object(result, "sj").get("hfsj"), "hfsj")
-    return InboundEvent("callback", data, key=f"HFJG:{data['external_id']}:{codes.format_time(called_back)}")
+    key = f"HFJG:{data['external_id']}:{codes.format_time(called_back)}"
+    return InboundEvent(InboundKind.CALLBACK, data, key=key)
 
 
 def events_from_listed(order: object) -> list[InboundEvent]:
@@ -177,7 +170,7 @@ def events_from_listed(order: object) -> list[InboundEvent]:
 def _need(payload: Mapping[str, Any], field: str) -> str:
     value = _optional_str(payload, field)
     if value is None:
-        raise PayloadError(field, "is required")
+        raise WireError(field, "is required")
     return value
 
 
@@ -186,7 +179,7 @@ def _optional_str(payload: Mapping[str, Any], field: str) -> str | None:
     if value is None or value == "":
         return None
     if not isinstance(value, str):
-        raise PayloadError(field, "must be a string")
+        raise WireError(field, "must be a string")
     return value
 
 
@@ -197,7 +190,7 @@ def _time(payload: Mapping[str, Any], field: str, required: bool = True) -> str 
     try:
         return codes.iso_to_platform(value)
     except ValueError as err:
-        raise PayloadError(field, f"not an ISO 8601 time with offset ({err})") from None
+        raise WireError(field, f"not an ISO 8601 time with offset ({err})") from None
 
 
 def _enum(payload: Mapping[str, Any], field: str, table: Mapping[Any, str], enum: type[Any]) -> str:
@@ -205,7 +198,7 @@ def _enum(payload: Mapping[str, Any], field: str, table: Mapping[Any, str], enum
     try:
         return table[enum(value)]
     except (ValueError, KeyError, TypeError):
-        raise PayloadError(field, f"'{value}' has no code in the 12345 protocol") from None
+        raise WireError(field, f"'{value}' has no code in the 12345 protocol") from None
 
 
 def _compact(body: dict[str, Any]) -> dict[str, Any]:
@@ -216,10 +209,10 @@ def work_order_request(payload: Mapping[str, Any]) -> dict[str, Any]:
     """A workorder.create payload as the body of POST /api/gd/cjgd."""
     citizen = payload.get("citizen")
     if not isinstance(citizen, Mapping):
-        raise PayloadError("citizen", "must be an object")
+        raise WireError("citizen", "must be an object")
     consent = payload.get("public_consent", False)
     if not isinstance(consent, bool):
-        raise PayloadError("public_consent", "must be true or false")
+        raise WireError("public_consent", "must be true or false")
     return _compact(
         {
             "wbbh": _need(payload, "number"),
@@ -250,10 +243,10 @@ def feedback_request(payload: Mapping[str, Any]) -> dict[str, Any]:
     try:
         action = Action(action_value)
     except ValueError:
-        raise PayloadError("action", f"unknown action '{action_value}'") from None
+        raise WireError("action", f"unknown action '{action_value}'") from None
     workdays = payload.get("workdays")
     if workdays is not None and (isinstance(workdays, bool) or not isinstance(workdays, int)):
-        raise PayloadError("workdays", "must be an integer")
+        raise WireError("workdays", "must be an integer")
     satisfaction = payload.get("satisfaction")
     key = _optional_str(payload, "external_id")
     return _compact(

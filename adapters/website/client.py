@@ -6,10 +6,10 @@ from collections.abc import Callable
 from typing import Any
 
 from adapters.base.http import HttpClient, bad_answer
-from adapters.base.port import OutboundMessage, WireError
+from adapters.base.port import OutboundMessage
 from adapters.website import catalog_wire, wire
 from gateway.domain import messages
-from gateway.domain.errors import UpstreamError
+from gateway.domain.errors import UpstreamError, WireError
 
 _CALLS: dict[str, Callable[[dict[str, Any]], wire.WebsiteCall | None]] = {
     messages.REPLY_PUBLISH: wire.reply_call,

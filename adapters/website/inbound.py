@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 from adapters.base.json_body import load_object
-from adapters.base.port import Ack, InboundEvent
+from adapters.base.port import Ack
 from adapters.website import wire
+from gateway.domain.inbound import InboundEvent
 
 _ERROR_CODES: dict[int, str] = {
     400: "PARAM_INVALID",

@@ -12,8 +12,9 @@ from datetime import datetime
 from typing import Any
 from urllib.parse import quote
 
-from adapters.base.port import InboundEvent, WireError
 from gateway.domain.calendar import SHANGHAI
+from gateway.domain.errors import WireError
+from gateway.domain.inbound import InboundEvent, InboundKind
 from gateway.domain.inquiry import KIND_LABELS, Channel, Kind
 from gateway.domain.lifecycle import Status
 from gateway.domain.pii import Person, redact_text
@@ -96,7 +97,7 @@ def inquiry_from_website(body: Any) -> InboundEvent:
     parse_website_time(message.get("submitTime"), "message.submitTime")
 
     return InboundEvent(
-        kind="inquiry",
+        kind=InboundKind.INQUIRY,
         data={
             "channel": Channel.WEBSITE.value,
             "external_id": _text(message, "msgId", required=True, max_len=64),

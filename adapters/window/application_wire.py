@@ -10,9 +10,9 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
-from adapters.base.port import WireError
 from adapters.window.wire import format_time
 from gateway.domain.applications import AppAction, AppStatus
+from gateway.domain.errors import WireError
 
 NOTICE_PATH = "/ckxt/api/bj/zt"
 APPLICANT = "SQR"  # 通知对象: 申请人

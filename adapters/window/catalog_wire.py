@@ -11,8 +11,8 @@ from dataclasses import dataclass
 from typing import Any
 
 from adapters.base import catalog_payload as read
-from adapters.base.port import WireError
 from adapters.window.wire import format_time
+from gateway.domain.errors import WireError
 
 SYNC_PATH = "/ckxt/api/sx/tb"
 PAGE_SIZE = 100  # the window system takes at most 100 items per call

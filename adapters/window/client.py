@@ -6,9 +6,9 @@ from typing import Any
 
 from adapters.base.client import AnswerRules, post_json
 from adapters.base.http import HttpClient
-from adapters.base.port import OutboundMessage, WireError
+from adapters.base.port import OutboundMessage
 from adapters.window import application_wire, catalog_wire, wire
-from gateway.domain.errors import UpstreamError
+from gateway.domain.errors import UpstreamError, WireError
 from gateway.domain.messages import APPLICATION_STATUS, CATALOG_ITEMS, STATUS_CHANGED
 
 NOTICE_PATH = "/ckxt/api/tz"

@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
-from adapters.base.port import Ack, InboundEvent, WireError
+from adapters.base.port import Ack
 from adapters.window import wire
+from gateway.domain.errors import WireError
+from gateway.domain.inbound import InboundEvent, InboundKind
 
 
 class WindowInbound:
@@ -16,7 +18,7 @@ class WindowInbound:
         data = wire.load_body(body)
         kind = wire.record_type(data)
         if kind == wire.INQUIRY_RECORD:
-            return [InboundEvent(kind="inquiry", data=wire.inquiry_from_record(data))]
+            return [InboundEvent(kind=InboundKind.INQUIRY, data=wire.inquiry_from_record(data))]
         raise WireError("ywlx", f"不支持的业务类型: {kind}")
 
     def accepted(self, references: list[str], duplicate: bool) -> Ack:

@@ -7,8 +7,8 @@ from collections.abc import Mapping
 from typing import Any
 
 from adapters.base.json_body import load_object, optional_text, required_text
-from adapters.base.port import WireError
 from adapters.base.times import format_beijing, parse_beijing
+from gateway.domain.errors import WireError
 from gateway.domain.inquiry import Channel, Kind
 from gateway.domain.lifecycle import INTAKE, Action, Status
 from gateway.domain.satisfaction import Satisfaction

@@ -81,3 +81,16 @@ class UpstreamTimeout(UpstreamError):
 
     def __init__(self, system: str, reason: str = "timed out") -> None:
         super().__init__(system, reason, retryable=True)
+
+
+class WireError(Exception):
+    """A payload that cannot be mapped between the gateway's terms and an external system's protocol.
+
+    Inbound (a system's payload the gateway cannot read) it names the system's own field; outbound (a
+    gateway message the system's protocol cannot express, which no retry can fix) the gateway's field.
+    """
+
+    def __init__(self, field: str, reason: str) -> None:
+        self.field = field
+        self.reason = reason
+        super().__init__(f"{field}: {reason}")

@@ -29,7 +29,7 @@ from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 
 from adapters.base.json_body import too_large
-from adapters.base.port import Ack, Inbound, InboundEvent, Listed, Listing, WireError
+from adapters.base.port import Ack, Inbound, Listed, Listing
 from adapters.base.webhooks import SignatureError, verify
 from gateway.domain.access import Actor
 from gateway.domain.clock import Clock
@@ -40,7 +40,9 @@ from gateway.domain.errors import (
     InvalidTransition,
     NotFound,
     UpstreamError,
+    WireError,
 )
+from gateway.domain.inbound import InboundEvent, InboundKind
 from gateway.domain.lifecycle import Action
 from gateway.persistence.db import Database
 from gateway.persistence.models import Inquiry, WebhookReceipt
@@ -225,7 +227,7 @@ class InboundService:
 
     def _checked(self, event: InboundEvent) -> InboundEvent:
         """An adapter's mapped inquiry checked against the gateway's own schema before it is taken in."""
-        if event.kind != "inquiry":
+        if event.kind != InboundKind.INQUIRY:
             return event
         try:
             return InboundEvent(event.kind, self.validate_inquiry(event.data), event.key)
@@ -237,13 +239,13 @@ class InboundService:
     def _apply(self, system: str, event: InboundEvent, actor: Actor) -> tuple[str, bool]:
         """Apply one event: (the inquiry or application number, whether it changed anything)."""
         try:
-            if event.kind == "inquiry":
+            if event.kind == InboundKind.INQUIRY:
                 view, created = self.inquiries.intake(event.data, actor)
                 log.info("inbound %s inquiry %s (%s)", system, view.number, "new" if created else "repeat")
                 return view.number, created
-            if event.kind == "callback":
+            if event.kind == InboundKind.CALLBACK:
                 return self._callback(system, event.data, actor)
-            if event.kind == "task_status" and self.applications is not None:
+            if event.kind == InboundKind.TASK_STATUS and self.applications is not None:
                 # 后台分类审批: a department's decision on its task of an application.
                 application = self.applications.task_status(event.data, actor)
                 return str(application["receipt_no"]), True

@@ -9,7 +9,7 @@ import requests
 from flask import Flask, Response, jsonify, request
 
 from adapters.base.http import HttpClient
-from adapters.base.port import Ack, InboundEvent, OutboundMessage, WireError
+from adapters.base.port import Ack, OutboundMessage
 from adapters.base.simulator import Fault
 from adapters.base.webhooks import SignatureError, new_secret, verify
 from adapters.department import (
@@ -20,7 +20,8 @@ from adapters.department import (
     create_simulator,
 )
 from adapters.department.sim_state import DecisionError
-from gateway.domain.errors import UpstreamError, UpstreamTimeout
+from gateway.domain.errors import UpstreamError, UpstreamTimeout, WireError
+from gateway.domain.inbound import InboundEvent
 from tests.conftest import Start
 
 SECRET = new_secret()

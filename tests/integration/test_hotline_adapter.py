@@ -14,13 +14,14 @@ from flask import Flask, jsonify, request
 from flask.typing import ResponseReturnValue
 
 from adapters.base.http import HttpClient
-from adapters.base.port import InboundEvent, OutboundMessage, WireError
+from adapters.base.port import OutboundMessage
 from adapters.base.simulator import Fault, ServerThread
 from adapters.base.webhooks import SignatureError, new_secret, verify
 from adapters.hotline import HotlineClient, HotlineInbound, create_simulator
 from adapters.hotline.codes import BEIJING
 from adapters.hotline.sim_state import HotlineState, beijing_now
-from gateway.domain.errors import UpstreamError, UpstreamTimeout
+from gateway.domain.errors import UpstreamError, UpstreamTimeout, WireError
+from gateway.domain.inbound import InboundEvent
 from gateway.domain.messages import STATUS_CHANGED, WORKORDER_CREATE
 from tests.conftest import FakeClock as SimClock
 from tests.factories import sample

@@ -13,7 +13,6 @@ import pytest
 import requests
 from sqlalchemy import func, select
 
-from adapters.base.port import InboundEvent
 from adapters.base.simulator import ServerThread
 from adapters.base.webhooks import new_secret
 from adapters.hotline import create_simulator
@@ -23,6 +22,7 @@ from gateway import create_app
 from gateway.bootstrap import Services
 from gateway.config import Settings, SystemEndpoint
 from gateway.domain.access import Actor
+from gateway.domain.inbound import InboundEvent
 from gateway.domain.lifecycle import Action
 from gateway.jobs.hotline_poll import CURSOR, poll_hotline
 from gateway.jobs.scheduler import JobSpec, hotline_poll_job, run_job

@@ -11,12 +11,13 @@ import requests
 from flask import Flask, jsonify, request
 
 from adapters.base.http import HttpClient, make_session
-from adapters.base.port import InboundEvent, OutboundMessage
+from adapters.base.port import OutboundMessage
 from adapters.base.simulator import Fault, ServerThread
 from adapters.base.webhooks import SignatureError, new_secret, verify
 from adapters.website import WebsiteClient, WebsiteInbound, create_simulator
 from adapters.website.sim_state import WebsiteState
 from gateway.domain.errors import UpstreamError, UpstreamTimeout
+from gateway.domain.inbound import InboundEvent
 from schemas.inquiry import InquiryIn
 
 

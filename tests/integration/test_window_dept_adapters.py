@@ -9,14 +9,15 @@ import requests
 from flask import Flask, Response, jsonify, request
 
 from adapters.base.http import HttpClient
-from adapters.base.port import Ack, Inbound, InboundEvent, OutboundMessage, WireError
+from adapters.base.port import Ack, Inbound, OutboundMessage
 from adapters.base.simulator import Fault
 from adapters.base.webhooks import SignatureError, new_secret, verify
 from adapters.dept_hotline import DeptHotlineClient, DeptHotlineInbound, DeptHotlineState
 from adapters.dept_hotline import create_simulator as create_line
 from adapters.window import WindowClient, WindowInbound, WindowState
 from adapters.window import create_simulator as create_window
-from gateway.domain.errors import UpstreamError, UpstreamTimeout
+from gateway.domain.errors import UpstreamError, UpstreamTimeout, WireError
+from gateway.domain.inbound import InboundEvent
 from tests.conftest import Start
 
 SECRET = new_secret()

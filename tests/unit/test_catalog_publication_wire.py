@@ -4,11 +4,10 @@ from typing import Any
 
 import pytest
 
-from adapters.base.port import WireError
 from adapters.hotline import catalog_wire as hotline_wire
-from adapters.hotline.wire import PayloadError
 from adapters.website import catalog_wire as website_wire
 from adapters.window import catalog_wire as window_wire
+from gateway.domain.errors import WireError
 from tests.factories import keys_of, names, sample
 
 # Every field name of the gateway's catalog.items_changed payload: none may appear in a system's body.
@@ -175,11 +174,11 @@ def test_hotline_pages_are_cut_from_item_codes_so_a_deletion_does_not_shift_them
 
 
 def test_hotline_names_the_gateway_field_it_cannot_map() -> None:
-    with pytest.raises(PayloadError) as caught:
+    with pytest.raises(WireError) as caught:
         second = item("350104-SFJ-XK-00002-000", steps=[{"name": "x"}])
         hotline_wire.knowledge_pages(payload([item(), second]))
     assert caught.value.field == "items[1].steps[0].order"
-    with pytest.raises(PayloadError) as caught:
+    with pytest.raises(WireError) as caught:
         hotline_wire.knowledge_pages(payload([item(source_updated_at="2026-11-26T10:15:00")]))
     assert caught.value.field == "items[0].source_updated_at"
 

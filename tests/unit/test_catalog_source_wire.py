@@ -5,8 +5,8 @@ from typing import Any
 
 import pytest
 
-from adapters.base.port import WireError
 from adapters.catalog_source import wire
+from gateway.domain.errors import WireError
 from tests.factories import factory, names
 
 GATEWAY_FIELDS = names("catalog_source.gateway_fields")

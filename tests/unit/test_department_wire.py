@@ -9,11 +9,11 @@ from typing import Any
 import pytest
 
 from adapters.base.http import HttpClient, make_session
-from adapters.base.port import OutboundMessage, WireError
+from adapters.base.port import OutboundMessage
 from adapters.department import DepartmentClient, DepartmentInbound, wire
 from adapters.department.codes import DEPARTMENTS
 from adapters.department.sim_rules import UNITS, push_problem, supplement_problem, withdraw_problem
-from gateway.domain.errors import UpstreamError
+from gateway.domain.errors import UpstreamError, WireError
 from tests.factories import factory, keys_of
 
 PROTOCOL = Path(__file__).resolve().parents[2] / "adapters" / "department" / "PROTOCOL.md"

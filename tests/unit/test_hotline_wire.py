@@ -6,9 +6,9 @@ from typing import Any
 
 import pytest
 
-from adapters.base.port import WireError
 from adapters.hotline import codes, wire
 from adapters.hotline.inbound import HotlineInbound
+from gateway.domain.errors import WireError
 from gateway.domain.inquiry import Kind
 from gateway.domain.lifecycle import Action, Status
 from gateway.domain.satisfaction import Satisfaction
@@ -321,7 +321,7 @@ def test_origin_becomes_lyqd(origin: str, lyqd: str) -> None:
     ],
 )
 def test_unmappable_create_payload_names_the_gateway_field(overrides: dict[str, Any], field: str) -> None:
-    with pytest.raises(wire.PayloadError) as err:
+    with pytest.raises(WireError) as err:
         wire.work_order_request(create_payload(**overrides))
     assert err.value.field == field
 
@@ -392,7 +392,7 @@ def test_every_status_has_a_gdzt(status: Status) -> None:
     ],
 )
 def test_unmappable_status_payload_names_the_gateway_field(overrides: dict[str, Any], field: str) -> None:
-    with pytest.raises(wire.PayloadError) as err:
+    with pytest.raises(WireError) as err:
         wire.feedback_request(status_payload(**overrides))
     assert err.value.field == field
 

@@ -6,7 +6,7 @@ import time
 import pytest
 
 from adapters.base.json_body import MAX_DEPTH, load_object
-from adapters.base.port import WireError
+from gateway.domain.errors import WireError
 
 
 def nested(depth: int) -> bytes:

@@ -8,6 +8,10 @@ from pathlib import Path
 
 import pytest
 
+from adapters.base import port
+from adapters.hotline import wire
+from gateway.domain.errors import WireError
+from gateway.domain.inbound import InboundEvent, InboundKind
 from gateway.domain.messages import EVENT_TYPES
 from gateway.domain.outbox import OutboxStatus
 
@@ -55,3 +59,9 @@ def test_the_domain_holds_the_outbox_states() -> None:
 def test_no_literal_outside_the_domain(what: str, words: set[str], folders: tuple[str, ...]) -> None:
     found = _literals(_sources(*folders), words)
     assert not found, f"{what} written as a literal; import it from gateway.domain:\n" + "\n".join(found)
+
+
+def test_one_inbound_event_and_one_unmappable_payload() -> None:
+    assert (port.InboundEvent, port.WireError) == (InboundEvent, WireError)
+    assert not hasattr(wire, "PayloadError")  # the 12345 mapping raises WireError both ways
+    assert {kind.value for kind in InboundKind} == {"inquiry", "callback", "task_status"}

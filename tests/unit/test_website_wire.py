@@ -5,9 +5,9 @@ from typing import Any
 
 import pytest
 
-from adapters.base.port import WireError
 from adapters.website import WebsiteInbound
 from adapters.website.wire import inquiry_from_website, reply_call, status_call, writer_reply_call
+from gateway.domain.errors import WireError
 from gateway.domain.lifecycle import Status
 from schemas.inquiry import InquiryIn
 from tests.factories import factory, names, sample

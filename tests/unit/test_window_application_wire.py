@@ -4,11 +4,11 @@ from typing import Any
 
 import pytest
 
-from adapters.base.port import OutboundMessage, WireError
+from adapters.base.port import OutboundMessage
 from adapters.window import WindowClient, sim_applications
 from adapters.window import application_wire as aw
 from gateway.domain.applications import AppAction, AppStatus
-from gateway.domain.errors import UpstreamError
+from gateway.domain.errors import UpstreamError, WireError
 from gateway.domain.messages import APPLICATION_STATUS
 from tests.factories import factory
 

@@ -6,12 +6,12 @@ from typing import Any
 
 import pytest
 
-from adapters.base.port import OutboundMessage, WireError
+from adapters.base.port import OutboundMessage
 from adapters.dept_hotline import DeptHotlineClient, DeptHotlineInbound
 from adapters.dept_hotline import wire as dept_wire
 from adapters.window import WindowInbound
 from adapters.window import wire as window_wire
-from gateway.domain.errors import UpstreamError
+from gateway.domain.errors import UpstreamError, WireError
 from schemas.inquiry import InquiryIn
 from tests.factories import factory, keys_of, names
 
