@@ -4,14 +4,15 @@ Every payload is JSON with the gateway's own field names; adapters map them to e
 Times are ISO 8601 strings with +08:00. Citizens' personal data appears only where the receiver needs
 it to do its job (the 12345 platform must be able to call the citizen back).
 
-``inquiry.status_changed``  to the channel the inquiry came from, and to the hotline if it holds a work order
+``inquiry.status_changed``  to the channel the inquiry came from, and to the hotline if it was forwarded there
     {inquiry_id, number, external_id, origin, action, status, department, department_name, due_at, at,
      note?, reason?, workdays?, public_reply? (only with the citizen's consent, redacted as published),
      satisfaction?}
     external_id is the receiver's own id when the inquiry came from it, else null (the receiver then
     knows the inquiry by number).
 
-``workorder.create``  to the hotline: a website (or window) message becomes a 12345 work order (互联互通)
+``workorder.create``  to the hotline: a website (or window) inquiry is forwarded to 12345 (互联互通; the type
+    keeps the platform's word, 工单, because stored messages carry it)
     {inquiry_id, number, origin, external_id, kind, title, content, category, address, district,
      citizen: {name, phone, id_number}, public_consent, created_at}
 
@@ -32,7 +33,7 @@ it to do its job (the 12345 platform must be able to call the citizen back).
 
 ``application.task_submitted``, ``application.supplement``, ``application.withdrawn``  to the departments'
     back office (后台分类审批); ``application.status_changed`` to the window system (补正 and 待取件 mean
-    calling the applicant); ``catalog.items_changed`` to the website, the hotline knowledge base and the
+    calling the applicant); ``catalog.items_changed`` to the website, the hotline's knowledge (知识库) and the
     windows (item codes; the worker fills in the items' current content just before sending).
 """
 
