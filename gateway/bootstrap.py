@@ -3,14 +3,13 @@
 from __future__ import annotations
 
 import logging
-from collections.abc import Mapping
-from dataclasses import dataclass, field
 from functools import partial
 
 import requests
 
+from adapters.base.apart import ahead, pages_apart
 from adapters.base.http import HttpClient, make_session
-from adapters.base.port import Inbound, Outbound
+from adapters.base.port import Inbound, Outbound, Poller
 from gateway.config import Settings, SystemEndpoint
 from gateway.delivery.worker import DeliveryWorker
 from gateway.domain.calendar import WorkdayCalendar
@@ -20,68 +19,17 @@ from gateway.persistence.db import Database, make_engine
 from gateway.services.applications import ApplicationService
 from gateway.services.catalog import CatalogService
 from gateway.services.catalog_sync import CatalogSync
+from gateway.services.container import Services
 from gateway.services.evaluations import EvaluationService
 from gateway.services.inbound import InboundService
 from gateway.services.inquiries import InquiryService
 from gateway.services.keys import KeyService
 from gateway.services.outbox import OutboxService
+from gateway.services.system import SystemService
+from schemas.catalog import validate_item, validate_item_envelope
 from schemas.inquiry import load_inbound_inquiry
 
-
-@dataclass
-class Services:
-    """Everything a request, a job or a command may call."""
-
-    settings: Settings
-    db: Database
-    calendar: WorkdayCalendar
-    clock: Clock
-    inquiries: InquiryService
-    keys: KeyService
-    outbox: OutboxService
-    inbound: InboundService
-    catalog: CatalogService
-    applications: ApplicationService
-    evaluations: EvaluationService
-    receivers: Mapping[str, Inbound] = field(default_factory=dict)
-    senders: Mapping[str, Outbound] = field(default_factory=dict)
-    http_session: requests.Session | None = None
-
-    def delivery_worker(self, worker_id: str | None = None) -> DeliveryWorker:
-        """A delivery worker over this app's database and adapters."""
-        return DeliveryWorker(
-            self.db,
-            self.senders,
-            self.settings.delivery,
-            self.clock,
-            worker_id,
-            hydrators={CATALOG_ITEMS: self.catalog.hydrate},
-        )
-
-    def catalog_sync(self, page_size: int = 500) -> CatalogSync:
-        """A sync from the provincial 事项库 over its adapter."""
-        from adapters.catalog_source import CatalogSourceClient
-        from schemas.catalog import validate_item, validate_item_envelope
-
-        endpoint = self.settings.systems["catalog_source"]
-        assert self.http_session is not None
-        client = CatalogSourceClient(_client("catalog_source", endpoint, self.http_session))
-        return CatalogSync(
-            self.db,
-            self.settings,
-            client,
-            validate_item,
-            self.clock,
-            page_size,
-            validate_envelope=validate_item_envelope,
-            source_factory=partial(CatalogSourceClient.connect, endpoint.base_url, endpoint.timeout_seconds),
-        )
-
-    def close(self) -> None:
-        """Release connections."""
-        if self.http_session is not None:
-            self.http_session.close()
-        self.db.dispose()
+__all__ = ["Services", "build", "build_adapters", "catalog_sync"]  # Services: the type, built here
 
 
 def _client(system: str, endpoint: SystemEndpoint, session: requests.Session) -> HttpClient:
@@ -91,7 +39,15 @@ def _client(system: str, endpoint: SystemEndpoint, session: requests.Session) ->
 def build_adapters(
     settings: Settings, session: requests.Session
 ) -> tuple[dict[str, Inbound], dict[str, Outbound]]:
-    """The real adapters for every configured system."""
+    """The real adapters for every configured system: (receivers of pushes, senders of messages)."""
+    receivers, senders, _ = _adapters(settings, session)
+    return receivers, senders
+
+
+def _adapters(
+    settings: Settings, session: requests.Session
+) -> tuple[dict[str, Inbound], dict[str, Outbound], dict[str, Poller]]:
+    """Receivers of pushes, senders of messages and pollers of change lists, by system."""
     from adapters.department import DepartmentClient, DepartmentInbound
     from adapters.dept_hotline import DeptHotlineClient, DeptHotlineInbound
     from adapters.hotline import HotlineClient, HotlineInbound
@@ -99,8 +55,9 @@ def build_adapters(
     from adapters.window import WindowClient, WindowInbound
 
     systems = settings.systems
+    hotline = HotlineClient(_client("hotline", systems["hotline"], session))
     senders: dict[str, Outbound] = {
-        "hotline": HotlineClient(_client("hotline", systems["hotline"], session)),
+        "hotline": hotline,
         "website": WebsiteClient(_client("website", systems["website"], session)),
         "window": WindowClient(_client("window", systems["window"], session)),
         "department": DepartmentClient(_client("department", systems["department"], session)),
@@ -118,7 +75,29 @@ def build_adapters(
         "dept_hotline": DeptHotlineInbound([line.code for line in settings.dept_lines]),
         "department": DepartmentInbound(),
     }
-    return receivers, senders
+    return receivers, senders, {"hotline": hotline}
+
+
+def catalog_sync(
+    db: Database, settings: Settings, session: requests.Session, clock: Clock, page_size: int
+) -> CatalogSync:
+    """A sync from the provincial 事项库 over its adapter (a full one reads pages in a child process)."""
+    from adapters.catalog_source import CatalogSourceClient
+
+    endpoint = settings.systems["catalog_source"]
+    client = CatalogSourceClient(_client("catalog_source", endpoint, session))
+    return CatalogSync(
+        db,
+        settings,
+        client,
+        validate_item,
+        clock,
+        page_size,
+        validate_envelope=validate_item_envelope,
+        source_factory=partial(CatalogSourceClient.connect, endpoint.base_url, endpoint.timeout_seconds),
+        read_apart=pages_apart,
+        read_ahead=ahead,
+    )
 
 
 def build(settings: Settings, clock: Clock = utcnow) -> Services:
@@ -128,7 +107,24 @@ def build(settings: Settings, clock: Clock = utcnow) -> Services:
     inquiries = InquiryService(db, settings, calendar, clock)
     applications = ApplicationService(db, settings, calendar, clock)
     session = make_session(pool_size=max(16, settings.delivery.concurrency * 2))
-    receivers, senders = build_adapters(settings, session)
+    receivers, senders, pollers = _adapters(settings, session)
+    catalog = CatalogService(db)
+
+    def delivery_worker(worker_id: str | None) -> DeliveryWorker:
+        return DeliveryWorker(
+            db, senders, settings.delivery, clock, worker_id, hydrators={CATALOG_ITEMS: catalog.hydrate}
+        )
+
+    inbound = InboundService(
+        db,
+        inquiries,
+        clock,
+        applications,
+        validate_inquiry=load_inbound_inquiry,
+        receivers=receivers,
+        pollers=pollers,
+        secrets=settings.webhook_secrets,
+    )
     return Services(
         settings=settings,
         db=db,
@@ -137,11 +133,12 @@ def build(settings: Settings, clock: Clock = utcnow) -> Services:
         inquiries=inquiries,
         keys=KeyService(db, frozenset(d.code for d in settings.departments), clock),
         outbox=OutboxService(db, clock),
-        inbound=InboundService(db, inquiries, clock, applications, validate_inquiry=load_inbound_inquiry),
-        catalog=CatalogService(db),
+        inbound=inbound,
+        catalog=catalog,
         applications=applications,
         evaluations=EvaluationService(db, settings, calendar, clock),
-        receivers=receivers,
-        senders=senders,
-        http_session=session,
+        system=SystemService(db, clock),
+        make_delivery_worker=delivery_worker,
+        make_catalog_sync=partial(catalog_sync, db, settings, session, clock),
+        closing=[session.close],
     )

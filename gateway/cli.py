@@ -7,11 +7,11 @@ import contextlib
 import click
 from flask import Flask, current_app
 
-from gateway.bootstrap import Services
 from gateway.domain.access import ROLES
 from gateway.domain.errors import DomainError
 from gateway.domain.outbox import OutboxStatus
 from gateway.persistence import migrate
+from gateway.services.container import Services
 
 
 def _services() -> Services:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from dataclasses import dataclass, field
-from typing import Any, Protocol, runtime_checkable
+from typing import Any, Protocol
 
 from gateway.domain.errors import WireError
 from gateway.domain.inbound import InboundEvent
@@ -48,9 +48,14 @@ class Listed:
     problem: WireError | None = None
 
 
-@runtime_checkable
-class Listing(Protocol):
-    """A system's list of changed records, read page by page from a cursor (None: from the start)."""
+class Poller(Protocol):
+    """A system that can be polled: its list of changed records, page by page from a cursor (None: the start).
+
+    For systems whose pushes may be missed (12345); what a poll brings goes through the same inbound path
+    as a push (InboundService.poll -> handle).
+    """
+
+    system: str
 
     def changes(self, cursor: str | None, page_size: int) -> Iterator[list[Listed]]:
         """Pages of records changed at or after the cursor, oldest first; raises UpstreamError."""

@@ -9,8 +9,8 @@ from typing import Any, TypeVar, cast
 from flask import current_app, g, request
 from flask_smorest import Blueprint, abort
 
-from gateway.bootstrap import Services
 from gateway.domain.access import Actor
+from gateway.services.container import Services
 from gateway.services.keys import KeyService
 
 F = TypeVar("F", bound=Callable[..., Any])

@@ -7,13 +7,11 @@ from typing import Any
 from flask import Blueprint as FlaskBlueprint
 from flask import jsonify, send_from_directory
 from flask.typing import ResponseReturnValue
-from sqlalchemy import text
 
 from gateway.api.auth import protected, services
 from gateway.api.errors import GatewayBlueprint
 from gateway.domain.access import READ
 from gateway.domain.errors import InvalidInput
-from gateway.persistence.migrate import current_revision, head_revision
 from schemas.common import DeadlineOut, DeadlineQuery
 
 probes = FlaskBlueprint("probes", __name__)
@@ -36,18 +34,13 @@ def healthz() -> ResponseReturnValue:
 @probes.get("/readyz")
 def readyz() -> ResponseReturnValue:
     """The database answers and its schema is at the newest migration."""
-    db = services().db
-    try:
-        with db.engine.connect() as connection:
-            connection.execute(text("SELECT 1"))
-        current, head = current_revision(db.engine), head_revision()
-    except Exception as err:  # noqa: BLE001 - any failure means not ready
-        return jsonify(status="unavailable", database="error", detail=type(err).__name__), 503
-    if current != head:
-        return jsonify(
-            status="unavailable", database="ok", migrations={"current": current, "head": head}
-        ), 503
-    return jsonify(status="ok", database="ok", migrations={"current": current, "head": head})
+    state = services().system.readiness()
+    if state.error is not None:
+        return jsonify(status="unavailable", database="error", detail=state.error), 503
+    migrations = {"current": state.current, "head": state.head}
+    if not state.ready:
+        return jsonify(status="unavailable", database="ok", migrations=migrations), 503
+    return jsonify(status="ok", database="ok", migrations=migrations)
 
 
 calendar_blp = GatewayBlueprint(

@@ -1,7 +1,8 @@
 """POST /webhooks/<system>: signed pushes from external systems, answered in each system's own style.
 
-The use case (signature, receipts, parsing, validation, applying) is InboundService.handle_webhook, the
-same path the polling jobs take. A refused webhook is logged with its system, reason and webhook-id,
+The view reads the request and makes one call: InboundService.handle_webhook(system, headers, body)
+verifies the signature, checks the receipt once, parses, validates and applies, through the same path
+(`handle`) that the polling jobs take. A refused webhook is logged with its system, reason and webhook-id,
 never its body; a body over the size limit is refused in the system's style without being read.
 """
 
@@ -11,33 +12,20 @@ from flask import Blueprint, jsonify, request
 from flask.typing import ResponseReturnValue
 from werkzeug.exceptions import RequestEntityTooLarge
 
-from adapters.base.port import Ack
 from gateway.api.auth import services
-from gateway.services.inbound import Push
 
 webhooks = Blueprint("webhooks", __name__, url_prefix="/webhooks")
 
 
-def _answer(ack: Ack) -> ResponseReturnValue:
+@webhooks.post("/<system>")
+def receive(system: str) -> ResponseReturnValue:
+    """Take in one signed webhook from a known external system (404 in the API's shape for any other)."""
+    headers = {k.lower(): v for k, v in request.headers.items()}
+    try:
+        body, too_large_for = request.get_data(cache=False), None
+    except RequestEntityTooLarge:
+        body, too_large_for = b"", request.max_content_length
+    ack = services().inbound.handle_webhook(system, headers, body, too_large_for=too_large_for)
     response = jsonify(ack.body)
     response.status_code = ack.status
     return response
-
-
-def _push() -> Push:
-    headers = {k.lower(): v for k, v in request.headers.items()}
-    try:
-        return Push(headers, request.get_data(cache=False))
-    except RequestEntityTooLarge:
-        return Push(headers, b"", limit=request.max_content_length)
-
-
-@webhooks.post("/<system>")
-def receive(system: str) -> ResponseReturnValue:
-    """Take in one signed webhook from a known external system."""
-    gateway = services()
-    adapter = gateway.receivers.get(system)
-    if adapter is None:
-        return jsonify(code=404, status="Not Found", message=f"no such system: {system}"), 404
-    secrets = gateway.settings.webhook_secrets.get(system, ())
-    return _answer(gateway.inbound.handle_webhook(adapter, secrets, _push()))

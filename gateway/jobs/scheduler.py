@@ -1,37 +1,28 @@
 """The scheduler process (`flask --app wsgi scheduler`): runs the jobs declared in config.yaml.
 
 It runs in a process of its own, never inside web workers (APScheduler 3's FAQ: job stores cannot be
-shared between schedulers). Several scheduler processes may run against one PostgreSQL database for
-availability: each job run first takes a PostgreSQL advisory lock on a dedicated connection, so a job
-runs at most once at a time across all of them. On SQLite (one host, the embedded default) a process-local
-lock suffices.
+shared between schedulers). Several scheduler processes may run against one database: each run takes
+the job's lock first (SystemService.job_lock), so a job runs at most once at a time across all of them,
+and each run is recorded (job_runs).
 """
 
 from __future__ import annotations
 
 import dataclasses
-import hashlib
 import logging
-import os
-import socket
-import threading
 import time
-from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
 from apscheduler.schedulers.blocking import BlockingScheduler
-from sqlalchemy import text
 
-from gateway.bootstrap import Services
 from gateway.domain.access import Actor
-from gateway.persistence.catalog_models import JobRun
+from gateway.services.container import Services
 
 log = logging.getLogger("gateway.jobs")
 
 JobFunc = Callable[[Services], object]
-HOST = f"{socket.gethostname()}:{os.getpid()}"
 SCHEDULER = Actor(name="督办任务", role="system:scheduler")
 
 
@@ -44,54 +35,23 @@ class JobSpec:
     func: JobFunc
 
 
-def _lock_key(name: str) -> int:
-    # A stable signed 64-bit key per job name (PostgreSQL advisory locks take a bigint).
-    return int.from_bytes(hashlib.sha256(f"gateway-job:{name}".encode()).digest()[:8], "big", signed=True)
-
-
-_local_locks: dict[str, threading.Lock] = {}
-
-
-@contextmanager
-def job_lock(services: Services, name: str) -> Iterator[bool]:
-    """Yield True if this process may run the job now (it holds the lock until the block ends)."""
-    if services.db.is_sqlite:
-        lock = _local_locks.setdefault(name, threading.Lock())
-        acquired = lock.acquire(blocking=False)
-        try:
-            yield acquired
-        finally:
-            if acquired:
-                lock.release()
-        return
-    # A dedicated connection: the advisory lock lives as long as the session holding it.
-    with services.db.engine.connect() as connection:
-        key = _lock_key(name)
-        acquired = bool(connection.execute(text("SELECT pg_try_advisory_lock(:k)"), {"k": key}).scalar())
-        connection.commit()
-        try:
-            yield acquired
-        finally:
-            if acquired:
-                connection.execute(text("SELECT pg_advisory_unlock(:k)"), {"k": key})
-                connection.commit()
-
-
 def run_job(services: Services, spec: JobSpec) -> bool:
     """Run one job under its lock and record the run; log and swallow any error so the scheduler lives on."""
     started = time.perf_counter()
     try:
-        with job_lock(services, spec.name) as acquired:
+        with services.system.job_lock(spec.name) as acquired:
             if not acquired:
                 log.info("job %s skipped: running elsewhere", spec.name)
                 return False
-            run_id = _record_start(services, spec.name)
+            run_id = services.system.job_started(spec.name)
             try:
                 result = spec.func(services)
             except Exception as err:
-                _record_end(services, run_id, "failed", {"error": f"{type(err).__name__}: {err}"[:2000]})
+                services.system.job_finished(
+                    run_id, "failed", {"error": f"{type(err).__name__}: {err}"[:2000]}
+                )
                 raise
-            _record_end(services, run_id, "succeeded", _detail(result))
+            services.system.job_finished(run_id, "succeeded", _detail(result))
     except Exception:  # noqa: BLE001 - a failing job must never kill the scheduler
         log.exception("job %s failed", spec.name)
         return False
@@ -105,21 +65,6 @@ def _detail(result: object) -> dict[str, Any]:
             k: v for k, v in dataclasses.asdict(result).items() if isinstance(v, int | str | float | None)
         }
     return {"result": result} if isinstance(result, int | str | float) else {}
-
-
-def _record_start(services: Services, job: str) -> int:
-    with services.db.unit_of_work() as session:
-        run = JobRun(job=job, host=HOST, started_at=services.clock(), outcome="running", detail={})
-        session.add(run)
-        session.flush()
-        return run.id
-
-
-def _record_end(services: Services, run_id: int, outcome: str, detail: dict[str, Any]) -> None:
-    with services.db.unit_of_work() as session:
-        run = session.get(JobRun, run_id)
-        if run is not None:
-            run.outcome, run.detail, run.finished_at = outcome, detail, services.clock()
 
 
 def deliver_job(services: Services) -> object:

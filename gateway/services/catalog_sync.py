@@ -25,7 +25,6 @@ from sqlalchemy import JSON, Connection, Table, bindparam, delete, insert, selec
 from sqlalchemy import text as sql_text
 from sqlalchemy.orm import Session
 
-from adapters.base.apart import ahead, pages_apart
 from gateway.config import Settings
 from gateway.domain.catalog import content_hash, diff, normalize_department
 from gateway.domain.messages import CATALOG_ITEMS
@@ -73,6 +72,10 @@ class Source(Protocol):
     def iter_pages(self, *, updated_since: str | None, page_size: int = 500) -> Iterator[Page]: ...
 
 
+# `factory().iter_pages(**kwargs)`'s pages, read in a child process (adapters.base.apart.pages_apart).
+ReadApart = Callable[..., Generator[Page, None, None]]
+# The same pages, the next one fetched on a thread while the caller works (adapters.base.apart.ahead).
+ReadAhead = Callable[[Iterator[Page]], Generator[Page, None, None]]
 Validator = Callable[[dict[str, Any]], dict[str, Any]]  # raises an exception with .messages when invalid
 
 
@@ -168,11 +171,18 @@ class CatalogSync:
         validate_envelope: Validator | None = None,
         source_factory: Callable[[], Source] | None = None,
         commit_after_seconds: float = COMMIT_AFTER_SECONDS,
+        *,
+        read_apart: ReadApart,
+        read_ahead: ReadAhead,
     ) -> None:
         self.db = db
         self.source = source
         # Given (picklable), a full sync reads the listing in a child process built from it.
         self.source_factory = source_factory
+        # How pages are read while the previous one is worked on, handed in by the wiring: in a child
+        # process built by source_factory (read_apart), else one page ahead on a thread (read_ahead).
+        self.read_apart = read_apart
+        self.read_ahead = read_ahead
         self.validate = validate
         # Checks the fields outside an item's content; given, unchanged content skips full validation.
         self.validate_envelope = validate_envelope
@@ -229,11 +239,11 @@ class CatalogSync:
         pages: Generator[Page, None, None]
         if full and self.source_factory is not None:
             # The whole catalog: reading and mapping pages on another core halves what this GIL does.
-            pages = pages_apart(
+            pages = self.read_apart(
                 self.source_factory, updated_since=since, page_size=self.page_size, read_ahead=True
             )
         else:
-            pages = ahead(self.source.iter_pages(updated_since=since, page_size=self.page_size))
+            pages = self.read_ahead(self.source.iter_pages(updated_since=since, page_size=self.page_size))
         try:
             for number, page in enumerate(pages):
                 next_since = next_since or page.server_time  # the source's clock when the sync began

@@ -29,7 +29,7 @@ from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 
 from adapters.base.json_body import too_large
-from adapters.base.port import Ack, Inbound, Listed, Listing
+from adapters.base.port import Ack, Inbound, Listed, Poller
 from adapters.base.webhooks import SignatureError, verify
 from gateway.domain.access import Actor
 from gateway.domain.clock import Clock
@@ -65,15 +65,6 @@ class Receipt:
     references: list[str]
     duplicate: bool
     applied: int = 0  # events that changed something (the others were known already)
-
-
-@dataclass(frozen=True)
-class Push:
-    """One webhook as it arrived: headers (names in lower case) and body; `limit` when it was too large."""
-
-    headers: Mapping[str, str]
-    body: bytes
-    limit: int | None = None  # the byte limit the body went past (it was not read)
 
 
 @dataclass(frozen=True)
@@ -113,6 +104,9 @@ class InboundService:
         applications: ApplicationService | None = None,
         *,
         validate_inquiry: Callable[[dict[str, Any]], dict[str, Any]],
+        receivers: Mapping[str, Inbound] | None = None,
+        pollers: Mapping[str, Poller] | None = None,
+        secrets: Mapping[str, Sequence[str]] | None = None,
     ) -> None:
         self.db = db
         self.inquiries = inquiries
@@ -120,6 +114,11 @@ class InboundService:
         self.applications = applications
         # The gateway's own intake schema (raises marshmallow's ValidationError), handed in by the wiring.
         self.validate_inquiry = validate_inquiry
+        # Per system, handed in by the wiring: who reads its pushes, who lists its changes, its webhook
+        # secrets (several while one is rotated out).
+        self.receivers: Mapping[str, Inbound] = receivers or {}
+        self.pollers: Mapping[str, Poller] = pollers or {}
+        self.secrets: Mapping[str, Sequence[str]] = secrets or {}
 
     # ---- the one path ----------------------------------------------------------------------------
 
@@ -147,27 +146,35 @@ class InboundService:
             self._remember(system, webhook_id, {"numbers": numbers})
         return Receipt(numbers, duplicate=bool(checked) and not applied, applied=applied)
 
-    def handle_webhook(self, adapter: Inbound, secrets: Sequence[str], push: Push) -> Ack:
-        """One signed push, answered in the system's own style (the signature is checked before parsing)."""
-        system = adapter.system
-        if push.limit is not None:
-            log.warning("webhook too large system=%s limit=%s", system, push.limit)
-            return adapter.rejected(413, str(too_large(push.limit)))
+    def handle_webhook(
+        self, system: str, headers: Mapping[str, str], body: bytes, *, too_large_for: int | None = None
+    ) -> Ack:
+        """One signed push to a known system, answered in its own style: verified, its receipt checked once,
+        parsed, validated and applied. Headers are keyed in lower case; `too_large_for` is the byte limit
+        a body went past (it was not read). NotFound for a system that pushes nothing.
+        """
+        adapter = self.receivers.get(system)
+        if adapter is None:
+            raise NotFound(f"no such system: {system}")
+        if too_large_for is not None:
+            log.warning("webhook too large system=%s limit=%s", system, too_large_for)
+            return adapter.rejected(413, str(too_large(too_large_for)))
+        secrets = self.secrets.get(system, ())
         try:
             if not secrets:
                 raise SignatureError(
                     f"no webhook secret configured (GATEWAY_{system.upper()}_WEBHOOK_SECRETS)"
                 )
-            webhook_id = verify(secrets, push.headers, push.body, now=time.time())
+            webhook_id = verify(secrets, headers, body, now=time.time())
         except SignatureError as err:
-            shown = push.headers.get("webhook-id", "-")[:200]
+            shown = headers.get("webhook-id", "-")[:200]
             log.warning("webhook refused system=%s reason=%s webhook_id=%s", system, err, shown)
             return adapter.rejected(401, str(err))
         earlier = self.seen(system, webhook_id)
         if earlier is not None:
             return adapter.accepted(earlier.references, duplicate=True)
         try:
-            receipt = self.handle(system, adapter.parse(push.body), webhook_id)
+            receipt = self.handle(system, adapter.parse(body), webhook_id)
         except WireError as err:
             log.warning("webhook unreadable system=%s webhook_id=%s field=%s", system, webhook_id, err.field)
             return adapter.rejected(400, str(err))
@@ -176,7 +183,7 @@ class InboundService:
             return adapter.rejected(err.status, err.reason)
         return adapter.accepted(receipt.references, duplicate=receipt.duplicate)
 
-    def poll(self, system: str, listing: Listing, cursor_name: str, page_size: int = 100) -> PollResult:
+    def poll(self, system: str, cursor_name: str, page_size: int = 100) -> PollResult:
         """Take in what a system lists as changed since the stored cursor, record by record through `handle`.
 
         The cursor moves only past records taken in: applied, known already, or refused for good (bad
@@ -184,11 +191,14 @@ class InboundService:
         stops the run with the cursor at the last record taken in, so the next run starts with the one
         that failed; a run killed outright resumes from the last page saved, and receipts stop doubles.
         """
+        poller = self.pollers.get(system)
+        if poller is None:
+            raise NotFound(f"{system} cannot be polled")
         saved = position = self.cursor(cursor_name)
         received = repeated = 0
         rejections: list[str] = []
         try:
-            for page in listing.changes(saved, page_size):
+            for page in poller.changes(saved, page_size):
                 for record in page:
                     taken = self._take_listed(system, record)
                     if isinstance(taken, str):

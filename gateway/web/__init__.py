@@ -11,7 +11,7 @@ from typing import Any
 from flask import Flask, request
 from werkzeug.exceptions import HTTPException
 
-from gateway.bootstrap import Services
+from gateway.services.container import Services
 from gateway.services.inquiry_stats import InquiryStats
 from gateway.services.staff import StaffService
 

@@ -12,7 +12,6 @@ from flask import current_app, flash, redirect, request, url_for
 from marshmallow import Schema, ValidationError
 from werkzeug.wrappers import Response
 
-from gateway.bootstrap import Services
 from gateway.domain.access import Actor
 from gateway.domain.calendar import SHANGHAI
 from gateway.domain.errors import (
@@ -23,6 +22,7 @@ from gateway.domain.errors import (
     NotFound,
     UpstreamError,
 )
+from gateway.services.container import Services
 from gateway.services.inquiry_stats import InquiryStats
 from gateway.services.staff import StaffService
 from gateway.web import labels

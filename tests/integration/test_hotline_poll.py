@@ -168,7 +168,14 @@ class FailsAtRecord(InboundService):
 
     def __init__(self, real: InboundService, healthy: int, failure: BaseException) -> None:
         super().__init__(
-            real.db, real.inquiries, real.clock, real.applications, validate_inquiry=real.validate_inquiry
+            real.db,
+            real.inquiries,
+            real.clock,
+            real.applications,
+            validate_inquiry=real.validate_inquiry,
+            receivers=real.receivers,
+            pollers=real.pollers,
+            secrets=real.secrets,
         )
         self.healthy, self.failure = healthy, failure
 
