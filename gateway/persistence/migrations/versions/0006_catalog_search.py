@@ -8,8 +8,8 @@
 - B-tree indexes that carry retired, department and type, so that search tiers filter and order
   without visiting the wide rows (covering on SQLite), and ix_service_items_live (by id) to check
   candidates of the substring indexes and terms.
-- service_item_terms: rebuilt from the items with catalog_text.index_terms (name bigrams, word ends,
-  keyword-only bigrams marked); a WITHOUT ROWID table on SQLite; no separate item_id index.
+- service_item_terms: rebuilt from the items with index_terms (name bigrams, word ends, keyword-only
+  bigrams marked); a WITHOUT ROWID table on SQLite; no separate item_id index.
 - ANALYZE at the end, so the planners know the sizes.
 
 Revision ID: 0006
@@ -17,14 +17,12 @@ Revises: 0005
 Create Date: 2026-11-26 17:30:00.000000
 """
 
-from collections.abc import Iterator, Sequence
+import re
+from collections.abc import Iterable, Iterator, Sequence
 from typing import Any
 
 import sqlalchemy as sa
 from alembic import op
-
-from gateway.domain.catalog import bigrams
-from gateway.services.catalog_text import index_terms, search_text
 
 revision: str = "0006"
 down_revision: str | None = "0005"
@@ -55,6 +53,45 @@ _NEW_INDEXES = {
     "ix_service_items_live": ["id", "retired", "department_code", "item_type", "name"],
 }
 _TRGM = ("name", "search_title", "guide")
+
+
+# ---- frozen: the derivations as they were when this revision was written ---------------------------
+# Copied from gateway.domain.catalog (bigrams, word_ends, KEYWORD_MARK) and gateway.services.catalog_text
+# (search_text, index_terms) so that this revision does what it did whatever those modules become
+# (tests/unit/test_migration_frozen.py checks the copy against them while they still agree).
+
+_WORD = re.compile(r"[\w\u3400-\u9fff]+")
+_KEYWORD_MARK = "+"
+
+
+def bigrams(texts: Iterable[str]) -> set[str]:
+    """Two-character terms of each word in the texts, lower-cased."""
+    terms: set[str] = set()
+    for text in texts:
+        for word in _WORD.findall(text.lower()):
+            terms.update(word[i : i + 2] for i in range(len(word) - 1))
+    return terms
+
+
+def word_ends(texts: Iterable[str]) -> set[str]:
+    """The last character of each word in the texts, lower-cased."""
+    return {word[-1] for text in texts for word in _WORD.findall(text.lower())}
+
+
+def search_text(item: dict[str, Any], full: str, initials: str) -> str:
+    """An item's title text besides its name, lower-cased: code, keywords, full pinyin and initials."""
+    pieces = [item["item_code"], " ".join(item.get("keywords") or []), full, initials]
+    return "\n".join(pieces).lower()
+
+
+def index_terms(item: dict[str, Any]) -> set[str]:
+    """An item's terms: name bigrams, name word ends, and keyword-only bigrams marked."""
+    names = bigrams([item["name"]])
+    keywords = bigrams(item.get("keywords") or []) - names
+    return names | word_ends([item["name"]]) | {t + _KEYWORD_MARK for t in keywords}
+
+
+# ---- the revision ------------------------------------------------------------------------------------
 
 
 def _items(columns: str) -> Iterator[list[Any]]:
