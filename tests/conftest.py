@@ -11,6 +11,7 @@ import pytest
 import requests
 from flask import Flask
 from flask.testing import FlaskClient
+from sqlalchemy import select
 from werkzeug.serving import BaseWSGIServer, make_server
 
 from adapters.base.http import make_session
@@ -20,6 +21,7 @@ from gateway.bootstrap import Services
 from gateway.config import Settings, load_settings
 from gateway.persistence import migrate
 from gateway.persistence.db import make_engine
+from gateway.persistence.models import AuditEntry
 from tests.postgres import PgDatabase, pg, pg_database, pg_engine  # noqa: F401 - fixtures
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -178,3 +180,13 @@ def inquiry_payload(**overrides: Any) -> dict[str, Any]:
     }
     body.update(overrides)
     return body
+
+
+AUDIT_FIELDS = ("actor", "action", "subject_type", "subject_id", "reason")
+
+
+def audit_rows(services: Services, fields: tuple[str, ...] = AUDIT_FIELDS) -> list[tuple[Any, ...]]:
+    """The audit log, oldest first, each entry as a tuple of the named fields."""
+    with services.db.read() as session:
+        entries = session.scalars(select(AuditEntry).order_by(AuditEntry.id))
+        return [tuple(getattr(e, name) for name in fields) for e in entries]

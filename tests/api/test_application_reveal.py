@@ -5,6 +5,7 @@ from __future__ import annotations
 from sqlalchemy import func, select
 
 from gateway.persistence.models import AuditEntry
+from tests.conftest import audit_rows
 from tests.web.seed import LEGAL_AID, seed_items
 
 URL = "/api/v1/applications"
@@ -31,12 +32,7 @@ def accept(client, auth, services):
     return app
 
 
-def audit(services):
-    with services.db.read() as session:
-        return [
-            (e.actor, e.action, e.subject_type, e.subject_id, e.reason)
-            for e in session.scalars(select(AuditEntry).order_by(AuditEntry.id))
-        ]
+audit = audit_rows
 
 
 def test_reveal_gives_the_applicant_in_full_and_writes_the_audit_log(client, auth, services):

@@ -10,7 +10,7 @@ from sqlalchemy import func, select, update
 from gateway.persistence.models import AuditEntry, OutboxMessage
 from tests.api.test_application_reveal import APPLICANT
 from tests.api.test_application_reveal import accept as accept_application
-from tests.conftest import inquiry_payload
+from tests.conftest import audit_rows, inquiry_payload
 
 URL = "/api/v1/outbox"
 NAME, PHONE, ID_NUMBER = "林建华", "13905911234", "350104198805061234"
@@ -39,14 +39,6 @@ def listed(client, headers, **query):
 
 def text_of(body):
     return json.dumps(body, ensure_ascii=False)
-
-
-def audit_rows(services):
-    with services.db.read() as session:
-        return [
-            (e.actor, e.action, e.subject_type, e.subject_id, e.reason)
-            for e in session.scalars(select(AuditEntry).order_by(AuditEntry.id))
-        ]
 
 
 def test_listing_masks_the_citizen_and_redacts_free_text_in_a_work_order(client, auth, services):

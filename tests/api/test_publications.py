@@ -4,7 +4,8 @@ from sqlalchemy import select
 
 from adapters.base.port import OutboundMessage
 from gateway.delivery.worker import DeliveryWorker
-from gateway.persistence.models import AuditEntry, OutboxMessage
+from gateway.persistence.models import OutboxMessage
+from tests.conftest import audit_rows as audit_entries
 from tests.conftest import inquiry_payload
 
 URL = "/api/v1/publications"
@@ -51,11 +52,7 @@ def publications(services):
 
 
 def audit_rows(services):
-    with services.db.read() as session:
-        return [
-            (a.action, a.subject_type, a.subject_id, a.reason, a.actor)
-            for a in session.scalars(select(AuditEntry).order_by(AuditEntry.id))
-        ]
+    return audit_entries(services, ("action", "subject_type", "subject_id", "reason", "actor"))
 
 
 def test_a_phone_in_a_reply_is_masked_in_the_publication_and_it_is_not_held(client, auth, services):
