@@ -1017,26 +1017,20 @@ def main(argv: list[str] | None = None) -> int:
             lines.append("PASS: every target met")
         text = "\n".join(lines)
         print(text)
-        out = args.json or ROOT / "bench" / "results" / f"catalog-{time.strftime('%Y%m%d-%H%M%S')}.json"
-        out.parent.mkdir(parents=True, exist_ok=True)
-        out.write_text(
-            json.dumps(
-                {
-                    "command": command,
-                    "machine": info,
-                    "code_sha256_12": fingerprint,
-                    "backends": backends_info,
-                    "args": {k: (str(v) if isinstance(v, Path) else v) for k, v in vars(args).items()},
-                    "rows": [{**asdict(r), "ratio": r.ratio, "verdict": r.verdict} for r in rows],
-                    "raw": raw,
-                    "report": text,
-                    "notes": notes,
-                },
-                ensure_ascii=False,
-                indent=2,
-            )
+        harness.write_results(
+            "catalog",
+            args,
+            {
+                "command": command,
+                "machine": info,
+                "code_sha256_12": fingerprint,
+                "backends": backends_info,
+                "rows": [{**asdict(r), "ratio": r.ratio, "verdict": r.verdict} for r in rows],
+                "raw": raw,
+                "report": text,
+                "notes": notes,
+            },
         )
-        print(f"results: {os.path.relpath(out)}")
     except (harness.BenchError, KeyboardInterrupt, SystemExit) as err:
         status = harness.failure_status(err, "stopping children and dropping the database")
     except Exception:  # noqa: BLE001 - the benchmark broke: say where, clean up, exit 2

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import argparse
 import contextlib
+import json
 import os
 import platform
 import re
@@ -288,3 +289,13 @@ def failure_status(err: BaseException, stopping: str) -> int:
     print(f"\nterminated (SIGTERM); {stopping}", file=sys.stderr)
     code = err.code if isinstance(err, SystemExit) else 1
     return code if isinstance(code, int) else 1
+
+
+def write_results(name: str, args: argparse.Namespace, record: dict[str, Any]) -> Path:
+    """Write the run as JSON to --json or bench/results/<name>-<time>.json, with the options it ran with."""
+    out: Path = args.json or ROOT / "bench" / "results" / f"{name}-{time.strftime('%Y%m%d-%H%M%S')}.json"
+    out.parent.mkdir(parents=True, exist_ok=True)
+    options = {k: (str(v) if isinstance(v, Path) else v) for k, v in vars(args).items()}
+    out.write_text(json.dumps({**record, "args": options}, ensure_ascii=False, indent=2))
+    print(f"results: {os.path.relpath(out)}")
+    return out

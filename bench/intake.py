@@ -918,25 +918,19 @@ def main(argv: list[str] | None = None) -> int:
             print("(--quick: a smoke run; targets are informational)")
         elif not all(ok for _, ok, _ in verdicts):
             status = 1
-        out = args.json or ROOT / "bench" / "results" / f"intake-{time.strftime('%Y%m%d-%H%M%S')}.json"
-        out.parent.mkdir(parents=True, exist_ok=True)
-        out.write_text(
-            json.dumps(
-                {
-                    "command": command,
-                    "machine": info,
-                    "backends": backends_info,
-                    "args": {k: (str(v) if isinstance(v, Path) else v) for k, v in vars(args).items()},
-                    "results": [asdict(m) for m in results],
-                    "verdicts": [{"target": n, "pass": ok, "detail": d} for n, ok, d in verdicts],
-                    "report": text,
-                    "notes": NOTES,
-                },
-                ensure_ascii=False,
-                indent=2,
-            )
+        harness.write_results(
+            "intake",
+            args,
+            {
+                "command": command,
+                "machine": info,
+                "backends": backends_info,
+                "results": [asdict(m) for m in results],
+                "verdicts": [{"target": n, "pass": ok, "detail": d} for n, ok, d in verdicts],
+                "report": text,
+                "notes": NOTES,
+            },
         )
-        print(f"results: {os.path.relpath(out)}")
     except (harness.BenchError, KeyboardInterrupt, SystemExit) as err:
         status = harness.failure_status(err, "stopping servers and dropping the database")
     finally:
