@@ -29,6 +29,7 @@ from sqlalchemy.orm import InstrumentedAttribute, aliased
 from adapters.base.port import Outbound, OutboundMessage
 from gateway.config import DeliveryPolicy
 from gateway.delivery.policy import Breakers, backoff
+from gateway.domain.clock import Clock
 from gateway.domain.errors import UpstreamError
 from gateway.domain.outbox import BLOCKING_STATES, OPEN_STATES, OutboxStatus
 from gateway.persistence.db import Database
@@ -88,7 +89,7 @@ class DeliveryWorker:
         db: Database,
         outbound: Mapping[str, Outbound],
         policy: DeliveryPolicy,
-        clock: Callable[[], datetime],
+        clock: Clock,
         worker_id: str | None = None,
         rng: random.Random | None = None,
         hydrators: Mapping[str, Callable[[dict[str, Any]], dict[str, Any]]] | None = None,

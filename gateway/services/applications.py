@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import logging
-from collections.abc import Callable, Mapping
+from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
@@ -17,6 +17,7 @@ from gateway.domain import messages
 from gateway.domain.access import APP_ACCEPT, APP_READ, APP_REVIEW, PII, Actor
 from gateway.domain.applications import AppAction, AppStatus, TaskStatus
 from gateway.domain.calendar import SHANGHAI, WorkdayCalendar, beijing_iso
+from gateway.domain.clock import Clock
 from gateway.domain.errors import Forbidden, InvalidInput, InvalidTransition, NotFound
 from gateway.persistence.application_models import Application, ApplicationEvent, ApplicationTask
 from gateway.persistence.catalog_models import ServiceItem
@@ -45,9 +46,7 @@ class ApplicationFilter:
 class ApplicationService:
     """The window flow."""
 
-    def __init__(
-        self, db: Database, settings: Settings, calendar: WorkdayCalendar, clock: Callable[[], datetime]
-    ) -> None:
+    def __init__(self, db: Database, settings: Settings, calendar: WorkdayCalendar, clock: Clock) -> None:
         self.db = db
         self.settings = settings
         self.policy = settings.applications

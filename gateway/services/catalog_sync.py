@@ -27,6 +27,7 @@ from sqlalchemy.orm import Session
 
 from gateway.config import Settings
 from gateway.domain.catalog import content_hash, diff, normalize_department
+from gateway.domain.clock import Clock
 from gateway.domain.messages import CATALOG_ITEMS
 from gateway.persistence.catalog_models import ServiceItem, ServiceItemTerm, ServiceItemVersion, SyncRun
 from gateway.persistence.db import Database, json_text
@@ -166,7 +167,7 @@ class CatalogSync:
         settings: Settings,
         source: Source,
         validate: Validator,
-        clock: Callable[[], datetime],
+        clock: Clock,
         page_size: int = 500,
         validate_envelope: Validator | None = None,
         source_factory: Callable[[], Source] | None = None,

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
+from collections.abc import Mapping
 from datetime import datetime
 from typing import Any
 
@@ -13,6 +13,7 @@ from gateway.config import Settings
 from gateway.domain.access import APP_ACCEPT, RECTIFY, STATS, Actor
 from gateway.domain.applications import AppStatus
 from gateway.domain.calendar import WorkdayCalendar
+from gateway.domain.clock import Clock
 from gateway.domain.errors import Forbidden, InvalidInput, InvalidTransition, NotFound
 from gateway.domain.satisfaction import Satisfaction
 from gateway.persistence.application_models import (
@@ -30,9 +31,7 @@ from gateway.services.views import Page
 class EvaluationService:
     """Ratings after delivery; a bad one opens a rectification that needs a callback to close."""
 
-    def __init__(
-        self, db: Database, settings: Settings, calendar: WorkdayCalendar, clock: Callable[[], datetime]
-    ) -> None:
+    def __init__(self, db: Database, settings: Settings, calendar: WorkdayCalendar, clock: Clock) -> None:
         self.db = db
         self.policy = settings.applications
         self.calendar = calendar

@@ -7,13 +7,14 @@ deadline and were answered, plus those still being handled past their deadline (
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from datetime import datetime
 from typing import Any
 
 from sqlalchemy import ColumnElement, Select, case, func, select
 
 from gateway.domain.access import STATS, Actor
+from gateway.domain.clock import Clock
 from gateway.domain.errors import Forbidden, InvalidInput
 from gateway.domain.lifecycle import HANDLING, Action
 from gateway.domain.satisfaction import Satisfaction
@@ -37,7 +38,7 @@ def _rate(part: int, whole: int) -> float | None:
 class InquiryStats:
     """Read-only aggregates over inquiries and their callback events."""
 
-    def __init__(self, db: Database, clock: Callable[[], datetime]) -> None:
+    def __init__(self, db: Database, clock: Clock) -> None:
         self.db = db
         self.clock = clock
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Iterable, Sequence
 from datetime import datetime
 from typing import Any
 
@@ -10,6 +10,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from gateway.domain.access import OUTBOX, OUTBOX_MANAGE, PII, SYSTEMS, Actor
+from gateway.domain.clock import Clock
 from gateway.domain.disclosure import mask_payload, people_in, redact_all
 from gateway.domain.errors import Forbidden, InvalidTransition, NotFound
 from gateway.domain.outbox import OutboxStatus
@@ -112,7 +113,7 @@ class OutboxService:
     """The outbox for administrators: list it (personal data masked), reveal one message in full, resend or
     discard dead letters (each of the last three audited)."""
 
-    def __init__(self, db: Database, clock: Callable[[], datetime]) -> None:
+    def __init__(self, db: Database, clock: Clock) -> None:
         self.db = db
         self.clock = clock
 

@@ -9,7 +9,6 @@ again) or rejects it (then it is discarded and never published). Both decisions 
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
@@ -19,6 +18,7 @@ from sqlalchemy.orm import Session
 
 from gateway.domain import messages
 from gateway.domain.access import OUTBOX_MANAGE, Actor
+from gateway.domain.clock import Clock
 from gateway.domain.errors import Forbidden, InvalidInput, InvalidTransition, NotFound
 from gateway.domain.outbox import OutboxStatus
 from gateway.domain.pii import Person, redact
@@ -111,7 +111,7 @@ def _str(value: Any) -> str | None:
 class PublicationService:
     """Held publications for supervisors: list them, approve (possibly edited) or reject them, audited."""
 
-    def __init__(self, db: Database, clock: Callable[[], datetime]) -> None:
+    def __init__(self, db: Database, clock: Clock) -> None:
         self.db = db
         self.clock = clock
 

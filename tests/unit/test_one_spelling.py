@@ -65,3 +65,13 @@ def test_one_inbound_event_and_one_unmappable_payload() -> None:
     assert (port.InboundEvent, port.WireError) == (InboundEvent, WireError)
     assert not hasattr(wire, "PayloadError")  # the 12345 mapping raises WireError both ways
     assert {kind.value for kind in InboundKind} == {"inquiry", "callback", "task_status"}
+
+
+def test_one_clock() -> None:
+    # The gateway's own clock (UTC); a simulator keeps the clock of the system it plays.
+    spelled = [
+        f"{path.relative_to(ROOT)}"
+        for path in _sources("gateway", "schemas")
+        if "Callable[[], datetime]" in path.read_text(encoding="utf-8")
+    ]
+    assert not spelled, "a clock is gateway.domain.clock.Clock: " + ", ".join(spelled)
