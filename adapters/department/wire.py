@@ -7,6 +7,7 @@ import re
 from collections.abc import Mapping
 from typing import Any
 
+from adapters.base.fields import need
 from adapters.base.json_body import load_object, optional_text, required_text
 from adapters.base.times import format_beijing, parse_beijing
 from adapters.department.codes import (
@@ -47,15 +48,8 @@ def format_time(iso: Any, field: str) -> str:
 # ---- gateway -> system --------------------------------------------------------------------------
 
 
-def _need(payload: Mapping[str, Any], key: str, field: str) -> Any:
-    value = payload.get(key)
-    if value is None:
-        raise WireError(field, f"消息缺少 {key}")
-    return value
-
-
 def _need_text(payload: Mapping[str, Any], key: str, field: str) -> str:
-    value = _need(payload, key, field)
+    value = need(payload, key, field)
     if not isinstance(value, str) or not value.strip():
         raise WireError(field, f"{key} 应为非空字符串")
     return value.strip()
@@ -78,7 +72,7 @@ def _flag(value: Any, field: str) -> str:
 
 
 def _task_number(payload: Mapping[str, Any]) -> str:
-    value = _need(payload, "task_id", "RWBH")
+    value = need(payload, "task_id", "RWBH")
     if isinstance(value, bool) or not isinstance(value, int) or value <= 0:
         raise WireError("RWBH", f"task_id 应为正整数: {value!r}")
     return str(value)
@@ -93,7 +87,7 @@ def department_code(department: Any) -> str:
 
 
 def _materials(payload: Mapping[str, Any], with_key: bool) -> list[dict[str, str]]:
-    items = _need(payload, "materials", "CLQD")
+    items = need(payload, "materials", "CLQD")
     if not isinstance(items, list):
         raise WireError("CLQD", "materials 应为数组")
     listed: list[dict[str, str]] = []
@@ -113,7 +107,7 @@ def _materials(payload: Mapping[str, Any], with_key: bool) -> list[dict[str, str
 
 def task_push(payload: Mapping[str, Any]) -> dict[str, Any]:
     """An `application.task_submitted` payload -> the system's 任务推送 body."""
-    applicant = _need(payload, "applicant", "SQR")
+    applicant = need(payload, "applicant", "SQR")
     if not isinstance(applicant, Mapping):
         raise WireError("SQR", "applicant 应为对象")
     incomplete = _flag(payload.get("incomplete"), "RQSL")
@@ -135,8 +129,8 @@ def task_push(payload: Mapping[str, Any]) -> dict[str, Any]:
         "CLQD": _materials(payload, with_key=True),
         "RQSL": incomplete,
         "BZQX": "" if due is None else format_time(due, "BZQX"),
-        "CNBJSJ": format_time(_need(payload, "promised_at", "CNBJSJ"), "CNBJSJ"),
-        "SLSJ": format_time(_need(payload, "accepted_at", "SLSJ"), "SLSJ"),
+        "CNBJSJ": format_time(need(payload, "promised_at", "CNBJSJ"), "CNBJSJ"),
+        "SLSJ": format_time(need(payload, "accepted_at", "SLSJ"), "SLSJ"),
         "SLCK": _need_text(payload, "window", "SLCK"),
         "DBR": _or_empty(payload, "proxy", "DBR"),
         "LB": _flag(payload.get("joint"), "LB"),
@@ -155,7 +149,7 @@ def supplement(payload: Mapping[str, Any]) -> dict[str, Any]:
         "BLBM": department_code(payload.get("department")),
         "CLQD": materials,
         "BZSM": _or_empty(payload, "note", "BZSM"),
-        "CZSJ": format_time(_need(payload, "at", "CZSJ"), "CZSJ"),
+        "CZSJ": format_time(need(payload, "at", "CZSJ"), "CZSJ"),
     }
 
 
@@ -166,7 +160,7 @@ def withdrawal(payload: Mapping[str, Any]) -> dict[str, Any]:
         "BJBH": _need_text(payload, "receipt_no", "BJBH"),
         "BLBM": department_code(payload.get("department")),
         "CHYY": _need_text(payload, "reason", "CHYY"),
-        "CZSJ": format_time(_need(payload, "at", "CZSJ"), "CZSJ"),
+        "CZSJ": format_time(need(payload, "at", "CZSJ"), "CZSJ"),
     }
 
 

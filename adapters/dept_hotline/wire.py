@@ -7,6 +7,7 @@ import re
 from collections.abc import Mapping
 from typing import Any
 
+from adapters.base.fields import code_for, need
 from adapters.base.json_body import load_object, optional_text, required_text
 from adapters.base.times import format_beijing, parse_beijing
 from gateway.domain.errors import WireError
@@ -138,52 +139,38 @@ def answer_error(reason: str) -> dict[str, Any]:
 # ---- gateway -> line ----------------------------------------------------------------------------
 
 
-def _need(payload: Mapping[str, Any], key: str, field: str) -> Any:
-    value = payload.get(key)
-    if value is None:
-        raise WireError(field, f"消息缺少 {key}")
-    return value
-
-
-def _code(table: Mapping[Any, str], value: Any, field: str) -> str:
-    try:
-        return table[value]
-    except (KeyError, TypeError):
-        raise WireError(field, f"没有对应的代码: {value!r}") from None
-
-
 def transfer_in(payload: Mapping[str, Any]) -> dict[str, Any]:
     """A `transfer.create` payload -> the line's transfer-in body."""
     citizen = payload.get("citizen") or {}
     return {
-        "rxhm": _need(payload, "line", "rxhm"),
+        "rxhm": need(payload, "line", "rxhm"),
         "lyrx": SOURCE_LINE,
-        "lybh": _need(payload, "number", "lybh"),
-        "lx": _code(KIND_CODES, _need(payload, "kind", "lx"), "lx"),
+        "lybh": need(payload, "number", "lybh"),
+        "lx": code_for(KIND_CODES, need(payload, "kind", "lx"), "lx"),
         "bt": payload.get("title"),
-        "nr": _need(payload, "content", "nr"),
-        "ldrxm": _need(citizen, "name", "ldrxm"),
-        "ldhm": _need(citizen, "phone", "ldhm"),
+        "nr": need(payload, "content", "nr"),
+        "ldrxm": need(citizen, "name", "ldrxm"),
+        "ldhm": need(citizen, "phone", "ldhm"),
         "zjyy": payload.get("reason"),
-        "zjsj": format_time(_need(payload, "at", "zjsj"), "zjsj"),
+        "zjsj": format_time(need(payload, "at", "zjsj"), "zjsj"),
     }
 
 
 def status_callback(payload: Mapping[str, Any]) -> dict[str, Any]:
     """An `inquiry.status_changed` payload about a call the line transferred -> the line's status body."""
-    line, call_id = split_call_reference(_need(payload, "external_id", "thbh"))
+    line, call_id = split_call_reference(need(payload, "external_id", "thbh"))
     satisfaction = payload.get("satisfaction")
     return {
         "rxhm": line,
         "thbh": call_id,
-        "lybh": _need(payload, "number", "lybh"),
-        "blzt": _code(STATUSES, _need(payload, "status", "blzt"), "blzt"),
+        "lybh": need(payload, "number", "lybh"),
+        "blzt": code_for(STATUSES, need(payload, "status", "blzt"), "blzt"),
         "bldw": payload.get("department_name"),
         "blsx": format_time(payload.get("due_at"), "blsx"),
-        "czsj": format_time(_need(payload, "at", "czsj"), "czsj"),
+        "czsj": format_time(need(payload, "at", "czsj"), "czsj"),
         "sm": payload.get("reason") or payload.get("note"),
         "dfnr": payload.get("public_reply"),
-        "myd": None if satisfaction is None else _code(SATISFACTION, satisfaction, "myd"),
+        "myd": None if satisfaction is None else code_for(SATISFACTION, satisfaction, "myd"),
     }
 
 

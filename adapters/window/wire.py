@@ -6,6 +6,7 @@ import json
 from collections.abc import Mapping
 from typing import Any
 
+from adapters.base.fields import code_for, need
 from adapters.base.json_body import load_object, optional_text, required_text
 from adapters.base.times import format_beijing, parse_beijing
 from gateway.domain.errors import WireError
@@ -156,36 +157,22 @@ def answer_error(status: int, reason: str) -> dict[str, Any]:
 # ---- gateway -> window --------------------------------------------------------------------------
 
 
-def _code(table: Mapping[Any, str], value: Any, field: str) -> str:
-    try:
-        return table[value]
-    except (KeyError, TypeError):
-        raise WireError(field, f"没有对应的代码: {value!r}") from None
-
-
-def _need(payload: Mapping[str, Any], key: str, field: str) -> Any:
-    value = payload.get(key)
-    if value is None:
-        raise WireError(field, f"消息缺少 {key}")
-    return value
-
-
 def status_notice(payload: Mapping[str, Any]) -> dict[str, Any]:
     """An `inquiry.status_changed` payload about a window record -> the window's 状态通知 body."""
     note = payload.get("reason") or payload.get("note")
     satisfaction = payload.get("satisfaction")
     return {
-        "jlbh": _need(payload, "external_id", "jlbh"),
-        "sqbh": _need(payload, "number", "sqbh"),
-        "zt": _code(STATUSES, _need(payload, "status", "zt"), "zt"),
-        "czlx": _code(ACTIONS, _need(payload, "action", "czlx"), "czlx"),
+        "jlbh": need(payload, "external_id", "jlbh"),
+        "sqbh": need(payload, "number", "sqbh"),
+        "zt": code_for(STATUSES, need(payload, "status", "zt"), "zt"),
+        "czlx": code_for(ACTIONS, need(payload, "action", "czlx"), "czlx"),
         "bldw": payload.get("department_name"),
         "blsx": format_time(payload.get("due_at"), "blsx"),
-        "czsj": format_time(_need(payload, "at", "czsj"), "czsj"),
+        "czsj": format_time(need(payload, "at", "czsj"), "czsj"),
         "sm": note,
         "yqgzr": payload.get("workdays"),
         "dfnr": payload.get("public_reply"),
-        "myd": None if satisfaction is None else _code(SATISFACTION, satisfaction, "myd"),
+        "myd": None if satisfaction is None else code_for(SATISFACTION, satisfaction, "myd"),
     }
 
 
