@@ -90,7 +90,7 @@ def main() -> int:
         app = create_app()
         services = app.extensions["gateway"]
         migrate.upgrade(services.db.engine)
-        _, key = services.keys.create("压测话务员", "operator")
+        _, key = services.keys.create("压测12345平台", "system:hotline")
         headers = {"Authorization": f"Bearer {key}", "Content-Type": "application/json"}
         client = app.test_client()
         stream = InquiryStream(args.seed, "GDprof-")

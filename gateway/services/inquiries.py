@@ -21,7 +21,8 @@ from gateway.domain.lifecycle import Action, Status
 from gateway.domain.routing import Dispatch, DispatchMode, InquiryFacts, intake_dispatch, route
 from gateway.domain.satisfaction import Satisfaction
 from gateway.persistence.db import Database
-from gateway.persistence.models import Inquiry, InquiryCoDepartment, InquiryEvent, InquiryTransfer
+from gateway.persistence.inquiry_rows import InquiryRows, find_or_allocate
+from gateway.persistence.models import Inquiry, InquiryCoDepartment, InquiryEvent
 from gateway.services import audit, interconnect, knowledge
 from gateway.services.inquiry_queries import MAX_OFFSET, InquiryFilter, filtered
 from gateway.services.inquiry_views import present, present_event
@@ -56,14 +57,14 @@ class InquiryService:
             raise Forbidden(refusal)
         try:
             with self.db.unit_of_work() as session:
-                if external_id is not None:
-                    existing = session.scalar(
-                        select(Inquiry).where(Inquiry.channel == channel, Inquiry.external_id == external_id)
-                    )
-                    if existing is not None:
-                        return self._view(session, existing, actor), False
-                inquiry = self._create(session, data, actor)
-                view = self._view(session, inquiry, actor)
+                existing, new_id = find_or_allocate(session, channel, external_id)
+                if existing is not None:
+                    return self._view(session.get_one(Inquiry, existing), actor), False
+                rows = InquiryRows()
+                inquiry = self._create(rows, new_id, data, actor)
+                rows.write(session)
+            # Built from what was written: the inquiry object was never read back (nor is it persistent).
+            view = self._view(inquiry, actor)
         except IntegrityError:
             # A concurrent request with the same (channel, external_id) committed first.
             found = self._find_external(channel, external_id, actor) if external_id is not None else None
@@ -80,12 +81,17 @@ class InquiryService:
             row = session.scalar(
                 select(Inquiry).where(Inquiry.channel == channel, Inquiry.external_id == external_id)
             )
-            return self._view(session, row, actor) if row is not None else None
+            return self._view(row, actor) if row is not None else None
 
-    def _create(self, session: Session, data: Mapping[str, Any], actor: Actor) -> Inquiry:
+    def _create(self, rows: InquiryRows, new_id: int, data: Mapping[str, Any], actor: Actor) -> Inquiry:
+        """The new inquiry as an object that is never added to a session: every rule below changes it in
+        memory, and ``rows`` receives it once, with its final values, and its events, transfers and
+        messages; the caller writes them all."""
         now = self.clock()
         citizen = data.get("citizen") or {}
         inquiry = Inquiry(
+            id=new_id,
+            number=f"SQ{now.astimezone(SHANGHAI):%Y%m%d}{new_id:08d}",
             channel=data["channel"],
             external_id=data.get("external_id"),
             kind=data["kind"],
@@ -105,25 +111,28 @@ class InquiryService:
             updated_at=now,
             co_departments=[],
         )
-        session.add(inquiry)
-        session.flush()
-        inquiry.number = f"SQ{now.astimezone(SHANGHAI):%Y%m%d}{inquiry.id:08d}"
         transfer = data.get("transfer")
         if transfer:
             # 双向转接: a call handed over from a retained line keeps its transfer record.
-            session.add(
-                InquiryTransfer(
-                    inquiry_id=inquiry.id,
-                    direction="in",
-                    line=transfer["line"],
-                    call_id=transfer.get("call_id"),
-                    agent=transfer.get("agent"),
-                    reason=transfer.get("reason"),
-                    transferred_at=transfer.get("transferred_at") or now,
-                )
+            rows.transfer(
+                inquiry_id=new_id,
+                direction="in",
+                line=transfer["line"],
+                call_id=transfer.get("call_id"),
+                agent=transfer.get("agent"),
+                reason=transfer.get("reason"),
+                transferred_at=transfer.get("transferred_at") or now,
             )
+        self._announce_intake(rows, inquiry, data, actor, now)
+        rows.inquiry(inquiry)  # before its events in the write order, with everything set above
+        return inquiry
+
+    def _announce_intake(
+        self, rows: InquiryRows, inquiry: Inquiry, data: Mapping[str, Any], actor: Actor, now: datetime
+    ) -> None:
+        transfer = data.get("transfer")
         intake_event = self._record(
-            session,
+            rows,
             inquiry,
             lifecycle.INTAKE,
             None,
@@ -132,7 +141,7 @@ class InquiryService:
             data={"transfer_line": transfer["line"]} if transfer else {},
             now=now,
         )
-        interconnect.announce(session, self.settings, inquiry, intake_event, now)
+        interconnect.announce(rows, self.settings, inquiry, intake_event, now)
 
         choice = data.get("dispatch") or {}
         mode = DispatchMode(choice.get("mode", DispatchMode.AUTO))
@@ -148,7 +157,7 @@ class InquiryService:
             inquiry.reply_note, inquiry.public_reply = instant["note"], instant.get("public_reply")
             inquiry.replied_at, inquiry.status = now, Status.REPLIED.value
             event = self._record(
-                session,
+                rows,
                 inquiry,
                 Action.REPLY.value,
                 Status.RECEIVED.value,
@@ -157,8 +166,8 @@ class InquiryService:
                 data={"public_reply": inquiry.public_reply, "instant": True},
                 now=now,
             )
-            interconnect.announce(session, self.settings, inquiry, event, now)
-            return inquiry
+            interconnect.announce(rows, self.settings, inquiry, event, now)
+            return
 
         # One decision, made here and only here: whatever was not chosen is never dispatched or announced.
         rule = route(self._routing_facts(inquiry), self.settings.routing_rules)
@@ -166,8 +175,7 @@ class InquiryService:
             self._check_manual_dispatch(choice, actor)
         dispatch = intake_dispatch(mode, rule, choice.get("department"), choice.get("co_departments") or ())
         if dispatch is not None:
-            self._dispatch_at_intake(session, inquiry, dispatch, choice.get("note"), actor, now)
-        return inquiry
+            self._dispatch_at_intake(rows, inquiry, dispatch, choice.get("note"), actor, now)
 
     @staticmethod
     def _routing_facts(inquiry: Inquiry) -> InquiryFacts:
@@ -192,7 +200,7 @@ class InquiryService:
 
     def _dispatch_at_intake(
         self,
-        session: Session,
+        rows: InquiryRows,
         inquiry: Inquiry,
         dispatch: Dispatch,
         note: str | None,
@@ -200,7 +208,7 @@ class InquiryService:
         now: datetime,
     ) -> None:
         inquiry.routing_rule = dispatch.rule
-        self._dispatch(session, inquiry, dispatch.lead, list(dispatch.co), now)
+        self._dispatch(None, inquiry, dispatch.lead, list(dispatch.co), now)
         data: dict[str, Any] = {"department": dispatch.lead, "co_departments": list(dispatch.co)}
         if dispatch.rule is not None:
             data["rule"] = dispatch.rule
@@ -212,9 +220,9 @@ class InquiryService:
             if note is None:
                 note = f"登记时按派单建议（规则「{dispatch.rule}」）派单" if dispatch.rule else "登记时派单"
         event = self._record(
-            session, inquiry, Action.DISPATCH.value, Status.RECEIVED.value, who, note=note, data=data, now=now
+            rows, inquiry, Action.DISPATCH.value, Status.RECEIVED.value, who, note=note, data=data, now=now
         )
-        interconnect.announce(session, self.settings, inquiry, event, now)
+        interconnect.announce(rows, self.settings, inquiry, event, now)
 
     # ---- reading ------------------------------------------------------------------------------
 
@@ -222,7 +230,7 @@ class InquiryService:
         """One inquiry, masked."""
         self._require(actor, READ)
         with self.db.read() as session:
-            return self._view(session, self._load(session, inquiry_id, actor), actor)
+            return self._view(self._load(session, inquiry_id, actor), actor)
 
     def find(self, filters: InquiryFilter, actor: Actor, *, offset: int, limit: int) -> Page:
         """Inquiries matching the filters, newest first."""
@@ -233,7 +241,7 @@ class InquiryService:
             total = session.scalar(select(func.count()).select_from(query.subquery())) or 0
             offset = min(offset, MAX_OFFSET)
             rows = session.scalars(query.order_by(Inquiry.id.desc()).offset(offset).limit(limit)).all()
-            return Page(items=[self._view(session, r, actor) for r in rows], total=total)
+            return Page(items=[self._view(r, actor) for r in rows], total=total)
 
     def events(self, inquiry_id: int, actor: Actor) -> list[EventView]:
         """The inquiry's history, oldest first."""
@@ -327,8 +335,9 @@ class InquiryService:
             extra = self._apply(session, inquiry, action, data, now)
             inquiry.status = target.value
             inquiry.updated_at = now
+            rows = InquiryRows()
             event = self._record(
-                session,
+                rows,
                 inquiry,
                 action.value,
                 current.value,
@@ -337,9 +346,10 @@ class InquiryService:
                 data=extra,
                 now=now,
             )
-            interconnect.announce(session, self.settings, inquiry, event, now)
+            interconnect.announce(rows, self.settings, inquiry, event, now)
+            rows.write(session)
             log.info("inquiry %s id=%s %s -> %s", action.value, inquiry.id, current.value, target.value)
-            return self._view(session, inquiry, actor)
+            return self._view(inquiry, actor)
 
     def _apply(
         self, session: Session, inquiry: Inquiry, action: Action, data: Mapping[str, Any], now: datetime
@@ -413,11 +423,15 @@ class InquiryService:
             return {"escalation_count": inquiry.escalation_count}
         return {}  # acknowledge: the status change says it all
 
-    def _dispatch(self, session: Session, inquiry: Inquiry, lead: str, co: list[str], now: datetime) -> None:
+    def _dispatch(
+        self, session: Session | None, inquiry: Inquiry, lead: str, co: list[str], now: datetime
+    ) -> None:
+        """Set the lead, co-departments and deadline (session: None for an inquiry not yet written)."""
         inquiry.department_code = lead
         if inquiry.co_departments:
             inquiry.co_departments.clear()
-            session.flush()  # delete the old rows first: re-adding the same department must not collide
+            if session is not None:
+                session.flush()  # delete the old rows first: re-adding the same department must not collide
         inquiry.co_departments.extend(InquiryCoDepartment(department_code=c) for c in co)
         inquiry.dispatched_at = now
         inquiry.status = Status.DISPATCHED.value
@@ -443,9 +457,9 @@ class InquiryService:
 
     # ---- helpers ------------------------------------------------------------------------------
 
+    @staticmethod
     def _record(
-        self,
-        session: Session,
+        rows: InquiryRows,
         inquiry: Inquiry,
         action: str,
         from_status: str | None,
@@ -454,8 +468,8 @@ class InquiryService:
         note: str | None,
         data: dict[str, Any],
         now: datetime,
-    ) -> InquiryEvent:
-        event = InquiryEvent(
+    ) -> interconnect.Happened:
+        rows.event(
             inquiry_id=inquiry.id,
             action=action,
             from_status=from_status,
@@ -466,8 +480,7 @@ class InquiryService:
             data=data,
             created_at=now,
         )
-        session.add(event)  # written at commit, in one batch with the other rows
-        return event
+        return interconnect.Happened(action, note, data)
 
     def _load(self, session: Session, inquiry_id: int, actor: Actor, for_update: bool = False) -> Inquiry:
         query = select(Inquiry).where(Inquiry.id == inquiry_id)
@@ -493,7 +506,7 @@ class InquiryService:
         if not actor.can(permission):
             raise Forbidden(f"role '{actor.role}' may not {permission}")
 
-    def _view(self, session: Session, inquiry: Inquiry, actor: Actor) -> InquiryView:
+    def _view(self, inquiry: Inquiry, actor: Actor) -> InquiryView:
         now = self.clock()
         state = guards.deadline_state(self._facts(inquiry), now, self._due_soon_limit(now))
         may_act = self._may_act(inquiry, actor)

@@ -3,10 +3,9 @@
 from __future__ import annotations
 
 import uuid
+from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
-
-from sqlalchemy.orm import Session
 
 from gateway.config import Settings
 from gateway.domain import messages
@@ -14,7 +13,8 @@ from gateway.domain.calendar import beijing_iso
 from gateway.domain.inquiry import Channel
 from gateway.domain.lifecycle import INTAKE, Action
 from gateway.domain.outbox import OutboxStatus
-from gateway.persistence.models import Inquiry, InquiryEvent, InquiryTransfer, OutboxMessage
+from gateway.persistence.inquiry_rows import InquiryRows
+from gateway.persistence.models import Inquiry
 from gateway.services import outbox, publications
 from gateway.services.people import citizen_of
 
@@ -23,15 +23,22 @@ WEBSITE = Channel.WEBSITE.value
 DEPT_HOTLINE = Channel.DEPT_HOTLINE.value
 
 
-def announce(
-    session: Session, settings: Settings, inquiry: Inquiry, event: InquiryEvent, now: datetime
-) -> None:
-    """Write every outbox message this event causes, in the caller's transaction."""
+@dataclass(frozen=True)
+class Happened:
+    """What an event says, as the messages it causes read it."""
+
+    action: str
+    note: str | None = None
+    data: dict[str, Any] = field(default_factory=dict)
+
+
+def announce(rows: InquiryRows, settings: Settings, inquiry: Inquiry, event: Happened, now: datetime) -> None:
+    """Add every outbox message this event causes to the rows the caller writes in its transaction."""
     routes = settings.interconnect
     if event.action == INTAKE:
         if inquiry.channel in routes.forward_to_hotline and inquiry.channel != HOTLINE:
             inquiry.forwarded_to = HOTLINE
-            _enqueue(session, inquiry, event, HOTLINE, messages.WORKORDER_CREATE, _work_order(inquiry), now)
+            _enqueue(rows, inquiry, event, HOTLINE, messages.WORKORDER_CREATE, _work_order(inquiry), now)
         return
     publication = _publication(settings, inquiry) if event.action == Action.REPLY.value else None
     doubtful = bool(publication and publication.get(publications.REVIEW))
@@ -40,7 +47,7 @@ def announce(
     shown = None if doubtful or publication is None else publication["public_reply"]
     for target in _status_targets(settings, inquiry):
         payload = _status(settings, inquiry, event, target, now, shown)
-        _enqueue(session, inquiry, event, target, messages.STATUS_CHANGED, payload, now)
+        _enqueue(rows, inquiry, event, target, messages.STATUS_CHANGED, payload, now)
     if publication is not None and inquiry.public_reply:
         event_type = None
         if inquiry.public_consent and inquiry.channel in routes.publish_replies_from:
@@ -50,12 +57,11 @@ def announce(
             # website, where only they see it (领导信箱 answers its writer either way).
             event_type = messages.REPLY_TO_WRITER
         if event_type is not None:
-            message = _enqueue(session, inquiry, event, WEBSITE, event_type, publication, now)
-            if doubtful:
-                # Redaction was not sure of something: 待审核, sent only once a supervisor approves it.
-                message.status = OutboxStatus.HELD
+            # Redaction was not sure of something: 待审核, sent only once a supervisor approves it.
+            status = OutboxStatus.HELD if doubtful else OutboxStatus.PENDING
+            _enqueue(rows, inquiry, event, WEBSITE, event_type, publication, now, status)
     if event.action == Action.DISPATCH.value:
-        _transfer_if_line(session, settings, inquiry, event, now)
+        _transfer_if_line(rows, settings, inquiry, event, now)
 
 
 def _status_targets(settings: Settings, inquiry: Inquiry) -> list[str]:
@@ -70,16 +76,16 @@ def _status_targets(settings: Settings, inquiry: Inquiry) -> list[str]:
 
 
 def _enqueue(
-    session: Session,
+    rows: InquiryRows,
     inquiry: Inquiry,
-    event: InquiryEvent,
+    event: Happened,
     target: str,
     event_type: str,
     payload: dict[str, Any],
     now: datetime,
-) -> OutboxMessage:
-    return outbox.enqueue(
-        session,
+    status: str = OutboxStatus.PENDING,
+) -> None:
+    message = outbox.message(
         target=target,
         event_type=event_type,
         # Order is kept per inquiry and receiver: a reply never overtakes the dispatch before it.
@@ -88,7 +94,9 @@ def _enqueue(
         # Made once, stored with the message and sent on every attempt, so receivers can drop repeats.
         idempotency_key=f"inq{inquiry.id}-{event.action}-{target}-{uuid.uuid4().hex}",
         now=now,
+        status=status,
     )
+    rows.outbox(message)
 
 
 def _department_name(settings: Settings, code: str | None) -> str | None:
@@ -99,7 +107,7 @@ def _department_name(settings: Settings, code: str | None) -> str | None:
 def _status(
     settings: Settings,
     inquiry: Inquiry,
-    event: InquiryEvent,
+    event: Happened,
     target: str,
     now: datetime,
     public_reply: str | None,
@@ -179,21 +187,15 @@ def _publication(settings: Settings, inquiry: Inquiry) -> dict[str, Any]:
 
 
 def _transfer_if_line(
-    session: Session, settings: Settings, inquiry: Inquiry, event: InquiryEvent, now: datetime
+    rows: InquiryRows, settings: Settings, inquiry: Inquiry, event: Happened, now: datetime
 ) -> None:
     """双向转接: a consult dispatched to a department with a retained line goes to that line."""
     if inquiry.channel == DEPT_HOTLINE:
         return  # it came from the line; sending it back would loop
     for line in settings.dept_lines:
         if line.department == inquiry.department_code and inquiry.kind in line.transfer_kinds:
-            session.add(
-                InquiryTransfer(
-                    inquiry_id=inquiry.id,
-                    direction="out",
-                    line=line.code,
-                    reason=event.note,
-                    transferred_at=now,
-                )
+            rows.transfer(
+                inquiry_id=inquiry.id, direction="out", line=line.code, reason=event.note, transferred_at=now
             )
             payload = {
                 "inquiry_id": inquiry.id,
@@ -206,5 +208,5 @@ def _transfer_if_line(
                 "reason": event.note,
                 "at": beijing_iso(now),
             }
-            _enqueue(session, inquiry, event, DEPT_HOTLINE, messages.TRANSFER_CREATE, payload, now)
+            _enqueue(rows, inquiry, event, DEPT_HOTLINE, messages.TRANSFER_CREATE, payload, now)
             return

@@ -32,21 +32,44 @@ def enqueue(
     now: datetime,
 ) -> OutboxMessage:
     """Add a message in the caller's transaction, so it exists exactly when the change does."""
+    row = OutboxMessage(
+        **message(
+            target=target,
+            event_type=event_type,
+            ordering_key=ordering_key,
+            payload=payload,
+            idempotency_key=idempotency_key,
+            now=now,
+        )
+    )
+    session.add(row)
+    return row
+
+
+def message(
+    *,
+    target: str,
+    event_type: str,
+    ordering_key: str,
+    payload: dict[str, Any],
+    idempotency_key: str,
+    now: datetime,
+    status: str = OutboxStatus.PENDING,
+) -> dict[str, Any]:
+    """A new message's row, for the caller to write in its transaction (enqueue, or in bulk)."""
     if target not in SYSTEMS:
         raise ValueError(f"unknown outbox target {target!r}")
-    message = OutboxMessage(
-        target=target,
-        event_type=event_type,
-        ordering_key=ordering_key,
-        payload=payload,
-        idempotency_key=idempotency_key,
-        status=OutboxStatus.PENDING,
-        attempts=0,
-        next_attempt_at=now,
-        created_at=now,
-    )
-    session.add(message)
-    return message
+    return {
+        "target": target,
+        "event_type": event_type,
+        "ordering_key": ordering_key,
+        "payload": payload,
+        "idempotency_key": idempotency_key,
+        "status": str(status),
+        "attempts": 0,
+        "next_attempt_at": now,
+        "created_at": now,
+    }
 
 
 def to_view(row: OutboxMessage, stored: Iterable[Person] = ()) -> OutboxView:
