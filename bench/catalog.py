@@ -43,7 +43,6 @@ import random
 import re
 import resource
 import shlex
-import shutil
 import signal
 import subprocess
 import sys
@@ -1037,11 +1036,7 @@ def main(argv: list[str] | None = None) -> int:
         traceback.print_exc()
         status = 2
     finally:
-        harness.stop_all()
-        if args.keep or status == 2:
-            print(f"logs and files kept in {workdir}")
-        else:
-            shutil.rmtree(workdir, ignore_errors=True)
+        harness.finish(workdir, keep=args.keep or status == 2)
     return status
 
 

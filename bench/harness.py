@@ -12,6 +12,7 @@ import json
 import os
 import platform
 import re
+import shutil
 import signal
 import socket
 import subprocess
@@ -299,3 +300,12 @@ def write_results(name: str, args: argparse.Namespace, record: dict[str, Any]) -
     out.write_text(json.dumps({**record, "args": options}, ensure_ascii=False, indent=2))
     print(f"results: {os.path.relpath(out)}")
     return out
+
+
+def finish(workdir: Path, keep: bool) -> None:
+    """Stop what still runs; remove the work directory unless it is kept (asked for, or a failed run)."""
+    stop_all()
+    if keep:
+        print(f"logs and files kept in {workdir}")
+    else:
+        shutil.rmtree(workdir, ignore_errors=True)
