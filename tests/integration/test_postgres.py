@@ -200,7 +200,7 @@ def test_created_at_round_trips_as_aware_utc(
 def test_concurrent_identical_intake_creates_one_inquiry(
     live_server: str, client: FlaskClient, auth: Headers, pg_engine: Engine
 ) -> None:
-    headers = auth["operator"]
+    headers = auth["system:hotline"]  # only 12345 gives its work-order ids
     # The same inquiry taken in once, without a race: what one intake writes, wherever it writes it.
     baseline = _create(client, headers, external_id="GD-BASELINE")
     payload = inquiry_payload(external_id="GD-RACE-0001")
@@ -244,22 +244,27 @@ def test_concurrent_identical_intake_creates_one_inquiry(
 
 @on_postgres
 def test_repeated_intake_lists_only_the_callers_actions(client: FlaskClient, auth: Headers) -> None:
-    first = _create(client, auth["operator"], external_id="GD-REPEAT")
-    resp = client.post(INQUIRIES, json=inquiry_payload(external_id="GD-REPEAT"), headers=auth["operator"])
+    # Only 12345 gives its own work-order ids (issue 12): the repeat comes from its key, which may
+    # dispatch nothing, while the operator reading the same inquiry may dispatch it.
+    hotline = auth["system:hotline"]
+    first = _create(client, hotline, external_id="GD-REPEAT")
+    resp = client.post(INQUIRIES, json=inquiry_payload(external_id="GD-REPEAT"), headers=hotline)
     assert resp.status_code == 200
     repeat = resp.get_json()
     assert repeat["id"] == first["id"]
-    assert first["allowed_actions"] == ["dispatch"]
+    assert first["allowed_actions"] == []
     assert repeat["allowed_actions"] == first["allowed_actions"]
+    shown = client.get(f"{INQUIRIES}/{first['id']}", headers=auth["operator"]).get_json()
+    assert shown["allowed_actions"] == ["dispatch"]
 
 
 @on_postgres
 def test_concurrent_acknowledge_lets_exactly_one_win(
     live_server: str, client: FlaskClient, auth: Headers, pg_engine: Engine
 ) -> None:
-    inquiry = _create(client, auth["operator"], external_id="GD-RACE-ACK")
+    inquiry = _create(client, auth["system:hotline"], external_id="GD-RACE-ACK")
     assert inquiry["status"] == "dispatched"
-    baseline = _create(client, auth["operator"], external_id="GD-BASELINE-ACK")
+    baseline = _create(client, auth["system:hotline"], external_id="GD-BASELINE-ACK")
     _act(client, baseline["id"], "acknowledge", auth["department"], {"note": "签收"})
     url = f"{live_server}{INQUIRIES}/{inquiry['id']}/acknowledge"
     headers = auth["department"]
@@ -304,7 +309,10 @@ def test_full_lifecycle_replays_to_current_status(
     client: FlaskClient, auth: Headers, services: Services, pg_engine: Engine, clock: FakeClock
 ) -> None:
     op, dept = auth["operator"], auth["department"]
-    created = _create(client, op, content="来电人咨询申请法律援助的条件。")
+    # A 12345 work order (its own id), so that every step goes back to the platform as a status message.
+    created = _create(
+        client, auth["system:hotline"], external_id="GD-LIFECYCLE", content="来电人咨询申请法律援助的条件。"
+    )
     iid = created["id"]
     assert (created["status"], created["department"], created["routing_rule"]) == (
         "dispatched",
@@ -401,34 +409,38 @@ SQL_TEXT = "'; DROP TABLE inquiries; --"
 
 @on_postgres
 def test_text_status_and_department_filters(client: FlaskClient, auth: Headers, pg_engine: Engine) -> None:
-    op = auth["operator"]
+    op, hotline = auth["operator"], auth["system:hotline"]  # 12345 takes in its own work orders
     percent = _create(
         client,
-        op,
+        hotline,
         external_id="F-PCT",
         kind="complaint",
         title="预付卡退款",
         content="商家承诺充值返现100%，现在拒绝退款。",
     )["id"]
     under = _create(
-        client, op, external_id="F-UND", title=None, content="网站账号 user_name 无法登录，咨询办理流程。"
+        client,
+        hotline,
+        external_id="F-UND",
+        title=None,
+        content="网站账号 user_name 无法登录，咨询办理流程。",
     )["id"]
     sql = _create(
         client,
-        op,
+        hotline,
         external_id="F-SQL",
         kind="complaint",
         title=None,
         content=f"留言：{SQL_TEXT} 小区夜间噪音，路径 C:\\new\\log",
     )["id"]
     illegal = _create(
-        client, op, external_id="F-WJ", kind="report", title=None, content="小区内违章搭建阳台。"
+        client, hotline, external_id="F-WJ", kind="report", title=None, content="小区内违章搭建阳台。"
     )
     manual = _create(
-        client, op, external_id="F-MAN", kind="suggestion", title=None, content="建议增加公园长椅。"
+        client, hotline, external_id="F-MAN", kind="suggestion", title=None, content="建议增加公园长椅。"
     )["id"]
     trap = _create(
-        client, op, external_id="F-TRAP", title=None, content="预付卡返现100元，username 已注册。"
+        client, hotline, external_id="F-TRAP", title=None, content="预付卡返现100元，username 已注册。"
     )["id"]
     everyone = {percent, under, sql, illegal["id"], manual, trap}
 
@@ -471,14 +483,14 @@ def test_text_status_and_department_filters(client: FlaskClient, auth: Headers, 
 def test_deadline_and_created_filters_follow_the_clock(
     client: FlaskClient, auth: Headers, clock: FakeClock
 ) -> None:
-    op = auth["operator"]
-    consult = _create(client, op, external_id="D-1")  # 3 working days: Thu 11-26 end
+    op, hotline = auth["operator"], auth["system:hotline"]  # 12345 takes in its own work orders
+    consult = _create(client, hotline, external_id="D-1")  # 3 working days: Thu 11-26 end
     manual = _create(
-        client, op, external_id="D-3", kind="suggestion", title=None, content="建议增加公园长椅。"
+        client, hotline, external_id="D-3", kind="suggestion", title=None, content="建议增加公园长椅。"
     )
     clock.advance(hours=1)
     complaint = _create(
-        client, op, external_id="D-2", kind="complaint", title=None, content="工地夜间噪音扰民。"
+        client, hotline, external_id="D-2", kind="complaint", title=None, content="工地夜间噪音扰民。"
     )
     assert consult["due_at"] == "2026-11-26T23:59:59+08:00"
     assert complaint["due_at"] == "2026-12-10T23:59:59+08:00"
