@@ -91,6 +91,9 @@ def test_rejecting_needs_a_reason_and_is_audited(as_role, services):
     assert stored(services, message_id)[0] == "held"
     post(client, f"{PAGE}/{message_id}/reject", {"reason": "含他人账号，请重新答复"})
     status, _, audit = stored(services, message_id)
-    assert (status, audit) == ("discarded", [("publication_reject", "含他人账号，请重新答复", "督办员陈刚[sup01]")])
+    assert (status, audit) == (
+        "discarded",
+        [("publication_reject", "含他人账号，请重新答复", "督办员陈刚[sup01]")],
+    )
     assert "没有待审核的答复" in client.get(PAGE).text
     assert "含他人账号，请重新答复" in client.get(PAGE, query_string={"status": "discarded"}).text
