@@ -10,6 +10,7 @@ import requests
 from adapters.base.apart import ahead, pages_apart
 from adapters.base.http import HttpClient, make_session
 from adapters.base.port import Inbound, Outbound, Poller
+from adapters.base.webhooks import verify
 from gateway.config import Settings, SystemEndpoint
 from gateway.delivery.worker import DeliveryWorker
 from gateway.domain.calendar import WorkdayCalendar
@@ -121,6 +122,7 @@ def build(settings: Settings, clock: Clock = utcnow) -> Services:
         clock,
         applications,
         validate_inquiry=load_inbound_inquiry,
+        verify=verify,
         receivers=receivers,
         pollers=pollers,
         secrets=settings.webhook_secrets,

@@ -15,7 +15,7 @@ from itertools import accumulate, repeat
 from operator import sub
 from typing import Any
 
-from gateway.domain.errors import WireError
+from gateway.domain.errors import WireError, too_large
 
 MAX_BYTES = 1_048_576  # the gateway's own request limit (config max_body_bytes) by default
 MAX_DEPTH = 32  # objects and arrays inside each other; real pushes nest 3 or 4 deep
@@ -40,11 +40,6 @@ def too_deep(text: str, limit: int = MAX_DEPTH) -> bool:
             return True
         depth = levels[-1]
     return False
-
-
-def too_large(limit: int, field: str = "$") -> WireError:
-    """The refusal of a body longer than `limit` bytes (also for one the web server did not read)."""
-    return WireError(field, f"请求体超过{limit}字节")
 
 
 def load_object(

@@ -14,12 +14,10 @@ import secrets as _secrets
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 
+from gateway.domain.errors import SignatureError
+
 TOLERANCE_SECONDS = 300
 SECRET_PREFIX = "whsec_"  # noqa: S105 (the secrets' marker, not a secret)
-
-
-class SignatureError(Exception):
-    """The webhook is not from whom it claims (bad, missing or stale signature)."""
 
 
 @dataclass(frozen=True)

@@ -26,12 +26,12 @@ from typing import Any
 from sqlalchemy import ColumnElement, Update, and_, exists, literal_column, or_, select, update
 from sqlalchemy.orm import InstrumentedAttribute, aliased
 
-from adapters.base.port import Outbound, OutboundMessage
 from gateway.config import DeliveryPolicy
 from gateway.delivery.policy import Breakers, backoff
 from gateway.domain.clock import Clock
 from gateway.domain.errors import UpstreamError
 from gateway.domain.outbox import BLOCKING_STATES, OPEN_STATES, OutboxStatus
+from gateway.domain.ports import Outbound, OutboundMessage
 from gateway.persistence.db import Database
 from gateway.persistence.models import OutboxMessage
 

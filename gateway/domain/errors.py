@@ -94,3 +94,12 @@ class WireError(Exception):
         self.field = field
         self.reason = reason
         super().__init__(f"{field}: {reason}")
+
+
+def too_large(limit: int, field: str = "$") -> WireError:
+    """The refusal of a body longer than `limit` bytes (also for one the web server did not read)."""
+    return WireError(field, f"请求体超过{limit}字节")
+
+
+class SignatureError(Exception):
+    """A webhook that is not from whom it claims (bad, missing or stale signature)."""

@@ -28,9 +28,6 @@ from marshmallow import ValidationError
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 
-from adapters.base.json_body import too_large
-from adapters.base.port import Ack, Inbound, Listed, Poller
-from adapters.base.webhooks import SignatureError, verify
 from gateway.domain.access import Actor
 from gateway.domain.clock import Clock
 from gateway.domain.errors import (
@@ -39,11 +36,14 @@ from gateway.domain.errors import (
     InvalidInput,
     InvalidTransition,
     NotFound,
+    SignatureError,
     UpstreamError,
     WireError,
+    too_large,
 )
 from gateway.domain.inbound import InboundEvent, InboundKind
 from gateway.domain.lifecycle import Action
+from gateway.domain.ports import Ack, Inbound, Listed, Poller, Verify
 from gateway.persistence.db import Database
 from gateway.persistence.models import Inquiry, WebhookReceipt
 from gateway.services.applications import ApplicationService
@@ -104,6 +104,7 @@ class InboundService:
         applications: ApplicationService | None = None,
         *,
         validate_inquiry: Callable[[dict[str, Any]], dict[str, Any]],
+        verify: Verify | None = None,
         receivers: Mapping[str, Inbound] | None = None,
         pollers: Mapping[str, Poller] | None = None,
         secrets: Mapping[str, Sequence[str]] | None = None,
@@ -114,6 +115,8 @@ class InboundService:
         self.applications = applications
         # The gateway's own intake schema (raises marshmallow's ValidationError), handed in by the wiring.
         self.validate_inquiry = validate_inquiry
+        # The signature check of pushes (Standard Webhooks, adapters.base.webhooks.verify).
+        self.verify = verify
         # Per system, handed in by the wiring: who reads its pushes, who lists its changes, its webhook
         # secrets (several while one is rotated out).
         self.receivers: Mapping[str, Inbound] = receivers or {}
@@ -161,11 +164,11 @@ class InboundService:
             return adapter.rejected(413, str(too_large(too_large_for)))
         secrets = self.secrets.get(system, ())
         try:
-            if not secrets:
+            if not secrets or self.verify is None:
                 raise SignatureError(
                     f"no webhook secret configured (GATEWAY_{system.upper()}_WEBHOOK_SECRETS)"
                 )
-            webhook_id = verify(secrets, headers, body, now=time.time())
+            webhook_id = self.verify(secrets, headers, body, time.time())
         except SignatureError as err:
             shown = headers.get("webhook-id", "-")[:200]
             log.warning("webhook refused system=%s reason=%s webhook_id=%s", system, err, shown)

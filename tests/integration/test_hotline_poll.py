@@ -173,6 +173,7 @@ class FailsAtRecord(InboundService):
             real.clock,
             real.applications,
             validate_inquiry=real.validate_inquiry,
+            verify=real.verify,
             receivers=real.receivers,
             pollers=real.pollers,
             secrets=real.secrets,
