@@ -1,6 +1,7 @@
 """What of a citizen may leave the record it belongs to: outbox payloads shown to staff, spreadsheets,
-audit details. Free text goes through the same redaction as a published reply; the masks and the
-redaction themselves are pii's."""
+audit details. Free text goes through the same redaction as a published reply, except that no one
+reviews it here: a digit run redaction cannot classify is masked too (but for its last 4 digits) where a
+reply would be held for a supervisor. The masks and the redaction themselves are pii's."""
 
 from __future__ import annotations
 
@@ -62,10 +63,11 @@ def redact(text: str, person: Person = NOBODY) -> str: ...
 @overload
 def redact(text: None, person: Person = NOBODY) -> None: ...
 def redact(text: str | None, person: Person = NOBODY) -> str | None:
-    """Free text without phones, ID numbers and the person's own data, as on the public website."""
+    """Free text without phones, ID numbers and the person's own data, as on the public website; with no
+    reviewer here, a digit run redaction cannot classify is masked too (but for its last 4 digits)."""
     if not text:
         return text
-    return redact_text(text, person=person)
+    return redact_text(text, person=person, mask_doubtful=True)
 
 
 @overload
@@ -73,10 +75,11 @@ def redact_all(text: str, people: Iterable[Person]) -> str: ...
 @overload
 def redact_all(text: None, people: Iterable[Person]) -> None: ...
 def redact_all(text: str | None, people: Iterable[Person]) -> str | None:
-    """redact() with each of several people in turn (a message may name a citizen and an applicant)."""
-    for person in [*people] or [NOBODY]:
-        text = redact(text, person)
-    return text
+    """redact() with several people at once (a message may name a citizen and an applicant): one pass,
+    each person once however often given."""
+    if not text:
+        return text
+    return redact_text(text, people=dict.fromkeys(people), mask_doubtful=True)
 
 
 def people_in(payload: Mapping[str, Any]) -> list[Person]:
