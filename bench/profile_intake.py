@@ -28,7 +28,8 @@ ROOT = Path(__file__).resolve().parent.parent
 if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
-from bench.intake import DEFAULT_PG_URL, BenchError, pg_backend  # noqa: E402
+from bench.harness import DEFAULT_PG_URL, BenchError  # noqa: E402
+from bench.intake import pg_backend  # noqa: E402
 from bench.payloads import InquiryStream  # noqa: E402
 
 # (label, file suffix, function name): cumulative time inside these, per request.
