@@ -6,8 +6,8 @@
 
 For each backend (SQLite file in a temp dir; a throwaway PostgreSQL database `gateway_bench_<pid>`
 created from --pg-url's server and dropped at the end) and each endpoint (the gateway's
-`POST /api/v1/inquiries`, migrated and with an operator key from the CLI; bench/bare_app.py's
-`POST /bare/inquiries`), it starts gunicorn with the gateway's config file and the same
+`POST /api/v1/inquiries`, migrated and with a 12345 platform (system:hotline) key from the CLI;
+bench/bare_app.py's `POST /bare/inquiries`), it starts gunicorn with the gateway's config file and the same
 workers/threads, waits for /healthz, and measures:
 
   closed loop  --clients concurrent keep-alive clients, each sending the next request as soon as
@@ -571,7 +571,8 @@ def run_backend(
     base_env.pop("GATEWAY_CONFIG", None)  # the repository's config.yaml
     genv = {**base_env, "GATEWAY_DATABASE_URL": backend.gateway_url, "GATEWAY_SECRET_KEY": "bench"}
     run_cli(["db", "upgrade"], genv)
-    out = run_cli(["keys", "create", "--role", "operator", "--name", "压测话务员"], genv)
+    # The 12345 platform's own key: only a channel's system may give its external_id (the body's).
+    out = run_cli(["keys", "create", "--role", "system:hotline", "--name", "压测12345平台"], genv)
     key = out.strip().rsplit(": ", 1)[-1]
     if not key.startswith("gw_"):
         raise harness.BenchError(f"unexpected output of keys create: {out!r}")
