@@ -186,28 +186,32 @@ class _Reader:
         """The best reading; ``self.phones`` then holds every reading of chunks as a phone or ID number
         that was weighed (see ``rivals``)."""
         n = len(self.chunks)
-        offsets, phones = self.offsets, self.phones
+        offsets, phones, chunks, dates = self.offsets, self.phones, self.chunks, self.dates
         score = [0] * (n + 1)
         last: list[_Piece | None] = [None] * (n + 1)  # the last piece of the best reading of chunks[:k]
         for end in range(1, n + 1):
             stop = offsets[end]
             score[end], last[end] = score[end - 1], _Piece(end - 1, end, UNKNOWN)
-            for start in range(end - 1, -1, -1):
-                count = stop - offsets[start]
-                if count > MAX_NUMBER_DIGITS:
-                    break
-                piece = None
-                if count >= 10 and self._may_be_personal(start, count):
+            found: list[_Piece] = []
+            # personal data: the chunks ending here that hold 10 to MAX_NUMBER_DIGITS digits
+            first = bisect_left(offsets, stop - MAX_NUMBER_DIGITS, 0, end)
+            for start in range(bisect_right(offsets, stop - 10, 0, end) - 1, first - 1, -1):
+                if self._may_be_personal(start, stop - offsets[start]):
                     piece = self._personal(start, end)
-                    if piece is not None and piece.kind != CARD:
-                        phones.append(piece)
-                if piece is None:
-                    if end - start > 3 or not self._safe(start, end, count):
-                        continue
-                    piece = _Piece(start, end, SAFE)
-                weight = self._weight(piece) * count
-                if score[start] + weight > score[end]:
-                    score[end], last[end] = score[start] + weight, piece
+                    if piece is not None:
+                        found.append(piece)
+                        if piece.kind != CARD:
+                            phones.append(piece)
+            # safe numbers: a date, an amount (the second of two chunks after a dot), a service line
+            for start in range(end - 1, max(end - 4, -1), -1):
+                count = stop - offsets[start]
+                amount = end - start == 2 and chunks[start + 1].sep == "."
+                if ((start, end) in dates or count == 10 or amount) and self._safe(start, end, count):
+                    found.append(_Piece(start, end, SAFE))
+            for piece in found:
+                total = score[piece.start] + self._weight(piece) * (stop - offsets[piece.start])
+                if total > score[end]:
+                    score[end], last[end] = total, piece
         pieces: list[_Piece] = []
         while n > 0:
             piece = last[n]
@@ -220,9 +224,9 @@ class _Reader:
     def rivals(self, piece: _Piece, dated: list[bool], claimed: list[bool]) -> Iterator[_Piece]:
         """Other readings as a phone or an ID number that overlap a piece of personal data: where the digits
         can be read two ways (1300 0300000 12345: a mobile, or 030 0000 12345?), both are masked. Chunks
-        read as a date (``dated[i]``) are no part of a rival, and a rival takes in a chunk no reading
-        claimed as personal data (``claimed[i]``): 139 0591 1234 / 0591-8765 4321 are two numbers, not
-        a landline 0591 1234 0591 between them."""
+        read as a date (``dated[i]``) are no part of a rival, and a rival takes in a chunk no phone or ID
+        number of the reading claimed (``claimed[i]``): 139 0591 1234 / 0591-8765 4321 are two numbers,
+        not a landline 0591 1234 0591 between them."""
         phones = self.phones
         # a reading holds at most MAX_NUMBER_DIGITS chunks, so none starting further left overlaps
         at = bisect_left(phones, piece.start - MAX_NUMBER_DIGITS, key=lambda p: p.start)
@@ -357,7 +361,7 @@ def _mask_personal(reader: _Reader, out: list[str], known: frozenset[int]) -> li
     for piece in pieces:
         if piece.kind == SAFE and (piece.start, piece.end) in reader.dates:
             dated[piece.start : piece.end] = [True] * (piece.end - piece.start)
-        elif piece.kind not in (SAFE, UNKNOWN):
+        elif piece.kind in (MOBILE, LANDLINE, ID):  # what its digits prove (a card far less)
             claimed[piece.start : piece.end] = [True] * (piece.end - piece.start)
     for piece in pieces:
         if piece.kind in (SAFE, UNKNOWN):

@@ -287,6 +287,21 @@ def test_an_id_number_keeps_its_birth_date_inside_even_written_like_a_date() -> 
     assert redact("350104-1990-01-01-1230").text == "350104-****-**-**-1230"
 
 
+@pytest.mark.parametrize(
+    ("text", "phone"),
+    [
+        ("1300 0300000 12345", "13000300000"),  # a mobile, or 0300000 12345?
+        ("8345678 0086130 0000 0100 8345678", "13000000100"),  # a card and a landline, or a mobile?
+        ("1500 (0591)200 0.00 0", "05912000000"),  # a mobile 1500 0591 200, or a landline?
+        ("1500 (010)2000 0100 2026-12-07", "01020000100"),
+    ],
+)
+def test_digits_that_read_as_two_numbers_are_masked_as_both(text: str, phone: str) -> None:
+    result = redact(text)
+    assert surviving_windows(phone, result.text, PHONE_RUN) == [], result.text
+    assert "2026-12-07" not in text or result.text.endswith("2026-12-07")
+
+
 # ---- doubtful runs masked where no person reviews -------------------------------------------------
 
 
