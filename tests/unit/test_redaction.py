@@ -21,6 +21,7 @@ from gateway.domain.pii import (
     redact,
     redact_text,
 )
+from gateway.services.publications import redact_fields
 
 # ---- the formats the issue names ------------------------------------------------------------------
 
@@ -322,6 +323,20 @@ def test_a_number_joined_to_letters_is_masked_when_it_holds_an_id_number() -> No
     assert (result.text, result.doubts) == ("编号A350104********123012", ())
     assert redact("SQ2026120700000012，SQ2026113000000012").doubts == ()  # inquiry numbers
     assert redact("ID350104199001011234").doubtful  # an ID number's length, but no ID: a person looks
+    assert redact("编号A35010419900101123412").doubtful  # no ID number inside (its check digit is wrong)
+
+
+def test_the_publication_path_masks_the_reply_and_holds_what_it_cannot_classify() -> None:
+    reply, title = "已回电139，5555，7777，请留意。", "回执号123456789"
+    texts, doubts = redact_fields(
+        {"public_reply": reply, "title": title, "department_name": None}, Person(name="林建华")
+    )
+    assert texts == {
+        "public_reply": "已回电139，****，7777，请留意。",
+        "title": title,
+        "department_name": None,
+    }
+    assert doubts == [{"field": "title", "start": 3, "end": 12, "digits": 9}]  # kept for the reviewer
 
 
 # ---- the fast path for text with few digits ---------------------------------------------------------
