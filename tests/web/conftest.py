@@ -1,6 +1,9 @@
 from __future__ import annotations
 
+import os
 import re
+from collections.abc import Iterator
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -59,3 +62,37 @@ def as_role(app: Flask, accounts: None):  # type: ignore[no-untyped-def]
 
 def flashes(html: str) -> list[str]:
     return [m.strip() for m in re.findall(r'<p class="flash flash-\w+">([^<]+)</p>', html)]
+
+
+# Chromium for the browser tests (test_browser*.py): one Playwright per process, so defined once here —
+# a session fixture imported into two modules would start two, which Playwright's sync API refuses.
+CHROMIUM = Path("/usr/bin/chromium")
+ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+]
+
+
+def _required() -> bool:
+    ci = os.environ.get("CI", "").strip().lower() not in ("", "0", "false", "no")
+    return ci or os.environ.get("GATEWAY_REQUIRE_BROWSER") == "1"
+
+
+@pytest.fixture(scope="session")
+def browser() -> Iterator[Any]:
+    if not CHROMIUM.exists():
+        message = "Debian's chromium is not installed (/usr/bin/chromium): apt-get install -y chromium"
+        if _required():
+            pytest.fail(message)
+        pytest.skip(message)
+    from playwright.sync_api import sync_playwright
+
+    playwright = sync_playwright().start()
+    chromium = playwright.chromium.launch(executable_path=str(CHROMIUM), args=ARGS)
+    yield chromium
+    chromium.close()
+    playwright.stop()

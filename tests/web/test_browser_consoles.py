@@ -14,8 +14,9 @@ from tests.web import test_browser as harness
 from tests.web.seed import UNROUTED_COMPLAINT
 from tests.web.test_browser import log_in
 
-# The shared harness's fixtures: Chromium, the app on a real server, a 1366x768 tab, the screenshot folder.
-browser, live, page, shots = harness.browser, harness.live, harness.page, harness.shots
+# The shared harness's fixtures: the app on a real server, a 1366x768 tab, the screenshot folder (Chromium
+# itself is tests/web/conftest.py's).
+live, page, shots = harness.live, harness.page, harness.shots
 
 pytestmark = pytest.mark.browser
 
