@@ -15,7 +15,7 @@ from gateway.api.spec import BODY_ID, FIRST_ID, link_to, links, operation_id
 from gateway.domain.access import APP_ACCEPT, APP_READ, PII
 from gateway.domain.applications import AppAction
 from gateway.services.applications import ApplicationFilter
-from gateway.services.views import Citizen
+from gateway.services.snapshots import Citizen
 from schemas.applications import (
     AppEventOut,
     ApplicationIn,

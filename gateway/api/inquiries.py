@@ -15,7 +15,7 @@ from gateway.api.spec import BODY_ID, FIRST_ID, link_to, links, operation_id
 from gateway.domain.access import CREATE, PII, READ, act
 from gateway.domain.lifecycle import Action
 from gateway.services.inquiry_queries import InquiryFilter
-from gateway.services.views import Citizen, EventView, InquiryView
+from gateway.services.snapshots import Citizen, EventSnapshot, InquirySnapshot
 from schemas.inquiry import (
     CallbackIn,
     CitizenOut,
@@ -55,7 +55,9 @@ class Inquiries(MethodView):
     @blp.paginate()
     @operation_id(blp, "list_inquiries")
     @protected(blp, READ)
-    def get(self, query: dict[str, Any], pagination_parameters: PaginationParameters) -> list[InquiryView]:
+    def get(
+        self, query: dict[str, Any], pagination_parameters: PaginationParameters
+    ) -> list[InquirySnapshot]:
         """Inquiries, newest first, filtered and paged (X-Pagination header)."""
         find = partial(services().inquiries.find, filter_of(InquiryFilter, query), current_actor())
         return paged(pagination_parameters, find)
@@ -68,7 +70,7 @@ class Inquiries(MethodView):
     @links(blp, [201, 200], FOLLOW_UPS)
     @operation_id(blp, "create_inquiry")
     @protected(blp, CREATE)
-    def post(self, data: dict[str, Any]) -> tuple[InquiryView, int]:
+    def post(self, data: dict[str, Any]) -> tuple[InquirySnapshot, int]:
         """Take in an inquiry of a channel the key's role takes in (idempotent on channel + external_id).
 
         A channel system's key takes in its own channel, an operator's the hotline, a window clerk's the window;
@@ -85,7 +87,7 @@ class Inquiry(MethodView):
     @blp.response(200, InquiryOut)
     @blp.alt_response(404, description=NO_SUCH)
     @protected(blp, READ)
-    def get(self, inquiry_id: int) -> InquiryView:
+    def get(self, inquiry_id: int) -> InquirySnapshot:
         """One inquiry; personal data masked."""
         return services().inquiries.get(inquiry_id, current_actor())
 
@@ -94,7 +96,7 @@ class Inquiry(MethodView):
 @blp.response(200, EventOut(many=True))
 @blp.alt_response(404, description=NO_SUCH)
 @protected(blp, READ)
-def list_events(inquiry_id: int) -> list[EventView]:
+def list_events(inquiry_id: int) -> list[EventSnapshot]:
     """The inquiry's history: every transition with actor, time, from, to and note."""
     return services().inquiries.events(inquiry_id, current_actor())
 
@@ -119,7 +121,7 @@ def reveal_citizen(data: dict[str, Any], inquiry_id: int) -> Citizen:
 @blp.alt_response(404, description=NO_SUCH)
 @blp.alt_response(409, description=NOT_NOW)
 @protected(blp, act(Action.DISPATCH))
-def action_dispatch(data: dict[str, Any], inquiry_id: int) -> InquiryView:
+def action_dispatch(data: dict[str, Any], inquiry_id: int) -> InquirySnapshot:
     """Lifecycle action 'dispatch'; 409 names the current status and allowed actions."""
     return services().inquiries.act(inquiry_id, Action.DISPATCH, data, current_actor())
 
@@ -131,7 +133,7 @@ def action_dispatch(data: dict[str, Any], inquiry_id: int) -> InquiryView:
 @blp.alt_response(404, description=NO_SUCH)
 @blp.alt_response(409, description=NOT_NOW)
 @protected(blp, act(Action.ACKNOWLEDGE))
-def action_acknowledge(data: dict[str, Any], inquiry_id: int) -> InquiryView:
+def action_acknowledge(data: dict[str, Any], inquiry_id: int) -> InquirySnapshot:
     """Lifecycle action 'acknowledge'; 409 names the current status and allowed actions."""
     return services().inquiries.act(inquiry_id, Action.ACKNOWLEDGE, data, current_actor())
 
@@ -143,7 +145,7 @@ def action_acknowledge(data: dict[str, Any], inquiry_id: int) -> InquiryView:
 @blp.alt_response(404, description=NO_SUCH)
 @blp.alt_response(409, description=NOT_NOW)
 @protected(blp, act(Action.RETURN))
-def action_return(data: dict[str, Any], inquiry_id: int) -> InquiryView:
+def action_return(data: dict[str, Any], inquiry_id: int) -> InquirySnapshot:
     """Lifecycle action 'return'; 409 names the current status and allowed actions."""
     return services().inquiries.act(inquiry_id, Action.RETURN, data, current_actor())
 
@@ -155,7 +157,7 @@ def action_return(data: dict[str, Any], inquiry_id: int) -> InquiryView:
 @blp.alt_response(404, description=NO_SUCH)
 @blp.alt_response(409, description=NOT_NOW)
 @protected(blp, act(Action.REQUEST_EXTENSION))
-def action_request_extension(data: dict[str, Any], inquiry_id: int) -> InquiryView:
+def action_request_extension(data: dict[str, Any], inquiry_id: int) -> InquirySnapshot:
     """Lifecycle action 'request-extension'; 409 names the current status and allowed actions."""
     return services().inquiries.act(inquiry_id, Action.REQUEST_EXTENSION, data, current_actor())
 
@@ -167,7 +169,7 @@ def action_request_extension(data: dict[str, Any], inquiry_id: int) -> InquiryVi
 @blp.alt_response(404, description=NO_SUCH)
 @blp.alt_response(409, description=NOT_NOW)
 @protected(blp, act(Action.APPROVE_EXTENSION))
-def action_approve_extension(data: dict[str, Any], inquiry_id: int) -> InquiryView:
+def action_approve_extension(data: dict[str, Any], inquiry_id: int) -> InquirySnapshot:
     """Lifecycle action 'approve-extension'; 409 names the current status and allowed actions."""
     return services().inquiries.act(inquiry_id, Action.APPROVE_EXTENSION, data, current_actor())
 
@@ -179,7 +181,7 @@ def action_approve_extension(data: dict[str, Any], inquiry_id: int) -> InquiryVi
 @blp.alt_response(404, description=NO_SUCH)
 @blp.alt_response(409, description=NOT_NOW)
 @protected(blp, act(Action.REFUSE_EXTENSION))
-def action_refuse_extension(data: dict[str, Any], inquiry_id: int) -> InquiryView:
+def action_refuse_extension(data: dict[str, Any], inquiry_id: int) -> InquirySnapshot:
     """Lifecycle action 'refuse-extension'; 409 names the current status and allowed actions."""
     return services().inquiries.act(inquiry_id, Action.REFUSE_EXTENSION, data, current_actor())
 
@@ -191,7 +193,7 @@ def action_refuse_extension(data: dict[str, Any], inquiry_id: int) -> InquiryVie
 @blp.alt_response(404, description=NO_SUCH)
 @blp.alt_response(409, description=NOT_NOW)
 @protected(blp, act(Action.REPLY))
-def action_reply(data: dict[str, Any], inquiry_id: int) -> InquiryView:
+def action_reply(data: dict[str, Any], inquiry_id: int) -> InquirySnapshot:
     """Lifecycle action 'reply'; 409 names the current status and allowed actions."""
     return services().inquiries.act(inquiry_id, Action.REPLY, data, current_actor())
 
@@ -203,7 +205,7 @@ def action_reply(data: dict[str, Any], inquiry_id: int) -> InquiryView:
 @blp.alt_response(404, description=NO_SUCH)
 @blp.alt_response(409, description=NOT_NOW)
 @protected(blp, act(Action.CALLBACK))
-def action_callback(data: dict[str, Any], inquiry_id: int) -> InquiryView:
+def action_callback(data: dict[str, Any], inquiry_id: int) -> InquirySnapshot:
     """Lifecycle action 'callback'; 409 names the current status and allowed actions."""
     return services().inquiries.act(inquiry_id, Action.CALLBACK, data, current_actor())
 
@@ -215,7 +217,7 @@ def action_callback(data: dict[str, Any], inquiry_id: int) -> InquiryView:
 @blp.alt_response(404, description=NO_SUCH)
 @blp.alt_response(409, description=NOT_NOW)
 @protected(blp, act(Action.CLOSE))
-def action_close(data: dict[str, Any], inquiry_id: int) -> InquiryView:
+def action_close(data: dict[str, Any], inquiry_id: int) -> InquirySnapshot:
     """Lifecycle action 'close'; 409 names the current status and allowed actions."""
     return services().inquiries.act(inquiry_id, Action.CLOSE, data, current_actor())
 
@@ -227,7 +229,7 @@ def action_close(data: dict[str, Any], inquiry_id: int) -> InquiryView:
 @blp.alt_response(404, description=NO_SUCH)
 @blp.alt_response(409, description=NOT_NOW)
 @protected(blp, act(Action.REOPEN))
-def action_reopen(data: dict[str, Any], inquiry_id: int) -> InquiryView:
+def action_reopen(data: dict[str, Any], inquiry_id: int) -> InquirySnapshot:
     """Lifecycle action 'reopen'; 409 names the current status and allowed actions."""
     return services().inquiries.act(inquiry_id, Action.REOPEN, data, current_actor())
 
@@ -239,6 +241,6 @@ def action_reopen(data: dict[str, Any], inquiry_id: int) -> InquiryView:
 @blp.alt_response(404, description=NO_SUCH)
 @blp.alt_response(409, description=NOT_NOW)
 @protected(blp, act(Action.ESCALATE))
-def action_escalate(data: dict[str, Any], inquiry_id: int) -> InquiryView:
+def action_escalate(data: dict[str, Any], inquiry_id: int) -> InquirySnapshot:
     """Lifecycle action 'escalate'; 409 names the current status and allowed actions."""
     return services().inquiries.act(inquiry_id, Action.ESCALATE, data, current_actor())

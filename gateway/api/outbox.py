@@ -12,7 +12,7 @@ from gateway.api.errors import GatewayBlueprint
 from gateway.api.paging import paged
 from gateway.api.spec import FIRST_ID, link_to, links
 from gateway.domain.access import OUTBOX, PII
-from gateway.services.views import OutboxView
+from gateway.services.snapshots import OutboxSnapshot
 from schemas.common import OutboxOut, OutboxQuery
 from schemas.inquiry import RevealIn
 
@@ -33,7 +33,7 @@ FOLLOW_UPS = link_to("outbox", ["reveal_message"], message_id=FIRST_ID) | link_t
 @links(blp, [200], FOLLOW_UPS)
 @blp.paginate()
 @protected(blp, OUTBOX)
-def list_outbox(query: dict[str, Any], pagination_parameters: PaginationParameters) -> list[OutboxView]:
+def list_outbox(query: dict[str, Any], pagination_parameters: PaginationParameters) -> list[OutboxSnapshot]:
     """Outbox messages, newest first, for administrators; personal data masked, free text redacted."""
     find = partial(services().outbox.find, status=query.get("status"), target=query.get("target"))
     return paged(pagination_parameters, find)
@@ -44,6 +44,6 @@ def list_outbox(query: dict[str, Any], pagination_parameters: PaginationParamete
 @blp.response(200, OutboxOut)
 @blp.alt_response(404, description="no such message")
 @protected(blp, PII)
-def reveal_message(data: dict[str, Any], message_id: int) -> OutboxView:
+def reveal_message(data: dict[str, Any], message_id: int) -> OutboxSnapshot:
     """One message with its payload in full (needs outbox:read too); each read is audited with its reason."""
     return services().outbox.reveal(message_id, data["reason"], current_actor())

@@ -13,6 +13,8 @@ from sqlalchemy import Engine, create_engine, event
 from sqlalchemy.engine import make_url
 from sqlalchemy.orm import Session, sessionmaker
 
+from gateway.persistence.uow import SqlUnitOfWork
+
 # JSON columns as compact UTF-8 text: Chinese content stays one character per character instead of a
 # six-byte \uXXXX escape (a third of the size), and it is the form SQLite's own JSON functions render,
 # so rows the catalog sync writes through json_each are stored exactly as ORM-written rows.
@@ -75,6 +77,19 @@ class Database:
         """A write transaction: commits when the block ends, rolls back on any exception."""
         with self._write() as session, session.begin():
             yield session
+
+    @contextmanager
+    def writing(self) -> Iterator[SqlUnitOfWork]:
+        """A unit of work for services: a write transaction with its repositories; commits when the block
+        ends, rolls back on any exception."""
+        with self.unit_of_work() as session:
+            yield SqlUnitOfWork(session)
+
+    @contextmanager
+    def reading(self) -> Iterator[SqlUnitOfWork]:
+        """A unit of work for queries: the repositories over a session that is rolled back at the end."""
+        with self.read() as session:
+            yield SqlUnitOfWork(session)
 
     def dispose(self) -> None:
         """Close pooled connections."""

@@ -22,9 +22,9 @@ from gateway.domain.errors import Forbidden, InvalidInput, InvalidTransition, No
 from gateway.persistence.application_models import Application, ApplicationEvent, ApplicationTask
 from gateway.persistence.catalog_models import ServiceItem
 from gateway.persistence.db import Database
-from gateway.services import application_views as views
+from gateway.services import application_snapshots as snapshots
 from gateway.services import audit, outbox
-from gateway.services.views import Citizen, Page
+from gateway.services.snapshots import Citizen, Page
 
 log = logging.getLogger(__name__)
 
@@ -236,7 +236,7 @@ class ApplicationService:
                 .where(ApplicationEvent.application_id == app_id)
                 .order_by(ApplicationEvent.id)
             )
-            return [views.event(e) for e in rows]
+            return [snapshots.event(e) for e in rows]
 
     # ---- the window's later steps ---------------------------------------------------------------
 
@@ -581,7 +581,7 @@ class ApplicationService:
             app.status == AppStatus.READY.value and app.ready_at and app.ready_at < self._pickup_cutoff(now)
         )
         allowed = [a.value for a in rules.app_allowed(AppStatus(app.status)) if a in rules.WINDOW_ACTIONS]
-        return views.application(app, now, pickup_overdue, allowed if actor.can(APP_ACCEPT) else [])
+        return snapshots.application(app, now, pickup_overdue, allowed if actor.can(APP_ACCEPT) else [])
 
     @staticmethod
     def _require(actor: Actor, permission: str) -> None:

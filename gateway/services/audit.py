@@ -15,7 +15,7 @@ from gateway.domain.calendar import SHANGHAI
 from gateway.domain.disclosure import redact
 from gateway.persistence.db import Database
 from gateway.persistence.models import AuditEntry
-from gateway.services.views import Citizen
+from gateway.services.snapshots import Citizen
 
 EXPORT = "export"
 

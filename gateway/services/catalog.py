@@ -19,7 +19,7 @@ from gateway.persistence.catalog_models import (
     SyncRun,
 )
 from gateway.persistence.db import Database
-from gateway.services.views import Page
+from gateway.services.snapshots import Page
 
 MAX_OFFSET = 10_000  # nobody pages that deep in a search; deeper pages cost scans
 # Totals are exact up to this, then reported as this ("200 or more": refine the query). Counting is

@@ -24,8 +24,8 @@ from gateway.persistence.application_models import (
     Rectification,
 )
 from gateway.persistence.db import Database
-from gateway.services import application_views as views
-from gateway.services.views import Page
+from gateway.services import application_snapshots as snapshots
+from gateway.services.snapshots import Page
 
 
 class EvaluationService:
@@ -99,7 +99,7 @@ class EvaluationService:
                             created_at=now,
                         )
                     )
-                return views.evaluation(rating)
+                return snapshots.evaluation(rating)
         except IntegrityError:
             raise InvalidTransition(
                 "delivered", "evaluate", [], "this visit has been rated already"
@@ -121,7 +121,7 @@ class EvaluationService:
             rows = session.scalars(
                 query.order_by(Rectification.id.desc()).offset(min(offset, 2**31 - 1)).limit(limit)
             )
-            return Page([views.rectification(r, now) for r in rows], total)
+            return Page([snapshots.rectification(r, now) for r in rows], total)
 
     def callback(self, rect_id: int, data: Mapping[str, Any], actor: Actor) -> dict[str, Any]:
         """回访: record the call to the applicant about what was done."""
@@ -153,7 +153,7 @@ class EvaluationService:
             else:
                 rect.status, rect.closed_at = "closed", now
                 rect.measures = data.get("measures") or rect.measures
-            return views.rectification(rect, now)
+            return snapshots.rectification(rect, now)
 
     # ---- figures --------------------------------------------------------------------------------
 

@@ -25,9 +25,9 @@ from gateway.persistence.inquiry_rows import InquiryRows, find_or_allocate
 from gateway.persistence.models import Inquiry, InquiryCoDepartment, InquiryEvent
 from gateway.services import audit, interconnect, knowledge
 from gateway.services.inquiry_queries import MAX_OFFSET, InquiryFilter, filtered
-from gateway.services.inquiry_views import present, present_event
+from gateway.services.inquiry_snapshots import present, present_event
 from gateway.services.people import citizen_of
-from gateway.services.views import Citizen, EventView, InquiryView, Page
+from gateway.services.snapshots import Citizen, EventSnapshot, InquirySnapshot, Page
 
 log = logging.getLogger(__name__)
 
@@ -47,7 +47,7 @@ class InquiryService:
 
     # ---- intake -------------------------------------------------------------------------------
 
-    def intake(self, data: Mapping[str, Any], actor: Actor) -> tuple[InquiryView, bool]:
+    def intake(self, data: Mapping[str, Any], actor: Actor) -> tuple[InquirySnapshot, bool]:
         """Create an inquiry, or return the existing one for a repeated (channel, external_id)."""
         self._require(actor, CREATE)
         channel = data["channel"]
@@ -76,7 +76,7 @@ class InquiryService:
         )
         return view, True
 
-    def _find_external(self, channel: str, external_id: str, actor: Actor) -> InquiryView | None:
+    def _find_external(self, channel: str, external_id: str, actor: Actor) -> InquirySnapshot | None:
         with self.db.read() as session:
             row = session.scalar(
                 select(Inquiry).where(Inquiry.channel == channel, Inquiry.external_id == external_id)
@@ -226,7 +226,7 @@ class InquiryService:
 
     # ---- reading ------------------------------------------------------------------------------
 
-    def get(self, inquiry_id: int, actor: Actor) -> InquiryView:
+    def get(self, inquiry_id: int, actor: Actor) -> InquirySnapshot:
         """One inquiry, masked."""
         self._require(actor, READ)
         with self.db.read() as session:
@@ -243,7 +243,7 @@ class InquiryService:
             rows = session.scalars(query.order_by(Inquiry.id.desc()).offset(offset).limit(limit)).all()
             return Page(items=[self._view(r, actor) for r in rows], total=total)
 
-    def events(self, inquiry_id: int, actor: Actor) -> list[EventView]:
+    def events(self, inquiry_id: int, actor: Actor) -> list[EventSnapshot]:
         """The inquiry's history, oldest first."""
         self._require(actor, READ)
         with self.db.read() as session:
@@ -318,7 +318,7 @@ class InquiryService:
 
     # ---- lifecycle actions --------------------------------------------------------------------
 
-    def act(self, inquiry_id: int, action: Action, data: Mapping[str, Any], actor: Actor) -> InquiryView:
+    def act(self, inquiry_id: int, action: Action, data: Mapping[str, Any], actor: Actor) -> InquirySnapshot:
         """Apply one lifecycle action, checked against the transition table and its guards."""
         self._require(actor, act(action))
         with self.db.unit_of_work() as session:
@@ -506,7 +506,7 @@ class InquiryService:
         if not actor.can(permission):
             raise Forbidden(f"role '{actor.role}' may not {permission}")
 
-    def _view(self, inquiry: Inquiry, actor: Actor) -> InquiryView:
+    def _view(self, inquiry: Inquiry, actor: Actor) -> InquirySnapshot:
         now = self.clock()
         state = guards.deadline_state(self._facts(inquiry), now, self._due_soon_limit(now))
         may_act = self._may_act(inquiry, actor)

@@ -18,7 +18,7 @@ from gateway.domain.pii import Person
 from gateway.persistence.db import Database
 from gateway.persistence.models import OutboxMessage
 from gateway.services import audit, people
-from gateway.services.views import OutboxView, Page
+from gateway.services.snapshots import OutboxSnapshot, Page
 
 
 def enqueue(
@@ -72,23 +72,23 @@ def message(
     }
 
 
-def to_view(row: OutboxMessage, stored: Iterable[Person] = ()) -> OutboxView:
+def to_view(row: OutboxMessage, stored: Iterable[Person] = ()) -> OutboxSnapshot:
     """Snapshot a row for staff: the people in its payload masked, its free text and last error redacted
-    with them and with the stored citizens given (views() finds those)."""
+    with them and with the stored citizens given (snapshots() finds those)."""
     payload, stored = dict(row.payload or {}), list(stored)
     last_error = redact_all(row.last_error, [*people_in(payload), *stored])
     return _snapshot(row, mask_payload(payload, stored), last_error, masked=True)
 
 
-def full_view(row: OutboxMessage) -> OutboxView:
+def full_view(row: OutboxMessage) -> OutboxSnapshot:
     """Snapshot a row with its payload in full: only for a reveal, which is audited."""
     return _snapshot(row, dict(row.payload or {}), row.last_error, masked=False)
 
 
 def _snapshot(
     row: OutboxMessage, payload: dict[str, Any], last_error: str | None, masked: bool
-) -> OutboxView:
-    return OutboxView(
+) -> OutboxSnapshot:
+    return OutboxSnapshot(
         id=row.id,
         target=row.target,
         event_type=row.event_type,
@@ -105,7 +105,7 @@ def _snapshot(
     )
 
 
-def views(session: Session, rows: Sequence[OutboxMessage]) -> list[OutboxView]:
+def snapshots(session: Session, rows: Sequence[OutboxMessage]) -> list[OutboxSnapshot]:
     """Masked snapshots; free text is also redacted with the stored citizen of each message's inquiry or
     application, who may be named in a note or reason whose payload carries no person."""
     payloads = [r.payload or {} for r in rows]
@@ -140,15 +140,15 @@ class OutboxService:
         self.db = db
         self.clock = clock
 
-    def get(self, message_id: int) -> OutboxView:
+    def get(self, message_id: int) -> OutboxSnapshot:
         """One message, personal data masked."""
         with self.db.read() as session:
             row = session.get(OutboxMessage, message_id)
             if row is None:
                 raise NotFound(f"outbox message {message_id} not found")
-            return views(session, [row])[0]
+            return snapshots(session, [row])[0]
 
-    def reveal(self, message_id: int, reason: str, actor: Actor) -> OutboxView:
+    def reveal(self, message_id: int, reason: str, actor: Actor) -> OutboxSnapshot:
         """One message with its payload in full; the read is written to the audit log with its reason."""
         for permission in (PII, OUTBOX):
             if not actor.can(permission):
@@ -160,15 +160,15 @@ class OutboxService:
             audit.record(session, actor, "reveal_pii", ("outbox", row.id), reason, self.clock())
             return full_view(row)
 
-    def resend(self, message_id: int, reason: str, actor: Actor) -> OutboxView:
+    def resend(self, message_id: int, reason: str, actor: Actor) -> OutboxSnapshot:
         """Put a dead letter back in the queue with fresh attempts."""
         return self._dead_letter_action(message_id, "resend", reason, actor)
 
-    def discard(self, message_id: int, reason: str, actor: Actor) -> OutboxView:
+    def discard(self, message_id: int, reason: str, actor: Actor) -> OutboxSnapshot:
         """Give up on a dead letter for good (it stops holding back later messages)."""
         return self._dead_letter_action(message_id, "discard", reason, actor)
 
-    def _dead_letter_action(self, message_id: int, action: str, reason: str, actor: Actor) -> OutboxView:
+    def _dead_letter_action(self, message_id: int, action: str, reason: str, actor: Actor) -> OutboxSnapshot:
         if not actor.can(OUTBOX_MANAGE):
             raise Forbidden(f"role '{actor.role}' may not {OUTBOX_MANAGE}")
         now = self.clock()
@@ -193,7 +193,7 @@ class OutboxService:
                 row.status = OutboxStatus.DISCARDED
             audit.record(session, actor, f"outbox_{action}", ("outbox", row.id), reason, now)
             session.flush()
-            return views(session, [row])[0]
+            return snapshots(session, [row])[0]
 
     def find(self, *, status: str | None, target: str | None, offset: int, limit: int) -> Page:
         """Messages, newest first."""
@@ -207,4 +207,4 @@ class OutboxService:
             rows = session.scalars(
                 query.order_by(OutboxMessage.id.desc()).offset(min(offset, 2**31 - 1)).limit(limit)
             ).all()
-            return Page(items=views(session, rows), total=total)
+            return Page(items=snapshots(session, rows), total=total)

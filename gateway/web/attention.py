@@ -14,7 +14,7 @@ from gateway.domain.lifecycle import Action
 from gateway.domain.outbox import OutboxStatus
 from gateway.services import people
 from gateway.services.inquiry_queries import InquiryFilter
-from gateway.services.views import InquiryView, OutboxView
+from gateway.services.snapshots import InquirySnapshot, OutboxSnapshot
 from gateway.web import labels
 from gateway.web.common import Pager, actor, arg, attempt, export_rows, page_number, services
 from gateway.web.excel import Sheet, export_response
@@ -49,7 +49,7 @@ def overdue_export() -> Response:
     """The overdue list to Excel (titles redacted as on the website; audited)."""
     filters, who = _overdue_filter(), actor()
 
-    def fetch(offset: int, limit: int) -> tuple[list[InquiryView], int]:
+    def fetch(offset: int, limit: int) -> tuple[list[InquirySnapshot], int]:
         page = services().inquiries.find(filters, who, offset=offset, limit=limit)
         return page.items, page.total
 
@@ -97,7 +97,7 @@ def dead_letters_export() -> Response:
     """Dead letters to Excel (without their payloads; the errors redacted by the service; audited)."""
     target = arg("target", labels.TARGETS)
 
-    def fetch(offset: int, limit: int) -> tuple[list[OutboxView], int]:
+    def fetch(offset: int, limit: int) -> tuple[list[OutboxSnapshot], int]:
         page = services().outbox.find(status=OutboxStatus.DEAD, target=target, offset=offset, limit=limit)
         return page.items, page.total
 

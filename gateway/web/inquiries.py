@@ -13,7 +13,7 @@ from gateway.domain.lifecycle import HANDLING, Action, Status
 from gateway.domain.routing import InquiryFacts
 from gateway.services import people
 from gateway.services.inquiry_queries import InquiryFilter
-from gateway.services.views import InquiryView
+from gateway.services.snapshots import InquirySnapshot
 from gateway.web import labels
 from gateway.web.common import (
     Pager,
@@ -85,7 +85,7 @@ def export() -> Response:
     audited)."""
     filters, who = current_filter(), actor()
 
-    def fetch(offset: int, limit: int) -> tuple[list[InquiryView], int]:
+    def fetch(offset: int, limit: int) -> tuple[list[InquirySnapshot], int]:
         page = services().inquiries.find(filters, who, offset=offset, limit=limit)
         return page.items, page.total
 
@@ -159,7 +159,7 @@ def _render_detail(inquiry_id: int, revealed: Any = None) -> str:
     )
 
 
-def _co_department_note(view: InquiryView, who: Actor) -> str | None:
+def _co_department_note(view: InquirySnapshot, who: Actor) -> str | None:
     """What a co-department (协办单位) may do here, in a clerk's words; None for everyone else."""
     if who.role != "department" or view.department is None or view.department == who.department_code:
         return None

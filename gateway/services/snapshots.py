@@ -18,7 +18,7 @@ class Citizen:
 
 
 @dataclass(frozen=True)
-class InquiryView:
+class InquirySnapshot:
     """One inquiry as the API shows it."""
 
     id: int
@@ -54,7 +54,7 @@ class InquiryView:
 
 
 @dataclass(frozen=True)
-class EventView:
+class EventSnapshot:
     """One stored transition."""
 
     id: int
@@ -69,7 +69,7 @@ class EventView:
 
 
 @dataclass(frozen=True)
-class OutboxView:
+class OutboxSnapshot:
     """One outbox row, for administrators."""
 
     id: int

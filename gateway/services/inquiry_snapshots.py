@@ -6,14 +6,14 @@ from gateway.domain.disclosure import mask_payload, redact
 from gateway.domain.pii import Person, mask_id_number, mask_name, mask_phone
 from gateway.persistence.models import Inquiry, InquiryEvent
 from gateway.services.people import citizen_of
-from gateway.services.views import Citizen, EventView, InquiryView
+from gateway.services.snapshots import Citizen, EventSnapshot, InquirySnapshot
 
 
-def present(inquiry: Inquiry, deadline_state: str | None, allowed_actions: list[str]) -> InquiryView:
+def present(inquiry: Inquiry, deadline_state: str | None, allowed_actions: list[str]) -> InquirySnapshot:
     """A snapshot of the row; citizen data masked and free text redacted with the inquiry's own citizen
     (a citizen often writes their number into the message; revealing it is a separate, audited read)."""
     person = citizen_of(inquiry)
-    return InquiryView(
+    return InquirySnapshot(
         id=inquiry.id,
         number=inquiry.number or "",
         channel=inquiry.channel,
@@ -51,9 +51,9 @@ def present(inquiry: Inquiry, deadline_state: str | None, allowed_actions: list[
     )
 
 
-def present_event(event: InquiryEvent, person: Person) -> EventView:
+def present_event(event: InquiryEvent, person: Person) -> EventSnapshot:
     """One history entry; its note and free-text data redacted like the inquiry's own text."""
-    return EventView(
+    return EventSnapshot(
         id=event.id,
         action=event.action,
         from_status=event.from_status,
