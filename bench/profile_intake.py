@@ -45,7 +45,7 @@ STEPS = [
     ("    _dispatch (co-depts, deadline)", "gateway/services/inquiries.py", "_dispatch"),
     ("    _record (event insert+flush)", "gateway/services/inquiries.py", "_record"),
     ("    _notify (outbox row)", "gateway/services/inquiries.py", "_notify"),
-    ("  _view (InquiryView for the response)", "gateway/services/inquiries.py", "_view"),
+    ("  _view (InquirySnapshot for the response)", "gateway/services/inquiries.py", "_view"),
     ("    _due_soon_limit (calendar)", "gateway/services/inquiries.py", "_due_soon_limit"),
     ("    _available (allowed actions)", "gateway/services/inquiries.py", "_available"),
     ("  WorkdayCalendar.add_workdays (all calls)", "gateway/domain/calendar.py", "add_workdays"),

@@ -22,6 +22,7 @@ from gateway.domain.errors import Forbidden, InvalidInput, InvalidTransition, No
 from gateway.persistence.application_models import Application, ApplicationEvent, ApplicationTask
 from gateway.persistence.catalog_models import ServiceItem
 from gateway.persistence.db import Database
+from gateway.persistence.repositories.audit import AuditRepository
 from gateway.services import application_snapshots as snapshots
 from gateway.services import audit, outbox
 from gateway.services.snapshots import Citizen, Page
@@ -224,7 +225,9 @@ class ApplicationService:
         with self.db.unit_of_work() as session:
             app = self._load(session, app_id, actor)
             person = (app.applicant_name, app.applicant_phone, app.applicant_id_number)
-            return audit.reveal(session, actor, ("application", app.id), person, reason, self.clock())
+            return audit.reveal(
+                AuditRepository(session), actor, ("application", app.id), person, reason, self.clock()
+            )
 
     def events(self, app_id: int, actor: Actor) -> list[dict[str, Any]]:
         """The application's history, oldest first."""

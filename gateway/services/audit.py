@@ -8,38 +8,39 @@ from collections.abc import Mapping
 from datetime import date, datetime
 from typing import Any
 
-from sqlalchemy.orm import Session
-
 from gateway.domain.access import Actor
 from gateway.domain.calendar import SHANGHAI
 from gateway.domain.disclosure import redact
-from gateway.persistence.db import Database
-from gateway.persistence.models import AuditEntry
+from gateway.persistence.repositories.audit import AuditRepository
+from gateway.services.ports import Transactions
 from gateway.services.snapshots import Citizen
 
 EXPORT = "export"
 
 
 def record(
-    session: Session, actor: Actor, action: str, subject: tuple[str, int | str], reason: str, now: datetime
+    log: AuditRepository,
+    actor: Actor,
+    action: str,
+    subject: tuple[str, int | str],
+    reason: str,
+    now: datetime,
 ) -> None:
-    """One entry, in the caller's transaction: written with what it records, or not at all."""
+    """One entry in the caller's unit of work (``uow.audit``): written with what it records or not at all."""
     subject_type, subject_id = subject
-    session.add(
-        AuditEntry(
-            actor=actor.name,
-            actor_role=actor.role,
-            action=action,
-            subject_type=subject_type,
-            subject_id=str(subject_id),
-            reason=reason,
-            created_at=now,
-        )
+    log.add(
+        actor=actor.name,
+        actor_role=actor.role,
+        action=action,
+        subject_type=subject_type,
+        subject_id=str(subject_id),
+        reason=reason,
+        created_at=now,
     )
 
 
 def reveal(
-    session: Session,
+    log: AuditRepository,
     actor: Actor,
     subject: tuple[str, int],
     person: tuple[str | None, str | None, str | None],
@@ -47,20 +48,20 @@ def reveal(
     now: datetime,
 ) -> Citizen:
     """A person's (name, phone, ID number) in full, the read recorded with its reason."""
-    record(session, actor, "reveal_pii", subject, reason, now)
+    record(log, actor, "reveal_pii", subject, reason, now)
     name, phone, id_number = person
     return Citizen(name=name, phone=phone, id_number=id_number, masked=False)
 
 
 def export(
-    db: Database, actor: Actor, listing: str, filters: Mapping[str, Any], rows: int, now: datetime
+    db: Transactions, actor: Actor, listing: str, filters: Mapping[str, Any], rows: int, now: datetime
 ) -> None:
     """One entry for one spreadsheet: who, which list (subject ``list``/<listing>), and as the entry's
     text the filters it was cut by (empty ones left out, free text redacted) and how many rows it had."""
     given = {key: _plain(value) for key, value in filters.items() if value not in (None, "", (), [])}
     details = json.dumps({"filters": given, "rows": rows}, ensure_ascii=False, sort_keys=True)
-    with db.unit_of_work() as session:
-        record(session, actor, EXPORT, ("list", listing), details, now)
+    with db.writing() as uow:
+        record(uow.audit, actor, EXPORT, ("list", listing), details, now)
 
 
 def _plain(value: Any) -> Any:

@@ -23,6 +23,7 @@ from gateway.domain.satisfaction import Satisfaction
 from gateway.persistence.db import Database
 from gateway.persistence.inquiry_rows import InquiryRows, find_or_allocate
 from gateway.persistence.models import Inquiry, InquiryCoDepartment, InquiryEvent
+from gateway.persistence.repositories.audit import AuditRepository
 from gateway.services import audit, interconnect, knowledge
 from gateway.services.inquiry_queries import MAX_OFFSET, InquiryFilter, filtered
 from gateway.services.inquiry_snapshots import present, present_event
@@ -260,7 +261,9 @@ class InquiryService:
         with self.db.unit_of_work() as session:
             inquiry = self._load(session, inquiry_id, actor)
             person = (inquiry.citizen_name, inquiry.citizen_phone, inquiry.citizen_id_number)
-            return audit.reveal(session, actor, ("inquiry", inquiry.id), person, reason, self.clock())
+            return audit.reveal(
+                AuditRepository(session), actor, ("inquiry", inquiry.id), person, reason, self.clock()
+            )
 
     def suggest(self, facts: InquiryFacts) -> dict[str, Any] | None:
         """The dispatch the catalogue (派单目录) would make, for an operator to accept or change."""

@@ -17,6 +17,7 @@ from gateway.domain.outbox import OutboxStatus
 from gateway.domain.pii import Person
 from gateway.persistence.db import Database
 from gateway.persistence.models import OutboxMessage
+from gateway.persistence.repositories.audit import AuditRepository
 from gateway.services import audit, people
 from gateway.services.snapshots import OutboxSnapshot, Page
 
@@ -157,7 +158,9 @@ class OutboxService:
             row = session.get(OutboxMessage, message_id)
             if row is None:
                 raise NotFound(f"outbox message {message_id} not found")
-            audit.record(session, actor, "reveal_pii", ("outbox", row.id), reason, self.clock())
+            audit.record(
+                AuditRepository(session), actor, "reveal_pii", ("outbox", row.id), reason, self.clock()
+            )
             return full_view(row)
 
     def resend(self, message_id: int, reason: str, actor: Actor) -> OutboxSnapshot:
@@ -191,7 +194,7 @@ class OutboxService:
                 )
             else:
                 row.status = OutboxStatus.DISCARDED
-            audit.record(session, actor, f"outbox_{action}", ("outbox", row.id), reason, now)
+            audit.record(AuditRepository(session), actor, f"outbox_{action}", ("outbox", row.id), reason, now)
             session.flush()
             return snapshots(session, [row])[0]
 

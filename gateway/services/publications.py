@@ -24,6 +24,7 @@ from gateway.domain.outbox import OutboxStatus
 from gateway.domain.pii import Person, redact
 from gateway.persistence.db import Database
 from gateway.persistence.models import Inquiry, OutboxMessage
+from gateway.persistence.repositories.audit import AuditRepository
 from gateway.services import audit
 from gateway.services.people import citizen_of
 
@@ -169,7 +170,9 @@ class PublicationService:
             reason = "核准发布" + (
                 "（已修改" + "、".join(_FIELD_NAMES[k] for k in sorted(edits)) + "）" if edits else ""
             )
-            audit.record(session, actor, "publication_approve", ("outbox", row.id), reason, now)
+            audit.record(
+                AuditRepository(session), actor, "publication_approve", ("outbox", row.id), reason, now
+            )
             session.flush()
             return to_view(row)
 
@@ -187,7 +190,9 @@ class PublicationService:
             payload[REVIEW] = review
             row.payload = payload
             row.status, row.lease_until = OutboxStatus.DISCARDED, None
-            audit.record(session, actor, "publication_reject", ("outbox", row.id), reason, now)
+            audit.record(
+                AuditRepository(session), actor, "publication_reject", ("outbox", row.id), reason, now
+            )
             session.flush()
             return to_view(row)
 
