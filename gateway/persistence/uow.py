@@ -10,6 +10,7 @@ from gateway.persistence.repositories.accounts import AccountRepository
 from gateway.persistence.repositories.applications import ApplicationRepository
 from gateway.persistence.repositories.audit import AuditRepository
 from gateway.persistence.repositories.catalog import CatalogRepository
+from gateway.persistence.repositories.cursors import CursorRepository
 from gateway.persistence.repositories.inbound import InboundRepository
 from gateway.persistence.repositories.inquiries import InquiryRepository
 from gateway.persistence.repositories.outbox import OutboxRepository
@@ -56,3 +57,7 @@ class SqlUnitOfWork:
     @cached_property
     def inbound(self) -> InboundRepository:
         return InboundRepository(self.session)
+
+    @cached_property
+    def cursors(self) -> CursorRepository:
+        return CursorRepository(self.session)

@@ -14,6 +14,7 @@ from gateway.persistence.repositories.accounts import AccountRepository
 from gateway.persistence.repositories.applications import ApplicationRepository
 from gateway.persistence.repositories.audit import AuditRepository
 from gateway.persistence.repositories.catalog import CatalogRepository
+from gateway.persistence.repositories.cursors import CursorRepository
 from gateway.persistence.repositories.inbound import InboundRepository
 from gateway.persistence.repositories.inquiries import InquiryRepository
 from gateway.persistence.repositories.outbox import OutboxRepository
@@ -42,6 +43,9 @@ class UnitOfWork(Protocol):
 
     @property
     def inbound(self) -> InboundRepository: ...
+
+    @property
+    def cursors(self) -> CursorRepository: ...
 
     def flush(self) -> None:
         """Send pending changes now, inside the transaction."""
