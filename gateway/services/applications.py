@@ -23,6 +23,7 @@ from gateway.persistence.application_models import Application, ApplicationEvent
 from gateway.persistence.catalog_models import ServiceItem
 from gateway.persistence.db import Database
 from gateway.persistence.repositories.audit import AuditRepository
+from gateway.persistence.repositories.outbox import OutboxRepository
 from gateway.services import application_snapshots as snapshots
 from gateway.services import audit, outbox
 from gateway.services.snapshots import Citizen, Page
@@ -303,7 +304,7 @@ class ApplicationService:
                 if task.status == TaskStatus.CORRECTION.value:
                     task.status = TaskStatus.UNDER_REVIEW.value
                 outbox.enqueue(
-                    session,
+                    OutboxRepository(session),
                     target="department",
                     event_type=messages.SUPPLEMENT,
                     ordering_key=f"application:{app.id}:department",
@@ -401,7 +402,7 @@ class ApplicationService:
                 ):
                     task.status, task.updated_at = TaskStatus.WITHDRAWN.value, now
                     outbox.enqueue(
-                        session,
+                        OutboxRepository(session),
                         target="department",
                         event_type=messages.WITHDRAWN,
                         ordering_key=f"application:{app.id}:department",
@@ -463,7 +464,7 @@ class ApplicationService:
         """后台分类审批: the task goes to its department's back office through the outbox."""
         promised = self.calendar.add_workdays(now, task.promised_days).at
         outbox.enqueue(
-            session,
+            OutboxRepository(session),
             target="department",
             event_type=messages.TASK_SUBMITTED,
             ordering_key=f"application:{app.id}:department",
@@ -509,7 +510,7 @@ class ApplicationService:
         correction = action == AppAction.REQUEST_CORRECTION.value
         due = self.calendar.add_workdays(now, self.policy.supplement_workdays).at if correction else None
         outbox.enqueue(
-            session,
+            OutboxRepository(session),
             target="window",
             event_type=messages.APPLICATION_STATUS,
             ordering_key=f"application:{app.id}:window",

@@ -31,6 +31,7 @@ from gateway.domain.clock import Clock
 from gateway.domain.messages import CATALOG_ITEMS
 from gateway.persistence.catalog_models import ServiceItem, ServiceItemTerm, ServiceItemVersion, SyncRun
 from gateway.persistence.db import Database, json_text
+from gateway.persistence.repositories.outbox import OutboxRepository
 from gateway.services import outbox
 from gateway.services.catalog_text import index_columns, index_terms
 from gateway.services.cursors import get_cursor, save_cursor
@@ -539,7 +540,7 @@ class CatalogSync:
         payload = {"item_codes": sorted(codes), "sync_run_id": run_id}
         for target in TARGETS:
             outbox.enqueue(
-                session,
+                OutboxRepository(session),
                 target=target,
                 event_type=CATALOG_ITEMS,
                 ordering_key=f"catalog:{target}",

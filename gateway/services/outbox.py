@@ -18,12 +18,13 @@ from gateway.domain.pii import Person
 from gateway.persistence.db import Database
 from gateway.persistence.models import OutboxMessage
 from gateway.persistence.repositories.audit import AuditRepository
+from gateway.persistence.repositories.outbox import OutboxRepository
 from gateway.services import audit, people
 from gateway.services.snapshots import OutboxSnapshot, Page
 
 
 def enqueue(
-    session: Session,
+    outbox: OutboxRepository,
     *,
     target: str,
     event_type: str,
@@ -32,19 +33,17 @@ def enqueue(
     idempotency_key: str,
     now: datetime,
 ) -> OutboxMessage:
-    """Add a message in the caller's transaction, so it exists exactly when the change does."""
-    row = OutboxMessage(
-        **message(
-            target=target,
-            event_type=event_type,
-            ordering_key=ordering_key,
-            payload=payload,
-            idempotency_key=idempotency_key,
-            now=now,
-        )
+    """Add a message in the caller's unit of work (``uow.outbox``), so it exists exactly when the change
+    does."""
+    values = message(
+        target=target,
+        event_type=event_type,
+        ordering_key=ordering_key,
+        payload=payload,
+        idempotency_key=idempotency_key,
+        now=now,
     )
-    session.add(row)
-    return row
+    return outbox.add(values)
 
 
 def message(
