@@ -1,21 +1,11 @@
-"""inquiries, events, outbox, api keys, audit log
-
-Revision ID: 0001
-Revises:
-Create Date: 2026-11-26 13:29:38.446203
-"""
-
-from collections.abc import Sequence
+"""inquiries, events, outbox, api keys, audit log"""
 
 import sqlalchemy as sa
 from alembic import op
 
 import gateway.persistence.types
 
-revision: str = "0001"
-down_revision: str | None = None
-branch_labels: str | Sequence[str] | None = None
-depends_on: str | Sequence[str] | None = None
+revision, down_revision = "0001", None  # created 2026-11-26
 
 
 def upgrade() -> None:

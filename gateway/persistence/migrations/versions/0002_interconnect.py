@@ -1,21 +1,11 @@
-"""transfers, webhook receipts, sync cursors, forwarded_to
-
-Revision ID: 0002
-Revises: 0001
-Create Date: 2026-11-26 13:39:07.850253
-"""
-
-from collections.abc import Sequence
+"""transfers, webhook receipts, sync cursors, forwarded_to"""
 
 import sqlalchemy as sa
 from alembic import op
 
 import gateway.persistence.types
 
-revision: str = "0002"
-down_revision: str | None = "0001"
-branch_labels: str | Sequence[str] | None = None
-depends_on: str | Sequence[str] | None = None
+revision, down_revision = "0002", "0001"  # created 2026-11-26
 
 
 def upgrade() -> None:

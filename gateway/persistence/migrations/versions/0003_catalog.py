@@ -1,21 +1,11 @@
-"""catalog items, versions, sync runs, job runs
-
-Revision ID: 0003
-Revises: 0002
-Create Date: 2026-11-26 14:03:19.876249
-"""
-
-from collections.abc import Sequence
+"""catalog items, versions, sync runs, job runs"""
 
 import sqlalchemy as sa
 from alembic import op
 
 import gateway.persistence.types
 
-revision: str = "0003"
-down_revision: str | None = "0002"
-branch_labels: str | Sequence[str] | None = None
-depends_on: str | Sequence[str] | None = None
+revision, down_revision = "0003", "0002"  # created 2026-11-26
 
 
 def upgrade() -> None:

@@ -1,21 +1,11 @@
-"""applications, tasks, events, evaluations, rectifications
-
-Revision ID: 0004
-Revises: 0003
-Create Date: 2026-11-26 14:10:45.760461
-"""
-
-from collections.abc import Sequence
+"""applications, tasks, events, evaluations, rectifications"""
 
 import sqlalchemy as sa
 from alembic import op
 
 import gateway.persistence.types
 
-revision: str = "0004"
-down_revision: str | None = "0003"
-branch_labels: str | Sequence[str] | None = None
-depends_on: str | Sequence[str] | None = None
+revision, down_revision = "0004", "0003"  # created 2026-11-26
 
 
 def upgrade() -> None:

@@ -1,21 +1,11 @@
-"""staff_users: console accounts (username, scrypt password hash, role, department, lockout)
-
-Revision ID: 0005
-Revises: 0004
-Create Date: 2026-11-26 14:23:26.272781
-"""
-
-from collections.abc import Sequence
+"""staff_users: console accounts (username, scrypt password hash, role, department, lockout)"""
 
 import sqlalchemy as sa
 from alembic import op
 
 import gateway.persistence.types
 
-revision: str = "0005"
-down_revision: str | None = "0004"
-branch_labels: str | Sequence[str] | None = None
-depends_on: str | Sequence[str] | None = None
+revision, down_revision = "0005", "0004"  # created 2026-11-26
 
 
 def upgrade() -> None:

@@ -11,23 +11,16 @@
 - service_item_terms: rebuilt from the items with index_terms (name bigrams, word ends, keyword-only
   bigrams marked); a WITHOUT ROWID table on SQLite; no separate item_id index.
 - ANALYZE at the end, so the planners know the sizes.
-
-Revision ID: 0006
-Revises: 0005
-Create Date: 2026-11-26 17:30:00.000000
 """
 
 import re
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Iterable, Iterator
 from typing import Any
 
 import sqlalchemy as sa
 from alembic import op
 
-revision: str = "0006"
-down_revision: str | None = "0005"
-branch_labels: str | Sequence[str] | None = None
-depends_on: str | Sequence[str] | None = None
+revision, down_revision = "0006", "0005"  # created 2026-11-26
 
 _CHUNK = 2000
 # One FTS5 table per text, so that a tier's phrase never walks the (long) doclists of another text's

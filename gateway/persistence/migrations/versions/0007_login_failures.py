@@ -1,21 +1,11 @@
-"""login_failures: failed console logins per address, for the per-address login limit
-
-Revision ID: 0007
-Revises: 0006
-Create Date: 2026-11-26 23:20:00.000000
-"""
-
-from collections.abc import Sequence
+"""login_failures: failed console logins per address, for the per-address login limit"""
 
 import sqlalchemy as sa
 from alembic import op
 
 import gateway.persistence.types
 
-revision: str = "0007"
-down_revision: str | None = "0006"
-branch_labels: str | Sequence[str] | None = None
-depends_on: str | Sequence[str] | None = None
+revision, down_revision = "0007", "0006"  # created 2026-11-26
 
 
 def upgrade() -> None:

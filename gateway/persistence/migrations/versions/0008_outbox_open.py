@@ -1,21 +1,12 @@
 """outbox: partial indexes over the open messages (claims) and the blocking ones (hold-back check)
 
 Sent messages are kept, so the outbox only grows; a claim walked the primary key past every sent row.
-
-Revision ID: 0008
-Revises: 0007
-Create Date: 2026-11-26 23:30:00.000000
 """
-
-from collections.abc import Sequence
 
 import sqlalchemy as sa
 from alembic import op
 
-revision: str = "0008"
-down_revision: str | None = "0007"
-branch_labels: str | Sequence[str] | None = None
-depends_on: str | Sequence[str] | None = None
+revision, down_revision = "0008", "0007"  # created 2026-11-26
 
 OPEN = sa.text("status IN ('pending', 'sending')")
 BLOCKING_ROWS = sa.text("status IN ('pending', 'sending', 'dead')")

@@ -1,22 +1,13 @@
 """staff_sessions: console sessions kept on the server, so that logout, a password change and
 deactivation end them on every instance at once (the cookie holds only the session's random id)
-
-Revision ID: 0009
-Revises: 0008
-Create Date: 2026-11-27 00:10:00.000000
 """
-
-from collections.abc import Sequence
 
 import sqlalchemy as sa
 from alembic import op
 
 import gateway.persistence.types
 
-revision: str = "0009"
-down_revision: str | None = "0008"
-branch_labels: str | Sequence[str] | None = None
-depends_on: str | Sequence[str] | None = None
+revision, down_revision = "0009", "0008"  # created 2026-11-27
 
 
 def upgrade() -> None:
