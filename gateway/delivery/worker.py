@@ -110,10 +110,9 @@ class DeliveryWorker:
     def _claim(
         self, now: datetime, *, limit: int, exclude: set[str] | None = None, only: str | None = None
     ) -> list[Claimed]:
-        lease_until = now + timedelta(seconds=self.policy.lease_seconds)
         with self.db.writing() as uow:
             messages = uow.outbox.claim(
-                now, lease_until=lease_until, limit=limit, exclude=exclude or (), only=only
+                now, lease_until=self._lease(now), limit=limit, exclude=exclude or (), only=only
             )
         return [Claimed(message, attempts=message.attempt) for message in messages]
 
@@ -122,8 +121,12 @@ class DeliveryWorker:
     ) -> Update:
         """The claim: up to `limit` due messages whose key no earlier open or dead message holds back,
         leased to this worker, in one UPDATE ... RETURNING (see the outbox repository)."""
-        lease_until = now + timedelta(seconds=self.policy.lease_seconds)
-        return claim_statement(now, lease_until=lease_until, limit=limit, exclude=exclude or (), only=only)
+        return claim_statement(
+            now, lease_until=self._lease(now), limit=limit, exclude=exclude or (), only=only
+        )
+
+    def _lease(self, now: datetime) -> datetime:
+        return now + timedelta(seconds=self.policy.lease_seconds)
 
     # ---- sending --------------------------------------------------------------------------------
 
