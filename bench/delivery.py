@@ -524,10 +524,10 @@ def fill_outbox(db: Database, work: Workload, history: int = 0) -> float:
     started = time.perf_counter()
     rows = work.enqueue_order
     for i in range(0, len(rows), FILL_CHUNK):
-        with db.unit_of_work() as session:
+        with db.writing() as uow:
             for m in rows[i : i + FILL_CHUNK]:
                 outbox.enqueue(
-                    session,
+                    uow.outbox,
                     target="hotline",
                     event_type=m.event_type,
                     ordering_key=m.ordering_key,

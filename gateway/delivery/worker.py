@@ -1,12 +1,10 @@
 """Sends the outbox: claims due messages, delivers them in parallel, and records each outcome.
 
-Claiming is one ``UPDATE … WHERE id IN (SELECT … FOR UPDATE SKIP LOCKED) RETURNING``. On PostgreSQL the
-row locks let several workers on several hosts claim disjoint rows; on SQLite the lock clause is dropped
-and the write transaction starts with BEGIN IMMEDIATE, so one claim runs at a time. A claim is a lease:
-a worker that dies mid-send leaves rows in ``sending`` whose lease runs out, and any worker takes them up
-again. Only the oldest unfinished message of each ordering key is claimable, so one inquiry's messages
-to one receiver arrive in order, and a dead letter holds back the messages behind it until it is resent
-or discarded.
+A claim is a lease taken in one statement (row locks with SKIP LOCKED on PostgreSQL, so several workers on
+several hosts claim disjoint rows; one claim at a time on SQLite): see
+gateway.persistence.repositories.outbox. A worker that dies mid-send leaves rows in ``sending`` whose lease
+runs out, and any worker takes them up again; only the oldest unfinished message of each ordering key is
+claimable, so one inquiry's messages to one receiver arrive in order.
 """
 
 from __future__ import annotations
@@ -19,66 +17,24 @@ import socket
 import threading
 from collections.abc import Callable, Mapping
 from concurrent.futures import ThreadPoolExecutor
-from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import ColumnElement, Update, and_, exists, literal_column, or_, select, update
-from sqlalchemy.orm import InstrumentedAttribute, aliased
+from sqlalchemy import Update
 
 from gateway.config import DeliveryPolicy
+from gateway.delivery.outcomes import BatchReport, Claimed, Outcome
 from gateway.delivery.policy import Breakers, backoff
 from gateway.domain.clock import Clock
 from gateway.domain.errors import UpstreamError
-from gateway.domain.outbox import BLOCKING_STATES, OPEN_STATES, OutboxStatus
-from gateway.domain.ports import Outbound, OutboundMessage
-from gateway.persistence.db import Database
-from gateway.persistence.models import OutboxMessage
+from gateway.domain.outbox import OutboxStatus
+from gateway.domain.ports import Outbound
+from gateway.persistence.repositories.outbox import claim_statement
+from gateway.services.ports import Transactions
 
 log = logging.getLogger("gateway.delivery")
 
-OPEN = OPEN_STATES  # not delivered yet
-BLOCKING = BLOCKING_STATES  # states of an earlier message that hold back later ones
-
-
-@dataclass(frozen=True)
-class Claimed:
-    """A message this worker holds the lease on."""
-
-    message: OutboundMessage
-    attempts: int
-
-
-@dataclass
-class Outcome:
-    """What happened to one message."""
-
-    id: int
-    attempts: int
-    target: str
-    sent: bool = False
-    error: UpstreamError | None = None
-    released: bool = False  # not tried: its system's circuit opened meanwhile
-
-
-@dataclass
-class BatchReport:
-    """Counts for one pass."""
-
-    claimed: int = 0
-    sent: int = 0
-    retried: int = 0
-    dead: int = 0
-    released: int = 0
-    errors: list[str] = field(default_factory=list)
-
-    def add(self, other: BatchReport) -> None:
-        """Count another pass's messages in (not its errors)."""
-        self.claimed += other.claimed
-        self.sent += other.sent
-        self.retried += other.retried
-        self.dead += other.dead
-        self.released += other.released
+__all__ = ["BatchReport", "Claimed", "DeliveryWorker", "Outcome"]
 
 
 class DeliveryWorker:
@@ -86,7 +42,7 @@ class DeliveryWorker:
 
     def __init__(
         self,
-        db: Database,
+        db: Transactions,
         outbound: Mapping[str, Outbound],
         policy: DeliveryPolicy,
         clock: Clock,
@@ -154,61 +110,23 @@ class DeliveryWorker:
     def _claim(
         self, now: datetime, *, limit: int, exclude: set[str] | None = None, only: str | None = None
     ) -> list[Claimed]:
-        statement = self.claim_statement(now, limit=limit, exclude=exclude, only=only)
-        with self.db.unit_of_work() as session:
-            rows = session.execute(statement, execution_options={"synchronize_session": False}).all()
-        return [
-            Claimed(
-                OutboundMessage(
-                    id=r.id,
-                    target=r.target,
-                    event_type=r.event_type,
-                    payload=dict(r.payload),
-                    idempotency_key=r.idempotency_key,
-                    attempt=r.attempts,
-                ),
-                attempts=r.attempts,
+        with self.db.writing() as uow:
+            messages = uow.outbox.claim(
+                now, lease_until=self._lease(now), limit=limit, exclude=exclude or (), only=only
             )
-            for r in sorted(rows, key=lambda r: r.id)
-        ]
+        return [Claimed(message, attempts=message.attempt) for message in messages]
 
     def claim_statement(
         self, now: datetime, *, limit: int, exclude: set[str] | None = None, only: str | None = None
     ) -> Update:
         """The claim: up to `limit` due messages whose key no earlier open or dead message holds back,
-        leased to this worker, in one UPDATE ... RETURNING."""
-        # The candidate rows are an alias, so the subquery never correlates with the UPDATE's own table.
-        row = aliased(OutboxMessage, name="candidate")
-        earlier = aliased(OutboxMessage, name="earlier")
-        held_back = exists().where(
-            earlier.ordering_key == row.ordering_key,
-            earlier.id < row.id,
-            _among(earlier.status, BLOCKING),  # ix_outbox_blocking_key
+        leased to this worker, in one UPDATE ... RETURNING (see the outbox repository)."""
+        return claim_statement(
+            now, lease_until=self._lease(now), limit=limit, exclude=exclude or (), only=only
         )
-        due = or_(
-            and_(row.status == OutboxStatus.PENDING, row.next_attempt_at <= now),
-            and_(row.status == OutboxStatus.SENDING, row.lease_until < now),
-        )
-        candidates = select(row.id).where(_among(row.status, OPEN), due, ~held_back)  # ix_outbox_open
-        if exclude:
-            candidates = candidates.where(row.target.not_in(sorted(exclude)))
-        if only:
-            candidates = candidates.where(row.target == only)
-        candidates = candidates.order_by(row.id).limit(limit).with_for_update(skip_locked=True, of=row)
-        lease = now + timedelta(seconds=self.policy.lease_seconds)
-        return (
-            update(OutboxMessage)
-            .where(OutboxMessage.id.in_(candidates.scalar_subquery()))
-            .values(status=OutboxStatus.SENDING, lease_until=lease, attempts=OutboxMessage.attempts + 1)
-            .returning(
-                OutboxMessage.id,
-                OutboxMessage.target,
-                OutboxMessage.event_type,
-                OutboxMessage.payload,
-                OutboxMessage.idempotency_key,
-                OutboxMessage.attempts,
-            )
-        )
+
+    def _lease(self, now: datetime) -> datetime:
+        return now + timedelta(seconds=self.policy.lease_seconds)
 
     # ---- sending --------------------------------------------------------------------------------
 
@@ -249,17 +167,9 @@ class DeliveryWorker:
 
     def _record(self, outcomes: list[Outcome], report: BatchReport) -> None:
         now = self.clock()
-        with self.db.unit_of_work() as session:
+        with self.db.writing() as uow:
             for outcome in outcomes:
-                # Only the holder of this claim may record it; a worker whose lease ran out and was
-                # overtaken writes nothing (the receiver drops the repeat by its idempotency key).
-                mine = and_(
-                    OutboxMessage.id == outcome.id,
-                    OutboxMessage.status == OutboxStatus.SENDING,
-                    OutboxMessage.attempts == outcome.attempts,
-                )
-                values = self._result_values(outcome, now, report)
-                session.execute(update(OutboxMessage).where(mine).values(**values))
+                uow.outbox.settle(outcome.id, outcome.attempts, self._result_values(outcome, now, report))
 
     def _result_values(self, outcome: Outcome, now: datetime, report: BatchReport) -> dict[str, object]:
         if outcome.released:
@@ -302,10 +212,3 @@ def _describe(error: UpstreamError) -> str:
     if error.body:
         parts.append(f"response: {error.body[:1000]}")
     return "; ".join(parts)
-
-
-def _among(column: InstrumentedAttribute[str], states: tuple[str, ...]) -> ColumnElement[bool]:
-    """`column IN ('a', 'b')` with the states as literals, as models.status_among writes the partial
-    indexes' predicates: SQLite uses a partial index only for a query term identical to its
-    predicate, never for bound parameters."""
-    return column.in_([literal_column(f"'{state}'") for state in states])

@@ -13,20 +13,16 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import func, select
-from sqlalchemy.orm import Session
-
 from gateway.domain import messages
 from gateway.domain.access import OUTBOX_MANAGE, Actor
 from gateway.domain.clock import Clock
-from gateway.domain.errors import Forbidden, InvalidInput, InvalidTransition, NotFound
+from gateway.domain.errors import InvalidInput, InvalidTransition, NotFound
 from gateway.domain.outbox import OutboxStatus
 from gateway.domain.pii import Person, redact
-from gateway.persistence.db import Database
-from gateway.persistence.models import Inquiry, OutboxMessage
-from gateway.persistence.repositories.audit import AuditRepository
+from gateway.persistence.models import OutboxMessage
 from gateway.services import audit
-from gateway.services.people import citizen_of
+from gateway.services.outbox.guard import require
+from gateway.services.ports import Transactions, UnitOfWork
 
 TYPES = (messages.REPLY_PUBLISH, messages.REPLY_TO_WRITER)
 # The payload's fields that reach the website's page, redacted before they are queued.
@@ -112,7 +108,7 @@ def _str(value: Any) -> str | None:
 class PublicationService:
     """Held publications for supervisors: list them, approve (possibly edited) or reject them, audited."""
 
-    def __init__(self, db: Database, clock: Clock) -> None:
+    def __init__(self, db: Transactions, clock: Clock) -> None:
         self.db = db
         self.clock = clock
 
@@ -120,32 +116,28 @@ class PublicationService:
         self, actor: Actor, *, status: str | None = OutboxStatus.HELD, offset: int = 0, limit: int = 20
     ) -> PublicationPage:
         """Replies queued for the website in a status (held by default), oldest held first."""
-        _require(actor)
-        query = select(OutboxMessage).where(OutboxMessage.event_type.in_(TYPES))
-        if status:
-            query = query.where(OutboxMessage.status == status)
-        with self.db.read() as session:
-            total = session.scalar(select(func.count()).select_from(query.subquery())) or 0
-            rows = session.scalars(
-                query.order_by(OutboxMessage.id).offset(min(offset, 2**31 - 1)).limit(limit)
+        require(actor, OUTBOX_MANAGE)
+        with self.db.reading() as uow:
+            rows, total = uow.outbox.find(
+                status=status, event_types=TYPES, offset=offset, limit=limit, newest_first=False
             )
             return PublicationPage(items=[to_view(r) for r in rows], total=total)
 
     def get(self, message_id: int, actor: Actor) -> PublicationView:
         """One publication."""
-        _require(actor)
-        with self.db.read() as session:
-            return to_view(_publication(session, message_id))
+        require(actor, OUTBOX_MANAGE)
+        with self.db.reading() as uow:
+            return to_view(_publication(uow, message_id))
 
     def approve(
         self, message_id: int, actor: Actor, *, text: str | None = None, title: str | None = None
     ) -> PublicationView:
         """Queue a held publication for sending, with the given text (and title) redacted again if any."""
-        _require(actor)
+        require(actor, OUTBOX_MANAGE)
         now = self.clock()
-        with self.db.unit_of_work() as session:
-            row = _held(session, message_id, APPROVE)
-            _refuse_if_superseded(session, row)
+        with self.db.writing() as uow:
+            row = _held(uow, message_id, APPROVE)
+            _refuse_if_superseded(uow, row)
             payload: dict[str, Any] = dict(row.payload)
             review: dict[str, Any] = dict(payload.get(REVIEW) or {})
             edits = {k: v for k, v in (("public_reply", text), ("title", title)) if v is not None}
@@ -153,9 +145,7 @@ class PublicationService:
                 if not value.strip():
                     raise InvalidInput("text" if name == "public_reply" else name, "must not be blank")
             if edits:
-                inquiry = session.get(Inquiry, payload.get("inquiry_id"))
-                person = citizen_of(inquiry) if inquiry is not None else Person()
-                redacted, doubts = redact_fields(dict(edits), person)
+                redacted, doubts = redact_fields(dict(edits), _citizen(uow, payload.get("inquiry_id")))
                 payload.update(redacted)
                 review["doubts"] = doubts  # what a person approved despite it
             review.update(decision=APPROVE, by=actor.label, at=now.isoformat(), edited=sorted(edits))
@@ -170,51 +160,41 @@ class PublicationService:
             reason = "核准发布" + (
                 "（已修改" + "、".join(_FIELD_NAMES[k] for k in sorted(edits)) + "）" if edits else ""
             )
-            audit.record(
-                AuditRepository(session), actor, "publication_approve", ("outbox", row.id), reason, now
-            )
-            session.flush()
+            audit.record(uow.audit, actor, "publication_approve", ("outbox", row.id), reason, now)
+            uow.flush()
             return to_view(row)
 
     def reject(self, message_id: int, reason: str, actor: Actor) -> PublicationView:
         """Discard a held publication: it is never sent."""
-        _require(actor)
+        require(actor, OUTBOX_MANAGE)
         if not reason.strip():
             raise InvalidInput("reason", "must not be blank")
         now = self.clock()
-        with self.db.unit_of_work() as session:
-            row = _held(session, message_id, REJECT)
+        with self.db.writing() as uow:
+            row = _held(uow, message_id, REJECT)
             payload: dict[str, Any] = dict(row.payload)
             review: dict[str, Any] = dict(payload.get(REVIEW) or {})
             review.update(decision=REJECT, by=actor.label, at=now.isoformat(), reason=reason)
             payload[REVIEW] = review
             row.payload = payload
             row.status, row.lease_until = OutboxStatus.DISCARDED, None
-            audit.record(
-                AuditRepository(session), actor, "publication_reject", ("outbox", row.id), reason, now
-            )
-            session.flush()
+            audit.record(uow.audit, actor, "publication_reject", ("outbox", row.id), reason, now)
+            uow.flush()
             return to_view(row)
 
 
 _FIELD_NAMES = {"public_reply": "答复内容", "title": "标题"}
 
 
-def _require(actor: Actor) -> None:
-    if not actor.can(OUTBOX_MANAGE):
-        raise Forbidden(f"role '{actor.role}' may not {OUTBOX_MANAGE}")
-
-
-def _publication(session: Session, message_id: int, *, lock: bool = False) -> OutboxMessage:
-    query = select(OutboxMessage).where(OutboxMessage.id == message_id, OutboxMessage.event_type.in_(TYPES))
-    row = session.scalar(query.with_for_update() if lock else query)
+def _publication(uow: UnitOfWork, message_id: int, *, lock: bool = False) -> OutboxMessage:
+    row = uow.outbox.get(message_id, event_types=TYPES, lock=lock)
     if row is None:
         raise NotFound(f"publication {message_id} not found")
     return row
 
 
-def _held(session: Session, message_id: int, action: str) -> OutboxMessage:
-    row = _publication(session, message_id, lock=True)
+def _held(uow: UnitOfWork, message_id: int, action: str) -> OutboxMessage:
+    row = _publication(uow, message_id, lock=True)
     if row.status != OutboxStatus.HELD:
         raise InvalidTransition(
             row.status, action, [], "only a held (待审核) publication can be approved or rejected"
@@ -222,19 +202,17 @@ def _held(session: Session, message_id: int, action: str) -> OutboxMessage:
     return row
 
 
-def _refuse_if_superseded(session: Session, row: OutboxMessage) -> None:
+def _citizen(uow: UnitOfWork, inquiry_id: Any) -> Person:
+    """The inquiry's own citizen (nobody if the inquiry is gone), to redact an edited text with."""
+    if not isinstance(inquiry_id, int):
+        return Person()
+    return uow.outbox.people.of_inquiries([inquiry_id]).get(inquiry_id, Person())
+
+
+def _refuse_if_superseded(uow: UnitOfWork, row: OutboxMessage) -> None:
     """A later reply of the same inquiry to the same system replaces this one: approving the older text
     would publish it over the newer."""
-    later = session.scalar(
-        select(OutboxMessage.id)
-        .where(
-            OutboxMessage.ordering_key == row.ordering_key,
-            OutboxMessage.event_type.in_(TYPES),
-            OutboxMessage.id > row.id,
-            OutboxMessage.status != OutboxStatus.DISCARDED,
-        )
-        .limit(1)
-    )
+    later = uow.outbox.later_of_key(row, TYPES)
     if later is not None:
         raise InvalidTransition(
             row.status, APPROVE, [REJECT], f"a later reply of this inquiry (message {later}) replaces it"

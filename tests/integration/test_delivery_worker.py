@@ -39,10 +39,10 @@ def db(db_url):
 
 
 def add(db, clock, n, key="inquiry:1:hotline", target="hotline", start=0):
-    with db.unit_of_work() as session:
+    with db.writing() as uow:
         for i in range(start, start + n):
             outbox.enqueue(
-                session,
+                uow.outbox,
                 target=target,
                 event_type="inquiry.status_changed",
                 ordering_key=key,

@@ -50,12 +50,12 @@ def hotline_sim():
 def test_two_workers_on_postgres_never_send_a_row_twice(pg, hotline_sim):
     clock = FakeClock()
     seed = Database(make_engine(pg.url))
-    with seed.unit_of_work() as session:
+    with seed.writing() as uow:
         for n in range(ROWS):
             # three inquiries share each ordering key, so order and claiming interact
             key = f"inquiry:{n // 3}:hotline"
             outbox.enqueue(
-                session,
+                uow.outbox,
                 target="hotline",
                 event_type="workorder.create",
                 ordering_key=key,

@@ -46,10 +46,10 @@ NO_SIDEWAYS = """() => {
 
 
 def _dead_letters(services: Any) -> None:
-    with services.db.unit_of_work() as session:
+    with services.db.writing() as uow:
         for n, (target, event_type, error) in enumerate(DEAD):
             row = outbox.enqueue(
-                session,
+                uow.outbox,
                 target=target,
                 event_type=event_type,
                 ordering_key=f"inquiry:{n}:{target}",

@@ -67,9 +67,9 @@ def dead(services, clock, sims, session):
 
     def send(target: str, event_type: str, payload: dict[str, Any], via: str | None = None) -> str:
         n = next(counter)
-        with services.db.unit_of_work() as session:
+        with services.db.writing() as uow:
             outbox.enqueue(
-                session,
+                uow.outbox,
                 target=target,
                 event_type=event_type,
                 ordering_key=f"test:{n}",
@@ -143,9 +143,9 @@ def test_nothing_recorded_or_nothing_known():
 
 
 def _dead_row(services, error: str, target: str = "hotline", key: str = "page-1") -> int:
-    with services.db.unit_of_work() as session:
+    with services.db.writing() as uow:
         row = outbox.enqueue(
-            session,
+            uow.outbox,
             target=target,
             event_type=WORKORDER_CREATE,
             ordering_key=f"inquiry:9:{target}",
@@ -154,7 +154,7 @@ def _dead_row(services, error: str, target: str = "hotline", key: str = "page-1"
             now=services.clock(),
         )
         row.status, row.attempts, row.last_error = "dead", 8, error
-        session.flush()
+        uow.flush()
         return int(row.id)
 
 
