@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import ipaddress
 import logging
+from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from gateway.domain.clock import Clock
@@ -14,25 +15,18 @@ from gateway.services.ports import Transactions
 log = logging.getLogger(__name__)
 
 
+@dataclass(frozen=True)
 class Lockout:
-    """Counts failed logins per account and per address, and says which are refused for now."""
+    """Counts failed logins per account and per address, and says which are refused for now: an account
+    is locked for `lock` at max_failures, twice as long with each further failure up to `max_lock`; an
+    address with max_address_failures within `lock` is refused until they age out."""
 
-    def __init__(
-        self,
-        db: Transactions,
-        clock: Clock,
-        *,
-        max_failures: int,
-        lock_minutes: float,
-        max_lock_hours: float,
-        max_address_failures: int,
-    ) -> None:
-        self.db = db
-        self.clock = clock
-        self.max_failures = max_failures
-        self.lock = timedelta(minutes=lock_minutes)
-        self.max_lock = timedelta(hours=max_lock_hours)
-        self.max_address_failures = max_address_failures
+    db: Transactions
+    clock: Clock
+    max_failures: int
+    lock: timedelta
+    max_lock: timedelta
+    max_address_failures: int
 
     def reserve(self, username: str, now: datetime) -> Attempt | None:
         """Count the attempt as a failure before its password is checked, in one conditional UPDATE, and

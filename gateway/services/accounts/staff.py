@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import logging
 import threading
+from datetime import timedelta
 
 from gateway.domain.access import HUMAN_ROLES, Actor
 from gateway.domain.clock import Clock, utcnow
@@ -42,14 +43,8 @@ class StaffService:
         self.db = db
         self.department_codes = department_codes
         self.clock = clock
-        self.lockout = Lockout(
-            db,
-            clock,
-            max_failures=max_failures,
-            lock_minutes=lock_minutes,
-            max_lock_hours=max_lock_hours,
-            max_address_failures=max_address_failures,
-        )
+        lock, max_lock = timedelta(minutes=lock_minutes), timedelta(hours=max_lock_hours)
+        self.lockout = Lockout(db, clock, max_failures, lock, max_lock, max_address_failures)
         self.hasher: PasswordHasher = hasher or ScryptHasher()
         self.sessions = SessionStore(db, clock, session_hours)
         self._dummy: str | None = None
