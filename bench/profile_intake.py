@@ -36,7 +36,7 @@ from bench.payloads import InquiryStream  # noqa: E402
 STEPS = [
     ("whole request (Flask test client)", "flask/app.py", "wsgi_app"),
     ("auth: protected() wrapper", "gateway/api/auth.py", "wrapper"),
-    ("  KeyService.authenticate (DB read + sha256)", "gateway/services/keys.py", "authenticate"),
+    ("  KeyService.authenticate (DB read + sha256)", "gateway/services/accounts/keys.py", "authenticate"),
     ("parse+validate body (webargs/marshmallow)", "webargs/core.py", "parse"),
     ("InquiryService.intake", "gateway/services/inquiries.py", "intake"),
     ("  _find_external (idempotency read)", "gateway/services/inquiries.py", "_find_external"),

@@ -17,6 +17,7 @@ from gateway.domain.calendar import WorkdayCalendar
 from gateway.domain.clock import Clock, utcnow
 from gateway.domain.messages import CATALOG_ITEMS
 from gateway.persistence.db import Database, make_engine
+from gateway.services.accounts import KeyService
 from gateway.services.applications import ApplicationService
 from gateway.services.catalog import CatalogService
 from gateway.services.catalog_sync import CatalogSync
@@ -24,7 +25,6 @@ from gateway.services.container import Services
 from gateway.services.evaluations import EvaluationService
 from gateway.services.inbound import InboundService
 from gateway.services.inquiries import InquiryService
-from gateway.services.keys import KeyService
 from gateway.services.outbox import OutboxService
 from gateway.services.system import SystemService
 from schemas.catalog import validate_item, validate_item_envelope

@@ -275,7 +275,7 @@ def register_catalog(app: Flask) -> None:
 
 def register_users(app: Flask) -> None:
     """`users create|list|passwd|deactivate|activate` (console accounts) and `demo accounts`."""
-    from gateway.services.staff import StaffService
+    from gateway.services.accounts import StaffService
 
     def staff() -> StaffService:
         services = _services()

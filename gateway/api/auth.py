@@ -10,8 +10,8 @@ from flask import current_app, g, request
 from flask_smorest import Blueprint, abort
 
 from gateway.domain.access import Actor
+from gateway.services.accounts import KeyService
 from gateway.services.container import Services
-from gateway.services.keys import KeyService
 
 F = TypeVar("F", bound=Callable[..., Any])
 

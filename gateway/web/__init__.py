@@ -11,9 +11,9 @@ from typing import Any
 from flask import Flask, request
 from werkzeug.exceptions import HTTPException
 
+from gateway.services.accounts import StaffService
 from gateway.services.container import Services
 from gateway.services.inquiry_stats import InquiryStats
-from gateway.services.staff import StaffService
 
 _assembled = False
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 from flask import Blueprint, flash, redirect, render_template, request, url_for
 from werkzeug.wrappers import Response
 
-from gateway.services.staff import MANAGE
+from gateway.services.accounts import MANAGE
 from gateway.web import labels
 from gateway.web.common import PAGE_SIZE, Pager, actor, arg, attempt, console, page_number, services
 from gateway.web.excel import Sheet, export_response

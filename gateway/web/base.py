@@ -14,7 +14,7 @@ from werkzeug.wrappers import Response as BaseResponse
 from gateway.domain.access import APP_ACCEPT, APP_READ, CREATE, JOBS, OUTBOX, OUTBOX_MANAGE, READ, STATS, act
 from gateway.domain.errors import DomainError, Forbidden, InvalidTransition, NotFound
 from gateway.domain.lifecycle import Action
-from gateway.services.staff import MANAGE
+from gateway.services.accounts import MANAGE
 from gateway.web import delivery_problems, labels, security
 from gateway.web.common import domain_message, services
 

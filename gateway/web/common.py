@@ -22,9 +22,9 @@ from gateway.domain.errors import (
     NotFound,
     UpstreamError,
 )
+from gateway.services.accounts import StaffService
 from gateway.services.container import Services
 from gateway.services.inquiry_stats import InquiryStats
-from gateway.services.staff import StaffService
 from gateway.web import labels
 from gateway.web.security import current_staff
 from schemas.inquiry import RevealIn

@@ -2,7 +2,7 @@
 
 The signed cookie holds the session's random id (and the CSRF token); the session itself is a row in the
 database, read on every request, so that logout, a password change or deactivation ends it at once on
-every instance (gateway.services.staff_sessions).
+every instance (gateway.services.accounts.sessions).
 """
 
 from __future__ import annotations
@@ -19,8 +19,7 @@ from typing import Any, TypeVar, cast
 from flask import Flask, Response, abort, g, redirect, request, session, url_for
 from flask.sessions import SecureCookieSessionInterface
 
-from gateway.services.staff import StaffInfo, StaffService
-from gateway.services.staff_sessions import SESSION_HOURS
+from gateway.services.accounts import SESSION_HOURS, StaffInfo, StaffService
 
 log = logging.getLogger(__name__)
 

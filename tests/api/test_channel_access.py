@@ -197,9 +197,9 @@ def test_staff_take_in_their_own_channel_without_an_external_id(client, keys):
 
 
 def test_the_phone_intake_page_refuses_a_window_clerk_in_chinese(app, services, monkeypatch):
-    from gateway.services import staff as staff_module
+    from gateway.services.accounts import passwords as passwords_module
 
-    monkeypatch.setattr(staff_module, "HASH_METHOD", "scrypt:4096:8:1")
+    monkeypatch.setattr(passwords_module, "HASH_METHOD", "scrypt:4096:8:1")
     seed_accounts(app)
     clerk = app.test_client()
     assert login(clerk, "win01").status_code == 302

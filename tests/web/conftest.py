@@ -10,14 +10,14 @@ import pytest
 from flask import Flask
 from flask.testing import FlaskClient
 
-from gateway.services import staff as staff_module
+from gateway.services.accounts import passwords as passwords_module
 from tests.web.seed import PASSWORD, seed_accounts, seed_items
 
 
 @pytest.fixture(autouse=True)
 def cheap_hashes(monkeypatch: pytest.MonkeyPatch) -> None:
     # Still scrypt, with a smaller cost: dozens of accounts per run would otherwise take seconds.
-    monkeypatch.setattr(staff_module, "HASH_METHOD", "scrypt:4096:8:1")
+    monkeypatch.setattr(passwords_module, "HASH_METHOD", "scrypt:4096:8:1")
 
 
 @pytest.fixture

@@ -10,8 +10,8 @@ from sqlalchemy import select
 from gateway.app import create_app
 from gateway.domain.access import Actor
 from gateway.persistence.user_models import LoginFailure
+from gateway.services.accounts import client_key
 from gateway.services.inquiry_queries import InquiryFilter
-from gateway.services.staff import client_key
 from tests.conftest import inquiry_payload
 from tests.web.conftest import csrf_of, flashes, login, post
 from tests.web.seed import PASSWORD, seed_accounts

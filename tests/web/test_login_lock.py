@@ -11,7 +11,7 @@ from flask import Flask
 from sqlalchemy import select
 
 from gateway.persistence.user_models import StaffUser
-from gateway.services.staff import ScryptHasher, StaffService
+from gateway.services.accounts import ScryptHasher, StaffService
 from tests.conftest import on_both
 from tests.web.conftest import csrf_of, flashes, login
 from tests.web.seed import PASSWORD

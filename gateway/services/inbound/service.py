@@ -1,32 +1,14 @@
-"""What external systems tell us, pushed (webhooks) or listed (polling): one path, each event taken in once.
-
-Both ways end in `handle`: every event is validated, then applied unless a receipt says it was taken in
-before, then remembered. Receipts (table webhook_receipts) hold three kinds of id:
-
-- a webhook-id, the sender's id of one push (the same on every retry): a repeated push creates nothing;
-- `event:<key>`, an event's own identity given by its adapter (12345: `HFJG:<gdbh>:<hfsj>`), the same
-  whether pushed or listed: a 回访 a webhook brought is not applied again by the poll, and one a poll
-  applied before it was killed is not applied again after the restart (even after 重办 and a new reply);
-- `rejected:<reference>@<position>`: a listed record refused for good, so that listing it again (the
-  cursor is inclusive) does not report it again; once the system changes the record it is tried afresh.
-
-An event is applied first and remembered after: a crash in between applies it again on the next try,
-which intake (idempotent on channel and external_id) and the transition table (a called-back inquiry
-takes no second 回访) make harmless.
-"""
+"""The inbound service: pushes verified and parsed, events validated and applied once, polling driven."""
 
 from __future__ import annotations
 
 import logging
 import time
 from collections.abc import Callable, Mapping, Sequence
-from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
 from marshmallow import ValidationError
-from sqlalchemy import select
-from sqlalchemy.exc import IntegrityError
 
 from gateway.domain.access import Actor
 from gateway.domain.clock import Clock
@@ -43,54 +25,18 @@ from gateway.domain.errors import (
 )
 from gateway.domain.inbound import InboundEvent, InboundKind
 from gateway.domain.lifecycle import Action
-from gateway.domain.ports import Ack, Inbound, Listed, Poller, Verify
-from gateway.persistence.db import Database
-from gateway.persistence.models import Inquiry, WebhookReceipt
+from gateway.domain.ports import Ack, Inbound, Poller, Verify
 from gateway.services.applications import ApplicationService
 from gateway.services.cursors import get_cursor, save_cursor
+from gateway.services.inbound.outcomes import EVENT, PollResult, Receipt, Refused, system_actor
+from gateway.services.inbound.polling import poll
 from gateway.services.inquiries import InquiryService
+from gateway.services.ports import Transactions
 
 log = logging.getLogger(__name__)
 
-EVENT = "event:"
-REJECTED = "rejected:"
 # A refusal's HTTP status, by the rule it broke (anything else the rules refuse is a conflict).
 _STATUS: tuple[tuple[type[DomainError], int], ...] = ((NotFound, 404), (InvalidInput, 422), (Forbidden, 403))
-
-
-@dataclass(frozen=True)
-class Receipt:
-    """The answer to a push: the inquiry numbers it concerned, and whether all of it was known already."""
-
-    references: list[str]
-    duplicate: bool
-    applied: int = 0  # events that changed something (the others were known already)
-
-
-@dataclass(frozen=True)
-class PollResult:
-    """One polling run: events taken in anew, events known already, records refused, the cursor saved."""
-
-    received: int
-    repeated: int
-    rejected: int
-    cursor: str | None
-    rejections: str = ""  # "<reference>: <reason>; ..." for the run's record, never personal data
-
-
-class Refused(Exception):
-    """What a system told us that the gateway will not take as it is, whenever asked: status and reason."""
-
-    def __init__(self, status: int, reason: str, cause: str) -> None:
-        self.status = status
-        self.reason = reason
-        self.cause = cause  # the kind of refusal, for logs
-        super().__init__(reason)
-
-
-def system_actor(system: str) -> Actor:
-    """The actor that inbound traffic from a system acts as."""
-    return Actor(name=f"{system}接口", role=f"system:{system}")
 
 
 class InboundService:
@@ -98,7 +44,7 @@ class InboundService:
 
     def __init__(
         self,
-        db: Database,
+        db: Transactions,
         inquiries: InquiryService,
         clock: Clock,
         applications: ApplicationService | None = None,
@@ -109,10 +55,9 @@ class InboundService:
         pollers: Mapping[str, Poller] | None = None,
         secrets: Mapping[str, Sequence[str]] | None = None,
     ) -> None:
-        self.db = db
-        self.inquiries = inquiries
-        self.clock = clock
-        self.applications = applications
+        self.db, self.clock = db, clock
+        # The services that apply what comes in: inquiries always, applications where wired.
+        self.inquiries, self.applications = inquiries, applications
         # The gateway's own intake schema (raises marshmallow's ValidationError), handed in by the wiring.
         self.validate_inquiry = validate_inquiry
         # The signature check of pushes (Standard Webhooks, adapters.base.webhooks.verify).
@@ -144,9 +89,9 @@ class InboundService:
             numbers.append(number)
             applied += changed
             if event.key:
-                self._remember(system, EVENT + event.key, {"numbers": [number]})
+                self.remember(system, EVENT + event.key, {"numbers": [number]})
         if webhook_id is not None:
-            self._remember(system, webhook_id, {"numbers": numbers})
+            self.remember(system, webhook_id, {"numbers": numbers})
         return Receipt(numbers, duplicate=bool(checked) and not applied, applied=applied)
 
     def handle_webhook(
@@ -187,56 +132,14 @@ class InboundService:
         return adapter.accepted(receipt.references, duplicate=receipt.duplicate)
 
     def poll(self, system: str, cursor_name: str, page_size: int = 100) -> PollResult:
-        """Take in what a system lists as changed since the stored cursor, record by record through `handle`.
-
-        The cursor moves only past records taken in: applied, known already, or refused for good (bad
-        input: reported once, never retried until the system changes the record). Any other failure
-        stops the run with the cursor at the last record taken in, so the next run starts with the one
-        that failed; a run killed outright resumes from the last page saved, and receipts stop doubles.
-        """
+        """Take in what a system lists as changed since the stored cursor, record by record through `handle`
+        (see ``polling.poll``); NotFound for a system that cannot be polled."""
         poller = self.pollers.get(system)
         if poller is None:
             raise NotFound(f"{system} cannot be polled")
-        saved = position = self.cursor(cursor_name)
-        received = repeated = 0
-        rejections: list[str] = []
-        try:
-            for page in poller.changes(saved, page_size):
-                for record in page:
-                    taken = self._take_listed(system, record)
-                    if isinstance(taken, str):
-                        rejections.append(f"{record.reference}: {taken}")
-                    else:
-                        received, repeated = received + taken[0], repeated + taken[1]
-                    position = record.position
-                if position != saved:
-                    self.save_cursor(cursor_name, position)
-                    saved = position
-        except Exception:
-            if position != saved:
-                self.save_cursor(cursor_name, position)  # what was taken in before the failure stays taken
-            raise
-        return PollResult(received, repeated, len(rejections), position, "; ".join(rejections)[:2000])
+        return poll(self, poller, system, cursor_name, page_size)
 
     # ---- steps -----------------------------------------------------------------------------------
-
-    def _take_listed(self, system: str, record: Listed) -> tuple[int, int] | str:
-        """(events applied, events known) for a record taken in, or the reason it was refused."""
-        mark = f"{REJECTED}{record.reference}@{record.position}"
-        earlier = self.seen(system, mark)
-        if earlier is not None:
-            return (0, len(record.events))  # refused before as it is; reported then
-        try:
-            if record.problem is not None:
-                raise Refused(400, str(record.problem), f"field={record.problem.field}")
-            receipt = self.handle(system, record.events)
-        except Refused as err:
-            log.warning(
-                "listed record refused system=%s reference=%s %s", system, record.reference, err.cause
-            )
-            self._remember(system, mark, {"numbers": [], "rejected": err.reason[:500]})
-            return err.reason
-        return (receipt.applied, len(record.events) - receipt.applied)
 
     def _checked(self, event: InboundEvent) -> InboundEvent:
         """An adapter's mapped inquiry checked against the gateway's own schema before it is taken in."""
@@ -272,16 +175,14 @@ class InboundService:
     def _callback(self, system: str, data: Mapping[str, Any], actor: Actor) -> tuple[str, bool]:
         """回访 result for an inquiry the system knows by its own id or by our number; (number, applied)."""
         external_id, number = data.get("external_id"), data.get("number")
-        with self.db.read() as session:
+        with self.db.reading() as uow:
             # The system's own id for inquiries it sent us; our number for those we sent it (互联互通).
-            inquiry = session.scalar(
-                select(Inquiry).where(
-                    Inquiry.channel == system, Inquiry.external_id == str(external_id or "")
-                )
-            ) or (session.scalar(select(Inquiry).where(Inquiry.number == str(number))) if number else None)
-            if inquiry is None:
-                raise NotFound(f"no inquiry known to {system} as {external_id or number}")
-            inquiry_id, number = inquiry.id, inquiry.number or ""
+            known = uow.inbound.inquiry_known_as(
+                system, str(external_id or ""), str(number) if number else None
+            )
+        if known is None:
+            raise NotFound(f"no inquiry known to {system} as {external_id or number}")
+        inquiry_id, number = known
         body = {"satisfaction": data["satisfaction"], "solved": data["solved"], "note": data.get("note")}
         try:
             self.inquiries.act(inquiry_id, Action.CALLBACK, body, actor)
@@ -295,22 +196,15 @@ class InboundService:
 
     def seen(self, system: str, receipt_id: str) -> Receipt | None:
         """The receipt of a webhook-id (or event key) already taken in, if any."""
-        with self.db.read() as session:
-            row = session.scalar(
-                select(WebhookReceipt).where(
-                    WebhookReceipt.system == system, WebhookReceipt.webhook_id == receipt_id
-                )
-            )
-            return Receipt(list(row.refs.get("numbers", [])), True) if row else None
+        with self.db.reading() as uow:
+            refs = uow.inbound.receipt(system, receipt_id)
+        return Receipt(list(refs.get("numbers", [])), True) if refs is not None else None
 
-    def _remember(self, system: str, receipt_id: str, refs: dict[str, Any]) -> None:
-        try:
-            with self.db.unit_of_work() as session:
-                session.add(
-                    WebhookReceipt(system=system, webhook_id=receipt_id, refs=refs, received_at=self.clock())
-                )
-        except IntegrityError:
-            pass  # taken in concurrently (a push and a poll, or two retries); the effects are idempotent
+    def remember(self, system: str, receipt_id: str, refs: dict[str, Any]) -> None:
+        """Record an id as taken in. One taken in concurrently (a push and a poll, or two retries) is
+        left as it is: the effects are idempotent."""
+        with self.db.writing() as uow:
+            uow.inbound.add_receipt(system, receipt_id, refs, self.clock())
 
     # ---- polling cursors ------------------------------------------------------------------------
 

@@ -6,16 +6,13 @@ import hashlib
 import secrets
 import threading
 import time
-from dataclasses import dataclass
-from datetime import datetime
-
-from sqlalchemy import select
 
 from gateway.domain.access import ROLES, Actor
 from gateway.domain.clock import Clock, utcnow
 from gateway.domain.errors import InvalidInput, NotFound
-from gateway.persistence.db import Database
 from gateway.persistence.models import ApiKey
+from gateway.services.accounts.snapshots import KeyInfo, snapshot
+from gateway.services.ports import Transactions
 
 KEY_PREFIX = "gw_"
 
@@ -24,25 +21,12 @@ def _digest(key: str) -> str:
     return hashlib.sha256(key.encode("utf-8", "surrogatepass")).hexdigest()
 
 
-@dataclass(frozen=True)
-class KeyInfo:
-    """A key as listed (never the key itself)."""
-
-    id: int
-    name: str
-    role: str
-    department_code: str | None
-    prefix: str
-    created_at: datetime
-    revoked_at: datetime | None
-
-
 class KeyService:
     """Create, list, revoke and check API keys."""
 
     def __init__(
         self,
-        db: Database,
+        db: Transactions,
         department_codes: frozenset[str],
         clock: Clock = utcnow,
         cache_seconds: float = 10.0,
@@ -75,10 +59,9 @@ class KeyService:
             key_hash=_digest(clear),
             created_at=self.clock(),
         )
-        with self.db.unit_of_work() as session:
-            session.add(row)
-            session.flush()
-            return self._info(row), clear
+        with self.db.writing() as uow:
+            uow.accounts.add_key(row)
+            return snapshot(KeyInfo, row), clear
 
     def authenticate(self, clear: str) -> Actor | None:
         """The actor a presented key belongs to, or None if it is unknown or revoked."""
@@ -90,8 +73,8 @@ class KeyService:
             cached = self._cache.get(digest)
         if cached is not None and cached[1] > now:
             return cached[0]
-        with self.db.read() as session:
-            row = session.scalar(select(ApiKey).where(ApiKey.key_hash == digest))
+        with self.db.reading() as uow:
+            row = uow.accounts.key_by_hash(digest)
             if row is None or row.revoked_at is not None:
                 return None
             actor = Actor(name=row.name, role=row.role, department_code=row.department_code)
@@ -103,29 +86,17 @@ class KeyService:
 
     def all(self) -> list[KeyInfo]:
         """Every key, oldest first."""
-        with self.db.read() as session:
-            return [self._info(r) for r in session.scalars(select(ApiKey).order_by(ApiKey.id))]
+        with self.db.reading() as uow:
+            return [snapshot(KeyInfo, row) for row in uow.accounts.all_keys()]
 
     def revoke(self, key_id: int) -> KeyInfo:
         """Stop a key from working; it stays listed."""
-        with self.db.unit_of_work() as session:
-            row = session.get(ApiKey, key_id)
+        with self.db.writing() as uow:
+            row = uow.accounts.key(key_id)
             if row is None:
                 raise NotFound(f"key {key_id} not found")
             if row.revoked_at is None:
                 row.revoked_at = self.clock()
             with self._lock:
                 self._cache.pop(row.key_hash, None)
-            return self._info(row)
-
-    @staticmethod
-    def _info(row: ApiKey) -> KeyInfo:
-        return KeyInfo(
-            id=row.id,
-            name=row.name,
-            role=row.role,
-            department_code=row.department_code,
-            prefix=row.prefix,
-            created_at=row.created_at,
-            revoked_at=row.revoked_at,
-        )
+            return snapshot(KeyInfo, row)
