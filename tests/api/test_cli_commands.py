@@ -51,24 +51,15 @@ def test_jobs_run_refuses_an_unknown_job(app):
     assert "unknown job nope; known: deliver, hotline_poll, catalog_sync, deadline_sweep" in refused.output
 
 
-def test_users_activate_lets_a_deactivated_account_in_again(app):
+def test_users_create_prompts_twice_and_activate_lets_a_deactivated_account_in_again(app):
     runner = app.test_cli_runner()
-    created = runner.invoke(
-        args=[
-            "users",
-            "create",
-            "op08",
-            "--role",
-            "operator",
-            "--name",
-            "话务员八",
-            "--password",
-            "cli-pass-2026",
-        ]
-    )
-    assert created.exit_code == 0
+    command = ["users", "create", "op08", "--role", "window", "--name", "窗口八"]
+    mistyped = runner.invoke(args=command, input="cli-pass-2026\ncli-pass-2027\n")
+    assert mistyped.exit_code != 0 and "op08" not in runner.invoke(args=["users", "list"]).output
+    created = runner.invoke(args=command, input="cli-pass-2026\ncli-pass-2026\n")
+    assert created.exit_code == 0 and created.output.endswith("(window, 窗口八): op08\n")
     assert runner.invoke(args=["users", "deactivate", "OP08"]).output == "account op08 deactivated\n"
     assert runner.invoke(args=["users", "activate", "op08"]).output == "account op08 activated\n"
-    assert "op08\toperator\t话务员八\tactive" in runner.invoke(args=["users", "list"]).output
+    assert "op08\twindow\t窗口八\tactive" in runner.invoke(args=["users", "list"]).output
     missing = runner.invoke(args=["users", "activate", "nobody"])
     assert missing.exit_code == 2 and "Error:" in missing.output
