@@ -30,29 +30,13 @@ CZLX = {"01", "02", "03", "04", "05", "06"}
 FLAGS = {"0", "1"}
 CLOSED, REOPENED, CALLED_BACK, NEW = "90", "70", "60", "10"
 
-# Every field of a work order record; absent values are kept as "" the way the platform writes them.
-WORK_ORDER_FIELDS = (
-    "gdbh",
-    "lyqd",
-    "wbbh",
-    "lybh",
-    "ldrxm",
-    "ldhm",
-    "sfzhm",
-    "bt",
-    "sqnr",
-    "sqlx",
-    "sqdz",
-    "ssjd",
-    "sffl",
-    "sfgk",
-    "slsj",
-    "gdzt",
-    "cbdw",
-    "cbdwmc",
-    "blsx",
-    "gxsj",
-)
+# Every field of a work order record (PROTOCOL.md's table, in its order); absent values are kept as ""
+# the way the platform writes them.
+_NUMBERS = ("gdbh", "lyqd", "wbbh", "lybh")  # its own, the channel, the gateway's, the source's
+_CALLER = ("ldrxm", "ldhm", "sfzhm")
+_REQUEST = ("bt", "sqnr", "sqlx", "sqdz", "ssjd", "sffl", "sfgk")
+_HANDLING = ("slsj", "gdzt", "cbdw", "cbdwmc", "blsx", "gxsj")
+WORK_ORDER_FIELDS = (*_NUMBERS, *_CALLER, *_REQUEST, *_HANDLING)
 PUSHED_FIELDS = tuple(f for f in WORK_ORDER_FIELDS if f not in ("cbdw", "cbdwmc", "blsx"))
 
 # Calls as an operator would write them up; push_work_order takes them in turn.
