@@ -23,6 +23,7 @@ from gateway.persistence.repositories.base import Repository
 MAX_OFFSET = 2**31 - 1  # a page far past the end is empty, not a database overflow
 
 Row = TypeVar("Row")
+Keyed = TypeVar("Keyed", Application, ApplicationTask, Rectification)
 
 
 class AlreadyRated(Exception):
@@ -45,17 +46,11 @@ class ApplicationRepository(Repository):
 
     def get(self, app_id: int, *, for_update: bool = False) -> Application | None:
         """One application (row-locked for a change when asked), or None."""
-        query = select(Application).where(Application.id == app_id)
-        if for_update:
-            query = query.with_for_update()
-        return self.session.scalar(query)
+        return self._one(Application, app_id, for_update)
 
     def task(self, task_id: int, *, for_update: bool = False) -> ApplicationTask | None:
         """One department's task, or None."""
-        query = select(ApplicationTask).where(ApplicationTask.id == task_id)
-        if for_update:
-            query = query.with_for_update()
-        return self.session.scalar(query)
+        return self._one(ApplicationTask, task_id, for_update)
 
     def find(
         self,
@@ -121,10 +116,7 @@ class ApplicationRepository(Repository):
 
     def rectification(self, rect_id: int, *, for_update: bool = False) -> Rectification | None:
         """One rectification task, or None."""
-        query = select(Rectification).where(Rectification.id == rect_id)
-        if for_update:
-            query = query.with_for_update()
-        return self.session.scalar(query)
+        return self._one(Rectification, rect_id, for_update)
 
     def rectifications(
         self, *, department: str | None, status: str | None, offset: int, limit: int
@@ -172,6 +164,13 @@ class ApplicationRepository(Repository):
         return [(score, key) for score, key in self.session.execute(query)]
 
     # ---- helpers --------------------------------------------------------------------------------
+
+    def _one(self, model: type[Keyed], key: int, for_update: bool) -> Keyed | None:
+        """The row of a model by id (row-locked when asked), or None."""
+        query = select(model).where(model.id == key)
+        if for_update:
+            query = query.with_for_update()
+        return self.session.scalar(query)
 
     def _page(self, query: Select[Row], order: Any, offset: int, limit: int) -> tuple[list[Row], int]:
         """One page of a query's rows in the given order, and how many rows it has in all."""
