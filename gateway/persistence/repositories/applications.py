@@ -175,7 +175,5 @@ class ApplicationRepository(Repository):
     def _page(self, query: Select[Row], order: Any, offset: int, limit: int) -> tuple[list[Row], int]:
         """One page of a query's rows in the given order, and how many rows it has in all."""
         total = self.session.scalar(select(func.count()).select_from(query.subquery())) or 0
-        rows = self.session.scalars(
-            query.order_by(order).offset(min(offset, MAX_OFFSET)).limit(limit)
-        ).all()
+        rows = self.session.scalars(query.order_by(order).offset(min(offset, MAX_OFFSET)).limit(limit)).all()
         return list(rows), total
