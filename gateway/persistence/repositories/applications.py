@@ -86,9 +86,9 @@ class ApplicationRepository(Repository):
             query = query.where(or_(Application.receipt_no.like(pattern), Application.title.like(pattern)))
         return self._page(query, Application.id.desc(), offset, limit)
 
-    def add_event(self, **fields: Any) -> None:
-        """One stored step of an application (the ``ApplicationEvent`` columns)."""
-        self.session.add(ApplicationEvent(**fields))
+    def add_event(self, event: ApplicationEvent) -> None:
+        """One stored step of an application."""
+        self.session.add(event)
 
     def events(self, app_id: int) -> list[ApplicationEvent]:
         """An application's history, oldest first."""

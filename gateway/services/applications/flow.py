@@ -10,7 +10,7 @@ from gateway.domain import applications as rules
 from gateway.domain.access import Actor
 from gateway.domain.applications import AppAction, AppStatus, TaskStatus
 from gateway.domain.errors import Forbidden, NotFound
-from gateway.persistence.application_models import Application
+from gateway.persistence.application_models import Application, ApplicationEvent
 from gateway.persistence.repositories.applications import ApplicationRepository
 from gateway.services.applications import outbound
 from gateway.services.applications.schedule import Schedule
@@ -51,17 +51,19 @@ def record(
 ) -> None:
     """Store one step of the application's history."""
     apps.add_event(
-        application_id=app.id,
-        task_id=task_id,
-        action=action,
-        from_status=from_status,
-        to_status=to_status or app.status,
-        actor=actor.name,
-        actor_role=actor.role,
-        proxy=proxy,
-        note=note,
-        data=data,
-        created_at=now,
+        ApplicationEvent(
+            application_id=app.id,
+            task_id=task_id,
+            action=action,
+            from_status=from_status,
+            to_status=to_status or app.status,
+            actor=actor.name,
+            actor_role=actor.role,
+            proxy=proxy,
+            note=note,
+            data=data,
+            created_at=now,
+        )
     )
 
 
