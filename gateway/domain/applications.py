@@ -38,9 +38,9 @@ S, A = AppStatus, AppAction
 def _awaiting_departments(state: AppStatus) -> dict[tuple[AppStatus, AppAction], AppStatus]:
     """What may happen while the departments have the tasks: the same from 已受理 as from 审查中."""
     return {
-        (state, A.REVIEW): S.UNDER_REVIEW,  # (again: another task of a joint application starts review)
+        (state, A.REVIEW): S.UNDER_REVIEW,  # from 审查中: another task of a joint application starts review
         (state, A.REQUEST_CORRECTION): S.CORRECTION,
-        (state, A.SUPPLEMENT): state,  # 容缺: the missing material arrives during review
+        (state, A.SUPPLEMENT): state,  # 容缺: the missing material arrives before or during review
         (state, A.GRANT): S.GRANTED,
         (state, A.REFUSE): S.REFUSED,
     }
