@@ -34,17 +34,21 @@ class AppAction(StrEnum):
 
 S, A = AppStatus, AppAction
 
+
+def _awaiting_departments(state: AppStatus) -> dict[tuple[AppStatus, AppAction], AppStatus]:
+    """What may happen while the departments have the tasks: the same from 已受理 as from 审查中."""
+    return {
+        (state, A.REVIEW): S.UNDER_REVIEW,  # from 审查中: another task of a joint application starts review
+        (state, A.REQUEST_CORRECTION): S.CORRECTION,
+        (state, A.SUPPLEMENT): state,  # 容缺: the missing material arrives before or during review
+        (state, A.GRANT): S.GRANTED,
+        (state, A.REFUSE): S.REFUSED,
+    }
+
+
 APP_TRANSITIONS: dict[tuple[AppStatus, AppAction], AppStatus] = {
-    (S.ACCEPTED, A.REVIEW): S.UNDER_REVIEW,
-    (S.ACCEPTED, A.REQUEST_CORRECTION): S.CORRECTION,
-    (S.ACCEPTED, A.SUPPLEMENT): S.ACCEPTED,  # 容缺: the missing material arrives before review
-    (S.ACCEPTED, A.GRANT): S.GRANTED,
-    (S.ACCEPTED, A.REFUSE): S.REFUSED,
-    (S.UNDER_REVIEW, A.REVIEW): S.UNDER_REVIEW,  # another task of a joint application starts review
-    (S.UNDER_REVIEW, A.REQUEST_CORRECTION): S.CORRECTION,
-    (S.UNDER_REVIEW, A.SUPPLEMENT): S.UNDER_REVIEW,
-    (S.UNDER_REVIEW, A.GRANT): S.GRANTED,
-    (S.UNDER_REVIEW, A.REFUSE): S.REFUSED,
+    **_awaiting_departments(S.ACCEPTED),
+    **_awaiting_departments(S.UNDER_REVIEW),
     (S.CORRECTION, A.SUPPLEMENT): S.UNDER_REVIEW,
     (S.CORRECTION, A.REQUEST_CORRECTION): S.CORRECTION,
     (S.CORRECTION, A.REVIEW): S.CORRECTION,  # another department reviewing does not lift the correction
@@ -86,9 +90,26 @@ TASK_TRANSITIONS: dict[TaskStatus, frozenset[TaskStatus]] = {
 }
 
 
+@dataclass(frozen=True)
+class ApplicationFilter:
+    """What the list of applications may be narrowed by."""
+
+    status: tuple[str, ...] = ()
+    department: str | None = None
+    item_code: str | None = None
+    pickup_overdue: bool | None = None
+    supplement_overdue: bool | None = None
+    text: str | None = None
+
+
 def app_allowed(status: AppStatus) -> list[AppAction]:
     """Actions the table allows in a state."""
     return [action for (state, action) in APP_TRANSITIONS if state == status]
+
+
+def window_allowed(status: AppStatus) -> list[AppAction]:
+    """Actions the table allows in a state that are done at the window (the rest the departments report)."""
+    return [action for action in app_allowed(status) if action in WINDOW_ACTIONS]
 
 
 def app_next(status: AppStatus, action: AppAction) -> AppStatus | None:
@@ -133,3 +154,15 @@ def missing_materials(
     missing = [name for name, required, _ in checklist if required and name not in have]
     key_missing = [name for name, required, key in checklist if required and key and name not in have]
     return missing, key_missing
+
+
+RECTIFICATION_ACTIONS: dict[str, tuple[str, ...]] = {
+    "open": ("callback",),
+    "called_back": ("callback", "close"),
+}
+
+
+def rectification_allowed(status: str) -> list[str]:
+    """整改: what a rectification in this state allows (open / called_back / closed); a callback (回访)
+    comes before it can close."""
+    return list(RECTIFICATION_ACTIONS.get(status, ()))

@@ -5,12 +5,19 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
+from gateway.domain.access import APP_ACCEPT, Actor
+from gateway.domain.applications import AppStatus, rectification_allowed, window_allowed
 from gateway.domain.pii import mask_id_number, mask_name, mask_phone
 from gateway.persistence.application_models import Application, ApplicationEvent, Evaluation, Rectification
+from gateway.services.applications.schedule import Schedule
 
 
-def application(app: Application, now: datetime, pickup_overdue: bool, allowed: list[str]) -> dict[str, Any]:
-    """One application as the API shows it."""
+def application(app: Application, actor: Actor, schedule: Schedule, now: datetime) -> dict[str, Any]:
+    """One application as the API shows it to this actor (the window's actions only to window staff)."""
+    pickup_overdue = bool(
+        app.status == AppStatus.READY.value and app.ready_at and app.ready_at < schedule.pickup_cutoff(now)
+    )
+    allowed = [a.value for a in window_allowed(AppStatus(app.status))] if actor.can(APP_ACCEPT) else []
     return {
         "id": app.id,
         "receipt_no": app.receipt_no,
@@ -109,5 +116,5 @@ def rectification(r: Rectification, now: datetime) -> dict[str, Any]:
         "callback_at": r.callback_at,
         "closed_at": r.closed_at,
         "created_at": r.created_at,
-        "allowed_actions": {"open": ["callback"], "called_back": ["callback", "close"]}.get(r.status, []),
+        "allowed_actions": rectification_allowed(r.status),
     }
