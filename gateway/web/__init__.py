@@ -12,7 +12,7 @@ from flask import Flask, request
 from werkzeug.exceptions import HTTPException
 
 from gateway.services.container import Services
-from gateway.services.inquiry_stats import InquiryStats
+from gateway.services.inquiries import InquiryStats
 from gateway.services.staff import StaffService
 
 _assembled = False

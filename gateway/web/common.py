@@ -23,7 +23,7 @@ from gateway.domain.errors import (
     UpstreamError,
 )
 from gateway.services.container import Services
-from gateway.services.inquiry_stats import InquiryStats
+from gateway.services.inquiries import InquiryStats
 from gateway.services.staff import StaffService
 from gateway.web import labels
 from gateway.web.security import current_staff

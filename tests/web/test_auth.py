@@ -10,7 +10,7 @@ from sqlalchemy import select
 from gateway.app import create_app
 from gateway.domain.access import Actor
 from gateway.persistence.user_models import LoginFailure
-from gateway.services.inquiry_queries import InquiryFilter
+from gateway.services.inquiries import InquiryFilter
 from gateway.services.staff import client_key
 from tests.conftest import inquiry_payload
 from tests.web.conftest import csrf_of, flashes, login, post

@@ -24,9 +24,11 @@ from gateway.persistence.db import Database
 from gateway.persistence.inquiry_rows import InquiryRows, find_or_allocate
 from gateway.persistence.models import Inquiry, InquiryCoDepartment, InquiryEvent
 from gateway.persistence.repositories.audit import AuditRepository
-from gateway.services import audit, interconnect, knowledge
-from gateway.services.inquiry_queries import MAX_OFFSET, InquiryFilter, filtered
-from gateway.services.inquiry_snapshots import present, present_event
+from gateway.services import audit
+from gateway.services.inquiries import announcements as interconnect
+from gateway.services.inquiries import knowledge
+from gateway.services.inquiries.queries import MAX_OFFSET, InquiryFilter, filtered
+from gateway.services.inquiries.snapshots import present, present_event
 from gateway.services.people import citizen_of
 from gateway.services.snapshots import Citizen, EventSnapshot, InquirySnapshot, Page
 

@@ -14,7 +14,7 @@ from gateway.domain.inquiry import Channel
 from gateway.domain.outbox import OPEN_STATES, OutboxStatus
 from gateway.domain.pii import redact_text
 from gateway.persistence.models import Inquiry, OutboxMessage
-from gateway.services.inquiry_queries import InquiryFilter, filtered
+from gateway.services.inquiries.queries import InquiryFilter, filtered
 from gateway.services.people import citizen_of
 
 # A publication on its way or delivered; a held (待审核), dead or discarded one was never shown to the public.
