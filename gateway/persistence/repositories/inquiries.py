@@ -157,7 +157,7 @@ class InquiryRepository(Repository):
         """Replace the inquiry's co-departments (协办单位)."""
         if inquiry.co_departments:
             inquiry.co_departments.clear()
-            if inquiry in self.session:
+            if codes and inquiry in self.session:
                 self.session.flush()  # delete the old rows first: re-adding the same one must not collide
         inquiry.co_departments.extend(InquiryCoDepartment(department_code=c) for c in codes)
 

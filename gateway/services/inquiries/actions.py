@@ -9,10 +9,9 @@ from typing import Any
 
 from gateway.domain import lifecycle
 from gateway.domain.access import Actor, act
-from gateway.domain.calendar import beijing_iso
-from gateway.domain.errors import Forbidden, InvalidInput, InvalidTransition, NotFound
+from gateway.domain.errors import Forbidden, InvalidTransition, NotFound
 from gateway.domain.lifecycle import Action, Status
-from gateway.domain.satisfaction import Satisfaction
+from gateway.domain.lifecycle_effects import EFFECTS
 from gateway.persistence.models import Inquiry
 from gateway.persistence.repositories.inquiries import InquiryRows
 from gateway.services.inquiries import announcements
@@ -81,71 +80,6 @@ class Actions(InquiryCore):
         data: Mapping[str, Any],
         now: datetime,
     ) -> dict[str, Any]:
-        """Change the record for an action; returns what the event should remember."""
-        policy = self.settings.deadlines
-        if action is Action.DISPATCH:
-            lead = data["department"]
-            co = [c for c in dict.fromkeys(data.get("co_departments") or []) if c != lead]
-            for field, codes in (("department", [lead]), ("co_departments", co)):
-                unknown = [c for c in codes if self.settings.department(c) is None]
-                if unknown:
-                    raise InvalidInput(field, f"unknown department code: {', '.join(unknown)}")
-            self._dispatch(inquiries, inquiry, lead, co, now)
-            return {"department": lead, "co_departments": co, "due_at": beijing_iso(inquiry.due_at)}
-        if action is Action.RETURN:
-            previous = inquiry.department_code
-            inquiry.department_code = None
-            inquiry.co_departments.clear()
-            inquiry.due_at = None
-            inquiry.dispatched_at = None
-            return {"department": previous}
-        if action is Action.REQUEST_EXTENSION:
-            days = int(data["workdays"])
-            if days > policy.max_extension_workdays:
-                raise InvalidInput(
-                    "workdays", f"an extension may add at most {policy.max_extension_workdays} working days"
-                )
-            inquiry.extension_workdays = days
-            return {"workdays": days}
-        if action is Action.APPROVE_EXTENSION:
-            days = inquiry.extension_workdays or 0
-            old = inquiry.due_at
-            if old is not None:
-                deadline = self.calendar.add_workdays(old, days)
-                inquiry.due_at = deadline.at
-                inquiry.calendar_estimated = inquiry.calendar_estimated or deadline.estimated
-            inquiry.extension_workdays = None
-            return {
-                "workdays": days,
-                "old_due_at": beijing_iso(old),
-                "due_at": beijing_iso(inquiry.due_at),
-            }
-        if action is Action.REFUSE_EXTENSION:
-            inquiry.extension_workdays = None
-            return {}
-        if action is Action.REPLY:
-            inquiry.reply_note = data["note"]
-            inquiry.public_reply = data.get("public_reply")
-            inquiry.replied_at = now
-            return {"public_reply": inquiry.public_reply}
-        if action is Action.CALLBACK:
-            inquiry.satisfaction = Satisfaction(data["satisfaction"]).value
-            inquiry.solved = bool(data["solved"])
-            return {"satisfaction": inquiry.satisfaction, "solved": inquiry.solved}
-        if action is Action.CLOSE:
-            inquiry.closed_at = now
-            return {}
-        if action is Action.REOPEN:
-            inquiry.closed_at = None
-            inquiry.satisfaction = None
-            inquiry.solved = None
-            inquiry.reply_note = None
-            inquiry.public_reply = None
-            inquiry.replied_at = None
-            if inquiry.department_code:
-                self._set_deadline(inquiry, now)
-            return {"department": inquiry.department_code, "due_at": beijing_iso(inquiry.due_at)}
-        if action is Action.ESCALATE:
-            inquiry.escalation_count += 1
-            return {"escalation_count": inquiry.escalation_count}
-        return {}  # acknowledge: the status change says it all
+        """Change the record for an action (its entry in the effects table); returns what the event
+        should remember."""
+        return EFFECTS[action](inquiry, data, self._context(inquiries, inquiry, now))

@@ -3,7 +3,6 @@ the deadline, the event record and the snapshot handed back."""
 
 from __future__ import annotations
 
-from collections.abc import Sequence
 from datetime import datetime
 from typing import Any
 
@@ -14,6 +13,7 @@ from gateway.domain.calendar import WorkdayCalendar
 from gateway.domain.clock import Clock, utcnow
 from gateway.domain.errors import Forbidden, NotFound
 from gateway.domain.lifecycle import Action, Status
+from gateway.domain.lifecycle_effects import Context
 from gateway.persistence.models import Inquiry
 from gateway.persistence.repositories.inquiries import InquiryRows
 from gateway.services.inquiries import announcements
@@ -77,20 +77,18 @@ class InquiryCore:
     def _due_soon_limit(self, now: datetime) -> datetime:
         return due_soon_limit(self.settings, self.calendar, now)
 
-    def _dispatch(
-        self, inquiries: InquiryRepository, inquiry: Inquiry, lead: str, co: Sequence[str], now: datetime
-    ) -> None:
-        """Set the lead, co-departments and deadline."""
-        inquiry.department_code = lead
-        inquiries.set_co_departments(inquiry, co)
-        inquiry.dispatched_at = now
-        inquiry.status = Status.DISPATCHED.value
-        self._set_deadline(inquiry, now)
-
-    def _set_deadline(self, inquiry: Inquiry, start: datetime) -> None:
-        deadline = self.calendar.add_workdays(start, self.settings.deadlines.workdays[inquiry.kind])
-        inquiry.due_at = deadline.at
-        inquiry.calendar_estimated = deadline.estimated
+    def _context(self, inquiries: InquiryRepository, inquiry: Inquiry, now: datetime) -> Context:
+        """What the lifecycle effects are told: the time, the calendar, the deadlines, the departments
+        and where the inquiry's co-departments are kept."""
+        policy = self.settings.deadlines
+        return Context(
+            now=now,
+            calendar=self.calendar,
+            workdays=policy.workdays,
+            max_extension_workdays=policy.max_extension_workdays,
+            is_department=lambda code: self.settings.department(code) is not None,
+            set_co_departments=lambda codes: inquiries.set_co_departments(inquiry, codes),
+        )
 
     # ---- what is written and handed back ------------------------------------------------------
 

@@ -13,6 +13,7 @@ from gateway.domain.access import CREATE, Actor, act
 from gateway.domain.calendar import SHANGHAI, beijing_iso
 from gateway.domain.errors import DuplicateRecord, Forbidden, InvalidInput, InvalidTransition
 from gateway.domain.lifecycle import Action, Status
+from gateway.domain.lifecycle_effects import dispatch_to
 from gateway.domain.routing import Dispatch, DispatchMode, InquiryFacts, intake_dispatch, route
 from gateway.persistence.models import Inquiry
 from gateway.persistence.repositories.inquiries import InquiryRows
@@ -209,7 +210,7 @@ class Intake(InquiryCore):
         now: datetime,
     ) -> None:
         inquiry.routing_rule = dispatch.rule
-        self._dispatch(inquiries, inquiry, dispatch.lead, list(dispatch.co), now)
+        dispatch_to(inquiry, dispatch.lead, list(dispatch.co), self._context(inquiries, inquiry, now))
         data: dict[str, Any] = {"department": dispatch.lead, "co_departments": list(dispatch.co)}
         if dispatch.rule is not None:
             data["rule"] = dispatch.rule
