@@ -29,7 +29,7 @@ from gateway.persistence.repositories.cursors import CursorRepository
 from gateway.persistence.repositories.inbound import InboundRepository
 from gateway.persistence.repositories.inquiries import InquiryRows
 from gateway.persistence.repositories.inquiry_figures import Figures
-from gateway.persistence.repositories.inquiry_filters import InquiryFilter
+from gateway.persistence.repositories.inquiry_filters import Listing
 from gateway.persistence.repositories.outbox import OutboxRepository
 from gateway.services.inquiries import InquiryService
 from tests.conftest import FakeClock
@@ -84,17 +84,9 @@ class FakeInquiryRepository:
         """The inquiry's history, oldest first, as (transient) rows."""
         return [InquiryEvent(**e) for e in self.recorded_events if e["inquiry_id"] == inquiry_id]
 
-    def find(
-        self,
-        filters: InquiryFilter,
-        actor: Actor,
-        *,
-        now: datetime,
-        due_soon_limit: datetime,
-        offset: int,
-        limit: int,
-    ) -> tuple[list[Inquiry], int]:
+    def find(self, listing: Listing) -> tuple[list[Inquiry], int]:
         """Status, kind and channel filters only (the SQL one is tested against the database)."""
+        filters, actor, offset, limit = listing.filters, listing.actor, listing.offset, listing.limit
         if (filters.department, filters.overdue, filters.due_soon, filters.text) != (None,) * 4:
             raise NotImplementedError("the fake filters by status, kind and channel only")
         found = [

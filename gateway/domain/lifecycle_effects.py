@@ -29,9 +29,9 @@ class Handled(Protocol):
     calendar_estimated: bool
     extension_workdays: int | None
     escalation_count: int
+    replied_at: datetime | None
     reply_note: str | None
     public_reply: str | None
-    replied_at: datetime | None
     satisfaction: str | None
     solved: bool | None
     closed_at: datetime | None
@@ -51,6 +51,23 @@ class Context:
 
 Effect = Callable[[Handled, Mapping[str, Any], Context], dict[str, Any]]
 
+# The one table of effects, an entry for every action (tests/unit/test_lifecycle_effects.py checks it),
+# filled by ``@effect(action)`` below.
+EFFECTS: dict[Action, Effect] = {}
+
+# What 重办 (reopen) voids: the answer, its rating and the end.
+VOID_ON_REOPEN = ("closed_at", "satisfaction", "solved", "reply_note", "public_reply", "replied_at")
+
+
+def effect(action: Action) -> Callable[[Effect], Effect]:
+    """Enter the decorated function in EFFECTS as what the action does."""
+
+    def enter(function: Effect) -> Effect:
+        EFFECTS[action] = function
+        return function
+
+    return enter
+
 
 def set_deadline(inquiry: Handled, start: datetime, ctx: Context) -> None:
     """The deadline for the inquiry's kind, counted in working days from start."""
@@ -68,6 +85,7 @@ def dispatch_to(inquiry: Handled, lead: str, co: Sequence[str], ctx: Context) ->
     set_deadline(inquiry, ctx.now, ctx)
 
 
+@effect(Action.DISPATCH)
 def _dispatch(inquiry: Handled, data: Mapping[str, Any], ctx: Context) -> dict[str, Any]:
     lead = data["department"]
     co = [c for c in dict.fromkeys(data.get("co_departments") or []) if c != lead]
@@ -79,10 +97,12 @@ def _dispatch(inquiry: Handled, data: Mapping[str, Any], ctx: Context) -> dict[s
     return {"department": lead, "co_departments": co, "due_at": beijing_iso(inquiry.due_at)}
 
 
+@effect(Action.ACKNOWLEDGE)
 def _acknowledge(inquiry: Handled, data: Mapping[str, Any], ctx: Context) -> dict[str, Any]:
     return {}  # the status change says it all
 
 
+@effect(Action.RETURN)
 def _return(inquiry: Handled, data: Mapping[str, Any], ctx: Context) -> dict[str, Any]:
     previous = inquiry.department_code
     inquiry.department_code = None
@@ -92,6 +112,7 @@ def _return(inquiry: Handled, data: Mapping[str, Any], ctx: Context) -> dict[str
     return {"department": previous}
 
 
+@effect(Action.REQUEST_EXTENSION)
 def _request_extension(inquiry: Handled, data: Mapping[str, Any], ctx: Context) -> dict[str, Any]:
     days = int(data["workdays"])
     if days > ctx.max_extension_workdays:
@@ -102,6 +123,7 @@ def _request_extension(inquiry: Handled, data: Mapping[str, Any], ctx: Context) 
     return {"workdays": days}
 
 
+@effect(Action.APPROVE_EXTENSION)
 def _approve_extension(inquiry: Handled, data: Mapping[str, Any], ctx: Context) -> dict[str, Any]:
     days = inquiry.extension_workdays or 0
     old = inquiry.due_at
@@ -113,11 +135,13 @@ def _approve_extension(inquiry: Handled, data: Mapping[str, Any], ctx: Context) 
     return {"workdays": days, "old_due_at": beijing_iso(old), "due_at": beijing_iso(inquiry.due_at)}
 
 
+@effect(Action.REFUSE_EXTENSION)
 def _refuse_extension(inquiry: Handled, data: Mapping[str, Any], ctx: Context) -> dict[str, Any]:
     inquiry.extension_workdays = None
     return {}
 
 
+@effect(Action.REPLY)
 def _reply(inquiry: Handled, data: Mapping[str, Any], ctx: Context) -> dict[str, Any]:
     inquiry.reply_note = data["note"]
     inquiry.public_reply = data.get("public_reply")
@@ -125,46 +149,30 @@ def _reply(inquiry: Handled, data: Mapping[str, Any], ctx: Context) -> dict[str,
     return {"public_reply": inquiry.public_reply}
 
 
+@effect(Action.CALLBACK)
 def _callback(inquiry: Handled, data: Mapping[str, Any], ctx: Context) -> dict[str, Any]:
     inquiry.satisfaction = Satisfaction(data["satisfaction"]).value
     inquiry.solved = bool(data["solved"])
     return {"satisfaction": inquiry.satisfaction, "solved": inquiry.solved}
 
 
+@effect(Action.CLOSE)
 def _close(inquiry: Handled, data: Mapping[str, Any], ctx: Context) -> dict[str, Any]:
     inquiry.closed_at = ctx.now
     return {}
 
 
+@effect(Action.REOPEN)
 def _reopen(inquiry: Handled, data: Mapping[str, Any], ctx: Context) -> dict[str, Any]:
     # 重办: the answer and its rating are void; the department (if any) gets a fresh deadline.
-    inquiry.closed_at = None
-    inquiry.satisfaction = None
-    inquiry.solved = None
-    inquiry.reply_note = None
-    inquiry.public_reply = None
-    inquiry.replied_at = None
+    for name in VOID_ON_REOPEN:
+        setattr(inquiry, name, None)
     if inquiry.department_code:
         set_deadline(inquiry, ctx.now, ctx)
     return {"department": inquiry.department_code, "due_at": beijing_iso(inquiry.due_at)}
 
 
+@effect(Action.ESCALATE)
 def _escalate(inquiry: Handled, data: Mapping[str, Any], ctx: Context) -> dict[str, Any]:
     inquiry.escalation_count += 1
     return {"escalation_count": inquiry.escalation_count}
-
-
-# The one table of effects, an entry for every action (tests/unit/test_lifecycle_effects.py checks it).
-EFFECTS: dict[Action, Effect] = {
-    Action.DISPATCH: _dispatch,
-    Action.ACKNOWLEDGE: _acknowledge,
-    Action.RETURN: _return,
-    Action.REQUEST_EXTENSION: _request_extension,
-    Action.APPROVE_EXTENSION: _approve_extension,
-    Action.REFUSE_EXTENSION: _refuse_extension,
-    Action.REPLY: _reply,
-    Action.CALLBACK: _callback,
-    Action.CLOSE: _close,
-    Action.REOPEN: _reopen,
-    Action.ESCALATE: _escalate,
-}

@@ -23,7 +23,7 @@ from gateway.persistence.repositories.cursors import CursorRepository
 from gateway.persistence.repositories.inbound import InboundRepository
 from gateway.persistence.repositories.inquiries import InquiryRows
 from gateway.persistence.repositories.inquiry_figures import Figures
-from gateway.persistence.repositories.inquiry_filters import InquiryFilter
+from gateway.persistence.repositories.inquiry_filters import Listing
 from gateway.persistence.repositories.outbox import OutboxRepository
 
 
@@ -50,16 +50,7 @@ class InquiryRepository(Protocol):
     def events(self, inquiry_id: int) -> list[InquiryEvent]:
         """The inquiry's history, oldest first."""
 
-    def find(
-        self,
-        filters: InquiryFilter,
-        actor: Actor,
-        *,
-        now: datetime,
-        due_soon_limit: datetime,
-        offset: int,
-        limit: int,
-    ) -> tuple[list[Inquiry], int]:
+    def find(self, listing: Listing) -> tuple[list[Inquiry], int]:
         """One page of what the actor may see and the filters match, newest first, and the total."""
 
     def overdue_unescalated(self, actor: Actor, now: datetime, limit: int) -> list[int]:

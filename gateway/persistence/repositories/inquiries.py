@@ -31,7 +31,7 @@ from gateway.persistence.models import (
 )
 from gateway.persistence.repositories.base import Repository
 from gateway.persistence.repositories.inquiry_figures import Figures
-from gateway.persistence.repositories.inquiry_filters import InquiryFilter, filtered, published
+from gateway.persistence.repositories.inquiry_filters import InquiryFilter, Listing, filtered, published
 
 INQUIRIES = cast(Table, Inquiry.__table__)
 CO_DEPARTMENTS = cast(Table, InquiryCoDepartment.__table__)
@@ -166,20 +166,13 @@ class InquiryRepository(Repository):
         query = select(InquiryEvent).where(InquiryEvent.inquiry_id == inquiry_id).order_by(InquiryEvent.id)
         return list(self.session.scalars(query))
 
-    def find(
-        self,
-        filters: InquiryFilter,
-        actor: Actor,
-        *,
-        now: datetime,
-        due_soon_limit: datetime,
-        offset: int,
-        limit: int,
-    ) -> tuple[list[Inquiry], int]:
+    def find(self, listing: Listing) -> tuple[list[Inquiry], int]:
         """One page of the inquiries the actor may see that match, newest first, and how many match."""
-        query = filtered(filters, actor, now, due_soon_limit)
+        query = filtered(listing.filters, listing.actor, listing.now, listing.due_soon_limit)
         total = self.session.scalar(select(func.count()).select_from(query.subquery())) or 0
-        page = self.session.scalars(query.order_by(Inquiry.id.desc()).offset(offset).limit(limit)).all()
+        page = self.session.scalars(
+            query.order_by(Inquiry.id.desc()).offset(listing.offset).limit(listing.limit)
+        ).all()
         return list(page), total
 
     def overdue_unescalated(self, actor: Actor, now: datetime, limit: int) -> list[int]:

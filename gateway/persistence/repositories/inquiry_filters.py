@@ -33,6 +33,19 @@ class InquiryFilter:
     text: str | None = None
 
 
+@dataclass(frozen=True)
+class Listing:
+    """One page of a list as the repository reads it: the filters, whose list it is, the time the
+    deadline filters count from, and the page."""
+
+    filters: InquiryFilter
+    actor: Actor
+    now: datetime
+    due_soon_limit: datetime  # a deadline up to here is 临期 (due soon)
+    offset: int
+    limit: int
+
+
 def like(text: str) -> str:
     """A LIKE pattern (escape ``\\``) matching the text anywhere, its wildcards taken literally."""
     escaped = text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")

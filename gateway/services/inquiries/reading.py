@@ -10,7 +10,7 @@ from gateway.domain.routing import InquiryFacts, route
 from gateway.services import audit
 from gateway.services.inquiries import knowledge
 from gateway.services.inquiries.core import InquiryCore
-from gateway.services.inquiries.queries import MAX_OFFSET, InquiryFilter
+from gateway.services.inquiries.queries import InquiryFilter, listing
 from gateway.services.inquiries.snapshots import present_event
 from gateway.services.people import citizen_of
 from gateway.services.snapshots import Citizen, EventSnapshot, InquirySnapshot, Page
@@ -31,12 +31,7 @@ class Reading(InquiryCore):
         now = self.clock()
         with self.db.reading() as uow:
             rows, total = uow.inquiries.find(
-                filters,
-                actor,
-                now=now,
-                due_soon_limit=self._due_soon_limit(now),
-                offset=min(offset, MAX_OFFSET),
-                limit=limit,
+                listing(filters, actor, now, self._due_soon_limit(now), offset=offset, limit=limit)
             )
             return Page(items=[self._view(r, actor) for r in rows], total=total)
 
