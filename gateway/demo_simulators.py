@@ -19,7 +19,7 @@ from gateway.config import Settings
 from gateway.demo import ADMIN
 from gateway.domain.errors import DomainError
 from gateway.domain.lifecycle import Action
-from gateway.services.inquiry_queries import InquiryFilter
+from gateway.services.inquiries import InquiryFilter
 
 log = logging.getLogger("gateway.demo")
 

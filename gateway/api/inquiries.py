@@ -14,7 +14,7 @@ from gateway.api.paging import filter_of, paged
 from gateway.api.spec import BODY_ID, FIRST_ID, link_to, links, operation_id
 from gateway.domain.access import CREATE, PII, READ, act
 from gateway.domain.lifecycle import Action
-from gateway.services.inquiry_queries import InquiryFilter
+from gateway.services.inquiries import InquiryFilter
 from gateway.services.snapshots import Citizen, EventSnapshot, InquirySnapshot
 from schemas.inquiry import (
     CallbackIn,

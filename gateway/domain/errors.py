@@ -103,3 +103,13 @@ def too_large(limit: int, field: str = "$") -> WireError:
 
 class SignatureError(Exception):
     """A webhook that is not from whom it claims (bad, missing or stale signature)."""
+
+
+class DuplicateRecord(DomainError):
+    """A record another transaction wrote first under the same unique key (a race the caller may resolve
+    by reading that record)."""
+
+    def __init__(self, record: str, key: str) -> None:
+        self.record = record
+        self.key = key
+        super().__init__(f"{record} with this {key} exists already")

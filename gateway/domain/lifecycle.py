@@ -38,7 +38,8 @@ class Action(StrEnum):
 
 S, A = Status, Action
 
-# The one table: (state, action) -> next state. Anything absent is refused with 409.
+# The one table: (state, action) -> next state. Anything absent is refused with 409. What each action
+# does to the inquiry's fields is the table beside it, lifecycle_effects.EFFECTS.
 TRANSITIONS: dict[tuple[Status, Action], Status] = {
     (S.RECEIVED, A.DISPATCH): S.DISPATCHED,
     # 即时答复: an operator answers a consult on the call, without a department

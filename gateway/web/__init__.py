@@ -13,7 +13,7 @@ from werkzeug.exceptions import HTTPException
 
 from gateway.services.accounts import StaffService
 from gateway.services.container import Services
-from gateway.services.inquiry_stats import InquiryStats
+from gateway.services.inquiries import InquiryStats
 
 _assembled = False
 

@@ -13,7 +13,7 @@ from gateway.domain.disclosure import redact
 from gateway.domain.lifecycle import Action
 from gateway.domain.outbox import OutboxStatus
 from gateway.services import people
-from gateway.services.inquiry_queries import InquiryFilter
+from gateway.services.inquiries import InquiryFilter
 from gateway.services.snapshots import InquirySnapshot, OutboxSnapshot
 from gateway.web import labels
 from gateway.web.common import Pager, actor, arg, attempt, export_rows, page_number, services

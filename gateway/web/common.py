@@ -24,7 +24,7 @@ from gateway.domain.errors import (
 )
 from gateway.services.accounts import StaffService
 from gateway.services.container import Services
-from gateway.services.inquiry_stats import InquiryStats
+from gateway.services.inquiries import InquiryStats
 from gateway.web import labels
 from gateway.web.security import current_staff
 from schemas.inquiry import RevealIn

@@ -12,7 +12,7 @@ from gateway.domain.access import PII, READ, Actor
 from gateway.domain.lifecycle import HANDLING, Action, Status
 from gateway.domain.routing import InquiryFacts
 from gateway.services import people
-from gateway.services.inquiry_queries import InquiryFilter
+from gateway.services.inquiries import InquiryFilter
 from gateway.services.snapshots import InquirySnapshot
 from gateway.web import labels
 from gateway.web.common import (

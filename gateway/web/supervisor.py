@@ -13,8 +13,7 @@ from werkzeug.wrappers import Response
 from gateway.domain.access import STATS
 from gateway.domain.calendar import SHANGHAI
 from gateway.domain.outbox import OutboxStatus
-from gateway.services.inquiry_queries import InquiryFilter
-from gateway.services.inquiry_stats import GOOD, NONE_KEY
+from gateway.services.inquiries import GOOD, NONE_KEY, InquiryFilter
 from gateway.web import charts, labels
 from gateway.web.common import actor, arg, console, day_arg, day_end, day_start, services
 from gateway.web.excel import Sheet, export_response

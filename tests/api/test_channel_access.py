@@ -12,8 +12,8 @@ from sqlalchemy import func, select
 from adapters.base.webhooks import new_secret, sign
 from gateway.domain.access import ROLE_TABLE, Actor
 from gateway.persistence.models import Inquiry, InquiryCoDepartment, InquiryEvent, WebhookReceipt
-from gateway.services.inquiries import InquiryService
-from gateway.services.inquiry_queries import InquiryFilter, filtered
+from gateway.persistence.repositories.inquiry_filters import filtered
+from gateway.services.inquiries import InquiryFilter, InquiryService
 from tests.conftest import inquiry_payload, settings_for
 from tests.web.conftest import login, post
 from tests.web.seed import seed_accounts

@@ -11,7 +11,7 @@ from gateway.app import create_app
 from gateway.domain.access import Actor
 from gateway.persistence.user_models import LoginFailure
 from gateway.services.accounts import client_key
-from gateway.services.inquiry_queries import InquiryFilter
+from gateway.services.inquiries import InquiryFilter
 from tests.conftest import inquiry_payload
 from tests.web.conftest import csrf_of, flashes, login, post
 from tests.web.seed import PASSWORD, seed_accounts

@@ -4,7 +4,7 @@ import re
 
 from gateway.domain.access import Actor
 from gateway.domain.lifecycle import Action
-from gateway.services.inquiry_queries import InquiryFilter
+from gateway.services.inquiries import InquiryFilter
 from tests.web.seed import UNROUTED_COMPLAINT
 
 ADMIN = Actor("测试管理员", "admin")

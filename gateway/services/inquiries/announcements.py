@@ -1,4 +1,5 @@
-"""互联互通: which outbox messages a change to an inquiry causes, and for which systems."""
+"""互联互通: the outbound messages the inquiries area emits: which system hears of which change to an
+inquiry, in which message (outbox target and event type), and with what personal data left out."""
 
 from __future__ import annotations
 
@@ -13,8 +14,8 @@ from gateway.domain.calendar import beijing_iso
 from gateway.domain.inquiry import Channel
 from gateway.domain.lifecycle import INTAKE, Action
 from gateway.domain.outbox import OutboxStatus
-from gateway.persistence.inquiry_rows import InquiryRows
 from gateway.persistence.models import Inquiry
+from gateway.persistence.repositories.inquiries import InquiryRows
 from gateway.services import outbox, publications
 from gateway.services.people import citizen_of
 
@@ -96,7 +97,7 @@ def _enqueue(
         now=now,
         status=status,
     )
-    rows.outbox(message)
+    rows.outbox.append(message)
 
 
 def _department_name(settings: Settings, code: str | None) -> str | None:
