@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import asdict
+from functools import partial
 from typing import Any
 
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
@@ -16,7 +17,6 @@ from gateway.services.inquiry_queries import InquiryFilter
 from gateway.services.snapshots import InquirySnapshot
 from gateway.web import labels
 from gateway.web.common import (
-    Pager,
     actor,
     arg,
     attempt,
@@ -24,13 +24,12 @@ from gateway.web.common import (
     day_arg,
     day_end,
     day_start,
-    export_rows,
     load,
-    page_number,
     reveal_once,
     services,
 )
 from gateway.web.excel import Sheet, export_response
+from gateway.web.listing import every_row, page_of
 from gateway.web.security import requires, safe_next
 from schemas.inquiry import ACTION_SCHEMAS
 
@@ -67,12 +66,11 @@ def current_filter() -> InquiryFilter:
 @requires(READ)
 def queue() -> str:
     """The queue: tabs by state, filters, colour-coded deadline timers."""
-    page = page_number()
-    result = services().inquiries.find(current_filter(), actor(), offset=(page - 1) * 20, limit=20)
+    items, pager = page_of(partial(services().inquiries.find, current_filter(), actor()))
     return render_template(
         "console/inquiries/queue.html",
-        items=result.items,
-        pager=Pager(page, 20, result.total),
+        items=items,
+        pager=pager,
         tabs=TABS,
         tab=arg("tab", TABS) or "all",
     )
@@ -83,13 +81,8 @@ def queue() -> str:
 def export() -> Response:
     """The queue, as filtered, to Excel (personal data masked, free text redacted as on the website;
     audited)."""
-    filters, who = current_filter(), actor()
-
-    def fetch(offset: int, limit: int) -> tuple[list[InquirySnapshot], int]:
-        page = services().inquiries.find(filters, who, offset=offset, limit=limit)
-        return page.items, page.total
-
-    found = export_rows(fetch)
+    filters = current_filter()
+    found: list[InquirySnapshot] = every_row(partial(services().inquiries.find, filters, actor()))
     redact = people.inquiry_redactor(services().db, (i.id for i in found))
     rows = [
         [

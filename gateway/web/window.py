@@ -3,6 +3,7 @@ and log a citizen's inquiry at the counter."""
 
 from __future__ import annotations
 
+from functools import partial
 from typing import Any
 
 from flask import Blueprint, abort, flash, redirect, render_template, request, session, url_for
@@ -11,18 +12,16 @@ from werkzeug.wrappers import Response
 from gateway.domain.access import APP_ACCEPT, READ
 from gateway.web import labels
 from gateway.web.common import (
-    Pager,
     actor,
     arg,
     attempt,
     blank_none,
-    export_rows,
     load,
-    page_number,
     services,
 )
 from gateway.web.excel import Sheet, export_response
 from gateway.web.intake import handle
+from gateway.web.listing import every_row, page_of
 from gateway.web.security import requires
 from schemas.applications import ApplicationIn
 
@@ -35,17 +34,14 @@ CODE = "<string(maxlength=64):item_code>"
 @requires(READ)
 def items() -> str:
     """事项查询: by Chinese text, full pinyin, pinyin initials or item code; best match first."""
-    page = page_number()
-    result = services().catalog.search(
+    search = partial(
+        services().catalog.search,
         arg("q"),
         department=arg("department"),
         item_type=arg("type", labels.ITEM_TYPE_LABELS),
-        offset=(page - 1) * 20,
-        limit=20,
     )
-    return render_template(
-        "console/window/items.html", items=result.items, pager=Pager(page, 20, result.total)
-    )
+    items, pager = page_of(search)
+    return render_template("console/window/items.html", items=items, pager=pager)
 
 
 @bp.route("/items/export.xlsx", methods=["GET"])
@@ -53,13 +49,9 @@ def items() -> str:
 def items_export() -> Response:
     """The search result to Excel (audited)."""
     q, department, item_type = arg("q"), arg("department"), arg("type", labels.ITEM_TYPE_LABELS)
-
-    def fetch(offset: int, limit: int) -> tuple[list[dict[str, Any]], int]:
-        page = services().catalog.search(
-            q, department=department, item_type=item_type, offset=offset, limit=limit
-        )
-        return page.items, page.total
-
+    found: list[dict[str, Any]] = every_row(
+        partial(services().catalog.search, q, department=department, item_type=item_type)
+    )
     rows = [
         [
             i["item_code"],
@@ -69,7 +61,7 @@ def items_export() -> Response:
             i["statutory_days"],
             i["promised_days"],
         ]
-        for i in export_rows(fetch)
+        for i in found
     ]
     headers = ["事项编码", "事项名称", "事项类型", "实施主体", "法定办结时限(工作日)", "承诺办结时限(工作日)"]
     filters = {"text": q, "department": department, "item_type": item_type}

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import asdict
+from functools import partial
 from typing import Any
 
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
@@ -14,18 +15,16 @@ from gateway.services import people
 from gateway.services.applications import ApplicationFilter
 from gateway.web import labels
 from gateway.web.common import (
-    Pager,
     actor,
     arg,
     attempt,
     blank_none,
-    export_rows,
     load,
-    page_number,
     reveal_once,
     services,
 )
 from gateway.web.excel import Sheet, export_response
+from gateway.web.listing import every_row, page_of
 from gateway.web.security import requires
 from schemas.applications import AppNoteIn, EvaluationIn, PickupIn, PostIn, SupplementIn
 
@@ -59,27 +58,16 @@ def current_filter() -> ApplicationFilter:
 @requires(APP_READ)
 def applications() -> str:
     """办件 list: by status, receipt number or title, and the flags that need a phone call."""
-    page = page_number()
-    result = services().applications.find(current_filter(), actor(), offset=(page - 1) * 20, limit=20)
-    return render_template(
-        "console/window/applications.html",
-        items=result.items,
-        pager=Pager(page, 20, result.total),
-        flags=FLAGS,
-    )
+    items, pager = page_of(partial(services().applications.find, current_filter(), actor()))
+    return render_template("console/window/applications.html", items=items, pager=pager, flags=FLAGS)
 
 
 @bp.route("/export.xlsx", methods=["GET"])
 @requires(APP_READ)
 def export() -> Response:
     """The list, as filtered, to Excel (the applicant masked, free text redacted; audited)."""
-    filters, who = current_filter(), actor()
-
-    def fetch(offset: int, limit: int) -> tuple[list[dict[str, Any]], int]:
-        page = services().applications.find(filters, who, offset=offset, limit=limit)
-        return page.items, page.total
-
-    found = export_rows(fetch)
+    filters = current_filter()
+    found: list[dict[str, Any]] = every_row(partial(services().applications.find, filters, actor()))
     redact = people.application_redactor(services().db, (a["id"] for a in found))
     rows = [
         [
