@@ -3,6 +3,7 @@ and log a citizen's inquiry at the counter."""
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from functools import partial
 from typing import Any
 
@@ -72,15 +73,16 @@ def items_export() -> Response:
 @requires(READ)
 def item(item_code: str) -> str:
     """办事指南 on one screen: materials checklist, time limits, fee, place; and the acceptance form."""
+    return _item_page(item_code, {}, None, session.get("window_name", "综合窗口"))
+
+
+def _item_page(item_code: str, form: Mapping[str, Any], ticked: set[str] | None, window_name: str) -> str:
+    """The item's guide with the acceptance form, blank or as the clerk filled it in; 404 for no item."""
     detail = attempt(lambda: services().catalog.get(item_code))
     if detail is None:
         abort(404)
     return render_template(
-        "console/window/item.html",
-        item=detail,
-        form={},
-        ticked=None,
-        window_name=session.get("window_name", "综合窗口"),
+        "console/window/item.html", item=detail, form=form, ticked=ticked, window_name=window_name
     )
 
 
@@ -106,16 +108,7 @@ def accept(item_code: str) -> Response | tuple[str, int]:
     loaded = load(ApplicationIn, data)
     app = attempt(lambda: services().applications.accept(loaded, actor())) if loaded is not None else None
     if app is None:
-        detail = attempt(lambda: services().catalog.get(item_code))
-        if detail is None:
-            abort(404)
-        return render_template(
-            "console/window/item.html",
-            item=detail,
-            form=form,
-            ticked=set(form.getlist("material")),
-            window_name=window_name or "综合窗口",
-        ), 422
+        return _item_page(item_code, form, set(form.getlist("material")), window_name or "综合窗口"), 422
     session["window_name"] = window_name[:64]
     note = ""
     if app["incomplete"]:
