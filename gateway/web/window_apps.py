@@ -31,6 +31,7 @@ from schemas.applications import AppNoteIn, EvaluationIn, PickupIn, PostIn, Supp
 bp = Blueprint("win_apps", __name__, url_prefix="/window/applications")
 
 ID = "<int(max=9223372036854775807):app_id>"
+REVEALED = "已查看申请人完整信息，本次查看已记入审计日志。"
 SCHEMAS = {
     AppAction.SUPPLEMENT: SupplementIn,
     AppAction.PREPARE: AppNoteIn,
@@ -149,10 +150,7 @@ def _render_application(app_id: int, revealed: Any = None) -> str:
 def reveal(app_id: int) -> Response | str:
     """Show the applicant's data in full, once, for a stated reason (written to the audit log)."""
     return reveal_once(
-        lambda reason: services().applications.reveal(app_id, reason, actor()),
-        lambda applicant: _render_application(app_id, revealed=applicant),
-        url_for("console.win_apps.application", app_id=app_id),
-        "已查看申请人完整信息，本次查看已记入审计日志。",
+        services().applications, app_id, _render_application, "console.win_apps.application", REVEALED
     )
 
 
