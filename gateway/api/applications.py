@@ -130,6 +130,7 @@ def window_action(rule: str, act: AppAction, body: type[Schema]) -> Callable[...
     return blp.route(rule, methods=["POST"])(documented)  # type: ignore[no-any-return]
 
 
+# One line a window action, its URL written out: the four views differ only in these three values.
 application_supplement = window_action(f"/{ID}/supplement", AppAction.SUPPLEMENT, SupplementIn)
 application_prepare = window_action(f"/{ID}/prepare", AppAction.PREPARE, AppNoteIn)
 application_pickup = window_action(f"/{ID}/pickup", AppAction.PICKUP, PickupIn)
