@@ -14,15 +14,7 @@ from gateway.domain.applications import AppAction
 from gateway.services import people
 from gateway.services.applications import ApplicationFilter
 from gateway.web import labels
-from gateway.web.common import (
-    actor,
-    arg,
-    attempt,
-    blank_none,
-    load,
-    reveal_once,
-    services,
-)
+from gateway.web.common import actor, arg, attempt, blank_none, load, reveal_once, services
 from gateway.web.excel import Sheet, export_response
 from gateway.web.listing import every_row, page_of
 from gateway.web.security import requires
