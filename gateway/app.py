@@ -43,19 +43,25 @@ def _load_or_exit() -> Settings:
         raise SystemExit(2) from None
 
 
+# flask-smorest's settings: what the OpenAPI document says of the API, where it and the Swagger UI are served.
+API_CONFIG: dict[str, Any] = {
+    "API_TITLE": "区政务服务集成网关 District integration gateway",
+    "API_VERSION": "v1",
+    "OPENAPI_VERSION": "3.0.3",
+    "OPENAPI_URL_PREFIX": "/api",
+    "OPENAPI_JSON_PATH": "v1/openapi.json",
+    "OPENAPI_SWAGGER_UI_PATH": "docs",
+    "OPENAPI_SWAGGER_UI_URL": "/api/docs/static/",
+}
+
+
 def _configure(app: Flask, settings: Settings, extra: dict[str, Any]) -> None:
     app.config.update(
         SECRET_KEY=settings.secret_key or None,
         MAX_CONTENT_LENGTH=settings.max_body_bytes,
         JSON_AS_ASCII=False,
-        API_TITLE="区政务服务集成网关 District integration gateway",
-        API_VERSION="v1",
-        OPENAPI_VERSION="3.0.3",
-        OPENAPI_URL_PREFIX="/api",
-        OPENAPI_JSON_PATH="v1/openapi.json",
-        OPENAPI_SWAGGER_UI_PATH="docs",
-        OPENAPI_SWAGGER_UI_URL="/api/docs/static/",
     )
+    app.config.update(API_CONFIG)
     app.config.update(extra)
     app.json.ensure_ascii = False  # type: ignore[attr-defined]
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s %(message)s")

@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from functools import partial
 from typing import Any
 
 from flask.views import MethodView
 from flask_smorest.pagination import PaginationParameters
+from marshmallow import Schema
 
+from gateway.api.actions import action, reading
 from gateway.api.auth import current_actor, protected, services
 from gateway.api.errors import GatewayBlueprint
 from gateway.api.paging import filter_of, paged
@@ -97,19 +100,14 @@ class Application(MethodView):
 
 
 @blp.route(f"/{ID}/reveal", methods=["POST"])
-@blp.arguments(RevealIn)
-@blp.response(200, CitizenOut)
-@blp.alt_response(404, description=NO_SUCH)
-@protected(blp, PII)
+@action(blp, RevealIn, CitizenOut, PII, missing=NO_SUCH)
 def reveal_applicant(data: dict[str, Any], app_id: int) -> Citizen:
     """The applicant's name, phone and ID number in full; each read is audited with its reason."""
     return services().applications.reveal(app_id, data["reason"], current_actor())
 
 
 @blp.route(f"/{ID}/events", methods=["GET"])
-@blp.response(200, AppEventOut(many=True))
-@blp.alt_response(404, description=NO_SUCH)
-@protected(blp, APP_READ)
+@reading(blp, AppEventOut(many=True), APP_READ, missing=NO_SUCH)
 def application_events(app_id: int) -> list[dict[str, Any]]:
     """Every step, with the proxy (全程代办) where staff acted for the applicant."""
     return services().applications.events(app_id, current_actor())
@@ -118,49 +116,22 @@ def application_events(app_id: int) -> list[dict[str, Any]]:
 # ---- the window's actions (the departments' review and decision arrive through their own systems) ----
 
 
-@blp.route(f"/{ID}/supplement", methods=["POST"])
-@blp.arguments(SupplementIn)
-@links(blp, [200], FOLLOW_UPS)
-@blp.response(200, ApplicationOut)
-@blp.alt_response(404, description=NO_SUCH)
-@blp.alt_response(409, description=NOT_NOW)
-@protected(blp, APP_ACCEPT)
-def application_supplement(data: dict[str, Any], app_id: int) -> dict[str, Any]:
-    """Window action 'supplement'; 409 names the current status and the allowed actions."""
-    return services().applications.act(app_id, AppAction.SUPPLEMENT, data, current_actor())
+def window_action(rule: str, act: AppAction, body: type[Schema]) -> Callable[..., dict[str, Any]]:
+    """The view of one window action at `rule` (POST): each answers, links and fails alike."""
+
+    def view(data: dict[str, Any], app_id: int) -> dict[str, Any]:
+        return services().applications.act(app_id, act, data, current_actor())
+
+    view.__name__ = f"application_{act.name.lower()}"
+    view.__doc__ = f"Window action '{act.value}'; 409 names the current status and the allowed actions."
+    documented = action(
+        blp, body, ApplicationOut, APP_ACCEPT, missing=NO_SUCH, conflict=NOT_NOW, follow_ups=FOLLOW_UPS
+    )(view)
+    return blp.route(rule, methods=["POST"])(documented)  # type: ignore[no-any-return]
 
 
-@blp.route(f"/{ID}/prepare", methods=["POST"])
-@blp.arguments(AppNoteIn)
-@links(blp, [200], FOLLOW_UPS)
-@blp.response(200, ApplicationOut)
-@blp.alt_response(404, description=NO_SUCH)
-@blp.alt_response(409, description=NOT_NOW)
-@protected(blp, APP_ACCEPT)
-def application_prepare(data: dict[str, Any], app_id: int) -> dict[str, Any]:
-    """Window action 'prepare'; 409 names the current status and the allowed actions."""
-    return services().applications.act(app_id, AppAction.PREPARE, data, current_actor())
-
-
-@blp.route(f"/{ID}/pickup", methods=["POST"])
-@blp.arguments(PickupIn)
-@links(blp, [200], FOLLOW_UPS)
-@blp.response(200, ApplicationOut)
-@blp.alt_response(404, description=NO_SUCH)
-@blp.alt_response(409, description=NOT_NOW)
-@protected(blp, APP_ACCEPT)
-def application_pickup(data: dict[str, Any], app_id: int) -> dict[str, Any]:
-    """Window action 'pickup'; 409 names the current status and the allowed actions."""
-    return services().applications.act(app_id, AppAction.PICKUP, data, current_actor())
-
-
-@blp.route(f"/{ID}/post", methods=["POST"])
-@blp.arguments(PostIn)
-@links(blp, [200], FOLLOW_UPS)
-@blp.response(200, ApplicationOut)
-@blp.alt_response(404, description=NO_SUCH)
-@blp.alt_response(409, description=NOT_NOW)
-@protected(blp, APP_ACCEPT)
-def application_post(data: dict[str, Any], app_id: int) -> dict[str, Any]:
-    """Window action 'post'; 409 names the current status and the allowed actions."""
-    return services().applications.act(app_id, AppAction.POST, data, current_actor())
+# One line a window action, its URL written out: the four views differ only in these three values.
+application_supplement = window_action(f"/{ID}/supplement", AppAction.SUPPLEMENT, SupplementIn)
+application_prepare = window_action(f"/{ID}/prepare", AppAction.PREPARE, AppNoteIn)
+application_pickup = window_action(f"/{ID}/pickup", AppAction.PICKUP, PickupIn)
+application_post = window_action(f"/{ID}/post", AppAction.POST, PostIn)

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from gateway.api.auth import current_actor, protected, services
+from gateway.api.actions import action
+from gateway.api.auth import current_actor, services
 from gateway.api.errors import GatewayBlueprint
 from gateway.domain.access import OUTBOX_MANAGE
 from gateway.services.snapshots import OutboxSnapshot
@@ -16,25 +17,26 @@ blp = GatewayBlueprint(
 )
 
 ID = "<int(max=9223372036854775807):message_id>"
+# Both take a reason (audited) and apply to a dead letter only.
+DEAD_LETTER_ACTION = action(
+    blp,
+    ReasonIn,
+    OutboxOut,
+    OUTBOX_MANAGE,
+    missing="no such message",
+    conflict="the message is not a dead letter",
+)
 
 
 @blp.route(f"/{ID}/resend", methods=["POST"])
-@blp.arguments(ReasonIn)
-@blp.response(200, OutboxOut)
-@blp.alt_response(404, description="no such message")
-@blp.alt_response(409, description="the message is not a dead letter")
-@protected(blp, OUTBOX_MANAGE)
+@DEAD_LETTER_ACTION
 def resend(data: dict[str, Any], message_id: int) -> OutboxSnapshot:
     """Put a dead letter back in the queue with fresh attempts."""
     return services().outbox.resend(message_id, data["reason"], current_actor())
 
 
 @blp.route(f"/{ID}/discard", methods=["POST"])
-@blp.arguments(ReasonIn)
-@blp.response(200, OutboxOut)
-@blp.alt_response(404, description="no such message")
-@blp.alt_response(409, description="the message is not a dead letter")
-@protected(blp, OUTBOX_MANAGE)
+@DEAD_LETTER_ACTION
 def discard(data: dict[str, Any], message_id: int) -> OutboxSnapshot:
     """Give up on a dead letter; the messages queued behind it may then go."""
     return services().outbox.discard(message_id, data["reason"], current_actor())

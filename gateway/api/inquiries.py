@@ -8,6 +8,7 @@ from typing import Any
 from flask.views import MethodView
 from flask_smorest.pagination import PaginationParameters
 
+from gateway.api.actions import action, reading
 from gateway.api.auth import current_actor, protected, services
 from gateway.api.errors import GatewayBlueprint
 from gateway.api.paging import filter_of, paged
@@ -43,6 +44,10 @@ NOT_NOW = "not allowed in the current status"
 # which clients and fuzzers follow.
 _VIEWS = ["get_inquiry", "list_events", "reveal_citizen", *(f"action_{a.name.lower()}" for a in Action)]
 FOLLOW_UPS = link_to("inquiries", _VIEWS, inquiry_id=BODY_ID)
+# Every lifecycle action answers the inquiry, leads to what may follow, and names 404 and 409 alike.
+LIFECYCLE = partial(
+    action, blp, response=InquiryOut, missing=NO_SUCH, conflict=NOT_NOW, follow_ups=FOLLOW_UPS
+)
 
 
 @blp.route("", endpoint="inquiries")
@@ -93,19 +98,14 @@ class Inquiry(MethodView):
 
 
 @blp.route(f"/{ID}/events", methods=["GET"])
-@blp.response(200, EventOut(many=True))
-@blp.alt_response(404, description=NO_SUCH)
-@protected(blp, READ)
+@reading(blp, EventOut(many=True), READ, missing=NO_SUCH)
 def list_events(inquiry_id: int) -> list[EventSnapshot]:
     """The inquiry's history: every transition with actor, time, from, to and note."""
     return services().inquiries.events(inquiry_id, current_actor())
 
 
 @blp.route(f"/{ID}/reveal", methods=["POST"])
-@blp.arguments(RevealIn)
-@blp.response(200, CitizenOut)
-@blp.alt_response(404, description=NO_SUCH)
-@protected(blp, PII)
+@action(blp, RevealIn, CitizenOut, PII, missing=NO_SUCH)
 def reveal_citizen(data: dict[str, Any], inquiry_id: int) -> Citizen:
     """The citizen's name, phone and ID number in full; each read is audited with its reason."""
     return services().inquiries.reveal(inquiry_id, data["reason"], current_actor())
@@ -115,132 +115,77 @@ def reveal_citizen(data: dict[str, Any], inquiry_id: int) -> Citizen:
 
 
 @blp.route(f"/{ID}/dispatch", methods=["POST"])
-@blp.arguments(DispatchIn)
-@links(blp, [200], FOLLOW_UPS)
-@blp.response(200, InquiryOut)
-@blp.alt_response(404, description=NO_SUCH)
-@blp.alt_response(409, description=NOT_NOW)
-@protected(blp, act(Action.DISPATCH))
+@LIFECYCLE(DispatchIn, permission=act(Action.DISPATCH))
 def action_dispatch(data: dict[str, Any], inquiry_id: int) -> InquirySnapshot:
     """Lifecycle action 'dispatch'; 409 names the current status and allowed actions."""
     return services().inquiries.act(inquiry_id, Action.DISPATCH, data, current_actor())
 
 
 @blp.route(f"/{ID}/acknowledge", methods=["POST"])
-@blp.arguments(NoteIn)
-@links(blp, [200], FOLLOW_UPS)
-@blp.response(200, InquiryOut)
-@blp.alt_response(404, description=NO_SUCH)
-@blp.alt_response(409, description=NOT_NOW)
-@protected(blp, act(Action.ACKNOWLEDGE))
+@LIFECYCLE(NoteIn, permission=act(Action.ACKNOWLEDGE))
 def action_acknowledge(data: dict[str, Any], inquiry_id: int) -> InquirySnapshot:
     """Lifecycle action 'acknowledge'; 409 names the current status and allowed actions."""
     return services().inquiries.act(inquiry_id, Action.ACKNOWLEDGE, data, current_actor())
 
 
 @blp.route(f"/{ID}/return", methods=["POST"])
-@blp.arguments(ReasonIn)
-@links(blp, [200], FOLLOW_UPS)
-@blp.response(200, InquiryOut)
-@blp.alt_response(404, description=NO_SUCH)
-@blp.alt_response(409, description=NOT_NOW)
-@protected(blp, act(Action.RETURN))
+@LIFECYCLE(ReasonIn, permission=act(Action.RETURN))
 def action_return(data: dict[str, Any], inquiry_id: int) -> InquirySnapshot:
     """Lifecycle action 'return'; 409 names the current status and allowed actions."""
     return services().inquiries.act(inquiry_id, Action.RETURN, data, current_actor())
 
 
 @blp.route(f"/{ID}/request-extension", methods=["POST"])
-@blp.arguments(ExtensionIn)
-@links(blp, [200], FOLLOW_UPS)
-@blp.response(200, InquiryOut)
-@blp.alt_response(404, description=NO_SUCH)
-@blp.alt_response(409, description=NOT_NOW)
-@protected(blp, act(Action.REQUEST_EXTENSION))
+@LIFECYCLE(ExtensionIn, permission=act(Action.REQUEST_EXTENSION))
 def action_request_extension(data: dict[str, Any], inquiry_id: int) -> InquirySnapshot:
     """Lifecycle action 'request-extension'; 409 names the current status and allowed actions."""
     return services().inquiries.act(inquiry_id, Action.REQUEST_EXTENSION, data, current_actor())
 
 
 @blp.route(f"/{ID}/approve-extension", methods=["POST"])
-@blp.arguments(NoteIn)
-@links(blp, [200], FOLLOW_UPS)
-@blp.response(200, InquiryOut)
-@blp.alt_response(404, description=NO_SUCH)
-@blp.alt_response(409, description=NOT_NOW)
-@protected(blp, act(Action.APPROVE_EXTENSION))
+@LIFECYCLE(NoteIn, permission=act(Action.APPROVE_EXTENSION))
 def action_approve_extension(data: dict[str, Any], inquiry_id: int) -> InquirySnapshot:
     """Lifecycle action 'approve-extension'; 409 names the current status and allowed actions."""
     return services().inquiries.act(inquiry_id, Action.APPROVE_EXTENSION, data, current_actor())
 
 
 @blp.route(f"/{ID}/refuse-extension", methods=["POST"])
-@blp.arguments(ReasonIn)
-@links(blp, [200], FOLLOW_UPS)
-@blp.response(200, InquiryOut)
-@blp.alt_response(404, description=NO_SUCH)
-@blp.alt_response(409, description=NOT_NOW)
-@protected(blp, act(Action.REFUSE_EXTENSION))
+@LIFECYCLE(ReasonIn, permission=act(Action.REFUSE_EXTENSION))
 def action_refuse_extension(data: dict[str, Any], inquiry_id: int) -> InquirySnapshot:
     """Lifecycle action 'refuse-extension'; 409 names the current status and allowed actions."""
     return services().inquiries.act(inquiry_id, Action.REFUSE_EXTENSION, data, current_actor())
 
 
 @blp.route(f"/{ID}/reply", methods=["POST"])
-@blp.arguments(ReplyIn)
-@links(blp, [200], FOLLOW_UPS)
-@blp.response(200, InquiryOut)
-@blp.alt_response(404, description=NO_SUCH)
-@blp.alt_response(409, description=NOT_NOW)
-@protected(blp, act(Action.REPLY))
+@LIFECYCLE(ReplyIn, permission=act(Action.REPLY))
 def action_reply(data: dict[str, Any], inquiry_id: int) -> InquirySnapshot:
     """Lifecycle action 'reply'; 409 names the current status and allowed actions."""
     return services().inquiries.act(inquiry_id, Action.REPLY, data, current_actor())
 
 
 @blp.route(f"/{ID}/callback", methods=["POST"])
-@blp.arguments(CallbackIn)
-@links(blp, [200], FOLLOW_UPS)
-@blp.response(200, InquiryOut)
-@blp.alt_response(404, description=NO_SUCH)
-@blp.alt_response(409, description=NOT_NOW)
-@protected(blp, act(Action.CALLBACK))
+@LIFECYCLE(CallbackIn, permission=act(Action.CALLBACK))
 def action_callback(data: dict[str, Any], inquiry_id: int) -> InquirySnapshot:
     """Lifecycle action 'callback'; 409 names the current status and allowed actions."""
     return services().inquiries.act(inquiry_id, Action.CALLBACK, data, current_actor())
 
 
 @blp.route(f"/{ID}/close", methods=["POST"])
-@blp.arguments(NoteIn)
-@links(blp, [200], FOLLOW_UPS)
-@blp.response(200, InquiryOut)
-@blp.alt_response(404, description=NO_SUCH)
-@blp.alt_response(409, description=NOT_NOW)
-@protected(blp, act(Action.CLOSE))
+@LIFECYCLE(NoteIn, permission=act(Action.CLOSE))
 def action_close(data: dict[str, Any], inquiry_id: int) -> InquirySnapshot:
     """Lifecycle action 'close'; 409 names the current status and allowed actions."""
     return services().inquiries.act(inquiry_id, Action.CLOSE, data, current_actor())
 
 
 @blp.route(f"/{ID}/reopen", methods=["POST"])
-@blp.arguments(ReasonIn)
-@links(blp, [200], FOLLOW_UPS)
-@blp.response(200, InquiryOut)
-@blp.alt_response(404, description=NO_SUCH)
-@blp.alt_response(409, description=NOT_NOW)
-@protected(blp, act(Action.REOPEN))
+@LIFECYCLE(ReasonIn, permission=act(Action.REOPEN))
 def action_reopen(data: dict[str, Any], inquiry_id: int) -> InquirySnapshot:
     """Lifecycle action 'reopen'; 409 names the current status and allowed actions."""
     return services().inquiries.act(inquiry_id, Action.REOPEN, data, current_actor())
 
 
 @blp.route(f"/{ID}/escalate", methods=["POST"])
-@blp.arguments(ReasonIn)
-@links(blp, [200], FOLLOW_UPS)
-@blp.response(200, InquiryOut)
-@blp.alt_response(404, description=NO_SUCH)
-@blp.alt_response(409, description=NOT_NOW)
-@protected(blp, act(Action.ESCALATE))
+@LIFECYCLE(ReasonIn, permission=act(Action.ESCALATE))
 def action_escalate(data: dict[str, Any], inquiry_id: int) -> InquirySnapshot:
     """Lifecycle action 'escalate'; 409 names the current status and allowed actions."""
     return services().inquiries.act(inquiry_id, Action.ESCALATE, data, current_actor())

@@ -7,6 +7,7 @@ from typing import Any
 
 from flask_smorest.pagination import PaginationParameters
 
+from gateway.api.actions import action
 from gateway.api.auth import current_actor, protected, services
 from gateway.api.errors import GatewayBlueprint
 from gateway.api.paging import paged
@@ -23,6 +24,7 @@ blp = GatewayBlueprint(
 )
 
 ID = "<int(max=9223372036854775807):message_id>"
+NO_SUCH = "no such publication"
 # The first publication listed leads to its approval or rejection (OpenAPI links).
 DECISIONS = link_to("publications", ["approve", "reject"], message_id=FIRST_ID)
 
@@ -47,22 +49,21 @@ def list_publications(
 
 
 @blp.route(f"/{ID}/approve", methods=["POST"])
-@blp.arguments(ApproveIn)
-@blp.response(200, PublicationOut)
-@blp.alt_response(404, description="no such publication")
-@blp.alt_response(409, description="not held, or a later reply of the inquiry replaces it")
-@protected(blp, OUTBOX_MANAGE)
+@action(
+    blp,
+    ApproveIn,
+    PublicationOut,
+    OUTBOX_MANAGE,
+    missing=NO_SUCH,
+    conflict="not held, or a later reply of the inquiry replaces it",
+)
 def approve(data: dict[str, Any], message_id: int) -> PublicationView:
     """Send a held reply (with an edited text or title, redacted again, if given); audited."""
     return publications().approve(message_id, current_actor(), text=data.get("text"), title=data.get("title"))
 
 
 @blp.route(f"/{ID}/reject", methods=["POST"])
-@blp.arguments(RejectIn)
-@blp.response(200, PublicationOut)
-@blp.alt_response(404, description="no such publication")
-@blp.alt_response(409, description="not held")
-@protected(blp, OUTBOX_MANAGE)
+@action(blp, RejectIn, PublicationOut, OUTBOX_MANAGE, missing=NO_SUCH, conflict="not held")
 def reject(data: dict[str, Any], message_id: int) -> PublicationView:
     """Never publish a held reply; the reason is audited."""
     return publications().reject(message_id, data["reason"], current_actor())

@@ -7,6 +7,7 @@ from typing import Any
 
 from flask_smorest.pagination import PaginationParameters
 
+from gateway.api.actions import action
 from gateway.api.auth import current_actor, protected, services
 from gateway.api.errors import GatewayBlueprint
 from gateway.api.paging import paged
@@ -25,6 +26,15 @@ ID = "<int(max=9223372036854775807):rect_id>"
 NO_SUCH = "no such rectification"
 # A rectification in a response (or the newest of a listing) leads to its next steps.
 STEPS = ["rectification_callback", "rectification_close"]
+# Each step answers the rectification and leads to the next steps.
+STEP = partial(
+    action,
+    blp,
+    response=RectificationOut,
+    permission=RECTIFY,
+    missing=NO_SUCH,
+    follow_ups=link_to("rectifications", STEPS, rect_id=BODY_ID),
+)
 
 
 @blp.route("", methods=["GET"])
@@ -42,24 +52,14 @@ def list_rectifications(
 
 
 @blp.route(f"/{ID}/callback", methods=["POST"])
-@blp.arguments(RectificationCallbackIn)
-@blp.response(200, RectificationOut)
-@links(blp, [200], link_to("rectifications", STEPS, rect_id=BODY_ID))
-@blp.alt_response(404, description=NO_SUCH)
-@blp.alt_response(409, description="closed already")
-@protected(blp, RECTIFY)
+@STEP(RectificationCallbackIn, conflict="closed already")
 def rectification_callback(data: dict[str, Any], rect_id: int) -> dict[str, Any]:
     """回访 record: required before the rectification may close."""
     return services().evaluations.callback(rect_id, data, current_actor())
 
 
 @blp.route(f"/{ID}/close", methods=["POST"])
-@blp.arguments(CloseIn)
-@blp.response(200, RectificationOut)
-@links(blp, [200], link_to("rectifications", STEPS, rect_id=BODY_ID))
-@blp.alt_response(404, description=NO_SUCH)
-@blp.alt_response(409, description="no callback recorded yet")
-@protected(blp, RECTIFY)
+@STEP(CloseIn, conflict="no callback recorded yet")
 def rectification_close(data: dict[str, Any], rect_id: int) -> dict[str, Any]:
     """Close a rectification (409 until a callback is recorded)."""
     return services().evaluations.close(rect_id, data, current_actor())

@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from flask import Blueprint, flash, redirect, render_template, request, url_for
 from werkzeug.wrappers import Response
 
-from gateway.services.accounts import MANAGE
+from gateway.services.accounts import MANAGE, StaffInfo
 from gateway.web import labels
 from gateway.web.common import PAGE_SIZE, Pager, actor, arg, attempt, console, page_number, services
 from gateway.web.excel import Sheet, export_response
@@ -65,7 +67,7 @@ def create() -> Response:
     if password != (form.get("password2") or ""):
         flash("两次输入的密码不一致。", "error")
         return redirect(url_for("console.admin.users"))
-    info = attempt(
+    return _change(
         lambda: console().staff.create(
             form.get("username", ""),
             password,
@@ -73,23 +75,19 @@ def create() -> Response:
             form.get("role", ""),
             form.get("department") or None,
             actor(),
-        )
+        ),
+        lambda info: f"已创建账户 {info.username}（{labels.ROLES.get(info.role, info.role)}）。",
     )
-    if info is not None:
-        flash(f"已创建账户 {info.username}（{labels.ROLES.get(info.role, info.role)}）。", "success")
-    return redirect(url_for("console.admin.users"))
 
 
 @bp.route(f"/users/{USER}/password", methods=["POST"])
 @requires(MANAGE)
 def password(username: str) -> Response:
     """Set a new password (also lifts a lock); the person's open sessions end."""
-    info = attempt(
-        lambda: console().staff.set_password(username, request.form.get("password") or "", actor())
+    return _change(
+        lambda: console().staff.set_password(username, request.form.get("password") or "", actor()),
+        lambda info: f"已重置 {info.username} 的密码。",
     )
-    if info is not None:
-        flash(f"已重置 {info.username} 的密码。", "success")
-    return redirect(url_for("console.admin.users"))
 
 
 @bp.route(f"/users/{USER}/active", methods=["POST"])
@@ -97,7 +95,15 @@ def password(username: str) -> Response:
 def active(username: str) -> Response:
     """Deactivate or reactivate an account."""
     enable = request.form.get("active") == "1"
-    info = attempt(lambda: console().staff.set_active(username, enable, actor()))
+    return _change(
+        lambda: console().staff.set_active(username, enable, actor()),
+        lambda info: f"已{'启用' if enable else '停用'}账户 {info.username}。",
+    )
+
+
+def _change(change: Callable[[], StaffInfo], done: Callable[[StaffInfo], str]) -> Response:
+    """Change an account; say what was done (or why not) on the list of accounts."""
+    info = attempt(change)
     if info is not None:
-        flash(f"已{'启用' if enable else '停用'}账户 {info.username}。", "success")
+        flash(done(info), "success")
     return redirect(url_for("console.admin.users"))

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import asdict
+from functools import partial
 from typing import Any
 
 from flask import Blueprint, flash, redirect, render_template, request, url_for
@@ -18,6 +19,7 @@ from gateway.services.snapshots import InquirySnapshot, OutboxSnapshot
 from gateway.web import labels
 from gateway.web.common import Pager, actor, arg, attempt, export_rows, page_number, services
 from gateway.web.excel import Sheet, export_response
+from gateway.web.listing import every_row, page_of
 from gateway.web.security import requires, safe_next
 
 bp = Blueprint("sup_lists", __name__, url_prefix="/supervisor")
@@ -36,25 +38,17 @@ def _overdue_filter() -> InquiryFilter:
 @requires(ESCALATE)
 def overdue() -> str:
     """超期诉求, each with a one-click 督办."""
-    page = page_number()
-    result = services().inquiries.find(_overdue_filter(), actor(), offset=(page - 1) * 20, limit=20)
-    return render_template(
-        "console/supervisor/overdue.html", items=result.items, pager=Pager(page, 20, result.total)
-    )
+    items, pager = page_of(partial(services().inquiries.find, _overdue_filter(), actor()))
+    return render_template("console/supervisor/overdue.html", items=items, pager=pager)
 
 
 @bp.route("/overdue/export.xlsx", methods=["GET"])
 @requires(ESCALATE)
 def overdue_export() -> Response:
     """The overdue list to Excel (titles redacted as on the website; audited)."""
-    filters, who = _overdue_filter(), actor()
-
-    def fetch(offset: int, limit: int) -> tuple[list[InquirySnapshot], int]:
-        page = services().inquiries.find(filters, who, offset=offset, limit=limit)
-        return page.items, page.total
-
+    filters = _overdue_filter()
     names = {d.code: d.name for d in services().settings.departments}
-    found = export_rows(fetch)
+    found: list[InquirySnapshot] = every_row(partial(services().inquiries.find, filters, actor()))
     redact_own = people.inquiry_redactor(services().db, (i.id for i in found))
     rows = [
         [
@@ -79,14 +73,12 @@ def overdue_export() -> Response:
 @requires(OUTBOX)
 def dead_letters() -> str:
     """Messages that failed every attempt: resend once the other system is back, or give up."""
-    page = page_number()
-    result = services().outbox.find(
-        status=OutboxStatus.DEAD, target=arg("target", labels.TARGETS), offset=(page - 1) * 20, limit=20
-    )
+    dead = partial(services().outbox.find, status=OutboxStatus.DEAD, target=arg("target", labels.TARGETS))
+    items, pager = page_of(dead)
     return render_template(
         "console/supervisor/dead_letters.html",
-        items=result.items,
-        pager=Pager(page, 20, result.total),
+        items=items,
+        pager=pager,
         may_manage=actor().can(OUTBOX_MANAGE),
     )
 
@@ -96,11 +88,9 @@ def dead_letters() -> str:
 def dead_letters_export() -> Response:
     """Dead letters to Excel (without their payloads; the errors redacted by the service; audited)."""
     target = arg("target", labels.TARGETS)
-
-    def fetch(offset: int, limit: int) -> tuple[list[OutboxSnapshot], int]:
-        page = services().outbox.find(status=OutboxStatus.DEAD, target=target, offset=offset, limit=limit)
-        return page.items, page.total
-
+    dead: list[OutboxSnapshot] = every_row(
+        partial(services().outbox.find, status=OutboxStatus.DEAD, target=target)
+    )
     rows = [
         [
             m.id,
@@ -111,7 +101,7 @@ def dead_letters_export() -> Response:
             m.last_error or "",
             m.created_at,
         ]
-        for m in export_rows(fetch)
+        for m in dead
     ]
     headers = ["消息号", "接收系统", "消息类型", "顺序键", "尝试次数", "最后错误", "创建时间"]
     filters = {"status": OutboxStatus.DEAD, "target": target}

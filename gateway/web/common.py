@@ -6,7 +6,7 @@ import re
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
-from typing import Any, TypeVar, cast
+from typing import Any, Protocol, TypeVar, cast
 
 from flask import current_app, flash, redirect, request, url_for
 from marshmallow import Schema, ValidationError
@@ -264,19 +264,27 @@ def domain_message(err: DomainError) -> str:
     return "操作未能完成。"
 
 
+class Revealing(Protocol):
+    """A service that shows a record's person in full, for a reason it audits."""
+
+    def reveal(self, record_id: int, reason: str, actor: Actor, /) -> Any: ...
+
+
 def reveal_once(
-    reveal: Callable[[str], Any], render: Callable[[Any], str], back: str, message: str
+    service: Revealing, record_id: int, page: Callable[..., str], detail: str, message: str
 ) -> Response | str:
-    """A reveal form's POST: the person's data in full, shown once on the page `render` draws, for the
-    reason given (the service writes the audit log); without a valid reason, or when refused, back."""
+    """A reveal form's POST: the person's data in full, shown once on the record's page (page(record_id,
+    revealed=...)), for the reason given (the service writes the audit log); without a valid reason, or
+    when refused, back to the `detail` endpoint of the record."""
+    back = url_for(detail, **(request.view_args or {}))
     data = load(RevealIn, {"reason": request.form.get("reason", "").strip()})
     if data is None:
         return redirect(back)
-    person = attempt(lambda: reveal(data["reason"]))
+    person = attempt(lambda: service.reveal(record_id, data["reason"], actor()))
     if person is None:
         return redirect(back)
     flash(message, "info")
-    return render(person)
+    return page(record_id, revealed=person)
 
 
 def attempt(operation: Callable[[], T]) -> T | None:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import asdict
+from functools import partial
 from typing import Any
 
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
@@ -16,7 +17,6 @@ from gateway.services.inquiries import InquiryFilter
 from gateway.services.snapshots import InquirySnapshot
 from gateway.web import labels
 from gateway.web.common import (
-    Pager,
     actor,
     arg,
     attempt,
@@ -24,19 +24,19 @@ from gateway.web.common import (
     day_arg,
     day_end,
     day_start,
-    export_rows,
     load,
-    page_number,
     reveal_once,
     services,
 )
 from gateway.web.excel import Sheet, export_response
+from gateway.web.listing import every_row, page_of
 from gateway.web.security import requires, safe_next
 from schemas.inquiry import ACTION_SCHEMAS
 
 bp = Blueprint("inq", __name__, url_prefix="/inquiries")
 
 ID = "<int(max=9223372036854775807):inquiry_id>"
+REVEALED = "已查看完整个人信息，本次查看已记入审计日志。"
 TABS: dict[str, tuple[str, dict[str, Any]]] = {
     "all": ("全部", {}),
     "manual": ("待派单", {"status": (Status.RECEIVED.value, Status.RETURNED.value)}),
@@ -67,12 +67,11 @@ def current_filter() -> InquiryFilter:
 @requires(READ)
 def queue() -> str:
     """The queue: tabs by state, filters, colour-coded deadline timers."""
-    page = page_number()
-    result = services().inquiries.find(current_filter(), actor(), offset=(page - 1) * 20, limit=20)
+    items, pager = page_of(partial(services().inquiries.find, current_filter(), actor()))
     return render_template(
         "console/inquiries/queue.html",
-        items=result.items,
-        pager=Pager(page, 20, result.total),
+        items=items,
+        pager=pager,
         tabs=TABS,
         tab=arg("tab", TABS) or "all",
     )
@@ -83,13 +82,8 @@ def queue() -> str:
 def export() -> Response:
     """The queue, as filtered, to Excel (personal data masked, free text redacted as on the website;
     audited)."""
-    filters, who = current_filter(), actor()
-
-    def fetch(offset: int, limit: int) -> tuple[list[InquirySnapshot], int]:
-        page = services().inquiries.find(filters, who, offset=offset, limit=limit)
-        return page.items, page.total
-
-    found = export_rows(fetch)
+    filters = current_filter()
+    found: list[InquirySnapshot] = every_row(partial(services().inquiries.find, filters, actor()))
     redact = people.inquiry_redactor(services().db, (i.id for i in found))
     rows = [
         [
@@ -223,12 +217,7 @@ def act(inquiry_id: int, action: str) -> Response:
 @requires(PII)
 def reveal(inquiry_id: int) -> Response | str:
     """Show the citizen's data in full, once, for a stated reason (written to the audit log)."""
-    return reveal_once(
-        lambda reason: services().inquiries.reveal(inquiry_id, reason, actor()),
-        lambda citizen: _render_detail(inquiry_id, revealed=citizen),
-        url_for("console.inq.detail", inquiry_id=inquiry_id),
-        "已查看完整个人信息，本次查看已记入审计日志。",
-    )
+    return reveal_once(services().inquiries, inquiry_id, _render_detail, "console.inq.detail", REVEALED)
 
 
 def _department(code: str | None) -> str:

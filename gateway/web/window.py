@@ -3,6 +3,8 @@ and log a citizen's inquiry at the counter."""
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+from functools import partial
 from typing import Any
 
 from flask import Blueprint, abort, flash, redirect, render_template, request, session, url_for
@@ -11,18 +13,16 @@ from werkzeug.wrappers import Response
 from gateway.domain.access import APP_ACCEPT, READ
 from gateway.web import labels
 from gateway.web.common import (
-    Pager,
     actor,
     arg,
     attempt,
     blank_none,
-    export_rows,
     load,
-    page_number,
     services,
 )
 from gateway.web.excel import Sheet, export_response
 from gateway.web.intake import handle
+from gateway.web.listing import every_row, page_of
 from gateway.web.security import requires
 from schemas.applications import ApplicationIn
 
@@ -35,17 +35,14 @@ CODE = "<string(maxlength=64):item_code>"
 @requires(READ)
 def items() -> str:
     """事项查询: by Chinese text, full pinyin, pinyin initials or item code; best match first."""
-    page = page_number()
-    result = services().catalog.search(
+    search = partial(
+        services().catalog.search,
         arg("q"),
         department=arg("department"),
         item_type=arg("type", labels.ITEM_TYPE_LABELS),
-        offset=(page - 1) * 20,
-        limit=20,
     )
-    return render_template(
-        "console/window/items.html", items=result.items, pager=Pager(page, 20, result.total)
-    )
+    items, pager = page_of(search)
+    return render_template("console/window/items.html", items=items, pager=pager)
 
 
 @bp.route("/items/export.xlsx", methods=["GET"])
@@ -53,13 +50,9 @@ def items() -> str:
 def items_export() -> Response:
     """The search result to Excel (audited)."""
     q, department, item_type = arg("q"), arg("department"), arg("type", labels.ITEM_TYPE_LABELS)
-
-    def fetch(offset: int, limit: int) -> tuple[list[dict[str, Any]], int]:
-        page = services().catalog.search(
-            q, department=department, item_type=item_type, offset=offset, limit=limit
-        )
-        return page.items, page.total
-
+    found: list[dict[str, Any]] = every_row(
+        partial(services().catalog.search, q, department=department, item_type=item_type)
+    )
     rows = [
         [
             i["item_code"],
@@ -69,7 +62,7 @@ def items_export() -> Response:
             i["statutory_days"],
             i["promised_days"],
         ]
-        for i in export_rows(fetch)
+        for i in found
     ]
     headers = ["事项编码", "事项名称", "事项类型", "实施主体", "法定办结时限(工作日)", "承诺办结时限(工作日)"]
     filters = {"text": q, "department": department, "item_type": item_type}
@@ -80,15 +73,16 @@ def items_export() -> Response:
 @requires(READ)
 def item(item_code: str) -> str:
     """办事指南 on one screen: materials checklist, time limits, fee, place; and the acceptance form."""
+    return _item_page(item_code, {}, None, session.get("window_name", "综合窗口"))
+
+
+def _item_page(item_code: str, form: Mapping[str, Any], ticked: set[str] | None, window_name: str) -> str:
+    """The item's guide with the acceptance form, blank or as the clerk filled it in; 404 for no item."""
     detail = attempt(lambda: services().catalog.get(item_code))
     if detail is None:
         abort(404)
     return render_template(
-        "console/window/item.html",
-        item=detail,
-        form={},
-        ticked=None,
-        window_name=session.get("window_name", "综合窗口"),
+        "console/window/item.html", item=detail, form=form, ticked=ticked, window_name=window_name
     )
 
 
@@ -114,16 +108,7 @@ def accept(item_code: str) -> Response | tuple[str, int]:
     loaded = load(ApplicationIn, data)
     app = attempt(lambda: services().applications.accept(loaded, actor())) if loaded is not None else None
     if app is None:
-        detail = attempt(lambda: services().catalog.get(item_code))
-        if detail is None:
-            abort(404)
-        return render_template(
-            "console/window/item.html",
-            item=detail,
-            form=form,
-            ticked=set(form.getlist("material")),
-            window_name=window_name or "综合窗口",
-        ), 422
+        return _item_page(item_code, form, set(form.getlist("material")), window_name or "综合窗口"), 422
     session["window_name"] = window_name[:64]
     note = ""
     if app["incomplete"]:

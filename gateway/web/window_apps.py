@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import asdict
+from functools import partial
 from typing import Any
 
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
@@ -13,25 +14,16 @@ from gateway.domain.applications import AppAction
 from gateway.services import people
 from gateway.services.applications import ApplicationFilter
 from gateway.web import labels
-from gateway.web.common import (
-    Pager,
-    actor,
-    arg,
-    attempt,
-    blank_none,
-    export_rows,
-    load,
-    page_number,
-    reveal_once,
-    services,
-)
+from gateway.web.common import actor, arg, attempt, blank_none, load, reveal_once, services
 from gateway.web.excel import Sheet, export_response
+from gateway.web.listing import every_row, page_of
 from gateway.web.security import requires
 from schemas.applications import AppNoteIn, EvaluationIn, PickupIn, PostIn, SupplementIn
 
 bp = Blueprint("win_apps", __name__, url_prefix="/window/applications")
 
 ID = "<int(max=9223372036854775807):app_id>"
+REVEALED = "已查看申请人完整信息，本次查看已记入审计日志。"
 SCHEMAS = {
     AppAction.SUPPLEMENT: SupplementIn,
     AppAction.PREPARE: AppNoteIn,
@@ -59,27 +51,16 @@ def current_filter() -> ApplicationFilter:
 @requires(APP_READ)
 def applications() -> str:
     """办件 list: by status, receipt number or title, and the flags that need a phone call."""
-    page = page_number()
-    result = services().applications.find(current_filter(), actor(), offset=(page - 1) * 20, limit=20)
-    return render_template(
-        "console/window/applications.html",
-        items=result.items,
-        pager=Pager(page, 20, result.total),
-        flags=FLAGS,
-    )
+    items, pager = page_of(partial(services().applications.find, current_filter(), actor()))
+    return render_template("console/window/applications.html", items=items, pager=pager, flags=FLAGS)
 
 
 @bp.route("/export.xlsx", methods=["GET"])
 @requires(APP_READ)
 def export() -> Response:
     """The list, as filtered, to Excel (the applicant masked, free text redacted; audited)."""
-    filters, who = current_filter(), actor()
-
-    def fetch(offset: int, limit: int) -> tuple[list[dict[str, Any]], int]:
-        page = services().applications.find(filters, who, offset=offset, limit=limit)
-        return page.items, page.total
-
-    found = export_rows(fetch)
+    filters = current_filter()
+    found: list[dict[str, Any]] = every_row(partial(services().applications.find, filters, actor()))
     redact = people.application_redactor(services().db, (a["id"] for a in found))
     rows = [
         [
@@ -161,10 +142,7 @@ def _render_application(app_id: int, revealed: Any = None) -> str:
 def reveal(app_id: int) -> Response | str:
     """Show the applicant's data in full, once, for a stated reason (written to the audit log)."""
     return reveal_once(
-        lambda reason: services().applications.reveal(app_id, reason, actor()),
-        lambda applicant: _render_application(app_id, revealed=applicant),
-        url_for("console.win_apps.application", app_id=app_id),
-        "已查看申请人完整信息，本次查看已记入审计日志。",
+        services().applications, app_id, _render_application, "console.win_apps.application", REVEALED
     )
 
 
