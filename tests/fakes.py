@@ -31,6 +31,7 @@ from gateway.persistence.repositories.inquiries import InquiryRows
 from gateway.persistence.repositories.inquiry_figures import Figures
 from gateway.persistence.repositories.inquiry_filters import Listing
 from gateway.persistence.repositories.outbox import OutboxRepository
+from gateway.persistence.repositories.people import PeopleRepository
 from gateway.services.inquiries import InquiryService
 from tests.conftest import FakeClock
 
@@ -204,6 +205,10 @@ class FakeUnitOfWork:
     @property
     def cursors(self) -> CursorRepository:
         _not_faked("cursors")
+
+    @property
+    def people(self) -> PeopleRepository:
+        _not_faked("people")
 
     def flush(self) -> None:
         """Nothing is pending in memory."""

@@ -14,6 +14,7 @@ from gateway.persistence.repositories.cursors import CursorRepository
 from gateway.persistence.repositories.inbound import InboundRepository
 from gateway.persistence.repositories.inquiries import InquiryRepository
 from gateway.persistence.repositories.outbox import OutboxRepository
+from gateway.persistence.repositories.people import PeopleRepository
 
 
 class SqlUnitOfWork:
@@ -61,3 +62,7 @@ class SqlUnitOfWork:
     @cached_property
     def cursors(self) -> CursorRepository:
         return CursorRepository(self.session)
+
+    @cached_property
+    def people(self) -> PeopleRepository:
+        return PeopleRepository(self.session)

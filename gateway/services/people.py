@@ -22,12 +22,12 @@ def citizen_of(inquiry: Inquiry) -> Person:
 def inquiry_redactor(db: Transactions, ids: Iterable[int]) -> Redactor:
     """Redaction of these inquiries' free text, each with its own citizen's data."""
     with db.reading() as uow:
-        people = uow.outbox.people.of_inquiries(ids)
+        people = uow.people.of_inquiries(ids)
     return lambda inquiry_id, text: redact(text, people.get(inquiry_id, NOBODY))
 
 
 def application_redactor(db: Transactions, ids: Iterable[int]) -> Redactor:
     """Redaction of these applications' free text, each with its own applicant's data."""
     with db.reading() as uow:
-        people = uow.outbox.people.of_applications(ids=ids)
+        people = uow.people.of_applications(ids=ids)
     return lambda app_id, text: redact(text, people.get(app_id, NOBODY))

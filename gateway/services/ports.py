@@ -25,6 +25,7 @@ from gateway.persistence.repositories.inquiries import InquiryRows
 from gateway.persistence.repositories.inquiry_figures import Figures
 from gateway.persistence.repositories.inquiry_filters import Listing
 from gateway.persistence.repositories.outbox import OutboxRepository
+from gateway.persistence.repositories.people import PeopleRepository
 
 
 class InquiryRepository(Protocol):
@@ -92,6 +93,10 @@ class UnitOfWork(Protocol):
 
     @property
     def cursors(self) -> CursorRepository: ...
+
+    @property
+    def people(self) -> PeopleRepository:
+        """The citizens behind inquiries and applications (to redact free text with)."""
 
     def flush(self) -> None:
         """Send pending changes now, inside the transaction."""

@@ -206,7 +206,7 @@ def _citizen(uow: UnitOfWork, inquiry_id: Any) -> Person:
     """The inquiry's own citizen (nobody if the inquiry is gone), to redact an edited text with."""
     if not isinstance(inquiry_id, int):
         return Person()
-    return uow.outbox.people.of_inquiries([inquiry_id]).get(inquiry_id, Person())
+    return uow.people.of_inquiries([inquiry_id]).get(inquiry_id, Person())
 
 
 def _refuse_if_superseded(uow: UnitOfWork, row: OutboxMessage) -> None:

@@ -102,7 +102,7 @@ def test_a_later_message_of_the_key_counts_unless_discarded(db: Database) -> Non
 
 def test_people_are_looked_up_in_batches(db: Database) -> None:
     with db.reading() as uow:
-        assert uow.outbox.people.of_inquiries([]) == {}
+        assert uow.people.of_inquiries([]) == {}
         # More ids than one IN (...) takes: split, and unknown ones are simply absent.
-        assert uow.outbox.people.of_inquiries(range(1_000_000, 1_001_200)) == {}
-        assert uow.outbox.people.of_applications(ids=range(1, 1200), receipt_nos=["none"]) == {}
+        assert uow.people.of_inquiries(range(1_000_000, 1_001_200)) == {}
+        assert uow.people.of_applications(ids=range(1, 1200), receipt_nos=["none"]) == {}

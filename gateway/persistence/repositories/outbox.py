@@ -13,7 +13,6 @@ from __future__ import annotations
 
 from collections.abc import Collection, Sequence
 from datetime import datetime
-from functools import cached_property
 from typing import Any
 
 from sqlalchemy import (
@@ -34,7 +33,6 @@ from gateway.domain.outbox import BLOCKING_STATES, OPEN_STATES, OutboxStatus
 from gateway.domain.ports import OutboundMessage
 from gateway.persistence.models import OutboxMessage
 from gateway.persistence.repositories.base import Repository
-from gateway.persistence.repositories.people import PeopleRepository
 
 _MAX_OFFSET = 2**31 - 1  # what every database takes as an OFFSET
 
@@ -52,11 +50,6 @@ class OutboxRepository(Repository):
         """Several messages in one statement (all carry the same keys)."""
         if rows:
             self.session.execute(insert(OutboxMessage), list(rows))
-
-    @cached_property
-    def people(self) -> PeopleRepository:
-        """The citizens behind the messages' inquiries and applications (to redact free text with)."""
-        return PeopleRepository(self.session)
 
     # ---- staff: finding and changing messages ---------------------------------------------------
 

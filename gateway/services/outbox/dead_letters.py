@@ -37,4 +37,4 @@ def settle(
         row.status = OutboxStatus.DISCARDED
     audit.record(uow.audit, actor, f"outbox_{action}", ("outbox", row.id), reason, now)
     uow.flush()
-    return snapshots(uow.outbox.people, [row])[0]
+    return snapshots(uow.people, [row])[0]

@@ -27,7 +27,7 @@ class OutboxService:
             row = uow.outbox.get(message_id)
             if row is None:
                 raise NotFound(f"outbox message {message_id} not found")
-            return snapshots(uow.outbox.people, [row])[0]
+            return snapshots(uow.people, [row])[0]
 
     def reveal(self, message_id: int, reason: str, actor: Actor) -> OutboxSnapshot:
         """One message with its payload in full; the read is written to the audit log with its reason."""
@@ -57,4 +57,4 @@ class OutboxService:
         """Messages, newest first."""
         with self.db.reading() as uow:
             rows, total = uow.outbox.find(status=status, target=target, offset=offset, limit=limit)
-            return Page(items=snapshots(uow.outbox.people, rows), total=total)
+            return Page(items=snapshots(uow.people, rows), total=total)

@@ -38,7 +38,7 @@ def _snapshot(
 
 def snapshots(people: PeopleRepository, rows: Sequence[OutboxMessage]) -> list[OutboxSnapshot]:
     """Masked snapshots; free text is also redacted with the stored citizen of each message's inquiry or
-    application (from ``uow.outbox.people``), who may be named in a note or reason whose payload carries
+    application (from ``uow.people``), who may be named in a note or reason whose payload carries
     no person."""
     payloads = [r.payload or {} for r in rows]
     inquiries = people.of_inquiries(p["inquiry_id"] for p in payloads if isinstance(p.get("inquiry_id"), int))
