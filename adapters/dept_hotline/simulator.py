@@ -15,8 +15,11 @@ from typing import Any
 from flask import Flask, Response, jsonify, request
 
 from adapters.base.sim_control import Push, json_fields, push_to_gateway, received_views, register_control
-from adapters.base.simulator import SimulatorState, apply_fault
+from adapters.base.simulator import SimulatorState, apply_fault, simulator_app
 from adapters.base.times import BEIJING, beijing_now_text
+
+# Refused: a webhook URL to push to but no secret to sign with.
+_UNSIGNED_PUSH = "pushing to the gateway needs at least one webhook secret"
 
 TIME_SHAPE = re.compile(r"\d{4}-\d{2}-\d{2} \d{2}:\d{2}:\d{2}")
 KIND_CODES = frozenset({"01", "02", "03", "04", "05", "06"})
@@ -38,6 +41,7 @@ class DeptHotlineState(SimulatorState):
     transfers: list[dict[str, Any]] = field(default_factory=list)  # calls 12345 transferred here
     pushes: list[Push] = field(default_factory=list)
     sequence: int = 0
+    cleared_on_reset = ("calls", "transfers", "pushes")  # reset() forgets these too
 
     def transfer_call(self, **fields: Any) -> Push:
         """An agent transfers a call to 12345; it is pushed to the gateway when a webhook URL is set."""
@@ -62,14 +66,6 @@ class DeptHotlineState(SimulatorState):
         with self.lock:
             self.pushes.append(push)
         return push
-
-    def reset(self) -> None:
-        """Forget everything, calls, transfers and pushes too."""
-        super().reset()
-        with self.lock:
-            self.calls.clear()
-            self.transfers.clear()
-            self.pushes.clear()
 
 
 def _ok(**extra: Any) -> Answer:
@@ -123,16 +119,15 @@ def create_simulator(
     webhook_secrets: list[str] | None = None,
 ) -> Flask:
     """One specialist line as a Flask app; its state is app.extensions["simulator"]."""
-    if gateway_webhook_url and not webhook_secrets:
-        raise ValueError("pushing to the gateway needs at least one webhook secret")
-    app = Flask(f"dept_hotline_{line_code}_simulator")
-    state = DeptHotlineState(
+    app, state = simulator_app(
+        f"dept_hotline_{line_code}_simulator",
+        DeptHotlineState,
+        gateway_webhook_url,
+        webhook_secrets,
+        _UNSIGNED_PUSH,
         line_code=line_code,
         line_name=line_name,
-        gateway_webhook_url=gateway_webhook_url,
-        webhook_secrets=list(webhook_secrets or []),
     )
-    app.extensions["simulator"] = state
 
     def read(check: Callable[[dict[str, Any], str], str | None]) -> dict[str, Any] | Answer:
         """The request body, or the answer that refuses it (an injected fault first)."""

@@ -15,9 +15,12 @@ from typing import Any
 from flask import Blueprint, Flask, Response, current_app, jsonify, request
 
 from adapters.base.sim_control import register_control
-from adapters.base.simulator import apply_fault
+from adapters.base.simulator import apply_fault, simulator_app
 from adapters.website import sim_guides
 from adapters.website.sim_state import BEIJING, BOX_NAMES, STATUS_NAMES, TIME_FORMAT, WebsiteState
+
+# Refused: a webhook URL to push to but no secret to sign with.
+_UNSIGNED_PUSH = "pushing webhooks to the gateway needs at least one webhook secret"
 
 # What the website refuses to publish, whatever the gateway claims to have redacted.
 _MOBILE = re.compile(r"(?<!\d)1[3-9]\d{9}(?!\d)")
@@ -32,11 +35,8 @@ def create_simulator(
     gateway_webhook_url: str | None = None, webhook_secrets: list[str] | None = None
 ) -> Flask:
     """The website simulator app; its state is at app.extensions["simulator"]."""
-    if gateway_webhook_url and not webhook_secrets:
-        raise ValueError("pushing webhooks to the gateway needs at least one webhook secret")
-    app = Flask("website_simulator")
-    app.extensions["simulator"] = WebsiteState(
-        gateway_webhook_url=gateway_webhook_url, webhook_secrets=list(webhook_secrets or [])
+    app, _ = simulator_app(
+        "website_simulator", WebsiteState, gateway_webhook_url, webhook_secrets, _UNSIGNED_PUSH
     )
     app.register_blueprint(_website_api())
     app.register_blueprint(_controls())
