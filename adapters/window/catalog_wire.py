@@ -34,31 +34,18 @@ FREE_OF_CHARGE = frozenset({"不收费", "免费", "无"})  # fee texts that mea
 
 
 @dataclass(frozen=True)
-class ItemPage:
-    """One sx/tb call; pages are cut from item_codes, so a retry sends the same pages under the same keys."""
+class ItemPage(read.CatalogPage):
+    """One sx/tb call (number, pages, body); a retry sends the same pages under the same keys."""
 
-    number: int  # 1-based
-    pages: int
     body: dict[str, Any]
-
-    def key(self, message_key: str) -> str:
-        """The call's Idempotency-Key: the message's own, or ``{key}-{n}`` when the message takes pages."""
-        return read.page_key(message_key, self.number, self.pages)
 
 
 def item_pages(payload: Mapping[str, Any]) -> list[ItemPage]:
     """``catalog.items_changed`` -> POST /ckxt/api/sx/tb bodies of up to 100 items (none if all are gone)."""
-    codes = read.item_codes(payload)
-    items = read.items_by_code(payload, codes)
-    batch = read.sync_run(payload)
-    result: list[ItemPage] = []
-    for number, pages, found in read.pages(codes, items, PAGE_SIZE):
-        # A code listed but absent from items was deleted meanwhile: skipped.
-        entries = [item_entry(item, f"items[{index}]") for index, item in found]
-        if entries:
-            body: dict[str, Any] = {"tbpc": batch, "sxlb": entries} if batch else {"sxlb": entries}
-            result.append(ItemPage(number, pages, body))
-    return result
+    return [
+        ItemPage(number, pages, {"tbpc": batch, "sxlb": entries} if batch else {"sxlb": entries})
+        for number, pages, entries, batch in read.entry_pages(payload, PAGE_SIZE, item_entry)
+    ]
 
 
 def item_entry(item: Mapping[str, Any], path: str) -> dict[str, Any]:
