@@ -14,7 +14,7 @@ from adapters.department import DepartmentClient, DepartmentInbound, wire
 from adapters.department.codes import DEPARTMENTS
 from adapters.department.sim_rules import UNITS, push_problem, supplement_problem, withdraw_problem
 from gateway.domain.errors import UpstreamError, WireError
-from tests.factories import factory, keys_of
+from tests.factories import factory, keys_of, sample
 
 PROTOCOL = Path(__file__).resolve().parents[2] / "adapters" / "department" / "PROTOCOL.md"
 # Every field name PROTOCOL.md puts in backticks (the gateway's department codes aside).
@@ -47,26 +47,9 @@ def parse(body: dict[str, Any]) -> dict[str, Any]:
 
 
 def test_task_push_maps_every_field() -> None:
-    assert wire.task_push(task_payload()) == {
-        "BJBH": "SL20261123000015",
-        "RWBH": "42",
-        "SXBM": "350104-SFJ-XK-0007",
-        "SXMC": "基层法律服务工作者执业核准",
-        "BLBM": SFJ,
-        "BLBMMC": "区司法局",
-        "SQR": {"XM": "林建华", "SJHM": "13905911234", "ZJHM": "350104198805061234"},
-        "CLQD": [
-            {"CLMC": "执业申请表", "SFTJ": "1", "SFHX": "1"},
-            {"CLMC": "学历证明", "SFTJ": "0", "SFHX": "0"},
-        ],
-        "RQSL": "1",
-        "BZQX": "2026-11-30 17:00:00",
-        "CNBJSJ": "2026-12-04 17:00:00",
-        "SLSJ": "2026-11-23 10:15:00",
-        "SLCK": "综合窗口3号",
-        "DBR": "王帮办",
-        "LB": "1",
-    }
+    expected = sample("department.task_push")
+    assert expected["BLBM"] == SFJ
+    assert wire.task_push(task_payload()) == expected
 
 
 def test_absent_values_go_out_as_empty_strings_never_null() -> None:
