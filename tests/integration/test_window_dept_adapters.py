@@ -376,24 +376,26 @@ def test_slow_line_times_out_and_the_retry_does_not_double(lines: Lines) -> None
     assert [t["lx"] for t in legal.transfers] == ["01"]
 
 
-def test_line_busy_is_retryable(lines: Lines) -> None:
+def failed_transfer(lines: Lines, status: int) -> UpstreamError:
+    """What the client raises when the 12315 line answers a transfer with `status`; nothing is taken."""
     _, market, client, _ = lines
-    market.inject(Fault(status=502))
+    market.inject(Fault(status=status))
     with pytest.raises(UpstreamError) as caught:
         client.send(message("transfer.create", transfer_payload("12315")))
-    assert (caught.value.retryable, caught.value.status) == (True, 502)
-    assert "系统繁忙" in caught.value.reason
     assert market.transfers == []
+    return caught.value
+
+
+def test_line_busy_is_retryable(lines: Lines) -> None:
+    error = failed_transfer(lines, 502)
+    assert (error.retryable, error.status) == (True, 502)
+    assert "系统繁忙" in error.reason
 
 
 def test_line_200_saying_error_is_a_failure(lines: Lines) -> None:
-    _, market, client, _ = lines
-    market.inject(Fault(status=200))
-    with pytest.raises(UpstreamError) as caught:
-        client.send(message("transfer.create", transfer_payload("12315")))
-    assert (caught.value.retryable, caught.value.status) == (False, 200)
-    assert "ERROR 系统繁忙" in caught.value.reason
-    assert market.transfers == []
+    error = failed_transfer(lines, 200)
+    assert (error.retryable, error.status) == (False, 200)
+    assert "ERROR 系统繁忙" in error.reason
 
 
 def test_line_push_round_trip(
