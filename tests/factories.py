@@ -12,6 +12,10 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
+import pytest
+
+from gateway.domain.errors import WireError
+
 SAMPLES = Path(__file__).resolve().parent / "samples"
 _PAYLOADS: dict[str, dict[str, Any]] = json.loads((SAMPLES / "payloads.json").read_text("utf-8"))
 _NAMES: dict[str, list[str]] = json.loads((SAMPLES / "names.json").read_text("utf-8"))
@@ -48,3 +52,10 @@ def keys_of(value: Any) -> set[str]:
     if isinstance(value, list):
         return {k for v in value for k in keys_of(v)}
     return set()
+
+
+def refusal(convert: Callable[[Any], Any], payload: Any) -> WireError:
+    """The WireError convert(payload) raises (its field names what is wrong); the test fails on none."""
+    with pytest.raises(WireError) as caught:
+        convert(payload)
+    return caught.value
