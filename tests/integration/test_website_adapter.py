@@ -19,6 +19,7 @@ from adapters.website.sim_state import WebsiteState
 from gateway.domain.errors import UpstreamError, UpstreamTimeout
 from gateway.domain.inbound import InboundEvent
 from schemas.inquiry import InquiryIn
+from tests.factories import sample
 
 
 @dataclass
@@ -231,22 +232,8 @@ def test_a_status_change_reaches_the_website_message(website: Website) -> None:
 
     assert website.state.messages[message["msgId"]]["status"] == 4
     assert website.state.status_history[message["msgId"]] == [
-        {
-            "statusCode": 2,
-            "statusName": "办理中",
-            "refNo": "SQ2025031200000042",
-            "handleDept": "区城市管理局",
-            "dueTime": "2025-03-26 23:59:59",
-            "updateTime": "2025-03-12 10:05:00",
-        },
-        {
-            "statusCode": 4,
-            "statusName": "已办结",
-            "refNo": "SQ2025031200000042",
-            "handleDept": "区城市管理局",
-            "dueTime": "2025-03-26 23:59:59",
-            "updateTime": "2025-03-12 10:05:00",
-        },
+        sample("website.status_body"),
+        sample("website.status_body", statusCode=4, statusName="已办结"),
     ]
 
 

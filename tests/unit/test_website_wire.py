@@ -306,14 +306,7 @@ def test_a_status_change_updates_the_website_message() -> None:
 
     assert call is not None
     assert (call.operation, call.path) == ("update_status", "/interact/api/messages/LY20250312000001/status")
-    assert call.body == {
-        "statusCode": 2,
-        "statusName": "办理中",
-        "refNo": "SQ2025031200000042",
-        "handleDept": "区城市管理局",
-        "dueTime": "2025-03-26 23:59:59",
-        "updateTime": "2025-03-12 10:05:00",
-    }
+    assert call.body == sample("website.status_body")
     assert not set(call.body) & GATEWAY_NAMES
 
 
