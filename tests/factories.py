@@ -19,6 +19,7 @@ from gateway.domain.errors import WireError
 SAMPLES = Path(__file__).resolve().parent / "samples"
 _PAYLOADS: dict[str, dict[str, Any]] = json.loads((SAMPLES / "payloads.json").read_text("utf-8"))
 _NAMES: dict[str, list[str]] = json.loads((SAMPLES / "names.json").read_text("utf-8"))
+_CODES: dict[str, dict[str, str]] = json.loads((SAMPLES / "codes.json").read_text("utf-8"))
 
 Factory = Callable[..., dict[str, Any]]
 
@@ -43,6 +44,11 @@ def factory(name: str) -> Factory:
 def names(name: str) -> set[str]:
     """A named set of field names (the gateway's, or a system's)."""
     return set(_NAMES[name])
+
+
+def codes_of(name: str) -> dict[str, str]:
+    """A system's code table as its PROTOCOL.md lists it (code or gateway value -> the other side)."""
+    return dict(_CODES[name])
 
 
 def keys_of(value: Any) -> set[str]:

@@ -13,43 +13,15 @@ from gateway.domain.inquiry import Kind
 from gateway.domain.lifecycle import Action, Status
 from gateway.domain.satisfaction import Satisfaction
 from schemas.inquiry import InquiryIn
-from tests.factories import factory, keys_of, names, refusal
+from tests.factories import codes_of, factory, keys_of, names, refusal
 
 PLATFORM_FIELDS = names("hotline.platform_fields")
 GATEWAY_FIELDS = names("hotline.gateway_fields")
-SQLX = [
-    ("01", Kind.CONSULT),
-    ("02", Kind.HELP),
-    ("03", Kind.COMPLAINT),
-    ("04", Kind.REPORT),
-    ("05", Kind.SUGGESTION),
-    ("06", Kind.PRAISE),
-]
-MYD = [
-    ("1", Satisfaction.VERY_SATISFIED),
-    ("2", Satisfaction.SATISFIED),
-    ("3", Satisfaction.BASICALLY_SATISFIED),
-    ("4", Satisfaction.DISSATISFIED),
-    ("5", Satisfaction.VERY_DISSATISFIED),
-]
-GDZT = {
-    Status.RECEIVED: "10",
-    Status.DISPATCHED: "20",
-    Status.ACKNOWLEDGED: "30",
-    Status.EXTENSION_REQUESTED: "31",
-    Status.RETURNED: "40",
-    Status.REPLIED: "50",
-    Status.CALLED_BACK: "60",
-    Status.REOPENED: "70",
-    Status.CLOSED: "90",
-}
-CZLX = {
-    Action.ACKNOWLEDGE: "01",
-    Action.DISPATCH: "02",
-    Action.REPLY: "03",
-    Action.RETURN: "04",
-    Action.REQUEST_EXTENSION: "05",
-}
+# The code tables as PROTOCOL.md lists them (tests/samples/codes.json), not as the adapter has them.
+SQLX = [(code, Kind(kind)) for code, kind in codes_of("hotline.sqlx").items()]
+MYD = [(code, Satisfaction(level)) for code, level in codes_of("hotline.myd").items()]
+GDZT = {Status(status): code for status, code in codes_of("hotline.gdzt").items()}
+CZLX = {Action(action): code for action, code in codes_of("hotline.czlx").items()}
 
 
 work_order = factory("hotline.work_order")
