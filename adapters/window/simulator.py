@@ -121,12 +121,9 @@ def create_simulator(
         fault = apply_fault(state)
         if fault is not None:
             return _answer(fault[0], 9999, "系统繁忙，请稍后重试", headers=fault[1])
-        body = request.get_json(silent=True)
-        if not isinstance(body, dict):
-            return _answer(400, 1002, "参数错误：请求体应为JSON对象")
-        problem = _notice_problem(body)
-        if problem is not None:
-            return _answer(400, 1002, problem)
+        body = read(_notice_problem)
+        if isinstance(body, tuple):
+            return body
         with state.lock:
             known = body["jlbh"] in state.records
         if not known:
@@ -169,14 +166,19 @@ def create_simulator(
         key = request.headers.get("Idempotency-Key", "").strip()
         if not key:
             return _answer(400, 1002, "参数错误：缺少 Idempotency-Key 请求头")
+        body = read(check)
+        if isinstance(body, tuple):
+            return body
+        data, _ = state.record(operation, key, body, lambda: apply(body))
+        return _answer(200, 0, "ok", data)
+
+    def read(check: Callable[[dict[str, Any]], str | None]) -> dict[str, Any] | Answer:
+        """The request's JSON object, or the answer refusing it (not an object, or check's problem)."""
         body = request.get_json(silent=True)
         if not isinstance(body, dict):
             return _answer(400, 1002, "参数错误：请求体应为JSON对象")
         problem = check(body)
-        if problem is not None:
-            return _answer(400, 1002, problem)
-        data, _ = state.record(operation, key, body, lambda: apply(body))
-        return _answer(200, 0, "ok", data)
+        return body if problem is None else _answer(400, 1002, problem)
 
     @app.get("/ckxt/api/sx")
     def list_items() -> Answer:
