@@ -54,6 +54,18 @@ def bad_answer(system: str, response: requests.Response, reason: str, *, retryab
     )
 
 
+def explained(err: UpstreamError, detail: str) -> UpstreamError:
+    """The same failure with the system's own words about it added to the reason."""
+    return UpstreamError(
+        err.system,
+        f"{err.reason}: {detail}",
+        retryable=err.retryable,
+        status=err.status,
+        retry_after=err.retry_after,
+        body=err.body,
+    )
+
+
 class HttpClient:
     """Sends JSON to one external system and raises only the gateway's UpstreamError family."""
 
