@@ -12,7 +12,7 @@ from typing import Any
 
 from flask import Flask, Response, jsonify, request
 
-from adapters.base.sim_control import received_views, register_control
+from adapters.base.sim_control import checked_body, received_views, register_control
 from adapters.base.simulator import apply_fault, simulator_app
 from adapters.department.sim_rules import push_problem, supplement_problem, withdraw_problem
 from adapters.department.sim_state import AutoDecide, DecisionError, DepartmentState, Push
@@ -87,12 +87,9 @@ def create_simulator(
         fault = apply_fault(state)
         if fault is not None:
             return _error(fault[0], "系统繁忙，请稍后重试", fault[1])
-        body = request.get_json(silent=True)
-        if not isinstance(body, dict):
-            return _error(400, "参数错误：请求体应为JSON对象")
-        problem = check(body)
-        if problem is not None:
-            return _error(400, problem)
+        body = checked_body(check, "参数错误：请求体应为JSON对象")
+        if isinstance(body, str):
+            return _error(400, body)
         key = request.headers.get("Idempotency-Key")
         if not key:
             return _error(400, "参数错误：缺少 Idempotency-Key")

@@ -14,7 +14,14 @@ from typing import Any
 
 from flask import Flask, Response, jsonify, request
 
-from adapters.base.sim_control import Push, json_fields, push_to_gateway, received_views, register_control
+from adapters.base.sim_control import (
+    Push,
+    checked_body,
+    json_fields,
+    push_to_gateway,
+    received_views,
+    register_control,
+)
 from adapters.base.simulator import SimulatorState, apply_fault, simulator_app
 from adapters.base.times import BEIJING, beijing_now_text
 
@@ -134,11 +141,8 @@ def create_simulator(
         fault = apply_fault(state)
         if fault is not None:
             return _error(fault[0], "系统繁忙，请稍后重试", fault[1])
-        body = request.get_json(silent=True)
-        if not isinstance(body, dict):
-            return _error(400, "请求体应为JSON对象")
-        problem = check(body, state.line_code)
-        return body if problem is None else _error(400, problem)
+        body = checked_body(lambda b: check(b, state.line_code), "请求体应为JSON对象")
+        return _error(400, body) if isinstance(body, str) else body
 
     @app.post("/zx/api/transfer-in")
     def transfer_in() -> Answer:
