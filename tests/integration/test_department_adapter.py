@@ -6,12 +6,12 @@ from typing import Any
 
 import pytest
 import requests
-from flask import Flask, Response, jsonify, request
+from flask import Flask, Response
 
 from adapters.base.http import HttpClient
-from adapters.base.port import Ack, OutboundMessage
+from adapters.base.port import OutboundMessage
 from adapters.base.simulator import Fault
-from adapters.base.webhooks import SignatureError, new_secret, verify
+from adapters.base.webhooks import new_secret
 from adapters.department import (
     AutoDecide,
     DepartmentClient,
@@ -20,10 +20,11 @@ from adapters.department import (
     create_simulator,
 )
 from adapters.department.sim_state import DecisionError
-from gateway.domain.errors import UpstreamError, UpstreamTimeout, WireError
+from gateway.domain.errors import UpstreamError, UpstreamTimeout
 from gateway.domain.inbound import InboundEvent
 from tests.conftest import Start
 from tests.factories import sample
+from tests.integration.receiving import Received, answer, receive
 
 SECRET = new_secret()
 SFJ = "11350104003561207K"
@@ -44,27 +45,18 @@ class Receiver:
 
     def hook(self) -> tuple[Response, int]:
         if self.down:
-            return self.answer(self.inbound.rejected(503, "系统维护中"))
-        raw = request.get_data()
-        try:
-            headers = {key.lower(): value for key, value in request.headers.items()}
-            webhook_id = verify(self.secrets, headers, raw, time.time())
-            [event] = self.inbound.parse(raw)
-        except SignatureError:
-            return self.answer(self.inbound.rejected(401, "签名无效"))
-        except WireError as err:
-            return self.answer(self.inbound.rejected(400, f"{err.field}: {err.reason}"))
+            return answer(self.inbound.rejected(503, "系统维护中"))
+        got = receive(self.inbound, self.secrets)
+        if not isinstance(got, Received):
+            return got
+        webhook_id, [event] = got
         duplicate = any(seen == webhook_id for seen, _ in self.got)
         if not duplicate:
             self.got.append((webhook_id, event))
-        return self.answer(self.inbound.accepted([event.data["receipt_no"]], duplicate=duplicate))
+        return answer(self.inbound.accepted([event.data["receipt_no"]], duplicate=duplicate))
 
     def statuses(self, task_id: int) -> list[str]:
         return [event.data["status"] for _, event in self.got if event.data["task_id"] == task_id]
-
-    @staticmethod
-    def answer(ack: Ack) -> tuple[Response, int]:
-        return jsonify(ack.body), ack.status
 
 
 @pytest.fixture

@@ -6,19 +6,20 @@ from typing import Any
 
 import pytest
 import requests
-from flask import Flask, Response, jsonify, request
+from flask import Flask, Response
 
 from adapters.base.http import HttpClient
-from adapters.base.port import Ack, Inbound, OutboundMessage
+from adapters.base.port import Inbound, OutboundMessage
 from adapters.base.simulator import Fault
-from adapters.base.webhooks import SignatureError, new_secret, verify
+from adapters.base.webhooks import new_secret
 from adapters.dept_hotline import DeptHotlineClient, DeptHotlineInbound, DeptHotlineState
 from adapters.dept_hotline import create_simulator as create_line
 from adapters.window import WindowClient, WindowInbound, WindowState
 from adapters.window import create_simulator as create_window
-from gateway.domain.errors import UpstreamError, UpstreamTimeout, WireError
+from gateway.domain.errors import UpstreamError, UpstreamTimeout
 from gateway.domain.inbound import InboundEvent
 from tests.conftest import Start
+from tests.integration.receiving import Received, answer, receive
 
 SECRET = new_secret()
 
@@ -38,21 +39,11 @@ class Receiver:
 
     def hook(self, system: str) -> tuple[Response, int]:
         inbound = self.inbounds[system]
-        raw = request.get_data()
-        try:
-            headers = {key.lower(): value for key, value in request.headers.items()}
-            webhook_id = verify(self.secrets, headers, raw, time.time())
-            events = inbound.parse(raw)
-        except SignatureError:
-            return self.answer(inbound.rejected(401, "签名无效"))
-        except WireError as err:
-            return self.answer(inbound.rejected(400, f"{err.field}: {err.reason}"))
-        self.got.append((system, webhook_id, events))
-        return self.answer(inbound.accepted([f"SQ20261123{len(self.got):08d}"], duplicate=False))
-
-    @staticmethod
-    def answer(ack: Ack) -> tuple[Response, int]:
-        return jsonify(ack.body), ack.status
+        got = receive(inbound, self.secrets)
+        if not isinstance(got, Received):
+            return got
+        self.got.append((system, *got))
+        return answer(inbound.accepted([f"SQ20261123{len(self.got):08d}"], duplicate=False))
 
 
 @pytest.fixture
