@@ -100,6 +100,18 @@ def sync_run(payload: Mapping[str, Any]) -> str | None:
     return str(run)
 
 
+def material(entry: Any, path: str, forms: Mapping[str, str]) -> tuple[str | None, str, int, bool, bool]:
+    """One entry of an item's materials: (name, the system's form code, copies, required, key)."""
+    found = object_at(entry, path)
+    return (
+        text(found, "name", path, required=True, max_len=200),
+        table_code(forms, found, "form", path),
+        integer(found, "copies", path, high=99),
+        boolean(found, "required", path),
+        boolean(found, "key", path, default=False),
+    )
+
+
 def object_at(value: Any, path: str) -> Mapping[str, Any]:
     if not isinstance(value, Mapping):
         raise WireError(path, "must be an object")

@@ -84,13 +84,13 @@ def guide(item: Mapping[str, Any], path: str) -> dict[str, Any]:
 
 
 def _material(entry: Any, path: str) -> dict[str, Any]:
-    material = read.object_at(entry, path)
+    name, form, copies, required, key = read.material(entry, path, MATERIAL_FORMS)
     return {
-        "materialName": read.text(material, "name", path, required=True, max_len=200),
-        "materialForm": read.table_code(MATERIAL_FORMS, material, "form", path),
-        "copyNum": read.integer(material, "copies", path, high=99),
-        "mustFlag": "Y" if read.boolean(material, "required", path) else "N",
-        "coreFlag": "Y" if read.boolean(material, "key", path, default=False) else "N",
+        "materialName": name,
+        "materialForm": form,
+        "copyNum": copies,
+        "mustFlag": "Y" if required else "N",
+        "coreFlag": "Y" if key else "N",
     }
 
 

@@ -79,14 +79,8 @@ def item_entry(item: Mapping[str, Any], path: str) -> dict[str, Any]:
 
 
 def _material(entry: Any, path: str) -> dict[str, Any]:
-    material = read.object_at(entry, path)
-    return {
-        "clmc": read.text(material, "name", path, required=True, max_len=200),
-        "clxs": read.table_code(CLXS, material, "form", path),
-        "fs": read.integer(material, "copies", path, high=99),
-        "sfbx": _flag(material, "required", path),
-        "sfhx": _flag(material, "key", path, default=False),
-    }
+    name, form, copies, required, key = read.material(entry, path, CLXS)
+    return {"clmc": name, "clxs": form, "fs": copies, "sfbx": _YES_NO[required], "sfhx": _YES_NO[key]}
 
 
 # ---- reading the gateway payload ------------------------------------------------------------------
@@ -96,8 +90,11 @@ def _strings(data: Mapping[str, Any], name: str, path: str, *, max_len: int) -> 
     return read.strings(data, name, path, max_len=max_len) or None
 
 
+_YES_NO = {True: "1", False: "0"}
+
+
 def _flag(data: Mapping[str, Any], name: str, path: str, default: bool | None = None) -> str:
-    return "1" if read.boolean(data, name, path, default) else "0"
+    return _YES_NO[read.boolean(data, name, path, default)]
 
 
 def _time(data: Mapping[str, Any], name: str, path: str) -> str:
