@@ -67,7 +67,7 @@ from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
-from typing import Any
+from typing import Any, NamedTuple
 
 ROOT = Path(__file__).resolve().parent.parent
 if str(ROOT) not in sys.path:
@@ -742,11 +742,17 @@ class NullSender:
         return None
 
 
+class Stage(NamedTuple):
+    """Where a run happens: the settings, the database backend and its Database, the simulator."""
+
+    settings: Settings
+    backend: Backend
+    db: Database
+    sim: Simulator
+
+
 def run_delivery(
-    settings: Settings,
-    backend: Backend,
-    db: Database,
-    sim: Simulator,
+    stage: Stage,
     work: Workload,
     batch: int,
     concurrency: int,
@@ -754,6 +760,7 @@ def run_delivery(
     history: int = 0,
     null_adapter: bool = False,
 ) -> Run:
+    settings, backend, db, sim = stage
     fill_s = fill_outbox(db, work, history)
     sim.reset()
     session, senders = _adapters(settings, sim.url, concurrency)
@@ -931,16 +938,9 @@ def _two_worker_process(
 
 
 def run_two_workers(
-    settings: Settings,
-    backend: Backend,
-    db: Database,
-    sim: Simulator,
-    work: Workload,
-    batch: int,
-    concurrency: int,
-    mode: str,
-    log_path: str | None,
+    stage: Stage, work: Workload, batch: int, concurrency: int, mode: str, log_path: str | None
 ) -> Run:
+    settings, backend, db, sim = stage
     fill_s = fill_outbox(db, work)
     sim.reset()
     results: list[dict[str, Any]] = []
@@ -1233,6 +1233,7 @@ def measure_backend(
     out: list[Row],
 ) -> None:
     """Every measurement on one backend, appended to out as it completes."""
+    stage = Stage(settings, backend, db, sim)
     plan: list[tuple[Workload, int, int]] = [(distinct, b, c) for b, c in configs]
     if shared is not None:
         plan.append((shared, *configs[0]))
@@ -1256,7 +1257,7 @@ def measure_backend(
             _quiet(args)
             base = run_baseline(settings, sim, work, conc)
             print(f" {base.rate:.0f} msg/s; delivery …", end="", flush=True)
-            run = run_delivery(settings, backend, db, sim, work, batch, conc)
+            run = run_delivery(stage, work, batch, conc)
             print(_line(run, base))
             row.baselines.append(base)
             row.runs.append(run)
@@ -1280,7 +1281,7 @@ def measure_backend(
             flush=True,
         )
         _quiet(args)
-        run = run_delivery(settings, backend, db, sim, distinct, batch, conc, history=args.history)
+        run = run_delivery(stage, distinct, batch, conc, history=args.history)
         row.runs.append(run)
         row.baselines = baselines_for(distinct.name, conc)
         print(_line(run))
@@ -1293,7 +1294,7 @@ def measure_backend(
             flush=True,
         )
         _quiet(args)
-        run = run_delivery(settings, backend, db, sim, distinct, batch, conc, null_adapter=True)
+        run = run_delivery(stage, distinct, batch, conc, null_adapter=True)
         row.runs.append(run)
         print(_line(run))
         out.append(row)
@@ -1303,7 +1304,7 @@ def measure_backend(
             row = Row(backend.name, label, work.name, batch, conc)
             print(f"  two workers, {work.name} keys, {batch}/{conc} each …", end="", flush=True)
             _quiet(args)
-            run = run_two_workers(settings, backend, db, sim, work, batch, conc, args.two_workers, log_path)
+            run = run_two_workers(stage, work, batch, conc, args.two_workers, log_path)
             row.runs.append(run)
             row.baselines = baselines_for(work.name, conc)
             print(_line(run))
@@ -1471,7 +1472,7 @@ def main(argv: list[str] | None = None) -> int:
             db = Database(make_engine(backend.url))
             try:
                 if args.profile:
-                    run_delivery(settings, backend, db, sim, distinct, *configs[0], profile=True)
+                    run_delivery(Stage(settings, backend, db, sim), distinct, *configs[0], profile=True)
                     return 0
                 measure_backend(
                     args, settings, backend, db, sim, distinct, shared, configs, rounds, log_path, all_rows
