@@ -14,14 +14,8 @@ from typing import Any
 
 from flask import Flask, Response, jsonify, request
 
-from adapters.base.sim_control import (
-    Push,
-    checked_body,
-    json_fields,
-    push_to_gateway,
-    received_views,
-    register_control,
-)
+from adapters.base import sim_control
+from adapters.base.sim_control import Push, json_fields, push_to_gateway, received_views, register_control
 from adapters.base.simulator import SimulatorState, apply_fault, simulator_app
 from adapters.base.times import BEIJING, beijing_now_text
 
@@ -141,7 +135,7 @@ def create_simulator(
         fault = apply_fault(state)
         if fault is not None:
             return _error(fault[0], "系统繁忙，请稍后重试", fault[1])
-        body = checked_body(lambda b: check(b, state.line_code), "请求体应为JSON对象")
+        body = sim_control.checked_body(lambda b: check(b, state.line_code), "请求体应为JSON对象")
         return _error(400, body) if isinstance(body, str) else body
 
     @app.post("/zx/api/transfer-in")

@@ -14,14 +14,8 @@ from typing import Any
 
 from flask import Flask, Response, jsonify, request
 
-from adapters.base.sim_control import (
-    Push,
-    checked_body,
-    json_fields,
-    push_to_gateway,
-    received_views,
-    register_control,
-)
+from adapters.base import sim_control
+from adapters.base.sim_control import Push, json_fields, push_to_gateway, received_views, register_control
 from adapters.base.simulator import SimulatorState, apply_fault, simulator_app
 from adapters.base.times import BEIJING, beijing_now_text
 from adapters.window import sim_applications, sim_items
@@ -181,7 +175,7 @@ def create_simulator(
 
     def read(check: Callable[[dict[str, Any]], str | None]) -> dict[str, Any] | Answer:
         """The request's JSON object, or the answer refusing it (not an object, or check's problem)."""
-        body = checked_body(check, "参数错误：请求体应为JSON对象")
+        body = sim_control.checked_body(check, "参数错误：请求体应为JSON对象")
         return _answer(400, 1002, body) if isinstance(body, str) else body
 
     @app.get("/ckxt/api/sx")
