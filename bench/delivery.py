@@ -854,18 +854,26 @@ def _print_profiles(main: cProfile.Profile, senders: list[cProfile.Profile], run
 # ---- two workers on PostgreSQL (separate processes or threads) -----------------------------------
 
 
+@dataclass(frozen=True)
+class WorkerSpec:
+    """What each of the two workers drains with: the database, the simulator, batch and concurrency."""
+
+    url: str
+    sim_url: str
+    batch: int
+    concurrency: int
+
+
 def _two_worker_body(
     idx: int,
-    url: str,
-    sim_url: str,
-    batch: int,
-    concurrency: int,
+    spec: WorkerSpec,
     ready: Any,
     start: Any,
     report_result: Callable[[dict[str, Any]], None],
     done: Any,
 ) -> None:
     """Drain with one worker until the outbox is empty; report, then (when told) close connections."""
+    url, sim_url, batch, concurrency = spec.url, spec.sim_url, spec.batch, spec.concurrency
     settings = _settings(url)
     db = Database(make_engine(url))
     session, senders = _adapters(settings, sim_url, concurrency)
@@ -916,22 +924,12 @@ def _two_worker_body(
 
 
 def _two_worker_process(
-    parent: int,
-    idx: int,
-    url: str,
-    sim_url: str,
-    batch: int,
-    concurrency: int,
-    ready: Any,
-    start: Any,
-    out: Any,
-    done: Any,
-    log_path: str | None,
+    parent: int, idx: int, spec: WorkerSpec, ready: Any, start: Any, out: Any, done: Any, log_path: str | None
 ) -> None:
     _die_with_parent(parent)
     _configure_logging(log_path)
     try:
-        _two_worker_body(idx, url, sim_url, batch, concurrency, ready, start, out.put, done)
+        _two_worker_body(idx, spec, ready, start, out.put, done)
     except BaseException as err:  # noqa: BLE001 - report it to the parent, which fails the run
         out.put({"idx": idx, "error": f"{type(err).__name__}: {err}"})
         ready.set()
@@ -943,6 +941,7 @@ def run_two_workers(
     settings, backend, db, sim = stage
     fill_s = fill_outbox(db, work)
     sim.reset()
+    spec = WorkerSpec(backend.url, sim.url, batch, concurrency)
     results: list[dict[str, Any]] = []
     if mode == "process":
         ctx = mp.get_context("spawn")
@@ -952,19 +951,7 @@ def run_two_workers(
         procs = [
             ctx.Process(
                 target=_two_worker_process,
-                args=(
-                    os.getpid(),
-                    i,
-                    backend.url,
-                    sim.url,
-                    batch,
-                    concurrency,
-                    readies[i],
-                    start,
-                    out,
-                    done,
-                    log_path,
-                ),
+                args=(os.getpid(), i, spec, readies[i], start, out, done, log_path),
                 daemon=True,
             )
             for i in range(2)
@@ -1008,9 +995,7 @@ def run_two_workers(
                 finished.release()
 
             try:
-                _two_worker_body(
-                    i, backend.url, sim.url, batch, concurrency, readies_t[i], start_t, report_result, done_t
-                )
+                _two_worker_body(i, spec, readies_t[i], start_t, report_result, done_t)
             except BaseException as err:  # noqa: BLE001
                 errors.append(f"{type(err).__name__}: {err}")
                 readies_t[i].set()
