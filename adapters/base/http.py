@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import logging
 import time
 from collections.abc import Mapping
@@ -52,6 +53,15 @@ def bad_answer(system: str, response: requests.Response, reason: str, *, retryab
     return UpstreamError(
         system, reason, retryable=retryable, status=response.status_code, body=response.text[:2000]
     )
+
+
+def json_answer(text: str | None) -> dict[str, Any] | None:
+    """A system's answer body as a JSON object; None when it is not JSON or not an object."""
+    try:
+        data = json.loads(text or "")
+    except ValueError:
+        return None
+    return data if isinstance(data, dict) else None
 
 
 def explained(err: UpstreamError, detail: str) -> UpstreamError:

@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-import json
 import re
 from collections.abc import Mapping
 from typing import Any
 
 from adapters.base.fields import code_for, need
+from adapters.base.http import json_answer
 from adapters.base.json_body import load_object, optional_text, required_text
 from adapters.base.kind_codes import KINDS_12345
 from adapters.base.times import format_beijing, parse_beijing
@@ -170,10 +170,7 @@ def status_callback(payload: Mapping[str, Any]) -> dict[str, Any]:
 
 def read_answer(body: str | None) -> tuple[str, str] | None:
     """(`status`, `reason`) of an answer, or None when it is not in the lines' shape."""
-    try:
-        data = json.loads(body or "")
-    except ValueError:
-        return None
-    if not isinstance(data, dict) or data.get("status") not in ("OK", "ERROR"):
+    data = json_answer(body)
+    if data is None or data.get("status") not in ("OK", "ERROR"):
         return None
     return data["status"], str(data.get("reason") or "")
