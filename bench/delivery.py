@@ -67,7 +67,7 @@ from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
-from typing import Any
+from typing import Any, NamedTuple
 
 ROOT = Path(__file__).resolve().parent.parent
 if str(ROOT) not in sys.path:
@@ -712,25 +712,22 @@ class PassTimer:
     def __init__(self, worker: DeliveryWorker) -> None:
         self.claim = self.record = 0.0
         self.passes = 0
-        claim, record = worker._claim, worker._record
+        worker._claim = self._timed(worker._claim, "claim")  # type: ignore[method-assign]
+        worker._record = self._timed(worker._record, "record")  # type: ignore[method-assign]
 
-        def timed_claim(*args: Any, **kwargs: Any) -> Any:
+    def _timed(self, step: Callable[..., Any], name: str) -> Callable[..., Any]:
+        """step, adding the time it takes to self.<name> (and counting a pass per claim)."""
+
+        def timed(*args: Any, **kwargs: Any) -> Any:
             t = time.perf_counter()
             try:
-                return claim(*args, **kwargs)
+                return step(*args, **kwargs)
             finally:
-                self.claim += time.perf_counter() - t
-                self.passes += 1
+                setattr(self, name, getattr(self, name) + time.perf_counter() - t)
+                if name == "claim":
+                    self.passes += 1
 
-        def timed_record(*args: Any, **kwargs: Any) -> Any:
-            t = time.perf_counter()
-            try:
-                return record(*args, **kwargs)
-            finally:
-                self.record += time.perf_counter() - t
-
-        worker._claim = timed_claim  # type: ignore[method-assign]
-        worker._record = timed_record  # type: ignore[method-assign]
+        return timed
 
 
 class NullSender:
@@ -742,11 +739,17 @@ class NullSender:
         return None
 
 
+class Stage(NamedTuple):
+    """Where a run happens: the settings, the database backend and its Database, the simulator."""
+
+    settings: Settings
+    backend: Backend
+    db: Database
+    sim: Simulator
+
+
 def run_delivery(
-    settings: Settings,
-    backend: Backend,
-    db: Database,
-    sim: Simulator,
+    stage: Stage,
     work: Workload,
     batch: int,
     concurrency: int,
@@ -754,6 +757,7 @@ def run_delivery(
     history: int = 0,
     null_adapter: bool = False,
 ) -> Run:
+    settings, backend, db, sim = stage
     fill_s = fill_outbox(db, work, history)
     sim.reset()
     session, senders = _adapters(settings, sim.url, concurrency)
@@ -847,18 +851,26 @@ def _print_profiles(main: cProfile.Profile, senders: list[cProfile.Profile], run
 # ---- two workers on PostgreSQL (separate processes or threads) -----------------------------------
 
 
+@dataclass(frozen=True)
+class WorkerSpec:
+    """What each of the two workers drains with: the database, the simulator, batch and concurrency."""
+
+    url: str
+    sim_url: str
+    batch: int
+    concurrency: int
+
+
 def _two_worker_body(
     idx: int,
-    url: str,
-    sim_url: str,
-    batch: int,
-    concurrency: int,
+    spec: WorkerSpec,
     ready: Any,
     start: Any,
     report_result: Callable[[dict[str, Any]], None],
     done: Any,
 ) -> None:
     """Drain with one worker until the outbox is empty; report, then (when told) close connections."""
+    url, sim_url, batch, concurrency = spec.url, spec.sim_url, spec.batch, spec.concurrency
     settings = _settings(url)
     db = Database(make_engine(url))
     session, senders = _adapters(settings, sim_url, concurrency)
@@ -909,40 +921,24 @@ def _two_worker_body(
 
 
 def _two_worker_process(
-    parent: int,
-    idx: int,
-    url: str,
-    sim_url: str,
-    batch: int,
-    concurrency: int,
-    ready: Any,
-    start: Any,
-    out: Any,
-    done: Any,
-    log_path: str | None,
+    parent: int, idx: int, spec: WorkerSpec, ready: Any, start: Any, out: Any, done: Any, log_path: str | None
 ) -> None:
     _die_with_parent(parent)
     _configure_logging(log_path)
     try:
-        _two_worker_body(idx, url, sim_url, batch, concurrency, ready, start, out.put, done)
+        _two_worker_body(idx, spec, ready, start, out.put, done)
     except BaseException as err:  # noqa: BLE001 - report it to the parent, which fails the run
         out.put({"idx": idx, "error": f"{type(err).__name__}: {err}"})
         ready.set()
 
 
 def run_two_workers(
-    settings: Settings,
-    backend: Backend,
-    db: Database,
-    sim: Simulator,
-    work: Workload,
-    batch: int,
-    concurrency: int,
-    mode: str,
-    log_path: str | None,
+    stage: Stage, work: Workload, batch: int, concurrency: int, mode: str, log_path: str | None
 ) -> Run:
+    settings, backend, db, sim = stage
     fill_s = fill_outbox(db, work)
     sim.reset()
+    spec = WorkerSpec(backend.url, sim.url, batch, concurrency)
     results: list[dict[str, Any]] = []
     if mode == "process":
         ctx = mp.get_context("spawn")
@@ -952,19 +948,7 @@ def run_two_workers(
         procs = [
             ctx.Process(
                 target=_two_worker_process,
-                args=(
-                    os.getpid(),
-                    i,
-                    backend.url,
-                    sim.url,
-                    batch,
-                    concurrency,
-                    readies[i],
-                    start,
-                    out,
-                    done,
-                    log_path,
-                ),
+                args=(os.getpid(), i, spec, readies[i], start, out, done, log_path),
                 daemon=True,
             )
             for i in range(2)
@@ -1008,9 +992,7 @@ def run_two_workers(
                 finished.release()
 
             try:
-                _two_worker_body(
-                    i, backend.url, sim.url, batch, concurrency, readies_t[i], start_t, report_result, done_t
-                )
+                _two_worker_body(i, spec, readies_t[i], start_t, report_result, done_t)
             except BaseException as err:  # noqa: BLE001
                 errors.append(f"{type(err).__name__}: {err}")
                 readies_t[i].set()
@@ -1233,6 +1215,7 @@ def measure_backend(
     out: list[Row],
 ) -> None:
     """Every measurement on one backend, appended to out as it completes."""
+    stage = Stage(settings, backend, db, sim)
     plan: list[tuple[Workload, int, int]] = [(distinct, b, c) for b, c in configs]
     if shared is not None:
         plan.append((shared, *configs[0]))
@@ -1256,7 +1239,7 @@ def measure_backend(
             _quiet(args)
             base = run_baseline(settings, sim, work, conc)
             print(f" {base.rate:.0f} msg/s; delivery …", end="", flush=True)
-            run = run_delivery(settings, backend, db, sim, work, batch, conc)
+            run = run_delivery(stage, work, batch, conc)
             print(_line(run, base))
             row.baselines.append(base)
             row.runs.append(run)
@@ -1280,7 +1263,7 @@ def measure_backend(
             flush=True,
         )
         _quiet(args)
-        run = run_delivery(settings, backend, db, sim, distinct, batch, conc, history=args.history)
+        run = run_delivery(stage, distinct, batch, conc, history=args.history)
         row.runs.append(run)
         row.baselines = baselines_for(distinct.name, conc)
         print(_line(run))
@@ -1293,7 +1276,7 @@ def measure_backend(
             flush=True,
         )
         _quiet(args)
-        run = run_delivery(settings, backend, db, sim, distinct, batch, conc, null_adapter=True)
+        run = run_delivery(stage, distinct, batch, conc, null_adapter=True)
         row.runs.append(run)
         print(_line(run))
         out.append(row)
@@ -1303,7 +1286,7 @@ def measure_backend(
             row = Row(backend.name, label, work.name, batch, conc)
             print(f"  two workers, {work.name} keys, {batch}/{conc} each …", end="", flush=True)
             _quiet(args)
-            run = run_two_workers(settings, backend, db, sim, work, batch, conc, args.two_workers, log_path)
+            run = run_two_workers(stage, work, batch, conc, args.two_workers, log_path)
             row.runs.append(run)
             row.baselines = baselines_for(work.name, conc)
             print(_line(run))
@@ -1471,7 +1454,7 @@ def main(argv: list[str] | None = None) -> int:
             db = Database(make_engine(backend.url))
             try:
                 if args.profile:
-                    run_delivery(settings, backend, db, sim, distinct, *configs[0], profile=True)
+                    run_delivery(Stage(settings, backend, db, sim), distinct, *configs[0], profile=True)
                     return 0
                 measure_backend(
                     args, settings, backend, db, sim, distinct, shared, configs, rounds, log_path, all_rows

@@ -798,28 +798,35 @@ def print_report(
 # ---- main -------------------------------------------------------------------------------------------------
 
 
+# How hard and how long the loops drive the apps: (flag, type, default, help).
+_LOAD_OPTIONS: tuple[tuple[str, type, float, str], ...] = (
+    ("--duration", float, 10.0, "seconds measured per loop (default 10)"),
+    ("--warmup", float, 3.0, "closed-loop warmup seconds, not measured"),
+    ("--rate", float, 300.0, "open-loop requests per second (default 300)"),
+    (
+        "--rounds",
+        int,
+        3,
+        "alternate bare/intake this many times per loop kind; the table shows the median round",
+    ),
+    ("--clients", int, 16, "closed-loop concurrent clients (default 16)"),
+    (
+        "--open-concurrency",
+        int,
+        32,
+        "open loop: most requests in flight (driver threads); a slot waits for a free one",
+    ),
+    ("--procs", int, 2, "driver processes (default 2)"),
+)
+
+
 def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     p = argparse.ArgumentParser(
         description=__doc__.split("\n\n")[0], formatter_class=argparse.RawDescriptionHelpFormatter
     )
     p.add_argument("--backends", default="sqlite,postgres", help="comma list of sqlite, postgres")
-    p.add_argument("--duration", type=float, default=10.0, help="seconds measured per loop (default 10)")
-    p.add_argument("--warmup", type=float, default=3.0, help="closed-loop warmup seconds, not measured")
-    p.add_argument("--rate", type=float, default=300.0, help="open-loop requests per second (default 300)")
-    p.add_argument(
-        "--rounds",
-        type=int,
-        default=3,
-        help="alternate bare/intake this many times per loop kind; the table shows the median round",
-    )
-    p.add_argument("--clients", type=int, default=16, help="closed-loop concurrent clients (default 16)")
-    p.add_argument(
-        "--open-concurrency",
-        type=int,
-        default=32,
-        help="open loop: most requests in flight (driver threads); a slot waits for a free one",
-    )
-    p.add_argument("--procs", type=int, default=2, help="driver processes (default 2)")
+    for flag, kind, default, text in _LOAD_OPTIONS:
+        p.add_argument(flag, type=kind, default=default, help=text)
     p.add_argument(
         "--client",
         choices=("http.client", "requests"),

@@ -12,9 +12,14 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
+import pytest
+
+from gateway.domain.errors import WireError
+
 SAMPLES = Path(__file__).resolve().parent / "samples"
 _PAYLOADS: dict[str, dict[str, Any]] = json.loads((SAMPLES / "payloads.json").read_text("utf-8"))
 _NAMES: dict[str, list[str]] = json.loads((SAMPLES / "names.json").read_text("utf-8"))
+_CODES: dict[str, dict[str, str]] = json.loads((SAMPLES / "codes.json").read_text("utf-8"))
 
 Factory = Callable[..., dict[str, Any]]
 
@@ -41,6 +46,11 @@ def names(name: str) -> set[str]:
     return set(_NAMES[name])
 
 
+def codes_of(name: str) -> dict[str, str]:
+    """A system's code table as its PROTOCOL.md lists it (code or gateway value -> the other side)."""
+    return dict(_CODES[name])
+
+
 def keys_of(value: Any) -> set[str]:
     """Every key of every mapping inside value, lists included."""
     if isinstance(value, dict):
@@ -48,3 +58,10 @@ def keys_of(value: Any) -> set[str]:
     if isinstance(value, list):
         return {k for v in value for k in keys_of(v)}
     return set()
+
+
+def refusal(convert: Callable[[Any], Any], payload: Any) -> WireError:
+    """The WireError convert(payload) raises (its field names what is wrong); the test fails on none."""
+    with pytest.raises(WireError) as caught:
+        convert(payload)
+    return caught.value

@@ -7,7 +7,8 @@ and how it pages its calls stay in its own catalog_wire module.
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Mapping
+from collections.abc import Callable, Iterator, Mapping
+from dataclasses import dataclass
 from typing import Any
 
 from gateway.domain.errors import WireError
@@ -33,6 +34,38 @@ def page_key(message_key: str, number: int, count: int) -> str:
     return message_key if count == 1 else f"{message_key}-{number}"
 
 
+@dataclass(frozen=True)
+class CatalogPage:
+    """One call of a message's publication; pages are cut from item_codes, so a retry cuts the same ones."""
+
+    number: int  # 1-based
+    pages: int
+
+    def key(self, message_key: str) -> str:
+        """The call's Idempotency-Key: the message's own, or ``{key}-{n}`` when the message takes pages."""
+        return page_key(message_key, self.number, self.pages)
+
+
+def entry_pages(
+    payload: Mapping[str, Any],
+    size: int,
+    entry: Callable[[Mapping[str, Any], str], dict[str, Any]],
+    code_max_len: int | None = 64,
+) -> Iterator[tuple[int, int, list[dict[str, Any]], str | None]]:
+    """(number, page count, the system's entries, sync run) for each page of `size` codes with entries.
+
+    `entry(item, path)` maps one item. A code listed but absent from items was deleted meanwhile: it is
+    skipped, and a page left with no entries is not yielded.
+    """
+    codes = item_codes(payload)
+    items = items_by_code(payload, codes, code_max_len)
+    run = sync_run(payload)
+    for number, count, found in pages(codes, items, size):
+        entries = [entry(item, f"items[{index}]") for index, item in found]
+        if entries:
+            yield number, count, entries, run
+
+
 def item_codes(payload: Mapping[str, Any]) -> list[str]:
     codes = payload.get("item_codes")
     if not isinstance(codes, list) or not all(isinstance(c, str) and c for c in codes):
@@ -40,7 +73,7 @@ def item_codes(payload: Mapping[str, Any]) -> list[str]:
     return list(dict.fromkeys(codes))
 
 
-def items_by_code(payload: Mapping[str, Any], codes: list[str]) -> dict[str, tuple[int, Mapping[str, Any]]]:
+def items_by_code(payload: Mapping[str, Any], codes: list[str], code_max_len: int | None = 64) -> Items:
     items = payload.get("items")
     if not isinstance(items, list):
         raise WireError("items", "is required (the message was not filled in before sending)")
@@ -48,7 +81,7 @@ def items_by_code(payload: Mapping[str, Any], codes: list[str]) -> dict[str, tup
     found: dict[str, tuple[int, Mapping[str, Any]]] = {}
     for index, entry in enumerate(items):
         item = object_at(entry, f"items[{index}]")
-        code = text(item, "item_code", f"items[{index}]", required=True, max_len=64)
+        code = text(item, "item_code", f"items[{index}]", required=True, max_len=code_max_len)
         assert code is not None
         if code not in listed:
             raise WireError(f"items[{index}].item_code", "is not listed in item_codes")
@@ -67,6 +100,18 @@ def sync_run(payload: Mapping[str, Any]) -> str | None:
     return str(run)
 
 
+def material(entry: Any, path: str, forms: Mapping[str, str]) -> tuple[str | None, str, int, bool, bool]:
+    """One entry of an item's materials: (name, the system's form code, copies, required, key)."""
+    found = object_at(entry, path)
+    return (
+        text(found, "name", path, required=True, max_len=200),
+        table_code(forms, found, "form", path),
+        integer(found, "copies", path, high=99),
+        boolean(found, "required", path),
+        boolean(found, "key", path, default=False),
+    )
+
+
 def object_at(value: Any, path: str) -> Mapping[str, Any]:
     if not isinstance(value, Mapping):
         raise WireError(path, "must be an object")
@@ -74,7 +119,7 @@ def object_at(value: Any, path: str) -> Mapping[str, Any]:
 
 
 def text(
-    data: Mapping[str, Any], name: str, path: str, *, max_len: int, required: bool = False
+    data: Mapping[str, Any], name: str, path: str, *, max_len: int | None, required: bool = False
 ) -> str | None:
     value = data.get(name)
     if value is None or (isinstance(value, str) and not value.strip()):
@@ -83,7 +128,7 @@ def text(
         return None
     if not isinstance(value, str):
         raise WireError(f"{path}.{name}", "must be a string")
-    if len(value) > max_len:
+    if max_len is not None and len(value) > max_len:
         raise WireError(f"{path}.{name}", f"must be at most {max_len} characters")
     return value
 

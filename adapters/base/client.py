@@ -13,7 +13,7 @@ from typing import Any, Generic, TypeVar
 
 import requests
 
-from adapters.base.http import HttpClient, bad_answer
+from adapters.base.http import HttpClient, bad_answer, explained
 from gateway.domain.errors import UpstreamError
 
 A = TypeVar("A")
@@ -53,14 +53,7 @@ def post_json(
         answer = rules.read(err.body)
         if answer is None:
             raise
-        raise UpstreamError(
-            err.system,
-            f"{err.reason}: {rules.explain(answer)}",
-            retryable=err.retryable,
-            status=err.status,
-            retry_after=err.retry_after,
-            body=err.body,
-        ) from None
+        raise explained(err, rules.explain(answer)) from None
     answer = rules.read(response.text)
     if answer is None or not rules.accepted(answer):
         detail = rules.unreadable if answer is None else rules.refusal(answer)

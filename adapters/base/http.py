@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import logging
 import time
 from collections.abc import Mapping
@@ -51,6 +52,27 @@ def bad_answer(system: str, response: requests.Response, reason: str, *, retryab
     """A response the system's protocol does not accept as done, keeping its status and (cut) body."""
     return UpstreamError(
         system, reason, retryable=retryable, status=response.status_code, body=response.text[:2000]
+    )
+
+
+def json_answer(text: str | None) -> dict[str, Any] | None:
+    """A system's answer body as a JSON object; None when it is not JSON or not an object."""
+    try:
+        data = json.loads(text or "")
+    except ValueError:
+        return None
+    return data if isinstance(data, dict) else None
+
+
+def explained(err: UpstreamError, detail: str) -> UpstreamError:
+    """The same failure with the system's own words about it added to the reason."""
+    return UpstreamError(
+        err.system,
+        f"{err.reason}: {detail}",
+        retryable=err.retryable,
+        status=err.status,
+        retry_after=err.retry_after,
+        body=err.body,
     )
 
 

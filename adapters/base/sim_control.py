@@ -57,6 +57,15 @@ def json_fields() -> dict[str, Any]:
     return body if isinstance(body, dict) else {}
 
 
+def checked_body(check: Callable[[dict[str, Any]], str | None], not_an_object: str) -> dict[str, Any] | str:
+    """The request's JSON object, or the words refusing it: not_an_object, or the problem check finds."""
+    body = request.get_json(silent=True)
+    if not isinstance(body, dict):
+        return not_an_object
+    problem = check(body)
+    return body if problem is None else problem
+
+
 def received_views(state: SimulatorState) -> list[dict[str, Any]]:
     """Every request the simulator received, as plain data (the caller holds state.lock)."""
     return [

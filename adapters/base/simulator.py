@@ -12,7 +12,7 @@ import time
 import uuid
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, ClassVar, TypeVar
 
 import requests
 from flask import Flask
@@ -49,6 +49,8 @@ class SimulatorState:
     faults: list[Fault] = field(default_factory=list)
     received: list[Received] = field(default_factory=list)
     seen_keys: dict[str, Any] = field(default_factory=dict)
+    # The subclass's own collections that reset() empties too (each has a clear()).
+    cleared_on_reset: ClassVar[tuple[str, ...]] = ()
 
     def inject(self, fault: Fault) -> None:
         """Queue a fault for the next requests."""
@@ -91,11 +93,36 @@ class SimulatorState:
             ]
 
     def reset(self) -> None:
-        """Forget everything."""
+        """Forget everything: faults, requests, keys and the collections named in cleared_on_reset."""
         with self.lock:
             self.faults.clear()
             self.received.clear()
             self.seen_keys.clear()
+            for name in self.cleared_on_reset:
+                getattr(self, name).clear()
+
+
+State = TypeVar("State", bound=SimulatorState)
+
+
+def simulator_app(
+    import_name: str,
+    make_state: Callable[..., State],
+    gateway_webhook_url: str | None,
+    webhook_secrets: list[str] | None,
+    missing_secrets: str,
+    **settings: Any,
+) -> tuple[Flask, State]:
+    """A Flask app holding a fresh state at app.extensions["simulator"]; a ValueError(missing_secrets)
+    when there is a webhook URL to push to but no secret to sign with."""
+    if gateway_webhook_url and not webhook_secrets:
+        raise ValueError(missing_secrets)
+    app = Flask(import_name)
+    state = make_state(
+        gateway_webhook_url=gateway_webhook_url, webhook_secrets=list(webhook_secrets or []), **settings
+    )
+    app.extensions["simulator"] = state
+    return app, state
 
 
 def apply_fault(state: SimulatorState) -> tuple[int, dict[str, str]] | None:

@@ -11,7 +11,7 @@ from typing import Any
 import requests
 
 from adapters.base.apart import ahead
-from adapters.base.http import HttpClient, bad_answer, make_session
+from adapters.base.http import HttpClient, bad_answer, explained, make_session
 from adapters.catalog_source import wire
 from gateway.domain.errors import UpstreamError, WireError
 
@@ -110,14 +110,7 @@ class CatalogSourceClient:
             answer = wire.read_answer(_json(err.body))
             if answer is None:
                 raise
-            raise UpstreamError(
-                err.system,
-                f"{err.reason}: resultCode={answer[0]} {answer[1]}",
-                retryable=err.retryable,
-                status=err.status,
-                retry_after=err.retry_after,
-                body=err.body,
-            ) from None
+            raise explained(err, f"resultCode={answer[0]} {answer[1]}") from None
         parsed = _json(response.text)
         answer = wire.read_answer(parsed)
         if answer is None:

@@ -163,13 +163,9 @@ class CatalogSourceState(SimulatorState):
 
     def change(self, n: int) -> list[str]:
         """Modify n items in use (name, materials, promised time limit); returns their codes."""
-        with self.lock:
-            picks = self._pick(n, lambda r: r is None or r.status == IN_USE)
-            stamp = self._next_stamp()
-            for content in picks:
-                old = self.revisions.get(content) or Revision(0, stamp)
-                self._touch(content, Revision(old.version + 1, stamp, old.status, old.broken))
-            return [self.catalog.code(c) for c in picks]
+        return self._revise(
+            n, lambda r: r is None or r.status == IN_USE, lambda old: (old.version + 1, old.status)
+        )
 
     def add(self, n: int) -> list[str]:
         """Append n new items (new 子项 of the last family first, then new families); returns their codes."""
@@ -186,24 +182,34 @@ class CatalogSourceState(SimulatorState):
 
     def retire(self, n: int) -> list[str]:
         """Mark n items in use 停用 (SXZT "0"); returns their codes."""
-        with self.lock:
-            picks = self._pick(n, lambda r: r is None or r.status == IN_USE)
-            stamp = self._next_stamp()
-            for content in picks:
-                old = self.revisions.get(content) or Revision(0, stamp)
-                self._touch(content, Revision(old.version, stamp, STOPPED, old.broken))
-            return [self.catalog.code(c) for c in picks]
+        return self._revise(n, lambda r: r is None or r.status == IN_USE, lambda old: (old.version, STOPPED))
 
     def break_records(self, kind: str, n: int) -> list[str]:
         """Break n sound items in use the given way (BROKEN_KINDS); returns their codes."""
         if kind not in BROKEN_KINDS:
             raise ValueError(f"kind must be one of {', '.join(BROKEN_KINDS)}")
+        return self._revise(
+            n,
+            lambda r: r is None or (r.status == IN_USE and r.broken is None),
+            lambda old: (old.version, old.status),
+            broken=kind,
+        )
+
+    def _revise(
+        self,
+        n: int,
+        eligible: Callable[[Revision | None], bool],
+        then: Callable[[Revision], tuple[int, str]],
+        broken: str | None = None,
+    ) -> list[str]:
+        """Stamp n eligible items now with then(old) = (version, status); broken, or as they were."""
         with self.lock:
-            picks = self._pick(n, lambda r: r is None or (r.status == IN_USE and r.broken is None))
+            picks = self._pick(n, eligible)
             stamp = self._next_stamp()
             for content in picks:
                 old = self.revisions.get(content) or Revision(0, stamp)
-                self._touch(content, Revision(old.version, stamp, old.status, kind))
+                version, status = then(old)
+                self._touch(content, Revision(version, stamp, status, broken or old.broken))
             return [self.catalog.code(c) for c in picks]
 
     def reset(self) -> None:

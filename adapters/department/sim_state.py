@@ -78,6 +78,8 @@ class DepartmentState(SimulatorState):
     pushes: list[Push] = field(default_factory=list)
     workers: list[threading.Thread] = field(default_factory=list)
     licences: int = 0
+    # reset() forgets everything but the auto policy (and the licence count).
+    cleared_on_reset = ("records", "pushes", "workers")
 
     # ---- inspection ----------------------------------------------------------------------------
 
@@ -272,11 +274,3 @@ class DepartmentState(SimulatorState):
                 self.finish(task_id)
         except DecisionError:
             return  # withdrawn meanwhile, or a person decided first
-
-    def reset(self) -> None:
-        """Forget everything but the auto policy."""
-        super().reset()
-        with self.lock:
-            self.records.clear()
-            self.pushes.clear()
-            self.workers.clear()

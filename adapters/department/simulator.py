@@ -12,10 +12,13 @@ from typing import Any
 
 from flask import Flask, Response, jsonify, request
 
-from adapters.base.sim_control import received_views, register_control
-from adapters.base.simulator import apply_fault
+from adapters.base.sim_control import checked_body, received_views, register_control
+from adapters.base.simulator import apply_fault, simulator_app
 from adapters.department.sim_rules import push_problem, supplement_problem, withdraw_problem
 from adapters.department.sim_state import AutoDecide, DecisionError, DepartmentState, Push
+
+# Refused: a webhook URL to push to but no secret to sign with.
+_UNSIGNED_PUSH = "pushing to the gateway needs at least one webhook secret"
 
 Answer = tuple[Response, int, dict[str, str]]
 Check = Callable[[dict[str, Any]], str | None]
@@ -76,24 +79,17 @@ def create_simulator(
     gateway_webhook_url: str | None = None, webhook_secrets: list[str] | None = None
 ) -> Flask:
     """The approval system as a Flask app; its state is app.extensions["simulator"]."""
-    if gateway_webhook_url and not webhook_secrets:
-        raise ValueError("pushing to the gateway needs at least one webhook secret")
-    app = Flask("department_simulator")
-    state = DepartmentState(
-        gateway_webhook_url=gateway_webhook_url, webhook_secrets=list(webhook_secrets or [])
+    app, state = simulator_app(
+        "department_simulator", DepartmentState, gateway_webhook_url, webhook_secrets, _UNSIGNED_PUSH
     )
-    app.extensions["simulator"] = state
 
     def take(operation: str, check: Check, apply: Apply, msg: str) -> Answer:
         fault = apply_fault(state)
         if fault is not None:
             return _error(fault[0], "系统繁忙，请稍后重试", fault[1])
-        body = request.get_json(silent=True)
-        if not isinstance(body, dict):
-            return _error(400, "参数错误：请求体应为JSON对象")
-        problem = check(body)
-        if problem is not None:
-            return _error(400, problem)
+        body = checked_body(check, "参数错误：请求体应为JSON对象")
+        if isinstance(body, str):
+            return _error(400, body)
         key = request.headers.get("Idempotency-Key")
         if not key:
             return _error(400, "参数错误：缺少 Idempotency-Key")

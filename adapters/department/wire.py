@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-import json
 import re
 from collections.abc import Mapping
 from typing import Any
 
 from adapters.base.fields import need
+from adapters.base.http import json_answer
 from adapters.base.json_body import load_object, optional_text, required_text
 from adapters.base.times import format_beijing, parse_beijing
 from adapters.department.codes import (
@@ -166,11 +166,8 @@ def withdrawal(payload: Mapping[str, Any]) -> dict[str, Any]:
 
 def read_answer(body: str | None) -> tuple[str, str, str] | None:
     """(`flag`, `errcode`, `msg`) of an answer, or None when it is not in the system's shape."""
-    try:
-        data = json.loads(body or "")
-    except ValueError:
-        return None
-    if not isinstance(data, dict) or data.get("flag") not in (FLAG_OK, FLAG_ERROR):
+    data = json_answer(body)
+    if data is None or data.get("flag") not in (FLAG_OK, FLAG_ERROR):
         return None
     return data["flag"], str(data.get("errcode") or ""), str(data.get("msg") or "")
 

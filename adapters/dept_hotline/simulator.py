@@ -14,9 +14,13 @@ from typing import Any
 
 from flask import Flask, Response, jsonify, request
 
+from adapters.base import sim_control
 from adapters.base.sim_control import Push, json_fields, push_to_gateway, received_views, register_control
-from adapters.base.simulator import SimulatorState, apply_fault
+from adapters.base.simulator import SimulatorState, apply_fault, simulator_app
 from adapters.base.times import BEIJING, beijing_now_text
+
+# Refused: a webhook URL to push to but no secret to sign with.
+_UNSIGNED_PUSH = "pushing to the gateway needs at least one webhook secret"
 
 TIME_SHAPE = re.compile(r"\d{4}-\d{2}-\d{2} \d{2}:\d{2}:\d{2}")
 KIND_CODES = frozenset({"01", "02", "03", "04", "05", "06"})
@@ -38,6 +42,7 @@ class DeptHotlineState(SimulatorState):
     transfers: list[dict[str, Any]] = field(default_factory=list)  # calls 12345 transferred here
     pushes: list[Push] = field(default_factory=list)
     sequence: int = 0
+    cleared_on_reset = ("calls", "transfers", "pushes")  # reset() forgets these too
 
     def transfer_call(self, **fields: Any) -> Push:
         """An agent transfers a call to 12345; it is pushed to the gateway when a webhook URL is set."""
@@ -62,14 +67,6 @@ class DeptHotlineState(SimulatorState):
         with self.lock:
             self.pushes.append(push)
         return push
-
-    def reset(self) -> None:
-        """Forget everything, calls, transfers and pushes too."""
-        super().reset()
-        with self.lock:
-            self.calls.clear()
-            self.transfers.clear()
-            self.pushes.clear()
 
 
 def _ok(**extra: Any) -> Answer:
@@ -123,27 +120,23 @@ def create_simulator(
     webhook_secrets: list[str] | None = None,
 ) -> Flask:
     """One specialist line as a Flask app; its state is app.extensions["simulator"]."""
-    if gateway_webhook_url and not webhook_secrets:
-        raise ValueError("pushing to the gateway needs at least one webhook secret")
-    app = Flask(f"dept_hotline_{line_code}_simulator")
-    state = DeptHotlineState(
+    app, state = simulator_app(
+        f"dept_hotline_{line_code}_simulator",
+        DeptHotlineState,
+        gateway_webhook_url,
+        webhook_secrets,
+        _UNSIGNED_PUSH,
         line_code=line_code,
         line_name=line_name,
-        gateway_webhook_url=gateway_webhook_url,
-        webhook_secrets=list(webhook_secrets or []),
     )
-    app.extensions["simulator"] = state
 
     def read(check: Callable[[dict[str, Any], str], str | None]) -> dict[str, Any] | Answer:
         """The request body, or the answer that refuses it (an injected fault first)."""
         fault = apply_fault(state)
         if fault is not None:
             return _error(fault[0], "系统繁忙，请稍后重试", fault[1])
-        body = request.get_json(silent=True)
-        if not isinstance(body, dict):
-            return _error(400, "请求体应为JSON对象")
-        problem = check(body, state.line_code)
-        return body if problem is None else _error(400, problem)
+        body = sim_control.checked_body(lambda b: check(b, state.line_code), "请求体应为JSON对象")
+        return _error(400, body) if isinstance(body, str) else body
 
     @app.post("/zx/api/transfer-in")
     def transfer_in() -> Answer:

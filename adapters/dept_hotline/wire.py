@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
-import json
 import re
 from collections.abc import Mapping
 from typing import Any
 
 from adapters.base.fields import code_for, need
+from adapters.base.http import json_answer
 from adapters.base.json_body import load_object, optional_text, required_text
+from adapters.base.kind_codes import KINDS_12345
 from adapters.base.times import format_beijing, parse_beijing
 from gateway.domain.errors import WireError
 from gateway.domain.inquiry import Channel, Kind
@@ -20,14 +21,7 @@ LINE_CODE = re.compile(r"\d{3,8}")
 MAX_CALL_ID = 50  # so that `<rxhm>:<thbh>` fits the gateway's 64-character external id
 SOURCE_LINE = "12345"  # 来源热线 of every call the gateway transfers
 
-KINDS: dict[str, Kind] = {
-    "01": Kind.CONSULT,
-    "02": Kind.HELP,
-    "03": Kind.COMPLAINT,
-    "04": Kind.REPORT,
-    "05": Kind.SUGGESTION,
-    "06": Kind.PRAISE,
-}
+KINDS: dict[str, Kind] = dict(KINDS_12345)  # 来电类型 lx: the 12345 family's codes
 KIND_CODES: dict[Kind, str] = {kind: code for code, kind in KINDS.items()}
 
 STATUSES: dict[Status, str] = {
@@ -176,10 +170,7 @@ def status_callback(payload: Mapping[str, Any]) -> dict[str, Any]:
 
 def read_answer(body: str | None) -> tuple[str, str] | None:
     """(`status`, `reason`) of an answer, or None when it is not in the lines' shape."""
-    try:
-        data = json.loads(body or "")
-    except ValueError:
-        return None
-    if not isinstance(data, dict) or data.get("status") not in ("OK", "ERROR"):
+    data = json_answer(body)
+    if data is None or data.get("status") not in ("OK", "ERROR"):
         return None
     return data["status"], str(data.get("reason") or "")

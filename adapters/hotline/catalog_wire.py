@@ -38,31 +38,20 @@ _KEYWORD_SEPARATORS = re.compile(r"[,，、;；\s]+")
 
 
 @dataclass(frozen=True)
-class KnowledgePage:
-    """One plgx call; pages are cut from item_codes, so a retry sends the same pages under the same keys."""
+class KnowledgePage(catalog_payload.CatalogPage):
+    """One plgx call (number, pages, body); a retry sends the same pages under the same keys."""
 
-    number: int  # 1-based
-    pages: int
     body: dict[str, Any]
-
-    def key(self, message_key: str) -> str:
-        """The call's Idempotency-Key: the message's own, or ``{key}-{n}`` when the message takes pages."""
-        return catalog_payload.page_key(message_key, self.number, self.pages)
 
 
 def knowledge_pages(payload: Mapping[str, Any]) -> list[KnowledgePage]:
     """``catalog.items_changed`` -> POST /api/zsk/plgx bodies of up to 200 entries (none if all are gone)."""
-    item_codes = _item_codes(payload)
-    items = _items_by_code(payload, item_codes)
-    batch = _batch_number(payload)
-    result: list[KnowledgePage] = []
-    for number, pages, found in catalog_payload.pages(item_codes, items, PAGE_SIZE):
-        # A code listed but absent from items was deleted meanwhile: skipped.
-        entries = [knowledge_entry(item, f"items[{index}]") for index, item in found]
-        if entries:
-            body = {"pch": batch, "lb": entries} if batch else {"lb": entries}
-            result.append(KnowledgePage(number, pages, body))
-    return result
+    # The item code's length is checked by knowledge_entry, in this module's words.
+    paged = catalog_payload.entry_pages(payload, PAGE_SIZE, knowledge_entry, code_max_len=None)
+    return [
+        KnowledgePage(number, pages, {"pch": batch, "lb": entries} if batch else {"lb": entries})
+        for number, pages, entries, batch in paged
+    ]
 
 
 def knowledge_entry(item: Mapping[str, Any], path: str) -> dict[str, Any]:
@@ -85,7 +74,7 @@ def knowledge_entry(item: Mapping[str, Any], path: str) -> dict[str, Any]:
         "ssbm": _str(item, "department", path, max_len=32),
         "ssbmmc": _str(item, "department_name", path, required=True, max_len=100),
         "gjc": _keywords(item, path),
-        "zszt": "0" if _bool(item, "retired", path) else "1",
+        "zszt": "0" if catalog_payload.boolean(item, "retired", path) else "1",
         "bbh": version,
         "gxsj": gxsj,
     }
@@ -107,11 +96,11 @@ def answer_text(item: Mapping[str, Any], path: str) -> str:
         f"承诺办结时限：{_days(item, 'promised_days', path)}",
         "【申请材料】" + _materials(item, path),
     ]
-    if _bool(item, "accepts_incomplete", path, default=False):
+    if catalog_payload.boolean(item, "accepts_incomplete", path, default=False):
         sections.append(
             "【容缺受理】可容缺受理：非核心要件暂缺的可先行受理，在承诺期限内补齐；核心要件不可容缺"
         )
-    steps = _list(item, "steps", path)
+    steps = catalog_payload.list_at(item, "steps", path)
     if steps:
         described = (_step(s, f"{path}.steps[{i}]") for i, s in enumerate(steps))
         sections.append("【办理流程】\n" + "\n".join(described))
@@ -119,7 +108,7 @@ def answer_text(item: Mapping[str, Any], path: str) -> str:
         value = _str(item, field, path)
         if value:
             sections.append(f"【{label}】{value}")
-    windows = [w for w in _list(item, "windows", path) if _is_text(w, f"{path}.windows")]
+    windows = [w for w in catalog_payload.list_at(item, "windows", path) if _is_text(w, f"{path}.windows")]
     if windows:
         sections.append("【办理窗口】" + "、".join(windows))
     for label, field in (
@@ -139,7 +128,7 @@ def answer_text(item: Mapping[str, Any], path: str) -> str:
 
 
 def _materials(item: Mapping[str, Any], path: str) -> str:
-    materials = _list(item, "materials", path)
+    materials = catalog_payload.list_at(item, "materials", path)
     if not materials:
         return "无需提交申请材料"
     lines = []
@@ -151,9 +140,9 @@ def _materials(item: Mapping[str, Any], path: str) -> str:
         if isinstance(copies, bool) or not isinstance(copies, int) or copies < 0:
             raise WireError(f"{where}.copies", "must be a non-negative integer")
         form = _table(FORMS, entry, "form", where)
-        required = _bool(entry, "required", where)
+        required = catalog_payload.boolean(entry, "required", where)
         notes = [f"{form}{copies}份" if copies else form, "必须提交" if required else "非必须"]
-        if _bool(entry, "key", where, default=False):
+        if catalog_payload.boolean(entry, "key", where, default=False):
             notes.append("核心要件")
         lines.append(f"{index + 1}. {_str(entry, 'name', where, required=True)}（{'，'.join(notes)}）")
     return "\n" + "\n".join(lines)
@@ -180,7 +169,7 @@ def _days(item: Mapping[str, Any], field: str, path: str) -> str:
 def _keywords(item: Mapping[str, Any], path: str) -> str | None:
     """Keywords joined by "," (the platform's separator); as many whole keywords as fit in 500 characters."""
     words: list[str] = []
-    for keyword in _list(item, "keywords", path):
+    for keyword in catalog_payload.list_at(item, "keywords", path):
         if _is_text(keyword, f"{path}.keywords"):
             words.extend(w for w in _KEYWORD_SEPARATORS.split(keyword) if w and w not in words)
     kept: list[str] = []
@@ -194,54 +183,11 @@ def _keywords(item: Mapping[str, Any], path: str) -> str | None:
 # ---- reading the gateway payload ------------------------------------------------------------------
 
 
-def _item_codes(payload: Mapping[str, Any]) -> list[str]:
-    value = payload.get("item_codes")
-    if not isinstance(value, list) or not all(isinstance(c, str) and c for c in value):
-        raise WireError("item_codes", "must be a list of item codes")
-    return list(dict.fromkeys(value))
-
-
-def _items_by_code(
-    payload: Mapping[str, Any], item_codes: list[str]
-) -> dict[str, tuple[int, Mapping[str, Any]]]:
-    items = payload.get("items")
-    if not isinstance(items, list):
-        raise WireError("items", "is required (the message was not filled in before sending)")
-    listed = set(item_codes)
-    found: dict[str, tuple[int, Mapping[str, Any]]] = {}
-    for index, item in enumerate(items):
-        if not isinstance(item, Mapping):
-            raise WireError(f"items[{index}]", "must be an object")
-        code = _str(item, "item_code", f"items[{index}]", required=True)
-        assert code is not None
-        if code not in listed:
-            raise WireError(f"items[{index}].item_code", "is not listed in item_codes")
-        if code in found:
-            raise WireError(f"items[{index}].item_code", "appears twice")
-        found[code] = (index, item)
-    return found
-
-
-def _batch_number(payload: Mapping[str, Any]) -> str | None:
-    run = payload.get("sync_run_id")
-    if run is None:
-        return None
-    if isinstance(run, bool) or not isinstance(run, int):
-        raise WireError("sync_run_id", "must be an integer")
-    return str(run)
-
-
 def _str(
     data: Mapping[str, Any], field: str, path: str, *, required: bool = False, max_len: int | None = None
 ) -> str | None:
-    value = data.get(field)
-    if value is None or (isinstance(value, str) and not value.strip()):
-        if required:
-            raise WireError(f"{path}.{field}", "is required")
-        return None
-    if not isinstance(value, str):
-        raise WireError(f"{path}.{field}", "must be a string")
-    if max_len is not None and len(value) > max_len:
+    value = catalog_payload.text(data, field, path, required=required, max_len=None)
+    if value is not None and max_len is not None and len(value) > max_len:
         raise WireError(f"{path}.{field}", f"longer than {max_len} characters")
     return value
 
@@ -250,22 +196,6 @@ def _is_text(value: Any, where: str) -> bool:
     if not isinstance(value, str):
         raise WireError(where, "must be a list of strings")
     return bool(value.strip())
-
-
-def _list(data: Mapping[str, Any], field: str, path: str) -> list[Any]:
-    value = data.get(field)
-    if value is None:
-        return []
-    if not isinstance(value, list):
-        raise WireError(f"{path}.{field}", "must be a list")
-    return value
-
-
-def _bool(data: Mapping[str, Any], field: str, path: str, default: bool | None = None) -> bool:
-    value = data.get(field, default)
-    if not isinstance(value, bool):
-        raise WireError(f"{path}.{field}", "must be true or false")
-    return value
 
 
 def _table(table: Mapping[str, str], data: Mapping[str, Any], field: str, path: str) -> str:

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 import logging
 from collections.abc import Callable, Iterator, Mapping
 from datetime import datetime
@@ -10,7 +9,7 @@ from typing import Any, TypeVar
 
 import requests
 
-from adapters.base.http import HttpClient, bad_answer
+from adapters.base.http import HttpClient, bad_answer, json_answer
 from adapters.base.port import Listed, OutboundMessage
 from adapters.hotline import catalog_wire, codes, wire
 from gateway.domain.errors import UpstreamError, WireError
@@ -29,11 +28,7 @@ Mapped = TypeVar("Mapped")
 
 
 def _error_json(body: str | None) -> dict[str, Any]:
-    try:
-        parsed = json.loads(body or "")
-    except ValueError:
-        return {}
-    return parsed if isinstance(parsed, dict) else {}
+    return json_answer(body) or {}
 
 
 class HotlineClient:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 from datetime import datetime, timedelta, timezone
 
+from adapters.base.kind_codes import KINDS_12345
 from gateway.domain.errors import WireError
 from gateway.domain.inquiry import Channel, Kind
 from gateway.domain.lifecycle import Action, Status
@@ -19,15 +20,8 @@ _TIME = re.compile(r"(\d{4})-(\d{2})-(\d{2}) (\d{2}):(\d{2}):(\d{2})", re.ASCII)
 
 OK = "0000"
 
-# 诉求类型 sqlx
-SQLX_TO_KIND: dict[str, Kind] = {
-    "01": Kind.CONSULT,
-    "02": Kind.HELP,
-    "03": Kind.COMPLAINT,
-    "04": Kind.REPORT,
-    "05": Kind.SUGGESTION,
-    "06": Kind.PRAISE,
-}
+# 诉求类型 sqlx: the 12345 family's codes
+SQLX_TO_KIND: dict[str, Kind] = dict(KINDS_12345)
 KIND_TO_SQLX: dict[Kind, str] = {kind: code for code, kind in SQLX_TO_KIND.items()}
 
 # 满意度 myd

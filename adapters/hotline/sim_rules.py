@@ -5,7 +5,17 @@ from __future__ import annotations
 import re
 from typing import Any
 
-from adapters.hotline.sim_state import CZLX, FLAGS, GDZT, LYQD_OTHER, MYD, SQLX, SimError, is_time
+from adapters.hotline.sim_state import (
+    CZLX,
+    FLAGS,
+    GDZT,
+    LYQD_OTHER,
+    MYD,
+    SQLX,
+    WORK_ORDER_FIELDS,
+    SimError,
+    is_time,
+)
 
 _PHONE = re.compile(r"[0-9+\-() ]{3,20}")
 _ID_NUMBER = re.compile(r"[0-9]{17}[0-9Xx]|[A-Za-z0-9]{6,20}")
@@ -67,22 +77,9 @@ def _only(body: dict[str, Any], allowed: set[str], where: str = "") -> None:
             raise SimError(400, "E1003", f"不支持的字段：{where}{name}")
 
 
-CREATE_FIELDS = {
-    "wbbh",
-    "lyqd",
-    "lybh",
-    "ldrxm",
-    "ldhm",
-    "sfzhm",
-    "bt",
-    "sqnr",
-    "sqlx",
-    "sqdz",
-    "ssjd",
-    "sffl",
-    "sfgk",
-    "slsj",
-}
+# A create call carries the work order's own fields; the platform assigns the number, status, 承办单位,
+# 办理时限 and update time.
+CREATE_FIELDS = set(WORK_ORDER_FIELDS) - {"gdbh", "gdzt", "cbdw", "cbdwmc", "blsx", "gxsj"}
 FEEDBACK_FIELDS = {
     "gdbh",
     "wbbh",

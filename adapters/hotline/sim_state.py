@@ -126,15 +126,12 @@ class HotlineState(SimulatorState):
     # A simulator control, not part of the protocol: off, work orders and 回访 are recorded but not
     # pushed, so the gateway learns of them only through the list API (its polling fallback).
     push_enabled: bool = True
+    cleared_on_reset = ("work_orders", "feedback", "pushes", "knowledge")
 
     def reset(self) -> None:
         """Forget everything and push again (the gateway's URL and secrets stay)."""
         super().reset()
         with self.lock:
-            self.work_orders.clear()
-            self.feedback.clear()
-            self.pushes.clear()
-            self.knowledge.clear()
             self.sequence = 0
             self.push_enabled = True
 

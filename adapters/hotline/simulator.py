@@ -13,9 +13,12 @@ from flask import Flask, Response, jsonify, request
 from werkzeug.exceptions import HTTPException
 
 from adapters.base.sim_control import register_control
-from adapters.base.simulator import apply_fault
+from adapters.base.simulator import apply_fault, simulator_app
 from adapters.hotline import sim_rules
 from adapters.hotline.sim_state import CLOSED, REOPENED, HotlineState, SimError, fmt, is_time
+
+# Refused: a webhook URL to push to but no secret to sign with.
+_UNSIGNED_PUSH = "webhook_secrets are needed to push signed webhooks to the gateway"
 
 _FAULT_BODIES: dict[int, tuple[str, str]] = {
     429: ("E4001", "请求过于频繁，请稍后重试"),
@@ -61,12 +64,10 @@ def create_simulator(
     gateway_webhook_url: str | None = None, webhook_secrets: list[str] | None = None
 ) -> Flask:
     """The platform's API, plus /_sim/ control endpoints; pushes go signed to gateway_webhook_url."""
-    if gateway_webhook_url and not webhook_secrets:
-        raise ValueError("webhook_secrets are needed to push signed webhooks to the gateway")
-    app = Flask("hotline_simulator")
+    app, state = simulator_app(
+        "hotline_simulator", HotlineState, gateway_webhook_url, webhook_secrets, _UNSIGNED_PUSH
+    )
     app.json.ensure_ascii = False  # type: ignore[attr-defined]
-    state = HotlineState(gateway_webhook_url=gateway_webhook_url, webhook_secrets=list(webhook_secrets or []))
-    app.extensions["simulator"] = state
     _register_api(app, state)
     _register_knowledge(app, state)
     _register_control(app, state)

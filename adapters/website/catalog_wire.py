@@ -31,29 +31,16 @@ MATERIAL_FORMS: dict[str, str] = {"original": "原件", "copy": "复印件", "el
 
 
 @dataclass(frozen=True)
-class GuideBatch:
-    """One call of a message's publication; pages are cut from item_codes, so they are the same on retry."""
+class GuideBatch(read.CatalogPage):
+    """One call of a message's publication (number, pages, call); the same pages on retry."""
 
-    number: int  # 1-based
-    pages: int
     call: WebsiteCall
-
-    def key(self, message_key: str) -> str:
-        """The call's Idempotency-Key: the message's own, or ``{key}-{n}`` when the message takes pages."""
-        return read.page_key(message_key, self.number, self.pages)
 
 
 def guide_batches(payload: Mapping[str, Any]) -> list[GuideBatch]:
     """``catalog.items_changed`` -> POST /interact/api/guides/batch calls (none when every item is gone)."""
-    codes = read.item_codes(payload)
-    items = read.items_by_code(payload, codes)
-    batch_no = read.sync_run(payload)
     batches: list[GuideBatch] = []
-    for number, pages, found in read.pages(codes, items, MAX_GUIDES):
-        # A code listed but absent from items was deleted meanwhile: nothing to publish or withdraw.
-        guides = [guide(item, f"items[{index}]") for index, item in found]
-        if not guides:
-            continue
+    for number, pages, guides, batch_no in read.entry_pages(payload, MAX_GUIDES, guide):
         body: dict[str, Any] = {"guides": guides}
         if batch_no is not None:
             body["batchNo"] = batch_no
@@ -97,13 +84,13 @@ def guide(item: Mapping[str, Any], path: str) -> dict[str, Any]:
 
 
 def _material(entry: Any, path: str) -> dict[str, Any]:
-    material = read.object_at(entry, path)
+    name, form, copies, required, key = read.material(entry, path, MATERIAL_FORMS)
     return {
-        "materialName": read.text(material, "name", path, required=True, max_len=200),
-        "materialForm": read.table_code(MATERIAL_FORMS, material, "form", path),
-        "copyNum": read.integer(material, "copies", path, high=99),
-        "mustFlag": "Y" if read.boolean(material, "required", path) else "N",
-        "coreFlag": "Y" if read.boolean(material, "key", path, default=False) else "N",
+        "materialName": name,
+        "materialForm": form,
+        "copyNum": copies,
+        "mustFlag": "Y" if required else "N",
+        "coreFlag": "Y" if key else "N",
     }
 
 

@@ -106,7 +106,7 @@ def _check_guide(guide: Any, where: str) -> None:
     if guide.get("publishState") not in _FLAGS:
         raise Refusal(f"{where}.publishState应为Y或N")
     _integer(guide, "versionNo", where, 1, 2**31 - 1, required=True)
-    if not _is_time(guide.get("updateTime")):
+    if not is_time(guide.get("updateTime")):
         raise Refusal(f"{where}.updateTime格式应为yyyy-MM-dd HH:mm:ss")
     # A withdrawal (N) needs only the code; whatever else it carries must still be well-formed.
     published = guide["publishState"] == "Y"
@@ -175,7 +175,8 @@ def _flag(data: dict[str, Any], name: str, where: str) -> None:
         raise Refusal(f"{where}.{name}应为Y或N")
 
 
-def _is_time(value: Any) -> bool:
+def is_time(value: Any) -> bool:
+    """Whether value is a yyyy-MM-dd HH:mm:ss time, as every time on the website is written."""
     try:
         datetime.strptime(value, TIME_FORMAT)
     except (TypeError, ValueError):

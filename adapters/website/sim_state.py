@@ -40,6 +40,8 @@ class WebsiteState(SimulatorState):
     pushes: list[dict[str, Any]] = field(default_factory=list)
     guides: dict[str, dict[str, Any]] = field(default_factory=dict)  # by itemCode, withdrawn ones too
     sequence: int = 0
+    # reset() forgets these too (the webhook target and secrets stay).
+    cleared_on_reset = ("messages", "replies", "status_history", "pushes", "guides")
 
     def submit_message(self, **fields: Any) -> dict[str, Any]:
         """A citizen writes a message: store it (status 0 待受理), push the signed webhook if configured."""
@@ -121,16 +123,6 @@ class WebsiteState(SimulatorState):
         with self.lock:
             guide = self.guides.get(item_code)
             return copy.deepcopy(guide) if guide is not None else None
-
-    def reset(self) -> None:
-        """Forget everything (the webhook target and secrets stay)."""
-        super().reset()
-        with self.lock:
-            self.messages.clear()
-            self.replies.clear()
-            self.status_history.clear()
-            self.pushes.clear()
-            self.guides.clear()
 
 
 def _searchable(guide: dict[str, Any]) -> list[str]:

@@ -15,9 +15,12 @@ from typing import Any
 from flask import Blueprint, Flask, Response, current_app, jsonify, request
 
 from adapters.base.sim_control import register_control
-from adapters.base.simulator import apply_fault
+from adapters.base.simulator import apply_fault, simulator_app
 from adapters.website import sim_guides
-from adapters.website.sim_state import BEIJING, BOX_NAMES, STATUS_NAMES, TIME_FORMAT, WebsiteState
+from adapters.website.sim_state import BEIJING, BOX_NAMES, STATUS_NAMES, WebsiteState
+
+# Refused: a webhook URL to push to but no secret to sign with.
+_UNSIGNED_PUSH = "pushing webhooks to the gateway needs at least one webhook secret"
 
 # What the website refuses to publish, whatever the gateway claims to have redacted.
 _MOBILE = re.compile(r"(?<!\d)1[3-9]\d{9}(?!\d)")
@@ -32,11 +35,8 @@ def create_simulator(
     gateway_webhook_url: str | None = None, webhook_secrets: list[str] | None = None
 ) -> Flask:
     """The website simulator app; its state is at app.extensions["simulator"]."""
-    if gateway_webhook_url and not webhook_secrets:
-        raise ValueError("pushing webhooks to the gateway needs at least one webhook secret")
-    app = Flask("website_simulator")
-    app.extensions["simulator"] = WebsiteState(
-        gateway_webhook_url=gateway_webhook_url, webhook_secrets=list(webhook_secrets or [])
+    app, _ = simulator_app(
+        "website_simulator", WebsiteState, gateway_webhook_url, webhook_secrets, _UNSIGNED_PUSH
     )
     app.register_blueprint(_website_api())
     app.register_blueprint(_controls())
@@ -145,7 +145,7 @@ def _publish(state: WebsiteState, body: dict[str, Any]) -> Answer:
     content = body.get("replyContent")
     if not isinstance(content, str) or not content.strip() or len(content) > 20000:
         return _refuse(400, "PARAM_INVALID", "replyContent不能为空且不超过20000字")
-    if not _is_time(body.get("replyTime")):
+    if not sim_guides.is_time(body.get("replyTime")):
         return _refuse(400, "PARAM_INVALID", "replyTime格式应为yyyy-MM-dd HH:mm:ss")
     publish = body.get("publish", "Y")
     if publish not in ("Y", "N"):
@@ -201,9 +201,9 @@ def _update_status(state: WebsiteState, msg_id: str, body: dict[str, Any]) -> An
     code = body.get("statusCode")
     if isinstance(code, bool) or code not in (1, 2, 3, 4):
         return _refuse(400, "PARAM_INVALID", "statusCode应为1-4")
-    if not _is_time(body.get("updateTime")):
+    if not sim_guides.is_time(body.get("updateTime")):
         return _refuse(400, "PARAM_INVALID", "updateTime格式应为yyyy-MM-dd HH:mm:ss")
-    if body.get("dueTime") is not None and not _is_time(body["dueTime"]):
+    if body.get("dueTime") is not None and not sim_guides.is_time(body["dueTime"]):
         return _refuse(400, "PARAM_INVALID", "dueTime格式应为yyyy-MM-dd HH:mm:ss")
     entry = {
         "statusCode": code,
@@ -216,14 +216,6 @@ def _update_status(state: WebsiteState, msg_id: str, body: dict[str, Any]) -> An
     state.status_history[msg_id].append(entry)
     message["status"] = code
     return 200, {"success": True, "data": {"msgId": msg_id, "statusCode": code}}
-
-
-def _is_time(value: Any) -> bool:
-    try:
-        datetime.strptime(value, TIME_FORMAT)
-    except (TypeError, ValueError):
-        return False
-    return True
 
 
 # ---- simulator controls (not part of the website) -------------------------------------------------

@@ -34,31 +34,18 @@ FREE_OF_CHARGE = frozenset({"不收费", "免费", "无"})  # fee texts that mea
 
 
 @dataclass(frozen=True)
-class ItemPage:
-    """One sx/tb call; pages are cut from item_codes, so a retry sends the same pages under the same keys."""
+class ItemPage(read.CatalogPage):
+    """One sx/tb call (number, pages, body); a retry sends the same pages under the same keys."""
 
-    number: int  # 1-based
-    pages: int
     body: dict[str, Any]
-
-    def key(self, message_key: str) -> str:
-        """The call's Idempotency-Key: the message's own, or ``{key}-{n}`` when the message takes pages."""
-        return read.page_key(message_key, self.number, self.pages)
 
 
 def item_pages(payload: Mapping[str, Any]) -> list[ItemPage]:
     """``catalog.items_changed`` -> POST /ckxt/api/sx/tb bodies of up to 100 items (none if all are gone)."""
-    codes = read.item_codes(payload)
-    items = read.items_by_code(payload, codes)
-    batch = read.sync_run(payload)
-    result: list[ItemPage] = []
-    for number, pages, found in read.pages(codes, items, PAGE_SIZE):
-        # A code listed but absent from items was deleted meanwhile: skipped.
-        entries = [item_entry(item, f"items[{index}]") for index, item in found]
-        if entries:
-            body: dict[str, Any] = {"tbpc": batch, "sxlb": entries} if batch else {"sxlb": entries}
-            result.append(ItemPage(number, pages, body))
-    return result
+    return [
+        ItemPage(number, pages, {"tbpc": batch, "sxlb": entries} if batch else {"sxlb": entries})
+        for number, pages, entries, batch in read.entry_pages(payload, PAGE_SIZE, item_entry)
+    ]
 
 
 def item_entry(item: Mapping[str, Any], path: str) -> dict[str, Any]:
@@ -92,14 +79,8 @@ def item_entry(item: Mapping[str, Any], path: str) -> dict[str, Any]:
 
 
 def _material(entry: Any, path: str) -> dict[str, Any]:
-    material = read.object_at(entry, path)
-    return {
-        "clmc": read.text(material, "name", path, required=True, max_len=200),
-        "clxs": read.table_code(CLXS, material, "form", path),
-        "fs": read.integer(material, "copies", path, high=99),
-        "sfbx": _flag(material, "required", path),
-        "sfhx": _flag(material, "key", path, default=False),
-    }
+    name, form, copies, required, key = read.material(entry, path, CLXS)
+    return {"clmc": name, "clxs": form, "fs": copies, "sfbx": _YES_NO[required], "sfhx": _YES_NO[key]}
 
 
 # ---- reading the gateway payload ------------------------------------------------------------------
@@ -109,8 +90,11 @@ def _strings(data: Mapping[str, Any], name: str, path: str, *, max_len: int) -> 
     return read.strings(data, name, path, max_len=max_len) or None
 
 
+_YES_NO = {True: "1", False: "0"}
+
+
 def _flag(data: Mapping[str, Any], name: str, path: str, default: bool | None = None) -> str:
-    return "1" if read.boolean(data, name, path, default) else "0"
+    return _YES_NO[read.boolean(data, name, path, default)]
 
 
 def _time(data: Mapping[str, Any], name: str, path: str) -> str:

@@ -78,12 +78,20 @@ def listed(store: dict[str, dict[str, Any]], bldw: str | None, zt: str) -> list[
     ]
 
 
-def _item_problem(item: Any, where: str) -> str | None:
-    if not isinstance(item, dict):
+def _object_problem(value: Any, fields: frozenset[str], where: str) -> str | None:
+    """Why value is not an object of only these fields, or None."""
+    if not isinstance(value, dict):
         return f"{where} 应为对象"
-    unknown = set(item) - ITEM_FIELDS
+    unknown = set(value) - fields
     if unknown:
         return f"{where}.{sorted(unknown)[0]} 不支持的字段"
+    return None
+
+
+def _item_problem(item: Any, where: str) -> str | None:
+    shape = _object_problem(item, ITEM_FIELDS, where)
+    if shape is not None:
+        return shape
     if not isinstance(item.get("sxbm"), str) or not _CODE.fullmatch(item["sxbm"]):
         return f"{where}.sxbm 必填，应为事项编码"
     if item.get("zt") not in FLAGS:
@@ -125,11 +133,9 @@ def _item_problem(item: Any, where: str) -> str | None:
 
 
 def _material_problem(material: Any, where: str) -> str | None:
-    if not isinstance(material, dict):
-        return f"{where} 应为对象"
-    unknown = set(material) - MATERIAL_FIELDS
-    if unknown:
-        return f"{where}.{sorted(unknown)[0]} 不支持的字段"
+    shape = _object_problem(material, MATERIAL_FIELDS, where)
+    if shape is not None:
+        return shape
     name = material.get("clmc")
     if not isinstance(name, str) or not name.strip() or len(name) > 200:
         return f"{where}.clmc 必填，不超过200个字符"

@@ -14,10 +14,14 @@ from typing import Any
 
 from flask import Flask, Response, jsonify, request
 
+from adapters.base import sim_control
 from adapters.base.sim_control import Push, json_fields, push_to_gateway, received_views, register_control
-from adapters.base.simulator import SimulatorState, apply_fault
+from adapters.base.simulator import SimulatorState, apply_fault, simulator_app
 from adapters.base.times import BEIJING, beijing_now_text
 from adapters.window import sim_applications, sim_items
+
+# Refused: a webhook URL to push to but no secret to sign with.
+_UNSIGNED_PUSH = "pushing to the gateway needs at least one webhook secret"
 
 Answer = tuple[Response, int, dict[str, str]]
 TIME_SHAPE = re.compile(r"\d{4}-\d{2}-\d{2} \d{2}:\d{2}:\d{2}")
@@ -37,6 +41,7 @@ class WindowState(SimulatorState):
     items: dict[str, dict[str, Any]] = field(default_factory=dict)  # by 事项编码 sxbm, 停用 ones too
     applications: dict[str, list[dict[str, Any]]] = field(default_factory=dict)  # 办件状态通知 by slbh
     sequence: int = 0
+    cleared_on_reset = ("records", "pushes", "items", "applications")  # reset() forgets 事项 and 办件 too
 
     def log_inquiry(self, **fields: Any) -> Push:
         """Staff log an inquiry at the counter; it is pushed to the gateway when a webhook URL is set."""
@@ -78,15 +83,6 @@ class WindowState(SimulatorState):
         with self.lock:
             return sim_applications.notices(self.applications, receipt_no)
 
-    def reset(self) -> None:
-        """Forget everything, records, pushes, 事项 and 办件 too."""
-        super().reset()
-        with self.lock:
-            self.records.clear()
-            self.pushes.clear()
-            self.items.clear()
-            self.applications.clear()
-
 
 def _answer(
     status: int, ret: int, message: str, data: Any = None, headers: dict[str, str] | None = None
@@ -117,23 +113,18 @@ def create_simulator(
     gateway_webhook_url: str | None = None, webhook_secrets: list[str] | None = None
 ) -> Flask:
     """The window system as a Flask app; its state is app.extensions["simulator"]."""
-    if gateway_webhook_url and not webhook_secrets:
-        raise ValueError("pushing to the gateway needs at least one webhook secret")
-    app = Flask("window_simulator")
-    state = WindowState(gateway_webhook_url=gateway_webhook_url, webhook_secrets=list(webhook_secrets or []))
-    app.extensions["simulator"] = state
+    app, state = simulator_app(
+        "window_simulator", WindowState, gateway_webhook_url, webhook_secrets, _UNSIGNED_PUSH
+    )
 
     @app.post("/ckxt/api/tz")
     def status_notice() -> Answer:
         fault = apply_fault(state)
         if fault is not None:
             return _answer(fault[0], 9999, "系统繁忙，请稍后重试", headers=fault[1])
-        body = request.get_json(silent=True)
-        if not isinstance(body, dict):
-            return _answer(400, 1002, "参数错误：请求体应为JSON对象")
-        problem = _notice_problem(body)
-        if problem is not None:
-            return _answer(400, 1002, problem)
+        body = read(_notice_problem)
+        if isinstance(body, tuple):
+            return body
         with state.lock:
             known = body["jlbh"] in state.records
         if not known:
@@ -176,14 +167,16 @@ def create_simulator(
         key = request.headers.get("Idempotency-Key", "").strip()
         if not key:
             return _answer(400, 1002, "参数错误：缺少 Idempotency-Key 请求头")
-        body = request.get_json(silent=True)
-        if not isinstance(body, dict):
-            return _answer(400, 1002, "参数错误：请求体应为JSON对象")
-        problem = check(body)
-        if problem is not None:
-            return _answer(400, 1002, problem)
+        body = read(check)
+        if isinstance(body, tuple):
+            return body
         data, _ = state.record(operation, key, body, lambda: apply(body))
         return _answer(200, 0, "ok", data)
+
+    def read(check: Callable[[dict[str, Any]], str | None]) -> dict[str, Any] | Answer:
+        """The request's JSON object, or the answer refusing it (not an object, or check's problem)."""
+        body = sim_control.checked_body(check, "参数错误：请求体应为JSON对象")
+        return _answer(400, 1002, body) if isinstance(body, str) else body
 
     @app.get("/ckxt/api/sx")
     def list_items() -> Answer:

@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-import json
 from collections.abc import Mapping
 from typing import Any
 
 from adapters.base.fields import code_for, need
+from adapters.base.http import json_answer
 from adapters.base.json_body import load_object, optional_text, required_text
 from adapters.base.times import format_beijing, parse_beijing
 from gateway.domain.errors import WireError
@@ -178,10 +178,7 @@ def status_notice(payload: Mapping[str, Any]) -> dict[str, Any]:
 
 def read_answer(body: str | None) -> tuple[int, str] | None:
     """(`ret`, `message`) of an answer, or None when it is not in the window's shape."""
-    try:
-        data = json.loads(body or "")
-    except ValueError:
-        return None
-    if not isinstance(data, dict) or not isinstance(data.get("ret"), int):
+    data = json_answer(body)
+    if data is None or not isinstance(data.get("ret"), int):
         return None
     return data["ret"], str(data.get("message", ""))

@@ -23,15 +23,20 @@ def failing(app):
     return app.test_client()
 
 
-def test_a_refusal_is_502_naming_the_system_without_its_body(failing):
-    response = failing.get("/api/v1/_upstream/refused")
-    assert response.status_code == 502
+def assert_hotline_failure(response, code: int, status: str, message: str) -> None:
+    """The one error shape: the HTTP status, the hotline named, retryable."""
+    assert response.status_code == code
     assert response.get_json() == {
-        "code": 502,
-        "status": "Bad Gateway",
-        "message": "hotline did not take the request",
+        "code": code,
+        "status": status,
+        "message": message,
         "errors": {"system": "hotline", "retryable": True},
     }
+
+
+def test_a_refusal_is_502_naming_the_system_without_its_body(failing):
+    response = failing.get("/api/v1/_upstream/refused")
+    assert_hotline_failure(response, 502, "Bad Gateway", "hotline did not take the request")
     assert "Retry-After" not in response.headers
     assert "林建华" not in response.get_data(as_text=True)
 
@@ -45,10 +50,4 @@ def test_a_throttled_upstream_passes_on_when_to_try_again(failing):
 
 def test_no_answer_in_time_is_504(failing):
     response = failing.get("/api/v1/_upstream/timeout")
-    assert response.status_code == 504
-    assert response.get_json() == {
-        "code": 504,
-        "status": "Gateway Timeout",
-        "message": "hotline did not answer in time",
-        "errors": {"system": "hotline", "retryable": True},
-    }
+    assert_hotline_failure(response, 504, "Gateway Timeout", "hotline did not answer in time")

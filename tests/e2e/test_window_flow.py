@@ -19,7 +19,7 @@ def call(world, method, path, role="window", expect=(200, 201), **kwargs):
     return response.json()
 
 
-def accept(world, codes, materials, **extra):
+def accept(world, codes, materials, expect=(200, 201), **extra):
     body = {
         "item_codes": codes,
         "applicant": APPLICANT,
@@ -27,7 +27,7 @@ def accept(world, codes, materials, **extra):
         "window": "综合窗口3号",
         **extra,
     }
-    return call(world, "POST", APPS, json=body)
+    return call(world, "POST", APPS, expect=expect, json=body)
 
 
 def department(world):
@@ -115,31 +115,9 @@ def test_a_joint_application_with_one_refusal(world):
 
 def test_incomplete_acceptance_with_a_late_supplement(world):
     seed(world.services)
-    refused = call(
-        world,
-        "POST",
-        APPS,
-        expect=(422,),
-        json={
-            "item_codes": [FOOD],
-            "applicant": APPLICANT,
-            "materials": {FOOD: ["营业执照"]},
-            "window": "综合窗口1号",
-        },
-    )
+    refused = accept(world, [FOOD], {FOOD: ["营业执照"]}, expect=(422,), window="综合窗口1号")
     assert "食品经营许可申请书" in refused["errors"]["json"][f"materials.{FOOD}"][0]
-    key_missing = call(
-        world,
-        "POST",
-        APPS,
-        expect=(422,),
-        json={
-            "item_codes": [LEGAL_AID],
-            "applicant": APPLICANT,
-            "materials": {LEGAL_AID: ["居民身份证"]},
-            "window": "综合窗口1号",
-        },
-    )
+    key_missing = accept(world, [LEGAL_AID], {LEGAL_AID: ["居民身份证"]}, expect=(422,), window="综合窗口1号")
     assert "法律援助申请表" in key_missing["errors"]["json"][f"materials.{LEGAL_AID}"][0]
 
     app = accept(world, [LEGAL_AID], {LEGAL_AID: ["居民身份证", "法律援助申请表"]}, proxy="代办员小林")

@@ -57,6 +57,22 @@ def clock() -> Clock:
     return Clock(datetime(2026, 11, 26, 10, 0, tzinfo=BEIJING))
 
 
+Clocked = Callable[[int], tuple[CatalogSourceState, CatalogSourceClient]]
+
+
+@pytest.fixture
+def clocked(connect: Callable[[Flask], CatalogSourceClient], clock: Clock) -> Clocked:
+    """A simulator of `size` items on the test's clock, and a client for it."""
+
+    def _clocked(size: int) -> tuple[CatalogSourceState, CatalogSourceClient]:
+        app = create_simulator(size=size)
+        state = state_of(app)
+        state.clock = clock
+        return state, connect(app)
+
+    return _clocked
+
+
 def state_of(app: Flask) -> CatalogSourceState:
     state = app.extensions["simulator"]
     assert isinstance(state, CatalogSourceState)
@@ -140,13 +156,8 @@ def test_the_same_seed_gives_the_same_catalog(connect: Callable[[Flask], Catalog
 # ---- incremental listings ------------------------------------------------------------------------------
 
 
-def test_an_incremental_listing_returns_exactly_what_changed(
-    connect: Callable[[Flask], CatalogSourceClient], clock: Clock
-) -> None:
-    app = create_simulator(size=3000)
-    state = state_of(app)
-    state.clock = clock
-    client = connect(app)
+def test_an_incremental_listing_returns_exactly_what_changed(clocked: Clocked, clock: Clock) -> None:
+    state, client = clocked(3000)
     on_the_boundary = set(state.change(2))  # stamped the same second the full listing starts
     full = read_all(client)
     since = full[0].server_time
@@ -174,13 +185,8 @@ def test_an_incremental_listing_returns_exactly_what_changed(
     assert records(read_all(client, updated_since=again[0].server_time)) == []
 
 
-def test_a_change_alters_name_materials_and_time_limit(
-    connect: Callable[[Flask], CatalogSourceClient], clock: Clock
-) -> None:
-    app = create_simulator(size=500)
-    state = state_of(app)
-    state.clock = clock
-    client = connect(app)
+def test_a_change_alters_name_materials_and_time_limit(clocked: Clocked, clock: Clock) -> None:
+    state, client = clocked(500)
     before = {item["item_code"]: item for item in records(read_all(client))}
 
     clock.advance(days=1)
@@ -195,24 +201,18 @@ def test_a_change_alters_name_materials_and_time_limit(
     assert after["updated_at"] == "2026-11-27T10:00:00+08:00"
 
 
-def test_retired_items_are_flagged(connect: Callable[[Flask], CatalogSourceClient], clock: Clock) -> None:
-    app = create_simulator(size=1000)
-    state = state_of(app)
-    state.clock = clock
+def test_retired_items_are_flagged(clocked: Clocked) -> None:
+    state, client = clocked(1000)
     retired = set(state.retire(10))
 
-    items = records(read_all(connect(app)))
+    items = records(read_all(client))
 
     assert {item["item_code"] for item in items if item["retired"]} == retired
     assert len(items) == 1000  # still listed: the catalog never deletes
 
 
-def test_broken_records_come_through_with_the_broken_values(
-    connect: Callable[[Flask], CatalogSourceClient], clock: Clock
-) -> None:
-    app = create_simulator(size=1000)
-    state = state_of(app)
-    state.clock = clock
+def test_broken_records_come_through_with_the_broken_values(clocked: Clocked, clock: Clock) -> None:
+    state, client = clocked(1000)
     clock.advance(days=1)
     missing = state.break_records("missing_code", 2)
     negative = set(state.break_records("negative_limit", 3))
@@ -220,7 +220,7 @@ def test_broken_records_come_through_with_the_broken_values(
     with pytest.raises(ValueError, match="kind"):
         state.break_records("on_fire", 1)
 
-    items = records(read_all(connect(app), updated_since=clock().isoformat()))
+    items = records(read_all(client, updated_since=clock().isoformat()))
 
     assert len(items) == 9
     assert sum(1 for item in items if item["item_code"] is None) == len(missing) == 2
@@ -231,13 +231,8 @@ def test_broken_records_come_through_with_the_broken_values(
 # ---- paging while the catalog changes -------------------------------------------------------------------
 
 
-def test_paging_is_stable_while_items_change_between_pages(
-    connect: Callable[[Flask], CatalogSourceClient], clock: Clock
-) -> None:
-    app = create_simulator(size=3000)
-    state = state_of(app)
-    state.clock = clock
-    client = connect(app)
+def test_paging_is_stable_while_items_change_between_pages(clocked: Clocked, clock: Clock) -> None:
+    state, client = clocked(3000)
     everything = {item["item_code"] for item in records(read_all(client, page_size=1000))}
     seen: dict[str, list[dict[str, Any]]] = {}
     changed: set[str] = set()
@@ -258,12 +253,9 @@ def test_paging_is_stable_while_items_change_between_pages(
 
 
 def test_a_cursor_is_not_disturbed_by_items_changed_in_the_same_second(
-    connect: Callable[[Flask], CatalogSourceClient], clock: Clock
+    clocked: Clocked, clock: Clock
 ) -> None:
-    app = create_simulator(size=100)
-    state = state_of(app)
-    state.clock = clock
-    client = connect(app)
+    state, client = clocked(100)
     clock.advance(days=1)
     tied = set(state.change(30))  # thirty items share one GXSJ: the cursor must split them by SXBM
 

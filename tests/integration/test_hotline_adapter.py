@@ -128,30 +128,19 @@ def test_status_feedback_is_recorded_by_wbbh_and_by_gdbh(client: HotlineClient, 
     assert order is not None and (order["gdzt"], order["cbdw"]) == ("20", "SFJ")
 
     own = state.push_work_order()
-    client.send(
-        status_message(
-            "inquiry-8-event-3",
-            inquiry_id=8,
-            number="SQ20261126000008",
-            external_id=own["gdbh"],
-            origin="hotline",
-            action="return",
-            status="returned",
-            reason="不属于本单位职责",
+    for _ in range(2):  # the same message twice: the platform records it once
+        client.send(
+            status_message(
+                "inquiry-8-event-3",
+                inquiry_id=8,
+                number="SQ20261126000008",
+                external_id=own["gdbh"],
+                origin="hotline",
+                action="return",
+                status="returned",
+                reason="不属于本单位职责",
+            )
         )
-    )
-    client.send(
-        status_message(
-            "inquiry-8-event-3",
-            inquiry_id=8,
-            number="SQ20261126000008",
-            external_id=own["gdbh"],
-            origin="hotline",
-            action="return",
-            status="returned",
-            reason="不属于本单位职责",
-        )
-    )
     [returned] = state.feedback_for(own["gdbh"])
     assert (returned["gdbh"], returned["czlx"], returned["gdzt"], returned["czyy"]) == (
         own["gdbh"],

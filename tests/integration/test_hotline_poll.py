@@ -140,6 +140,15 @@ def replied_work_orders(platform: Platform, services: Services, n: int) -> list[
     return orders
 
 
+def called_back_unpushed(platform: Platform, services: Services, myds: str) -> list[str]:
+    """Replied work orders, one per 满意度 in myds, whose 回访 the platform records with pushes off."""
+    orders = replied_work_orders(platform, services, len(myds))
+    platform.control("push/off")
+    for gdbh, myd in zip(orders, myds, strict=True):
+        platform.call_back(gdbh, myd)
+    return orders
+
+
 def callbacks(services: Services) -> dict[str, tuple[str, str | None, int]]:
     """Per work order: the inquiry's status, its satisfaction and how many 回访 it recorded."""
     with services.db.read() as session:
@@ -232,10 +241,7 @@ def test_a_poll_failing_mid_page_resumes_at_the_failed_work_order(
     platform: Platform, hotline_settings: Settings
 ) -> None:
     with gateway(hotline_settings, platform) as services:
-        orders = replied_work_orders(platform, services, 4)
-        platform.control("push/off")
-        for gdbh in orders:
-            platform.call_back(gdbh, "2")  # 09:31, 09:32, 09:33, 09:34
+        orders = called_back_unpushed(platform, services, "2222")  # 09:31, 09:32, 09:33, 09:34
         platform.feedback(orders[0], "close-1")  # 09:35: the first work order is now listed last
         services.inbound = FailsAtRecord(services.inbound, 2, RuntimeError("数据库连接中断"))
         assert run_job(services, JobSpec("hotline_poll", 60, lambda s: poll_hotline(s, 10))) is False
@@ -257,10 +263,7 @@ def test_a_poll_killed_mid_page_applies_the_rest_once_after_a_restart(
     platform: Platform, hotline_settings: Settings
 ) -> None:
     with gateway(hotline_settings, platform) as services:
-        orders = replied_work_orders(platform, services, 3)
-        platform.control("push/off")
-        for gdbh, myd in zip(orders, "412", strict=True):
-            platform.call_back(gdbh, myd)
+        orders = called_back_unpushed(platform, services, "412")
         services.inbound = FailsAtRecord(services.inbound, 2, Killed())
         with pytest.raises(Killed):
             poll_hotline(services, page_size=10)

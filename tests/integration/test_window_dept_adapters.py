@@ -6,19 +6,20 @@ from typing import Any
 
 import pytest
 import requests
-from flask import Flask, Response, jsonify, request
+from flask import Flask, Response
 
 from adapters.base.http import HttpClient
-from adapters.base.port import Ack, Inbound, OutboundMessage
+from adapters.base.port import Inbound, OutboundMessage
 from adapters.base.simulator import Fault
-from adapters.base.webhooks import SignatureError, new_secret, verify
+from adapters.base.webhooks import new_secret
 from adapters.dept_hotline import DeptHotlineClient, DeptHotlineInbound, DeptHotlineState
 from adapters.dept_hotline import create_simulator as create_line
 from adapters.window import WindowClient, WindowInbound, WindowState
 from adapters.window import create_simulator as create_window
-from gateway.domain.errors import UpstreamError, UpstreamTimeout, WireError
+from gateway.domain.errors import UpstreamError, UpstreamTimeout
 from gateway.domain.inbound import InboundEvent
 from tests.conftest import Start
+from tests.integration.receiving import Received, answer, receive
 
 SECRET = new_secret()
 
@@ -38,21 +39,11 @@ class Receiver:
 
     def hook(self, system: str) -> tuple[Response, int]:
         inbound = self.inbounds[system]
-        raw = request.get_data()
-        try:
-            headers = {key.lower(): value for key, value in request.headers.items()}
-            webhook_id = verify(self.secrets, headers, raw, time.time())
-            events = inbound.parse(raw)
-        except SignatureError:
-            return self.answer(inbound.rejected(401, "签名无效"))
-        except WireError as err:
-            return self.answer(inbound.rejected(400, f"{err.field}: {err.reason}"))
-        self.got.append((system, webhook_id, events))
-        return self.answer(inbound.accepted([f"SQ20261123{len(self.got):08d}"], duplicate=False))
-
-    @staticmethod
-    def answer(ack: Ack) -> tuple[Response, int]:
-        return jsonify(ack.body), ack.status
+        got = receive(inbound, self.secrets)
+        if not isinstance(got, Received):
+            return got
+        self.got.append((system, *got))
+        return answer(inbound.accepted([f"SQ20261123{len(self.got):08d}"], duplicate=False))
 
 
 @pytest.fixture
@@ -376,24 +367,26 @@ def test_slow_line_times_out_and_the_retry_does_not_double(lines: Lines) -> None
     assert [t["lx"] for t in legal.transfers] == ["01"]
 
 
-def test_line_busy_is_retryable(lines: Lines) -> None:
+def failed_transfer(lines: Lines, status: int) -> UpstreamError:
+    """What the client raises when the 12315 line answers a transfer with `status`; nothing is taken."""
     _, market, client, _ = lines
-    market.inject(Fault(status=502))
+    market.inject(Fault(status=status))
     with pytest.raises(UpstreamError) as caught:
         client.send(message("transfer.create", transfer_payload("12315")))
-    assert (caught.value.retryable, caught.value.status) == (True, 502)
-    assert "系统繁忙" in caught.value.reason
     assert market.transfers == []
+    return caught.value
+
+
+def test_line_busy_is_retryable(lines: Lines) -> None:
+    error = failed_transfer(lines, 502)
+    assert (error.retryable, error.status) == (True, 502)
+    assert "系统繁忙" in error.reason
 
 
 def test_line_200_saying_error_is_a_failure(lines: Lines) -> None:
-    _, market, client, _ = lines
-    market.inject(Fault(status=200))
-    with pytest.raises(UpstreamError) as caught:
-        client.send(message("transfer.create", transfer_payload("12315")))
-    assert (caught.value.retryable, caught.value.status) == (False, 200)
-    assert "ERROR 系统繁忙" in caught.value.reason
-    assert market.transfers == []
+    error = failed_transfer(lines, 200)
+    assert (error.retryable, error.status) == (False, 200)
+    assert "ERROR 系统繁忙" in error.reason
 
 
 def test_line_push_round_trip(

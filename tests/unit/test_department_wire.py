@@ -13,8 +13,8 @@ from adapters.base.port import OutboundMessage
 from adapters.department import DepartmentClient, DepartmentInbound, wire
 from adapters.department.codes import DEPARTMENTS
 from adapters.department.sim_rules import UNITS, push_problem, supplement_problem, withdraw_problem
-from gateway.domain.errors import UpstreamError, WireError
-from tests.factories import factory, keys_of
+from gateway.domain.errors import UpstreamError
+from tests.factories import factory, keys_of, refusal, sample
 
 PROTOCOL = Path(__file__).resolve().parents[2] / "adapters" / "department" / "PROTOCOL.md"
 # Every field name PROTOCOL.md puts in backticks (the gateway's department codes aside).
@@ -47,26 +47,9 @@ def parse(body: dict[str, Any]) -> dict[str, Any]:
 
 
 def test_task_push_maps_every_field() -> None:
-    assert wire.task_push(task_payload()) == {
-        "BJBH": "SL20261123000015",
-        "RWBH": "42",
-        "SXBM": "350104-SFJ-XK-0007",
-        "SXMC": "基层法律服务工作者执业核准",
-        "BLBM": SFJ,
-        "BLBMMC": "区司法局",
-        "SQR": {"XM": "林建华", "SJHM": "13905911234", "ZJHM": "350104198805061234"},
-        "CLQD": [
-            {"CLMC": "执业申请表", "SFTJ": "1", "SFHX": "1"},
-            {"CLMC": "学历证明", "SFTJ": "0", "SFHX": "0"},
-        ],
-        "RQSL": "1",
-        "BZQX": "2026-11-30 17:00:00",
-        "CNBJSJ": "2026-12-04 17:00:00",
-        "SLSJ": "2026-11-23 10:15:00",
-        "SLCK": "综合窗口3号",
-        "DBR": "王帮办",
-        "LB": "1",
-    }
+    expected = sample("department.task_push")
+    assert expected["BLBM"] == SFJ
+    assert wire.task_push(task_payload()) == expected
 
 
 def test_absent_values_go_out_as_empty_strings_never_null() -> None:
@@ -195,9 +178,7 @@ def test_times_come_in_as_aware_datetimes() -> None:
     ],
 )
 def test_unmappable_task_names_the_system_field(change: dict[str, Any], field: str) -> None:
-    with pytest.raises(WireError) as caught:
-        wire.task_push(task_payload(**change))
-    assert caught.value.field == field
+    assert refusal(wire.task_push, task_payload(**change)).field == field
 
 
 @pytest.mark.parametrize(
@@ -214,9 +195,7 @@ def test_unmappable_supplement_or_withdrawal_names_the_system_field(
     builder: Any, change: dict[str, Any], field: str
 ) -> None:
     payload = supplement_payload(**change) if builder is wire.supplement else withdrawn_payload(**change)
-    with pytest.raises(WireError) as caught:
-        builder(payload)
-    assert caught.value.field == field
+    assert refusal(builder, payload).field == field
 
 
 def message(event_type: str, payload: dict[str, Any]) -> OutboundMessage:
@@ -318,17 +297,14 @@ def test_missing_optional_fields_are_taken_as_empty() -> None:
     ],
 )
 def test_unreadable_report_names_the_system_field(change: dict[str, Any], field: str, says: str) -> None:
-    with pytest.raises(WireError) as caught:
-        parse(report(**change))
-    assert caught.value.field == field
-    assert says in caught.value.reason
+    error = refusal(parse, report(**change))
+    assert error.field == field
+    assert says in error.reason
 
 
 @pytest.mark.parametrize("raw", [b"not json", b"[1, 2]", "{}".encode("utf-16")])
 def test_a_body_that_is_not_a_json_object_is_refused(raw: bytes) -> None:
-    with pytest.raises(WireError) as caught:
-        DepartmentInbound().parse(raw)
-    assert caught.value.field == "$"
+    assert refusal(DepartmentInbound().parse, raw).field == "$"
 
 
 def test_answers_are_in_the_system_s_style() -> None:

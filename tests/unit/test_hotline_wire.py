@@ -13,43 +13,15 @@ from gateway.domain.inquiry import Kind
 from gateway.domain.lifecycle import Action, Status
 from gateway.domain.satisfaction import Satisfaction
 from schemas.inquiry import InquiryIn
-from tests.factories import factory, keys_of, names
+from tests.factories import codes_of, factory, keys_of, names, refusal
 
 PLATFORM_FIELDS = names("hotline.platform_fields")
 GATEWAY_FIELDS = names("hotline.gateway_fields")
-SQLX = [
-    ("01", Kind.CONSULT),
-    ("02", Kind.HELP),
-    ("03", Kind.COMPLAINT),
-    ("04", Kind.REPORT),
-    ("05", Kind.SUGGESTION),
-    ("06", Kind.PRAISE),
-]
-MYD = [
-    ("1", Satisfaction.VERY_SATISFIED),
-    ("2", Satisfaction.SATISFIED),
-    ("3", Satisfaction.BASICALLY_SATISFIED),
-    ("4", Satisfaction.DISSATISFIED),
-    ("5", Satisfaction.VERY_DISSATISFIED),
-]
-GDZT = {
-    Status.RECEIVED: "10",
-    Status.DISPATCHED: "20",
-    Status.ACKNOWLEDGED: "30",
-    Status.EXTENSION_REQUESTED: "31",
-    Status.RETURNED: "40",
-    Status.REPLIED: "50",
-    Status.CALLED_BACK: "60",
-    Status.REOPENED: "70",
-    Status.CLOSED: "90",
-}
-CZLX = {
-    Action.ACKNOWLEDGE: "01",
-    Action.DISPATCH: "02",
-    Action.REPLY: "03",
-    Action.RETURN: "04",
-    Action.REQUEST_EXTENSION: "05",
-}
+# The code tables as PROTOCOL.md lists them (tests/samples/codes.json), not as the adapter has them.
+SQLX = [(code, Kind(kind)) for code, kind in codes_of("hotline.sqlx").items()]
+MYD = [(code, Satisfaction(level)) for code, level in codes_of("hotline.myd").items()]
+GDZT = {Status(status): code for status, code in codes_of("hotline.gdzt").items()}
+CZLX = {Action(action): code for action, code in codes_of("hotline.czlx").items()}
 
 
 work_order = factory("hotline.work_order")
@@ -111,9 +83,7 @@ def test_time_without_offset_is_refused() -> None:
     ],
 )
 def test_bad_platform_time_names_the_field(value: Any) -> None:
-    with pytest.raises(WireError) as err:
-        wire.inquiry_from_work_order(work_order(slsj=value))
-    assert err.value.field == "slsj"
+    assert refusal(wire.inquiry_from_work_order, work_order(slsj=value)).field == "slsj"
 
 
 # ---- inbound ----
@@ -174,9 +144,7 @@ def test_empty_and_absent_optional_fields_are_none() -> None:
     ],
 )
 def test_bad_work_order_field_is_named(overrides: dict[str, Any], field: str) -> None:
-    with pytest.raises(WireError) as err:
-        wire.inquiry_from_work_order(work_order(**overrides))
-    assert err.value.field == field
+    assert refusal(wire.inquiry_from_work_order, work_order(**overrides)).field == field
 
 
 def test_missing_field_is_named() -> None:
@@ -220,9 +188,7 @@ def test_callback_not_solved_without_note() -> None:
     ],
 )
 def test_bad_callback_field_is_named(overrides: dict[str, Any], field: str) -> None:
-    with pytest.raises(WireError) as err:
-        HotlineInbound().parse(push("HFJG", callback_result(**overrides)))
-    assert err.value.field == field
+    assert refusal(HotlineInbound().parse, push("HFJG", callback_result(**overrides))).field == field
 
 
 @pytest.mark.parametrize(
@@ -238,9 +204,7 @@ def test_bad_callback_field_is_named(overrides: dict[str, Any], field: str) -> N
     ],
 )
 def test_unreadable_push_names_the_field(body: bytes, field: str) -> None:
-    with pytest.raises(WireError) as err:
-        HotlineInbound().parse(body)
-    assert err.value.field == field
+    assert refusal(HotlineInbound().parse, body).field == field
 
 
 def test_inbound_data_carries_no_platform_field_names() -> None:
@@ -261,9 +225,7 @@ def test_listed_work_order_events() -> None:
     ]
     created_by_gateway = work_order(lyqd="02", wbbh="SQ20261126000007")
     assert wire.events_from_listed(created_by_gateway) == []
-    with pytest.raises(WireError) as err:
-        wire.events_from_listed(work_order(lyqd="99"))
-    assert err.value.field == "lyqd"
+    assert refusal(wire.events_from_listed, work_order(lyqd="99")).field == "lyqd"
 
 
 def test_pushed_and_listed_news_carry_the_same_keys() -> None:
@@ -321,9 +283,7 @@ def test_origin_becomes_lyqd(origin: str, lyqd: str) -> None:
     ],
 )
 def test_unmappable_create_payload_names_the_gateway_field(overrides: dict[str, Any], field: str) -> None:
-    with pytest.raises(WireError) as err:
-        wire.work_order_request(create_payload(**overrides))
-    assert err.value.field == field
+    assert refusal(wire.work_order_request, create_payload(**overrides)).field == field
 
 
 def test_dispatch_becomes_lzfk_body_keyed_by_gdbh() -> None:
@@ -392,9 +352,7 @@ def test_every_status_has_a_gdzt(status: Status) -> None:
     ],
 )
 def test_unmappable_status_payload_names_the_gateway_field(overrides: dict[str, Any], field: str) -> None:
-    with pytest.raises(WireError) as err:
-        wire.feedback_request(status_payload(**overrides))
-    assert err.value.field == field
+    assert refusal(wire.feedback_request, status_payload(**overrides)).field == field
 
 
 # ---- answers to the platform ----

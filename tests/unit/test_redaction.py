@@ -4,6 +4,7 @@ import re
 import sys
 import time
 import unicodedata
+from collections.abc import Callable
 from datetime import date
 
 import pytest
@@ -561,29 +562,25 @@ def neighbours(draw: st.DrawFn) -> tuple[str, str]:
     return left, right
 
 
-@settings(max_examples=200, deadline=None, suppress_health_check=[HealthCheck.too_slow])
-@given(number=NUMBERS, before=CHINESE, after=CHINESE, with_person=st.booleans(), around=neighbours())
-def test_no_run_of_a_phone_or_id_survives_in_any_spelling(
-    number: tuple[tuple[str, str, str], int],
-    before: str,
-    after: str,
-    with_person: bool,
-    around: tuple[str, str],
-) -> None:
-    check(number[0], before, after, number[1], with_person, around)
+def any_spelling_test(examples: int) -> Callable[[], None]:
+    """The property that no run of a phone or ID number survives, tried on `examples` drawn cases."""
+
+    @settings(max_examples=examples, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+    @given(number=NUMBERS, before=CHINESE, after=CHINESE, with_person=st.booleans(), around=neighbours())
+    def test(
+        number: tuple[tuple[str, str, str], int],
+        before: str,
+        after: str,
+        with_person: bool,
+        around: tuple[str, str],
+    ) -> None:
+        check(number[0], before, after, number[1], with_person, around)
+
+    return test
 
 
-@pytest.mark.slow
-@settings(max_examples=5000, deadline=None, suppress_health_check=[HealthCheck.too_slow])
-@given(number=NUMBERS, before=CHINESE, after=CHINESE, with_person=st.booleans(), around=neighbours())
-def test_no_run_of_a_phone_or_id_survives_in_any_spelling_long(
-    number: tuple[tuple[str, str, str], int],
-    before: str,
-    after: str,
-    with_person: bool,
-    around: tuple[str, str],
-) -> None:
-    check(number[0], before, after, number[1], with_person, around)
+test_no_run_of_a_phone_or_id_survives_in_any_spelling = any_spelling_test(200)
+test_no_run_of_a_phone_or_id_survives_in_any_spelling_long = pytest.mark.slow(any_spelling_test(5000))
 
 
 @settings(max_examples=200, deadline=None)

@@ -3,6 +3,7 @@ from __future__ import annotations
 import dataclasses
 import re
 from datetime import timedelta
+from typing import Any
 
 import pytest
 from sqlalchemy import select
@@ -136,25 +137,13 @@ def test_without_a_session_pages_go_to_the_login_and_back(client, accounts):
     assert response.status_code == 302
     assert response.headers["Location"] == "/console/login?next=/console/supervisor?period%3Dmonth"
     assert client.get("/console/inquiries/export.xlsx").status_code == 302  # to the login page
-    back = client.post(
-        "/console/login",
-        data={
-            "username": "sup01",
-            "password": PASSWORD,
-            "csrf_token": csrf_of(client),
-            "next": "/console/supervisor?period=month",
-        },
-    )
+
+    def login_then(next_url: str) -> Any:
+        return post(client, "/console/login", {"username": "sup01", "password": PASSWORD, "next": next_url})
+
+    back = login_then("/console/supervisor?period=month")
     assert back.headers["Location"] == "/console/supervisor?period=month"
-    evil = client.post(
-        "/console/login",
-        data={
-            "username": "sup01",
-            "password": PASSWORD,
-            "csrf_token": csrf_of(client),
-            "next": "//evil.example/console/",
-        },
-    )
+    evil = login_then("//evil.example/console/")
     assert evil.headers["Location"] == "/console/"
 
 
