@@ -18,8 +18,7 @@ from gateway.domain.clock import Clock, utcnow
 from gateway.domain.messages import CATALOG_ITEMS
 from gateway.persistence.db import Database, make_engine
 from gateway.services.applications import ApplicationService
-from gateway.services.catalog import CatalogService
-from gateway.services.catalog_sync import CatalogSync
+from gateway.services.catalog import CatalogService, CatalogSync
 from gateway.services.container import Services
 from gateway.services.evaluations import EvaluationService
 from gateway.services.inbound import InboundService

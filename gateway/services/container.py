@@ -15,8 +15,7 @@ from gateway.domain.calendar import WorkdayCalendar
 from gateway.domain.clock import Clock
 from gateway.persistence.db import Database
 from gateway.services.applications import ApplicationService
-from gateway.services.catalog import CatalogService
-from gateway.services.catalog_sync import CatalogSync
+from gateway.services.catalog import CatalogService, CatalogSync
 from gateway.services.evaluations import EvaluationService
 from gateway.services.inbound import InboundService
 from gateway.services.inquiries import InquiryService
