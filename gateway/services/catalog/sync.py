@@ -15,6 +15,7 @@ import time
 from collections.abc import Callable, Generator
 from concurrent.futures import Future, ThreadPoolExecutor
 from contextlib import ExitStack
+from dataclasses import KW_ONLY, dataclass
 from typing import Any
 
 from gateway.config import Settings
@@ -106,39 +107,29 @@ class _Batch:
         stack.__exit__(type(failure), failure, None)  # the unit of work rolls back
 
 
+@dataclass(eq=False)
 class CatalogSync:
     """Runs syncs; one instance per process is enough."""
 
-    def __init__(
-        self,
-        db: Transactions,
-        settings: Settings,
-        source: Source,
-        validate: Validator,
-        clock: Clock,
-        page_size: int = 500,
-        validate_envelope: Validator | None = None,
-        source_factory: Callable[[], Source] | None = None,
-        commit_after_seconds: float = COMMIT_AFTER_SECONDS,
-        *,
-        read_apart: ReadApart,
-        read_ahead: ReadAhead,
-    ) -> None:
-        self.db = db
-        self.source = source
-        # Given (picklable), a full sync reads the listing in a child process built from it.
-        self.source_factory = source_factory
-        # How pages are read while the previous one is worked on, handed in by the wiring: in a child
-        # process built by source_factory (read_apart), else one page ahead on a thread (read_ahead).
-        self.read_apart = read_apart
-        self.read_ahead = read_ahead
-        self.validate = validate
-        # Checks the fields outside an item's content; given, unchanged content skips full validation.
-        self.validate_envelope = validate_envelope
-        self.clock = clock
-        self.page_size = page_size
-        self.commit_after_seconds = commit_after_seconds
-        self._departments = {normalize_department(d.name): d.code for d in settings.departments}
+    db: Transactions
+    settings: Settings
+    source: Source
+    validate: Validator
+    clock: Clock
+    page_size: int = 500
+    # Checks the fields outside an item's content; given, unchanged content skips full validation.
+    validate_envelope: Validator | None = None
+    # Given (picklable), a full sync reads the listing in a child process built from it.
+    source_factory: Callable[[], Source] | None = None
+    commit_after_seconds: float = COMMIT_AFTER_SECONDS
+    _: KW_ONLY
+    # How pages are read while the previous one is worked on, handed in by the wiring: in a child
+    # process built by source_factory (read_apart), else one page ahead on a thread (read_ahead).
+    read_apart: ReadApart
+    read_ahead: ReadAhead
+
+    def __post_init__(self) -> None:
+        self._departments = {normalize_department(d.name): d.code for d in self.settings.departments}
 
     def run(
         self,
