@@ -613,7 +613,7 @@ def make_queries(url: str, n: int, seed: int) -> list[Query]:
 
     from gateway.persistence.catalog_models import ServiceItem
     from gateway.persistence.db import make_engine
-    from gateway.services.catalog_text import pinyin
+    from gateway.services.catalog.text import pinyin
 
     rng = random.Random(seed)
     engine = make_engine(url)

@@ -19,8 +19,7 @@ from gateway.domain.messages import CATALOG_ITEMS
 from gateway.persistence.db import Database, make_engine
 from gateway.services.accounts import KeyService
 from gateway.services.applications import ApplicationService, EvaluationService
-from gateway.services.catalog import CatalogService
-from gateway.services.catalog_sync import CatalogSync
+from gateway.services.catalog import CatalogService, CatalogSync
 from gateway.services.container import Services
 from gateway.services.inbound import InboundService
 from gateway.services.inquiries import InquiryService

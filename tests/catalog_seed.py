@@ -8,7 +8,7 @@ from typing import Any
 
 from gateway.domain.catalog import content_hash
 from gateway.persistence.catalog_models import ServiceItem, ServiceItemTerm
-from gateway.services.catalog_text import index_columns, index_terms
+from gateway.services.catalog.text import index_columns, index_terms
 
 LEGAL_AID = "350104-SFJ-GG-00001-000"  # 法律援助申请: accepts 容缺; 经济困难状况说明 may be owed
 FOOD = "350104-SJJ-XK-00001-000"  # 食品经营许可: no 容缺

@@ -15,8 +15,8 @@ class ServiceItem(Base):
     """政务服务事项: the gateway's validated copy of one catalog item (current version)."""
 
     __tablename__ = "service_items"
-    # Search (gateway/services/catalog.py) runs one cheap query per match tier, each in an order an index
-    # delivers, and never visits the wide rows (~3 KB: materials, steps, guide) of the candidates: the
+    # Search (repositories/catalog_search.py) runs one cheap query per match tier, each in an order an
+    # index delivers, and never visits the wide rows (~3 KB: materials, steps, guide) of the candidates: the
     # B-tree indexes below carry what the tiers filter on (retired, department, type), so on SQLite they
     # are covering. Migration 0006 makes them.
     __table_args__ = (
@@ -78,14 +78,14 @@ class ServiceItem(Base):
     version: Mapped[int] = mapped_column(Integer, default=1)
     pinyin_full: Mapped[str] = mapped_column(String(400))
     pinyin_initials: Mapped[str] = mapped_column(String(200))
-    # Lower-cased code, keywords, full pinyin and initials (catalog_text.search_text): the title tier.
+    # Lower-cased code, keywords, full pinyin and initials (catalog.text.search_text): the title tier.
     search_title: Mapped[str] = mapped_column(Text)
     created_at: Mapped[datetime]
     updated_at: Mapped[datetime]
 
 
 class ServiceItemTerm(Base):
-    """Terms of an item's name and keywords (catalog_text.index_terms): one- and two-character queries,
+    """Terms of an item's name and keywords (catalog.text.index_terms): one- and two-character queries,
     which no trigram index serves. The primary key (term, item_id) is the only index: it delivers a
     term's items in id order; writers delete an item's terms by it. A WITHOUT ROWID table on SQLite."""
 

@@ -16,8 +16,7 @@ from gateway.domain.clock import Clock
 from gateway.persistence.db import Database
 from gateway.services.accounts import KeyService
 from gateway.services.applications import ApplicationService, EvaluationService
-from gateway.services.catalog import CatalogService
-from gateway.services.catalog_sync import CatalogSync
+from gateway.services.catalog import CatalogService, CatalogSync
 from gateway.services.inbound import InboundService
 from gateway.services.inquiries import InquiryService
 from gateway.services.outbox import OutboxService

@@ -11,7 +11,7 @@ from sqlalchemy import insert, update
 from gateway.persistence.catalog_models import ServiceItem, ServiceItemTerm
 from gateway.persistence.db import Database
 from gateway.services.catalog import MAX_COUNTED, CatalogService
-from gateway.services.catalog_text import index_columns, index_terms
+from gateway.services.catalog.text import index_columns, index_terms
 
 NOW = datetime(2026, 11, 26, tzinfo=UTC)
 BOILERPLATE = "申请人可到仓山区政务服务中心提交申请。咨询电话：0591-83000316。"

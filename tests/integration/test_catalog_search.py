@@ -14,7 +14,7 @@ from gateway.persistence import migrate
 from gateway.persistence.catalog_models import ServiceItem, ServiceItemTerm
 from gateway.persistence.db import Database, make_engine
 from gateway.services.catalog import MAX_COUNTED, CatalogService
-from gateway.services.catalog_text import index_columns, index_terms
+from gateway.services.catalog.text import index_columns, index_terms
 from tests.conftest import on_both, on_postgres
 from tests.integration import catalog_search_cases as cases
 

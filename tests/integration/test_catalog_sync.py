@@ -10,7 +10,7 @@ from gateway import create_app
 from gateway.domain.errors import UpstreamError
 from gateway.persistence.catalog_models import ServiceItem, ServiceItemVersion, SyncRun
 from gateway.persistence.models import OutboxMessage
-from gateway.services.catalog_sync import CURSOR
+from gateway.services.catalog import CURSOR
 from gateway.services.cursors import get_cursor
 from tests.conftest import FakeClock
 from tests.integration.catalog_support import catalog_source

@@ -14,9 +14,9 @@ from sqlalchemy import delete, select, text, update
 
 from gateway.persistence.catalog_models import ServiceItem, ServiceItemTerm, ServiceItemVersion, SyncRun
 from gateway.persistence.models import OutboxMessage
-from gateway.services import catalog_sync
-from gateway.services.catalog_sync import CURSOR
-from gateway.services.catalog_text import index_terms
+from gateway.services.catalog import CURSOR
+from gateway.services.catalog import sync as catalog_sync
+from gateway.services.catalog.text import index_terms
 from gateway.services.cursors import get_cursor
 from tests.integration.catalog_support import catalog_source
 

@@ -4,7 +4,7 @@ import pytest
 from sqlalchemy import select, text
 
 from gateway.persistence.catalog_models import ServiceItem
-from gateway.services import catalog_sync
+from gateway.services.catalog import sync as catalog_sync
 from tests.conftest import settings_for
 from tests.integration.catalog_support import catalog_source, gateway_on
 

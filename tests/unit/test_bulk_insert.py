@@ -25,9 +25,11 @@ from sqlalchemy import (
 from sqlalchemy.exc import IntegrityError
 
 from gateway.persistence.db import Database, json_text, make_engine
+from gateway.persistence.repositories import catalog_bulk as catalog_sync
+from gateway.persistence.repositories.catalog_bulk import bulk_insert as _bulk_insert
+from gateway.persistence.repositories.catalog_bulk import bulk_update as _bulk_update
+from gateway.persistence.repositories.catalog_bulk import insert_terms as _insert_terms
 from gateway.persistence.types import UTCDateTime
-from gateway.services import catalog_sync
-from gateway.services.catalog_sync import _bulk_insert, _bulk_update, _insert_terms
 
 metadata = MetaData()
 SAMPLE = Table(

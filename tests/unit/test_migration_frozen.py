@@ -12,7 +12,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from gateway.domain import catalog
-from gateway.services import catalog_text
+from gateway.services.catalog import text as catalog_text
 
 VERSIONS = Path(__file__).resolve().parents[2] / "gateway" / "persistence" / "migrations" / "versions"
 
