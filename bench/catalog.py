@@ -60,7 +60,7 @@ if str(ROOT) not in sys.path:
 from bench import harness  # noqa: E402
 
 DEFAULT_SEED = 20261126
-CURSOR_NAME = "catalog.updated_since"  # gateway.services.catalog_sync.CURSOR
+CURSOR_NAME = "catalog.updated_since"  # gateway.services.catalog.CURSOR
 
 TARGET_FULL_S = 60.0
 TARGET_RSS_MB = 300.0
@@ -795,9 +795,13 @@ def pg_stats_note(url: str) -> str:
 
 
 CODE_UNDER_TEST = (
-    "gateway/services/catalog_sync.py",
-    "gateway/services/catalog.py",
-    "gateway/services/catalog_text.py",
+    "gateway/services/catalog/sync.py",
+    "gateway/services/catalog/sync_writes.py",
+    "gateway/services/catalog/reads.py",
+    "gateway/services/catalog/text.py",
+    "gateway/persistence/repositories/catalog_bulk.py",
+    "gateway/persistence/repositories/catalog_search.py",
+    "gateway/persistence/repositories/catalog_sync.py",
     "gateway/domain/catalog.py",
     "gateway/persistence/catalog_models.py",
     "gateway/persistence/db.py",
