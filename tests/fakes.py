@@ -13,7 +13,7 @@ from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from datetime import datetime
 from pathlib import Path
-from typing import Any, NoReturn
+from typing import Any, NoReturn, TypeVar, cast
 
 from gateway.config import Settings, load_settings
 from gateway.domain.access import Actor
@@ -34,6 +34,8 @@ from gateway.persistence.repositories.outbox import OutboxRepository
 from gateway.persistence.repositories.people import PeopleRepository
 from gateway.services.inquiries import InquiryService
 from tests.conftest import FakeClock
+
+T = TypeVar("T")
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -163,52 +165,34 @@ class RecordedAudit(AuditRepository):
         self.entries.append(entry)
 
 
-def _not_faked(name: str) -> NoReturn:
-    raise NotImplementedError(f"the fake unit of work has no {name} repository")
+class NotFaked:
+    """Stands for a repository the fake does not have: any use of it says so."""
+
+    def __init__(self, name: str) -> None:
+        self._name = name
+
+    def __getattr__(self, attribute: str) -> NoReturn:
+        raise NotImplementedError(f"the fake unit of work has no {self._name} repository ({attribute})")
+
+
+def _not_faked(name: str, kind: type[T]) -> T:
+    return cast(T, NotFaked(name))
 
 
 class FakeUnitOfWork:
-    """One unit of work over the shared fake repositories."""
+    """One unit of work over the shared fake repositories (inquiries and the audit log; the others are
+    stand-ins that fail when used)."""
 
     def __init__(self, inquiries: FakeInquiryRepository, audit: RecordedAudit) -> None:
-        self._inquiries = inquiries
-        self._audit = audit
-
-    @property
-    def inquiries(self) -> FakeInquiryRepository:
-        return self._inquiries
-
-    @property
-    def audit(self) -> AuditRepository:
-        return self._audit
-
-    @property
-    def outbox(self) -> OutboxRepository:
-        _not_faked("outbox")
-
-    @property
-    def applications(self) -> ApplicationRepository:
-        _not_faked("applications")
-
-    @property
-    def catalog(self) -> CatalogRepository:
-        _not_faked("catalog")
-
-    @property
-    def accounts(self) -> AccountRepository:
-        _not_faked("accounts")
-
-    @property
-    def inbound(self) -> InboundRepository:
-        _not_faked("inbound")
-
-    @property
-    def cursors(self) -> CursorRepository:
-        _not_faked("cursors")
-
-    @property
-    def people(self) -> PeopleRepository:
-        _not_faked("people")
+        self.inquiries = inquiries
+        self.audit: AuditRepository = audit
+        self.outbox = _not_faked("outbox", OutboxRepository)
+        self.applications = _not_faked("applications", ApplicationRepository)
+        self.catalog = _not_faked("catalog", CatalogRepository)
+        self.accounts = _not_faked("accounts", AccountRepository)
+        self.inbound = _not_faked("inbound", InboundRepository)
+        self.cursors = _not_faked("cursors", CursorRepository)
+        self.people = _not_faked("people", PeopleRepository)
 
     def flush(self) -> None:
         """Nothing is pending in memory."""

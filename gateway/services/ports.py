@@ -68,35 +68,21 @@ class InquiryRepository(Protocol):
 
 
 class UnitOfWork(Protocol):
-    """One transaction: what its repositories write commits together, or not at all."""
+    """One transaction: what its repositories write commits together, or not at all. Each attribute is the
+    repository of one area over the transaction."""
+
+    outbox: OutboxRepository
+    applications: ApplicationRepository
+    catalog: CatalogRepository
+    accounts: AccountRepository
+    audit: AuditRepository
+    inbound: InboundRepository
+    cursors: CursorRepository
+    people: PeopleRepository  # the citizens behind inquiries and applications (to redact free text with)
 
     @property
-    def inquiries(self) -> InquiryRepository: ...
-
-    @property
-    def outbox(self) -> OutboxRepository: ...
-
-    @property
-    def applications(self) -> ApplicationRepository: ...
-
-    @property
-    def catalog(self) -> CatalogRepository: ...
-
-    @property
-    def accounts(self) -> AccountRepository: ...
-
-    @property
-    def audit(self) -> AuditRepository: ...
-
-    @property
-    def inbound(self) -> InboundRepository: ...
-
-    @property
-    def cursors(self) -> CursorRepository: ...
-
-    @property
-    def people(self) -> PeopleRepository:
-        """The citizens behind inquiries and applications (to redact free text with)."""
+    def inquiries(self) -> InquiryRepository:
+        """Inquiries, behind their own port (so the in-memory fake can stand in)."""
 
     def flush(self) -> None:
         """Send pending changes now, inside the transaction."""
