@@ -13,7 +13,7 @@ from gateway.api.errors import GatewayBlueprint
 from gateway.api.paging import paged
 from gateway.api.spec import FIRST_ID, link_to, links
 from gateway.domain.access import OUTBOX_MANAGE
-from gateway.services.publications import PublicationService, PublicationView
+from gateway.services.publications import PublicationService, PublicationSnapshot
 from schemas.publication import ApproveIn, PublicationOut, PublicationQuery, RejectIn
 
 blp = GatewayBlueprint(
@@ -43,7 +43,7 @@ def publications() -> PublicationService:
 @protected(blp, OUTBOX_MANAGE)
 def list_publications(
     query: dict[str, Any], pagination_parameters: PaginationParameters
-) -> list[PublicationView]:
+) -> list[PublicationSnapshot]:
     """Replies for the website in a status (held by default), oldest first, with why each was held."""
     return paged(pagination_parameters, partial(publications().find, current_actor(), status=query["status"]))
 
@@ -57,13 +57,13 @@ def list_publications(
     missing=NO_SUCH,
     conflict="not held, or a later reply of the inquiry replaces it",
 )
-def approve(data: dict[str, Any], message_id: int) -> PublicationView:
+def approve(data: dict[str, Any], message_id: int) -> PublicationSnapshot:
     """Send a held reply (with an edited text or title, redacted again, if given); audited."""
     return publications().approve(message_id, current_actor(), text=data.get("text"), title=data.get("title"))
 
 
 @blp.route(f"/{ID}/reject", methods=["POST"])
 @action(blp, RejectIn, PublicationOut, OUTBOX_MANAGE, missing=NO_SUCH, conflict="not held")
-def reject(data: dict[str, Any], message_id: int) -> PublicationView:
+def reject(data: dict[str, Any], message_id: int) -> PublicationSnapshot:
     """Never publish a held reply; the reason is audited."""
     return publications().reject(message_id, data["reason"], current_actor())

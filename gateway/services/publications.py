@@ -34,7 +34,7 @@ STATUSES = (OutboxStatus.HELD, *(status for status in OutboxStatus if status is 
 
 
 @dataclass(frozen=True)
-class PublicationView:
+class PublicationSnapshot:
     """One reply queued for the website, as a supervisor reviews it."""
 
     id: int
@@ -56,7 +56,7 @@ class PublicationView:
 class PublicationPage:
     """One page of publications and the total."""
 
-    items: list[PublicationView]
+    items: list[PublicationSnapshot]
     total: int
 
 
@@ -78,13 +78,13 @@ def redact_fields(
     return redacted, doubts
 
 
-def to_view(row: OutboxMessage) -> PublicationView:
+def snapshot_of(row: OutboxMessage) -> PublicationSnapshot:
     """Snapshot a row; its text is the redacted one that is (or would be) sent."""
     payload: dict[str, Any] = dict(row.payload or {})
     review = payload.get(REVIEW) if isinstance(payload.get(REVIEW), dict) else {}
     assert isinstance(review, dict)
     inquiry_id = payload.get("inquiry_id")
-    return PublicationView(
+    return PublicationSnapshot(
         id=row.id,
         inquiry_id=inquiry_id if isinstance(inquiry_id, int) else None,
         number=_str(payload.get("number")),
@@ -121,17 +121,17 @@ class PublicationService:
             rows, total = uow.outbox.find(
                 status=status, event_types=TYPES, offset=offset, limit=limit, newest_first=False
             )
-            return PublicationPage(items=[to_view(r) for r in rows], total=total)
+            return PublicationPage(items=[snapshot_of(r) for r in rows], total=total)
 
-    def get(self, message_id: int, actor: Actor) -> PublicationView:
+    def get(self, message_id: int, actor: Actor) -> PublicationSnapshot:
         """One publication."""
         require(actor, OUTBOX_MANAGE)
         with self.db.reading() as uow:
-            return to_view(_publication(uow, message_id))
+            return snapshot_of(_publication(uow, message_id))
 
     def approve(
         self, message_id: int, actor: Actor, *, text: str | None = None, title: str | None = None
-    ) -> PublicationView:
+    ) -> PublicationSnapshot:
         """Queue a held publication for sending, with the given text (and title) redacted again if any."""
         require(actor, OUTBOX_MANAGE)
         now = self.clock()
@@ -162,9 +162,9 @@ class PublicationService:
             )
             audit.record(uow.audit, actor, "publication_approve", ("outbox", row.id), reason, now)
             uow.flush()
-            return to_view(row)
+            return snapshot_of(row)
 
-    def reject(self, message_id: int, reason: str, actor: Actor) -> PublicationView:
+    def reject(self, message_id: int, reason: str, actor: Actor) -> PublicationSnapshot:
         """Discard a held publication: it is never sent."""
         require(actor, OUTBOX_MANAGE)
         if not reason.strip():
@@ -180,7 +180,7 @@ class PublicationService:
             row.status, row.lease_until = OutboxStatus.DISCARDED, None
             audit.record(uow.audit, actor, "publication_reject", ("outbox", row.id), reason, now)
             uow.flush()
-            return to_view(row)
+            return snapshot_of(row)
 
 
 _FIELD_NAMES = {"public_reply": "答复内容", "title": "标题"}

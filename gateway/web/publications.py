@@ -10,7 +10,7 @@ from gateway.domain import messages
 from gateway.domain.access import OUTBOX_MANAGE
 from gateway.domain.errors import DomainError, InvalidInput, InvalidTransition, NotFound
 from gateway.domain.outbox import OutboxStatus
-from gateway.services.publications import PublicationService, PublicationView
+from gateway.services.publications import PublicationService, PublicationSnapshot
 from gateway.web.common import Pager, actor, arg, page_number, services
 from gateway.web.security import requires, safe_next
 
@@ -98,7 +98,7 @@ def decide(message_id: int, action: str) -> Response:
     return redirect(back)
 
 
-def _edits(current: PublicationView) -> dict[str, str | None]:
+def _edits(current: PublicationSnapshot) -> dict[str, str | None]:
     """What the approver changed: a field sent back unchanged (or blank) is not an edit."""
     form = {
         "text": request.form.get("text", "").replace("\r\n", "\n"),

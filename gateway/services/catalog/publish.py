@@ -11,7 +11,7 @@ from gateway.domain.messages import CATALOG_ITEMS
 from gateway.persistence.catalog_models import ServiceItem
 from gateway.persistence.repositories.outbox import OutboxRepository
 from gateway.services import outbox
-from gateway.services.catalog.views import detail
+from gateway.services.catalog.snapshots import detail
 
 TARGETS = ("website", "hotline", "window")  # 办事指南 publication, knowledge base, window item catalog
 

@@ -5,8 +5,8 @@ from __future__ import annotations
 from typing import Any
 
 from gateway.domain.errors import NotFound
-from gateway.services.catalog import publish, views
-from gateway.services.catalog.views import detail, summary
+from gateway.services.catalog import publish, snapshots
+from gateway.services.catalog.snapshots import detail, summary
 from gateway.services.ports import Transactions
 from gateway.services.snapshots import Page
 
@@ -74,7 +74,7 @@ class CatalogService:
             rows = uow.catalog.versions(item_code)
             if not rows and not uow.catalog.exists(item_code):
                 raise NotFound(f"item {item_code} not found")
-            return [views.version(v) for v in rows]
+            return [snapshots.version(v) for v in rows]
 
     def hydrate(self, payload: dict[str, Any]) -> dict[str, Any]:
         """Turn a queued {item_codes} message into the items' current content, just before it is sent."""
@@ -85,7 +85,7 @@ class CatalogService:
         """Catalog sync runs, newest first."""
         with self.db.reading() as uow:
             rows, total = uow.catalog.sync_runs(offset, limit)
-            return Page(items=[views.sync_run(r) for r in rows], total=total)
+            return Page(items=[snapshots.sync_run(r) for r in rows], total=total)
 
     def sync_run(self, run_id: int) -> dict[str, Any]:
         """One sync run with its rejects."""
@@ -93,10 +93,10 @@ class CatalogService:
             run = uow.catalog.sync_run(run_id)
             if run is None:
                 raise NotFound(f"sync run {run_id} not found")
-            return views.sync_run(run)
+            return snapshots.sync_run(run)
 
     def job_runs(self, job: str | None, offset: int, limit: int) -> Page:
         """Scheduler job runs, newest first."""
         with self.db.reading() as uow:
             rows, total = uow.catalog.job_runs(job, offset, limit)
-            return Page(items=[views.job_run(r) for r in rows], total=total)
+            return Page(items=[snapshots.job_run(r) for r in rows], total=total)

@@ -3,6 +3,14 @@ staff (list, reveal, dead letters); sending it belongs to the delivery worker (g
 
 from gateway.services.outbox.messages import MessageFields, enqueue, message
 from gateway.services.outbox.service import OutboxService
-from gateway.services.outbox.views import full_view, snapshots, to_view
+from gateway.services.outbox.snapshots import full_snapshot, masked_snapshot, snapshots
 
-__all__ = ["MessageFields", "OutboxService", "enqueue", "full_view", "message", "snapshots", "to_view"]
+__all__ = [
+    "MessageFields",
+    "OutboxService",
+    "enqueue",
+    "full_snapshot",
+    "message",
+    "snapshots",
+    "masked_snapshot",
+]

@@ -8,7 +8,7 @@ from gateway.domain.access import Actor
 from gateway.domain.errors import InvalidTransition, NotFound
 from gateway.domain.outbox import OutboxStatus
 from gateway.services import audit
-from gateway.services.outbox.views import snapshots
+from gateway.services.outbox.snapshots import snapshots
 from gateway.services.ports import UnitOfWork
 from gateway.services.snapshots import OutboxSnapshot
 

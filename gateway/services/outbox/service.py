@@ -8,7 +8,7 @@ from gateway.domain.errors import NotFound
 from gateway.services import audit
 from gateway.services.outbox import dead_letters
 from gateway.services.outbox.guard import require
-from gateway.services.outbox.views import full_view, snapshots
+from gateway.services.outbox.snapshots import full_snapshot, snapshots
 from gateway.services.ports import Transactions
 from gateway.services.snapshots import OutboxSnapshot, Page
 
@@ -37,7 +37,7 @@ class OutboxService:
             if row is None:
                 raise NotFound(f"outbox message {message_id} not found")
             audit.record(uow.audit, actor, "reveal_pii", ("outbox", row.id), reason, self.clock())
-            return full_view(row)
+            return full_snapshot(row)
 
     def resend(self, message_id: int, reason: str, actor: Actor) -> OutboxSnapshot:
         """Put a dead letter back in the queue with fresh attempts."""

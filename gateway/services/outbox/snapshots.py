@@ -16,7 +16,7 @@ from gateway.services.snapshots import OutboxSnapshot
 _COPIED = tuple(f.name for f in fields(OutboxSnapshot) if f.name not in ("payload", "last_error", "masked"))
 
 
-def to_view(row: OutboxMessage, stored: Iterable[Person] = ()) -> OutboxSnapshot:
+def masked_snapshot(row: OutboxMessage, stored: Iterable[Person] = ()) -> OutboxSnapshot:
     """Snapshot a row for staff: the people in its payload masked, its free text and last error redacted
     with them and with the stored citizens given (snapshots() finds those)."""
     payload, stored = dict(row.payload or {}), list(stored)
@@ -24,7 +24,7 @@ def to_view(row: OutboxMessage, stored: Iterable[Person] = ()) -> OutboxSnapshot
     return _snapshot(row, mask_payload(payload, stored), last_error, masked=True)
 
 
-def full_view(row: OutboxMessage) -> OutboxSnapshot:
+def full_snapshot(row: OutboxMessage) -> OutboxSnapshot:
     """Snapshot a row with its payload in full: only for a reveal, which is audited."""
     return _snapshot(row, dict(row.payload or {}), row.last_error, masked=False)
 
@@ -58,4 +58,4 @@ def snapshots(people: PeopleRepository, rows: Sequence[OutboxMessage]) -> list[O
         ]
         return list(dict.fromkeys(p for p in found if p))
 
-    return [to_view(row, stored(payload)) for row, payload in zip(rows, payloads, strict=True)]
+    return [masked_snapshot(row, stored(payload)) for row, payload in zip(rows, payloads, strict=True)]
