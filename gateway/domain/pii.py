@@ -181,32 +181,57 @@ def redact(
 
 # ---- the person's own data -------------------------------------------------------------------------
 
-# What may stand between the digits of the person's own number: anything but letters and digits.
-_BETWEEN = r"[\W_]{0,8}"
+# At most this many characters that are neither letters nor digits may stand between two digits of the
+# person's own number ("138-0013 8000", "1 3 8 …").
+_MAX_BETWEEN = 8
 
 
 def _mask_person_numbers(folded: str, out: list[str], person: Person) -> set[int]:
     """Star the person's phone and ID number wherever they stand; the positions of their digits."""
     found: set[int] = set()
-    for pattern, keep_head, keep_tail in _person_patterns(person.phone, person.id_number):
-        for match in pattern.finditer(folded):
-            positions = [i for i in range(match.start(), match.end()) if folded[i].isalnum()]
-            found.update(positions)
-            for position in positions[keep_head : len(positions) - keep_tail]:
-                out[position] = "*"
+    numbers = _person_numbers_cached(person.phone, person.id_number)
+    if not numbers:
+        return found
+    for positions in _occurrences(folded, numbers):
+        found.update(positions)
+        _, keep_head, keep_tail = positions.number
+        for position in positions[keep_head : len(positions) - keep_tail]:
+            out[position] = "*"
+    return found
+
+
+class _Occurrence(list[int]):
+    """The text positions of one occurrence's letters and digits, and which of the numbers it is."""
+
+    number: tuple[str, int, int]
+
+
+def _occurrences(folded: str, numbers: tuple[tuple[str, int, int], ...]) -> list[_Occurrence]:
+    """Each number's occurrences, left to right and not overlapping: its characters in order (an x of an
+    ID number in either case), with at most ``_MAX_BETWEEN`` other characters, none of them a letter or
+    digit, between two of them. Read off the text's letters and digits, with no pattern compiled per
+    citizen (each intake has a new one)."""
+    where = [i for i, c in enumerate(folded) if c.isalnum()]
+    letters = "".join("X" if folded[i] == "x" else folded[i] for i in where)
+    found: list[_Occurrence] = []
+    for number in numbers:
+        value = number[0]
+        start = letters.find(value)
+        while start >= 0:
+            end = start + len(value)
+            if all(where[k] - where[k - 1] - 1 <= _MAX_BETWEEN for k in range(start + 1, end)):
+                occurrence = _Occurrence(where[start:end])
+                occurrence.number = number
+                found.append(occurrence)
+                start = letters.find(value, end)
+            else:
+                start = letters.find(value, start + 1)
     return found
 
 
 @lru_cache(maxsize=256)
-def _person_patterns(
-    phone: str | None, id_number: str | None
-) -> tuple[tuple[re.Pattern[str], int, int], ...]:
-    """(pattern, digits kept at the head, at the tail) for a person's phone and ID number."""
-    found = []
-    for value, keep_head, keep_tail in _person_numbers(phone, id_number):
-        chars = [f"[{c.lower()}{c.upper()}]" if c in "xX" else c for c in value]
-        found.append((re.compile(_BETWEEN.join(chars)), keep_head, keep_tail))
-    return tuple(found)
+def _person_numbers_cached(phone: str | None, id_number: str | None) -> tuple[tuple[str, int, int], ...]:
+    return tuple(_person_numbers(phone, id_number))
 
 
 def _person_numbers(phone_text: str | None, id_text: str | None) -> list[tuple[str, int, int]]:
