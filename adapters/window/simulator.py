@@ -125,17 +125,16 @@ def create_simulator(
         body = read(_notice_problem)
         if isinstance(body, tuple):
             return body
-        with state.lock:
-            known = body["jlbh"] in state.records
-        if not known:
-            return _answer(404, 1004, f"记录不存在：{body['jlbh']}")
 
-        def apply() -> dict[str, Any]:
-            state.records[body["jlbh"]]["zt"] = body["zt"]  # record() holds the lock
+        def apply(record: dict[str, Any]) -> dict[str, Any]:
+            record["zt"] = body["zt"]  # record() holds the lock
             return {"jlbh": body["jlbh"], "zt": body["zt"]}
 
-        data, _ = state.record("status_notice", request.headers.get("Idempotency-Key"), body, apply)
-        return _answer(200, 0, "ok", data)
+        key = request.headers.get("Idempotency-Key")
+        done = state.record_on("status_notice", key, body, state.records, body["jlbh"], apply)
+        if done is None:
+            return _answer(404, 1004, f"记录不存在：{body['jlbh']}")
+        return _answer(200, 0, "ok", done[0])
 
     @app.post("/ckxt/api/sx/tb")
     def sync_items() -> Answer:
