@@ -83,6 +83,22 @@ class SimulatorState:
             self.received.append(Received(operation, key, body, duplicate=False))
             return result, False
 
+    def record_on(
+        self,
+        operation: str,
+        key: str | None,
+        body: dict[str, Any],
+        entries: dict[str, dict[str, Any]],
+        entry_id: str,
+        change: Callable[[dict[str, Any]], Any],
+    ) -> tuple[Any, bool] | None:
+        """record() a change to entries[entry_id]; None, and nothing recorded, when there is no such entry."""
+        with self.lock:
+            entry = entries.get(entry_id)
+        if entry is None:
+            return None
+        return self.record(operation, key, body, lambda: change(entry))
+
     def accepted(self, operation: str | None = None) -> list[Received]:
         """Requests that were new (not repeats), optionally of one operation."""
         with self.lock:

@@ -156,15 +156,13 @@ def create_simulator(
         body = read(_status_problem)
         if isinstance(body, tuple):
             return body
-        with state.lock:
-            known = body["thbh"] in state.calls
-        if not known:
+
+        def apply(call: dict[str, Any]) -> None:
+            call["blzt"] = body["blzt"]  # record() holds the lock
+
+        key = request.headers.get("Idempotency-Key")
+        if state.record_on("status_callback", key, body, state.calls, body["thbh"], apply) is None:
             return _error(404, f"通话记录不存在：{body['thbh']}")
-
-        def apply() -> None:
-            state.calls[body["thbh"]]["blzt"] = body["blzt"]  # record() holds the lock
-
-        state.record("status_callback", request.headers.get("Idempotency-Key"), body, apply)
         return _ok()
 
     register_control(

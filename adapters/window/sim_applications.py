@@ -10,10 +10,11 @@ import copy
 import re
 from typing import Any
 
+from adapters.window.sim_fields import TIME_SHAPE, text_problem
+
 BJZT = frozenset({"10", "20", "21", "30", "31", "40", "90"})
 CZLX = frozenset({"SL", "SC", "BZGZ", "BZ", "ZY", "BY", "CJ", "LQ", "JD"})
 APPLICANT = "SQR"
-TIME_SHAPE = re.compile(r"\d{4}-\d{2}-\d{2} \d{2}:\d{2}:\d{2}")
 RECEIPT = re.compile(r"SL\d{16}")
 
 # name -> (required, max length)
@@ -38,13 +39,9 @@ def notice_problem(body: dict[str, Any]) -> str | None:
     for name in body:
         if name not in FIELDS:
             return f"参数错误：不支持的字段 {name}"
-    for name, (required, max_len) in _TEXTS.items():
-        value = body.get(name)
-        if value is None:
-            if required:
-                return f"参数错误：{name} 必填"
-        elif not isinstance(value, str) or not value.strip() or len(value) > max_len:
-            return f"参数错误：{name} 应为1-{max_len}个字符"
+    texts = text_problem(body, _TEXTS, "参数错误：")
+    if texts is not None:
+        return texts
     if not RECEIPT.fullmatch(body["slbh"]):
         return "参数错误：slbh 应为受理编号（SL+8位日期+8位序号）"
     if body["bjzt"] not in BJZT:

@@ -9,12 +9,13 @@ from __future__ import annotations
 import re
 from typing import Any
 
+from adapters.window.sim_fields import TIME_SHAPE, text_problem
+
 MAX_ITEMS = 100
 SXLX = frozenset({"XK", "QR", "JF", "CJ", "JL", "BA", "QT", "GG"})
 CLXS = frozenset({"YJ", "FYJ", "DZJ"})
 FLAGS = ("0", "1")
 IN_USE, STOPPED = "1", "0"
-TIME_SHAPE = re.compile(r"\d{4}-\d{2}-\d{2} \d{2}:\d{2}:\d{2}")
 _CODE = re.compile(r"[0-9A-Za-z._-]{1,64}")
 
 # name -> (required when 在用, max length)
@@ -102,13 +103,9 @@ def _item_problem(item: Any, where: str) -> str | None:
         return f"{where}.gxsj 应为 yyyy-MM-dd HH:mm:ss"
     # A 停用 item needs only its code; whatever else it carries must still be well-formed.
     in_use = item["zt"] == IN_USE
-    for name, (required, max_len) in _TEXTS.items():
-        value = item.get(name)
-        if value is None:
-            if required and in_use:
-                return f"{where}.{name} 必填"
-        elif not isinstance(value, str) or not value.strip() or len(value) > max_len:
-            return f"{where}.{name} 应为1-{max_len}个字符"
+    texts = text_problem(item, _TEXTS, f"{where}.", enforce_required=in_use)
+    if texts is not None:
+        return texts
     if (in_use or "sxlx" in item) and item.get("sxlx") not in SXLX:
         return f"{where}.sxlx 未知的事项类型"
     for name in ("cnsx", "fdsx"):

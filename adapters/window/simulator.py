@@ -6,7 +6,6 @@ Control endpoints for tests and the demo live under /_sim/.
 from __future__ import annotations
 
 import json
-import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -19,12 +18,12 @@ from adapters.base.sim_control import Push, json_fields, push_to_gateway, receiv
 from adapters.base.simulator import SimulatorState, apply_fault, simulator_app
 from adapters.base.times import BEIJING, beijing_now_text
 from adapters.window import sim_applications, sim_items
+from adapters.window.sim_fields import TIME_SHAPE
 
 # Refused: a webhook URL to push to but no secret to sign with.
 _UNSIGNED_PUSH = "pushing to the gateway needs at least one webhook secret"
 
 Answer = tuple[Response, int, dict[str, str]]
-TIME_SHAPE = re.compile(r"\d{4}-\d{2}-\d{2} \d{2}:\d{2}:\d{2}")
 STATUS_CODES = frozenset({"10", "20", "30", "31", "32", "40", "50", "60", "90"})
 ACTION_CODES = frozenset({"SL", "PD", "QS", "TD", "YQSQ", "YQTY", "YQJJ", "DF", "HF", "BJ", "CB", "DB"})
 
@@ -125,17 +124,16 @@ def create_simulator(
         body = read(_notice_problem)
         if isinstance(body, tuple):
             return body
-        with state.lock:
-            known = body["jlbh"] in state.records
-        if not known:
-            return _answer(404, 1004, f"记录不存在：{body['jlbh']}")
 
-        def apply() -> dict[str, Any]:
-            state.records[body["jlbh"]]["zt"] = body["zt"]  # record() holds the lock
+        def apply(record: dict[str, Any]) -> dict[str, Any]:
+            record["zt"] = body["zt"]  # record() holds the lock
             return {"jlbh": body["jlbh"], "zt": body["zt"]}
 
-        data, _ = state.record("status_notice", request.headers.get("Idempotency-Key"), body, apply)
-        return _answer(200, 0, "ok", data)
+        key = request.headers.get("Idempotency-Key")
+        done = state.record_on("status_notice", key, body, state.records, body["jlbh"], apply)
+        if done is None:
+            return _answer(404, 1004, f"记录不存在：{body['jlbh']}")
+        return _answer(200, 0, "ok", done[0])
 
     @app.post("/ckxt/api/sx/tb")
     def sync_items() -> Answer:

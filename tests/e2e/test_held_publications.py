@@ -7,8 +7,7 @@ import requests
 from sqlalchemy import select
 
 from gateway.persistence.models import AuditEntry
-
-API = "/api/v1/inquiries"
+from tests.e2e.steps import API, department_acts
 
 
 def call(world, method, path, role="operator", expect=200, **kwargs):
@@ -28,15 +27,8 @@ def website_message_replied(world, public_reply, **fields):
         if i["external_id"] == message["msgId"]
     )
     world.drain()
-    key = world.services.keys.create("经办人", "department", inquiry["department"])[1]
-    for action, body in (("acknowledge", {}), ("reply", {"note": "已办理", "public_reply": public_reply})):
-        response = requests.post(
-            f"{world.gateway.url}{API}/{inquiry['id']}/{action}",
-            json=body,
-            headers={"Authorization": f"Bearer {key}"},
-            timeout=10,
-        )
-        assert response.status_code == 200, response.text
+    reply = {"note": "已办理", "public_reply": public_reply}
+    department_acts(world, inquiry["department"], inquiry["id"], [("acknowledge", {}), ("reply", reply)])
     world.drain()
     return message, inquiry
 

@@ -7,7 +7,7 @@ import pytest
 
 from adapters.catalog_source import wire
 from gateway.domain.errors import WireError
-from tests.factories import factory, names
+from tests.factories import codes_of, factory, names
 
 GATEWAY_FIELDS = names("catalog_source.gateway_fields")
 
@@ -55,19 +55,7 @@ def test_a_complete_item_maps_to_the_gateway_shape() -> None:
     assert datetime.fromisoformat(item["updated_at"]).utcoffset() == timedelta(hours=8)
 
 
-@pytest.mark.parametrize(
-    ("code", "item_type"),
-    [
-        ("01", "licensing"),
-        ("02", "confirmation"),
-        ("03", "payment"),
-        ("04", "adjudication"),
-        ("05", "reward"),
-        ("06", "filing"),
-        ("07", "other_power"),
-        ("08", "public_service"),
-    ],
-)
+@pytest.mark.parametrize(("code", "item_type"), list(codes_of("catalog_source.sxlx").items()))
 def test_every_item_type_code(code: str, item_type: str) -> None:
     assert wire.item_from_source(source_item(SXLX=code))["item_type"] == item_type
 

@@ -13,7 +13,7 @@ from gateway.domain.inquiry import Kind
 from gateway.domain.lifecycle import Action, Status
 from gateway.domain.satisfaction import Satisfaction
 from schemas.inquiry import InquiryIn
-from tests.factories import codes_of, factory, keys_of, names, refusal
+from tests.factories import codes_of, factory, keys_of, names, refusal, sample
 
 PLATFORM_FIELDS = names("hotline.platform_fields")
 GATEWAY_FIELDS = names("hotline.gateway_fields")
@@ -91,18 +91,7 @@ def test_bad_platform_time_names_the_field(value: Any) -> None:
 
 def test_work_order_becomes_an_inquiry() -> None:
     data = wire.inquiry_from_work_order(work_order())
-    assert data == {
-        "channel": "hotline",
-        "external_id": "GD20261126000123",
-        "kind": "complaint",
-        "title": "小区旁工地夜间施工噪音扰民",
-        "content": "来电人反映滨江路88号旁工地夜间施工。",
-        "category": "城乡建设/噪声污染",
-        "address": "临江街道滨江路88号",
-        "district": "临江街道",
-        "citizen": {"name": "王秀英", "phone": "13805912345", "id_number": "350104196805121826"},
-        "public_consent": True,
-    }
+    assert data == sample("hotline.work_order_inquiry")
     assert InquiryIn().load(data)["external_id"] == "GD20261126000123"
 
 
@@ -241,22 +230,20 @@ def test_pushed_and_listed_news_carry_the_same_keys() -> None:
 # ---- outbound ----
 
 
-def test_workorder_create_becomes_cjgd_body() -> None:
-    body = wire.work_order_request(create_payload())
-    assert body == {
-        "wbbh": "SQ20261126000007",
-        "lyqd": "02",
-        "lybh": "LY20261126000001",
-        "ldrxm": "陈晓燕",
-        "ldhm": "13805912345",
-        "bt": "咨询法律援助申请材料",
-        "sqnr": "留言人咨询申请法律援助需要哪些材料。",
-        "sqlx": "01",
-        "ssjd": "临江街道",
-        "sffl": "司法行政",
-        "sfgk": "0",
-        "slsj": "2026-11-26 10:02:00",
-    }
+@pytest.mark.parametrize(
+    ("build", "payload", "expected"),
+    [
+        (wire.work_order_request, create_payload(), "hotline.cjgd_body"),
+        # a dispatch of a work order the platform created is keyed by its gdbh
+        (wire.feedback_request, status_payload(), "hotline.lzfk_body"),
+    ],
+    ids=["workorder_create_becomes_cjgd", "dispatch_becomes_lzfk_keyed_by_gdbh"],
+)
+def test_outbound_body_speaks_only_the_platforms_language(
+    build: Any, payload: dict[str, Any], expected: str
+) -> None:
+    body = build(payload)
+    assert body == sample(expected)
     assert set(body) <= PLATFORM_FIELDS
     assert set(body) & GATEWAY_FIELDS == set()
 
@@ -284,20 +271,6 @@ def test_origin_becomes_lyqd(origin: str, lyqd: str) -> None:
 )
 def test_unmappable_create_payload_names_the_gateway_field(overrides: dict[str, Any], field: str) -> None:
     assert refusal(wire.work_order_request, create_payload(**overrides)).field == field
-
-
-def test_dispatch_becomes_lzfk_body_keyed_by_gdbh() -> None:
-    body = wire.feedback_request(status_payload())
-    assert body == {
-        "gdbh": "GD20261126000123",
-        "czlx": "02",
-        "gdzt": "20",
-        "czsj": "2026-11-26 10:05:00",
-        "cbdw": "SFJ",
-        "cbdwmc": "区司法局",
-        "blsx": "2026-12-07 23:59:59",
-    }
-    assert set(body) & GATEWAY_FIELDS == set()
 
 
 def test_feedback_for_a_work_order_the_gateway_created_is_keyed_by_wbbh() -> None:
