@@ -12,22 +12,13 @@ from typing import Any
 
 from adapters.base import catalog_payload as read
 from adapters.website.wire import WebsiteCall, website_time
+from gateway.domain.catalog import ITEM_TYPES, MATERIAL_FORMS
 
 GUIDES_PATH = "/interact/api/guides/batch"
 MAX_GUIDES = 500  # the website takes at most this many guides per call
 
-# The website's 事项类型 names, keyed by the gateway's item_type.
-ITEM_TYPE_NAMES: dict[str, str] = {
-    "licensing": "行政许可",
-    "confirmation": "行政确认",
-    "payment": "行政给付",
-    "adjudication": "行政裁决",
-    "reward": "行政奖励",
-    "filing": "行政备案",
-    "other_power": "其他行政权力",
-    "public_service": "公共服务",
-}
-MATERIAL_FORMS: dict[str, str] = {"original": "原件", "copy": "复印件", "electronic": "电子件"}
+# The website's 事项类型 and 材料形式 names are the catalogue's own Chinese labels (PROTOCOL.md lists the
+# same ones), so the adapter maps the gateway's codes through the domain's tables: ITEM_TYPES, MATERIAL_FORMS.
 
 
 @dataclass(frozen=True)
@@ -54,7 +45,7 @@ def guide(item: Mapping[str, Any], path: str) -> dict[str, Any]:
     body: dict[str, Any] = {
         "itemCode": read.text(item, "item_code", path, required=True, max_len=64),
         "itemName": read.text(item, "name", path, required=True, max_len=200),
-        "itemTypeName": read.table_code(ITEM_TYPE_NAMES, item, "item_type", path),
+        "itemTypeName": read.table_code(ITEM_TYPES, item, "item_type", path),
         "deptName": read.text(item, "department_name", path, required=True, max_len=100),
         "promiseDays": read.integer(item, "promised_days", path),
         "legalDays": read.integer(item, "statutory_days", path),

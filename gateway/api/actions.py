@@ -1,7 +1,9 @@
 """What every POST action on one record declares: its body, its answer, 404, 409 and the permission.
 
 The route itself stays written out next to each view (`@blp.route(f"/{ID}/resend", ...)`), so a reader
-finds an action by its URL; this module only gathers the decorators the actions repeat.
+finds an action by its URL; this module gathers the decorators the actions repeat, and the one view
+that every record's reveal (查看完整信息) is, its URL written where it is made
+(`reveal_view(blp, f"/{ID}/reveal", ...)`).
 """
 
 from __future__ import annotations
@@ -11,10 +13,15 @@ from typing import Any, TypeVar
 
 from marshmallow import Schema
 
-from gateway.api.auth import protected
+from gateway.api.auth import current_actor, protected
 from gateway.api.spec import links
+from gateway.domain.access import PII, Actor
+from gateway.services.snapshots import Citizen
+from schemas.inquiry import CitizenOut, RevealIn
 
 F = TypeVar("F", bound=Callable[..., Any])
+# A service's reveal(record id, reason, actor): the person in full, the read audited with its reason.
+Reveal = Callable[[int, str, Actor], Citizen]
 
 
 def action(
@@ -53,3 +60,18 @@ def reading(blp: Any, response: Schema, permission: str, *, missing: str) -> Cal
         return blp.response(200, response)(documented)  # type: ignore[no-any-return]
 
     return decorate
+
+
+def reveal_view(
+    blp: Any, rule: str, person: str, missing: str, reveal: Callable[[], Reveal]
+) -> Callable[..., Citizen]:
+    """The POST at `rule` (view ``reveal_<person>``) showing one record's person in full (查看完整信息)."""
+
+    def view(data: dict[str, Any], **record: int) -> Citizen:
+        (record_id,) = record.values()  # the rule's one variable, named after the record (app_id, inquiry_id)
+        return reveal()(record_id, data["reason"], current_actor())
+
+    view.__name__ = f"reveal_{person}"
+    view.__doc__ = f"The {person}'s name, phone and ID number in full; each read is audited with its reason."
+    documented = action(blp, RevealIn, CitizenOut, PII, missing=missing)(view)
+    return blp.route(rule, methods=["POST"])(documented)  # type: ignore[no-any-return]

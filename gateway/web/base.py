@@ -29,21 +29,6 @@ console = Blueprint(
     static_url_path="/static",
 )
 
-ERROR_TEXT = {
-    400: ("请求无效", "请求的内容无法处理，请返回上一页重试。"),
-    401: ("请先登录", "登录已失效，请重新登录。"),
-    403: ("无权访问", "您的角色无权查看此页面。如需开通，请联系管理员。"),
-    404: ("页面不存在", "您访问的页面或记录不存在。"),
-    405: ("请求方式不允许", "请通过页面上的按钮操作。"),
-    409: ("操作冲突", "记录的状态已经变化，请刷新页面后重试。"),
-    413: ("内容过大", "提交的内容超过了允许的大小。"),
-    429: ("操作过于频繁", "请求过于频繁，请稍候再试。"),
-    500: ("系统错误", "系统出现错误，已记录日志。请稍后重试。"),
-    502: ("外部系统无响应", "对方系统暂时无法响应，请稍后重试。"),
-    503: ("服务暂不可用", "系统繁忙或正在维护，请稍后重试。"),
-    504: ("外部系统超时", "对方系统响应超时，请稍后重试。"),
-}
-
 
 def _nav() -> list[tuple[str, str, str]]:
     """(endpoint, label, permission) of the navigation, shown as the role allows."""
@@ -126,7 +111,7 @@ def unrouted_error(err: HTTPException) -> BaseResponse:
 
 def _error_page(err: HTTPException, **context: Any) -> BaseResponse:
     code = err.code or 500
-    title, text = ERROR_TEXT.get(code, ("出错了", "请求未能完成。"))
+    title, text = labels.ERROR_PAGES.get(code, ("出错了", "请求未能完成。"))
     page = render_template("console/error.html", code=code, title=title, text=text, **context)
     response = make_response(page, code)
     # A 405 names the methods the address takes, as werkzeug's own answer does.

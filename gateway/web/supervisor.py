@@ -117,18 +117,16 @@ def dashboard() -> str:
             [(r["name"], r["on_time_rate"], labels.percent(r["on_time_rate"])) for r in app_stats]
         ),
     }
-    attention = _attention()
+    # The filter form shows back what was asked for: the period, the grouping and the range.
+    asked: dict[str, Any] = {"period": period, "group": group, "start": start, "end": end}
     return render_template(
         "console/supervisor/dashboard.html",
         figures=figures,
         periods=PERIODS,
-        period=period,
-        group=group,
-        start=start,
-        end=end,
         app_stats=app_stats,
-        attention=attention,
+        attention=_attention(),
         totals={"volume": sum(sum(v) for v in series.values()), "callbacks": sum(distribution.values())},
+        **asked,
     )
 
 
