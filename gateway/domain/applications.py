@@ -6,6 +6,8 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from enum import StrEnum
 
+from gateway.domain.listing import ListFilter
+
 
 class AppStatus(StrEnum):
     """Where an application stands (前台综合受理 → 后台分类审批 → 统一窗口出件)."""
@@ -91,15 +93,13 @@ TASK_TRANSITIONS: dict[TaskStatus, frozenset[TaskStatus]] = {
 
 
 @dataclass(frozen=True)
-class ApplicationFilter:
-    """What the list of applications may be narrowed by."""
+class ApplicationFilter(ListFilter):
+    """What the list of applications may be narrowed by: a list's filters, the item, overdue pickups or
+    supplements."""
 
-    status: tuple[str, ...] = ()
-    department: str | None = None
     item_code: str | None = None
     pickup_overdue: bool | None = None
     supplement_overdue: bool | None = None
-    text: str | None = None
 
 
 def app_allowed(status: AppStatus) -> list[AppAction]:

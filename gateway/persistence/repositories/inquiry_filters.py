@@ -14,23 +14,21 @@ from gateway.domain import messages
 from gateway.domain.access import Actor, Scope
 from gateway.domain.inquiry import Channel
 from gateway.domain.lifecycle import HANDLING
+from gateway.domain.listing import ListFilter
 from gateway.domain.outbox import OPEN_STATES, OutboxStatus
 from gateway.persistence.models import Inquiry, InquiryCoDepartment, OutboxMessage
 
 
 @dataclass(frozen=True)
-class InquiryFilter:
-    """What a list may be narrowed by."""
+class InquiryFilter(ListFilter):
+    """What the inquiry list may be narrowed by: a list's filters, kind, channel, deadlines, intake days."""
 
-    status: tuple[str, ...] = ()
-    department: str | None = None
     kind: str | None = None
     channel: str | None = None
     overdue: bool | None = None
     due_soon: bool | None = None
     created_from: datetime | None = None
     created_to: datetime | None = None
-    text: str | None = None
 
 
 @dataclass(frozen=True)

@@ -10,6 +10,7 @@ from gateway.domain.applications import AppStatus, rectification_allowed, window
 from gateway.domain.pii import mask_id_number, mask_name, mask_phone
 from gateway.persistence.application_models import Application, ApplicationEvent, Evaluation, Rectification
 from gateway.services.applications.schedule import Schedule
+from gateway.services.records import picked
 
 
 def application(app: Application, actor: Actor, schedule: Schedule, now: datetime) -> dict[str, Any]:
@@ -70,51 +71,34 @@ def application(app: Application, actor: Actor, schedule: Schedule, now: datetim
     }
 
 
+# The keys of each, in the order callers see them; all but a few are the row's columns of those names.
+_EVENT = (
+    "id", "action", "task_id", "from_status", "to_status", "actor", "actor_role", "proxy", "note", "data",
+    "created_at",
+)  # fmt: skip
+_EVALUATION = ("id", "application_id", "level", "score", "comment", "department", "created_at")
+_RECTIFICATION = (
+    "id", "evaluation_id", "application_id", "department", "status", "due_at", "overdue", "measures",
+    "callback_note", "callback_satisfied", "callback_at", "closed_at", "created_at", "allowed_actions",
+)  # fmt: skip
+
+
 def event(e: ApplicationEvent) -> dict[str, Any]:
     """One stored step."""
-    return {
-        "id": e.id,
-        "action": e.action,
-        "task_id": e.task_id,
-        "from_status": e.from_status,
-        "to_status": e.to_status,
-        "actor": e.actor,
-        "actor_role": e.actor_role,
-        "proxy": e.proxy,
-        "note": e.note,
-        "data": dict(e.data or {}),
-        "created_at": e.created_at,
-    }
+    return picked(e, _EVENT, data=dict(e.data or {}))
 
 
 def evaluation(e: Evaluation) -> dict[str, Any]:
     """A 好差评 rating."""
-    return {
-        "id": e.id,
-        "application_id": e.application_id,
-        "level": e.level,
-        "score": e.score,
-        "comment": e.comment,
-        "department": e.department_code,
-        "created_at": e.created_at,
-    }
+    return picked(e, _EVALUATION, department=e.department_code)
 
 
 def rectification(r: Rectification, now: datetime) -> dict[str, Any]:
     """A rectification task."""
-    return {
-        "id": r.id,
-        "evaluation_id": r.evaluation_id,
-        "application_id": r.application_id,
-        "department": r.department_code,
-        "status": r.status,
-        "due_at": r.due_at,
-        "overdue": r.status != "closed" and r.due_at < now,
-        "measures": r.measures,
-        "callback_note": r.callback_note,
-        "callback_satisfied": r.callback_satisfied,
-        "callback_at": r.callback_at,
-        "closed_at": r.closed_at,
-        "created_at": r.created_at,
-        "allowed_actions": rectification_allowed(r.status),
-    }
+    return picked(
+        r,
+        _RECTIFICATION,
+        department=r.department_code,
+        overdue=r.status != "closed" and r.due_at < now,
+        allowed_actions=rectification_allowed(r.status),
+    )

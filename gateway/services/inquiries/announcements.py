@@ -18,6 +18,7 @@ from gateway.persistence.models import Inquiry
 from gateway.persistence.repositories.inquiries import InquiryRows
 from gateway.services import outbox, publications
 from gateway.services.people import citizen_of
+from gateway.services.records import picked
 
 HOTLINE = Channel.HOTLINE.value
 WEBSITE = Channel.WEBSITE.value
@@ -140,26 +141,27 @@ def _status(
     return payload
 
 
+# A work order's keys, in the order receivers get them; the rest are the inquiry's columns of those names.
+_WORK_ORDER = (
+    "inquiry_id", "number", "origin", "external_id", "kind", "title", "content", "category", "address",
+    "district", "citizen", "public_consent", "created_at",
+)  # fmt: skip
+
+
 def _work_order(inquiry: Inquiry) -> dict[str, Any]:
-    return {
-        "inquiry_id": inquiry.id,
-        "number": inquiry.number,
-        "origin": inquiry.channel,
-        "external_id": inquiry.external_id,
-        "kind": inquiry.kind,
-        "title": inquiry.title,
-        "content": inquiry.content,
-        "category": inquiry.category,
-        "address": inquiry.address,
-        "district": inquiry.district,
-        "citizen": {
-            "name": inquiry.citizen_name,
-            "phone": inquiry.citizen_phone,
-            "id_number": inquiry.citizen_id_number,
-        },
-        "public_consent": inquiry.public_consent,
-        "created_at": beijing_iso(inquiry.created_at),
+    citizen = {
+        "name": inquiry.citizen_name,
+        "phone": inquiry.citizen_phone,
+        "id_number": inquiry.citizen_id_number,
     }
+    return picked(
+        inquiry,
+        _WORK_ORDER,
+        inquiry_id=inquiry.id,
+        origin=inquiry.channel,
+        citizen=citizen,
+        created_at=beijing_iso(inquiry.created_at),
+    )
 
 
 def _publication(settings: Settings, inquiry: Inquiry) -> dict[str, Any]:

@@ -20,6 +20,7 @@ from gateway.persistence.repositories.inquiries import InquiryRows
 from gateway.services.inquiries import announcements
 from gateway.services.inquiries.core import InquiryCore
 from gateway.services.ports import InquiryRepository
+from gateway.services.records import copied
 from gateway.services.snapshots import InquirySnapshot
 
 log = logging.getLogger(__name__)
@@ -171,22 +172,12 @@ class Intake(InquiryCore):
             return
 
         # One decision, made here and only here: whatever was not chosen is never dispatched or announced.
-        rule = route(self._routing_facts(inquiry), self.settings.routing_rules)
+        rule = route(copied(InquiryFacts, inquiry), self.settings.routing_rules)
         if mode is DispatchMode.MANUAL:
             self._check_manual_dispatch(choice, actor)
         dispatch = intake_dispatch(mode, rule, choice.get("department"), choice.get("co_departments") or ())
         if dispatch is not None:
             self._dispatch_at_intake(inquiries, rows, inquiry, dispatch, choice.get("note"), actor, now)
-
-    @staticmethod
-    def _routing_facts(inquiry: Inquiry) -> InquiryFacts:
-        return InquiryFacts(
-            kind=inquiry.kind,
-            content=inquiry.content,
-            title=inquiry.title,
-            category=inquiry.category,
-            district=inquiry.district,
-        )
 
     def _check_manual_dispatch(self, choice: Mapping[str, Any], actor: Actor) -> None:
         if not actor.can(act(Action.DISPATCH)):

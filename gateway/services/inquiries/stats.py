@@ -9,7 +9,7 @@ The aggregates are SQL in the repository (``uow.inquiries.figures``); this modul
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Any
+from typing import Any, TypedDict, Unpack
 
 from gateway.domain.access import STATS, Actor
 from gateway.domain.clock import Clock
@@ -18,7 +18,7 @@ from gateway.domain.satisfaction import Satisfaction
 from gateway.persistence.repositories.inquiry_figures import NONE_KEY
 from gateway.services.ports import Transactions
 
-__all__ = ["GOOD", "GROUPS", "NONE_KEY", "PERIODS", "InquiryStats"]
+__all__ = ["GOOD", "GROUPS", "NONE_KEY", "PERIODS", "Cut", "InquiryStats"]
 
 GROUPS = ("department", "channel", "kind")
 PERIODS = ("day", "month")
@@ -41,6 +41,21 @@ def _check(period: str | None, group: str | None) -> None:
         raise InvalidInput("group", f"must be one of: {', '.join(GROUPS)}")
 
 
+class Cut(TypedDict):
+    """How on-time and satisfaction figures are cut: by group and period (either may be None), in a window."""
+
+    group: str | None
+    period: str | None
+    start: datetime | None
+    end: datetime | None
+
+
+def _open(actor: Actor, cut: Cut) -> None:
+    """The actor may see figures, cut a way they may be cut (an empty group or period means none)."""
+    _require(actor)
+    _check(cut["period"] or None, cut["group"] or None)
+
+
 class InquiryStats:
     """Read-only aggregates over inquiries and their callback events."""
 
@@ -58,21 +73,12 @@ class InquiryStats:
             rows = uow.inquiries.figures.volumes(group=group, period=period, start=start, end=end)
         return [{"period": p, "key": k, "count": n} for p, k, (n,) in rows]
 
-    def on_time(
-        self,
-        actor: Actor,
-        *,
-        group: str | None,
-        period: str | None,
-        start: datetime | None,
-        end: datetime | None,
-    ) -> list[dict[str, Any]]:
+    def on_time(self, actor: Actor, **cut: Unpack[Cut]) -> list[dict[str, Any]]:
         """Per group (and period): answered, answered on time, still open past the deadline, on-time rate."""
-        _require(actor)
-        _check(period or None, group or None)
+        _open(actor, cut)
         now = self.clock()
         with self.db.reading() as uow:
-            rows = uow.inquiries.figures.on_time(group=group, period=period, start=start, end=end, now=now)
+            rows = uow.inquiries.figures.on_time(**cut, now=now)
         return [
             {
                 "period": p,
@@ -85,20 +91,11 @@ class InquiryStats:
             for p, k, (a, o, lo) in rows
         ]
 
-    def satisfaction(
-        self,
-        actor: Actor,
-        *,
-        group: str | None,
-        period: str | None,
-        start: datetime | None,
-        end: datetime | None,
-    ) -> list[dict[str, Any]]:
+    def satisfaction(self, actor: Actor, **cut: Unpack[Cut]) -> list[dict[str, Any]]:
         """Callbacks (回访) per satisfaction level, group and period: [{period, key, level, count}]."""
-        _require(actor)
-        _check(period or None, group or None)
+        _open(actor, cut)
         with self.db.reading() as uow:
-            rows = uow.inquiries.figures.satisfaction(group=group, period=period, start=start, end=end)
+            rows = uow.inquiries.figures.satisfaction(**cut)
         return [{"period": p, "key": k, "level": lv, "count": n} for p, k, (lv, n) in rows if lv is not None]
 
     def summary(
