@@ -199,8 +199,9 @@ class FakeUnitOfWork:
 
 
 class FakeTransactions:
-    """Units of work over one in-memory store. A failed write unit of work drops the rows it added (the
-    fields of inquiries it changed in place stay changed: the service raises before it changes any)."""
+    """Units of work over one in-memory store. A failed write unit of work drops the rows and audit entries
+    it added; fields it changed in place on existing inquiries stay changed (the fake keeps no copy of
+    them), so a test of a failure asserts on what was added, not on those fields."""
 
     def __init__(self) -> None:
         self.inquiries = FakeInquiryRepository()
@@ -215,12 +216,14 @@ class FakeTransactions:
             len(store.recorded_events),
             len(store.transfers),
             len(store.messages),
+            len(self.audit.entries),
         )
         try:
             yield FakeUnitOfWork(store, self.audit)
         except BaseException:
             store.inquiries = before[0]
             del store.recorded_events[before[1] :], store.transfers[before[2] :], store.messages[before[3] :]
+            del self.audit.entries[before[4] :]
             raise
 
     @contextmanager

@@ -8,9 +8,12 @@ import time
 from datetime import UTC, datetime
 
 import pytest
+from sqlalchemy.exc import IntegrityError
 
 from gateway.bootstrap import Services
-from gateway.domain.errors import InvalidInput
+from gateway.domain.errors import DuplicateRecord, InvalidInput
+from gateway.persistence.models import Inquiry
+from gateway.persistence.repositories.inquiries import InquiryRows
 from gateway.persistence.user_models import StaffUser
 from gateway.services.accounts import StaffService
 from tests.conftest import on_both
@@ -93,3 +96,37 @@ def test_a_taken_username_is_refused_before_anything_is_written(services: Servic
     with pytest.raises(InvalidInput, match="'clerk1' is taken"):
         staff.create("clerk1", "secret-pass-2", "乙", "window")
     assert [(info.username, info.display_name) for info in staff.all()] == [("clerk1", "甲")]
+
+
+def _new_inquiry_rows(inquiry_id: int, external_id: str, *, action: str | None) -> InquiryRows:
+    rows = InquiryRows()
+    rows.inquiries.append(
+        Inquiry(
+            id=inquiry_id, number=f"SQ{inquiry_id:08d}", channel="hotline", external_id=external_id,
+            kind="consult", content="路灯不亮", status="received", public_consent=False,
+            calendar_estimated=False, escalation_count=0, created_at=AT, updated_at=AT, co_departments=[],
+        )
+    )  # fmt: skip
+    rows.events.append(
+        {"inquiry_id": inquiry_id, "action": action, "from_status": None, "to_status": "received",
+         "actor": "接线员", "actor_role": "operator", "note": None, "data": {}, "created_at": AT}
+    )  # fmt: skip
+    return rows
+
+
+@on_both
+def test_an_external_id_taken_first_is_a_duplicate_record(services: Services) -> None:
+    with services.db.writing() as uow:
+        uow.inquiries.write(_new_inquiry_rows(9001, "GD-1", action="intake"))
+    with pytest.raises(DuplicateRecord), services.db.writing() as uow:
+        uow.inquiries.write(_new_inquiry_rows(9002, "GD-1", action="intake"))
+
+
+@on_both
+def test_any_other_integrity_error_stays_the_databases_own(services: Services) -> None:
+    # An event without its action breaks NOT NULL: a fault, not a race another request won, so a poll
+    # must not record the work order as refused and move past it.
+    with pytest.raises(IntegrityError), services.db.writing() as uow:
+        uow.inquiries.write(_new_inquiry_rows(9003, "GD-2", action=None))
+    with services.db.reading() as uow:
+        assert uow.inquiries.by_external("hotline", "GD-2") is None

@@ -136,9 +136,9 @@ class InquiryRepository(Repository):
                 if values:
                     self.session.execute(insert(table), values)
         except IntegrityError as error:
-            if rows.inquiries and rows.inquiries[0].external_id is not None:
+            if rows.inquiries and rows.inquiries[0].external_id is not None and _external_id_clash(error):
                 raise DuplicateRecord("inquiry", "(channel, external_id)") from error
-            raise
+            raise  # any other integrity error is a fault, not a race: it stays the database's own
 
     def get(self, inquiry_id: int, *, for_update: bool = False) -> Inquiry | None:
         """One inquiry (locked for the transaction when it is to be changed)."""
@@ -225,3 +225,15 @@ def _find_or_allocate(postgresql: bool) -> Select[Any]:
         # What SQLite itself would give (no AUTOINCREMENT: the largest rowid + 1).
         new_id = select(func.coalesce(func.max(Inquiry.id), 0) + 1).scalar_subquery()
     return select(existing, new_id)
+
+
+_EXTERNAL_ID_KEY = "uq_inquiries_channel_external_id"
+
+
+def _external_id_clash(error: IntegrityError) -> bool:
+    """Whether the error is the (channel, external_id) unique key: PostgreSQL names the constraint,
+    SQLite the columns."""
+    diagnosis = getattr(error.orig, "diag", None)
+    if diagnosis is not None:
+        return getattr(diagnosis, "constraint_name", None) == _EXTERNAL_ID_KEY
+    return "inquiries.channel, inquiries.external_id" in str(error.orig)
