@@ -235,7 +235,12 @@ class FakeTransactions:
 def fake_settings(**interconnect: Any) -> Settings:
     """The shipped configuration (config.yaml), with the 互联互通 routes changed as given."""
     settings = load_settings(
-        ROOT / "config.yaml", env={"GATEWAY_DATABASE_URL": "sqlite://", "GATEWAY_SECRET_KEY": "t"}
+        ROOT / "config.yaml",
+        env={
+            "GATEWAY_DATABASE_URL": "sqlite://",
+            "GATEWAY_SECRET_KEY": "t",
+            "GATEWAY_CALLER_KEY_SECRET": "k",
+        },
     )
     if interconnect:
         settings = dataclasses.replace(
