@@ -25,6 +25,7 @@ from gateway.persistence.repositories.accounts import AccountRepository
 from gateway.persistence.repositories.applications import ApplicationRepository
 from gateway.persistence.repositories.audit import AuditRepository
 from gateway.persistence.repositories.catalog import CatalogRepository
+from gateway.persistence.repositories.callers import CallerIndexRepository
 from gateway.persistence.repositories.cursors import CursorRepository
 from gateway.persistence.repositories.inbound import InboundRepository
 from gateway.persistence.repositories.inquiries import InquiryRows
@@ -192,6 +193,7 @@ class FakeUnitOfWork:
         self.accounts = _not_faked("accounts", AccountRepository)
         self.inbound = _not_faked("inbound", InboundRepository)
         self.cursors = _not_faked("cursors", CursorRepository)
+        self.callers = _not_faked("callers", CallerIndexRepository)
         self.people = _not_faked("people", PeopleRepository)
 
     def flush(self) -> None:

@@ -103,3 +103,23 @@ def test_free_text_search_does_not_probe_for_numbers(client, auth) -> None:
     assert numbers(client, auth["supervisor"], q=PHONE) == []
     assert numbers(client, auth["supervisor"], q="05911") == []
     assert numbers(client, auth["supervisor"], q=body["number"][-10:]) == [body["number"]]
+
+
+def test_caller_keys_command_keys_what_is_missing_and_rebuilds_on_request(app, client, auth, services):
+    ids = [take_in(client, auth["operator"])["id"], take_in(client, auth["operator"], citizen=OTHER)["id"]]
+    with services.db.unit_of_work() as session:  # as stored before migration 0010 / under an older secret
+        session.get(Inquiry, ids[0]).citizen_phone_key = None
+        session.get(Inquiry, ids[0]).citizen_id_key = None
+        session.get(Inquiry, ids[1]).citizen_phone_key = "0" * 64
+    runner = app.test_cli_runner()
+    assert runner.invoke(args=["caller-keys"]).output == "1 inquiries keyed\n"
+    assert runner.invoke(args=["caller-keys"]).output == "0 inquiries keyed\n"
+    assert numbers(client, auth["operator"], phone=PHONE) == [take_number(services, ids[0])]
+    assert numbers(client, auth["operator"], phone=OTHER["phone"]) == []  # the stale key stays
+    assert runner.invoke(args=["caller-keys", "--rebuild"]).output == "2 inquiries keyed\n"
+    assert numbers(client, auth["operator"], phone=OTHER["phone"]) == [take_number(services, ids[1])]
+
+
+def take_number(services, inquiry_id: int) -> str:
+    with services.db.read() as session:
+        return session.scalars(select(Inquiry.number).where(Inquiry.id == inquiry_id)).one()
