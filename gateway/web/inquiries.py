@@ -58,6 +58,8 @@ def current_filter() -> InquiryFilter:
         channel=arg("channel", labels.CHANNELS),
         department=arg("department"),
         text=arg("q"),
+        # 重复来电: a lookup of personal data (the service checks pii:read and audits it).
+        phone=arg("phone"),
         created_from=day_start(start) if start else None,
         created_to=day_end(end) if end else None,
     )
@@ -94,7 +96,7 @@ def export() -> Response:
             redact(i.id, i.content),
             i.citizen.name or "",
             i.citizen.phone or "",
-            _department(i.department),
+            department_name(i.department),
             labels.STATUSES.get(i.status, i.status),
             labels.DEADLINE.get(i.deadline_state or "", ""),
             i.due_at,
@@ -159,7 +161,7 @@ def _co_department_note(view: InquirySnapshot, who: Actor) -> str | None:
         return None
     return (
         "本单位为协办单位：可查看诉求和办理历史，并向主办单位提供协办意见；"
-        f"签收、退单、申请延期和答复由主办单位（{_department(view.department)}）办理。"
+        f"签收、退单、申请延期和答复由主办单位（{department_name(view.department)}）办理。"
     )
 
 
@@ -220,6 +222,6 @@ def reveal(inquiry_id: int) -> Response | str:
     return reveal_once(services().inquiries, inquiry_id, _render_detail, "console.inq.detail", REVEALED)
 
 
-def _department(code: str | None) -> str:
+def department_name(code: str | None) -> str:
     department = services().settings.department(code) if code else None
     return department.name if department else (code or "")

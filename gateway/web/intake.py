@@ -8,13 +8,13 @@ from typing import Any
 from flask import flash, jsonify, redirect, render_template, request, url_for
 from werkzeug.wrappers import Response
 
-from gateway.domain.access import READ, intake
+from gateway.domain.access import PII, READ, intake
 from gateway.domain.inquiry import Channel, Kind
 from gateway.domain.lifecycle import Action, Status
 from gateway.domain.routing import DispatchMode, InquiryFacts
 from gateway.web import labels
 from gateway.web.common import actor, attempt, blank_none, load, services
-from gateway.web.inquiries import bp
+from gateway.web.inquiries import bp, department_name
 from gateway.web.security import requires
 from schemas.inquiry import InquiryIn
 
@@ -117,6 +117,29 @@ def search_terms(text: str, limit: int = 6) -> list[str]:
             if term not in terms:
                 terms.append(term)
     return terms[:limit]
+
+
+@bp.route("/caller-history.json", methods=["GET"])
+@requires(PII)
+def caller_history() -> Response:
+    """重复来电: the caller's inquiries of the last 12 months, for the panel beside 电话登记 (audited)."""
+    page = services().inquiries.caller_history(request.args.get("phone", "")[:40], actor())
+    return jsonify(
+        total=page.total,
+        items=[
+            {
+                "number": i.number,
+                "url": url_for("console.inq.detail", inquiry_id=i.id),
+                "date": labels.local(i.created_at, "%Y-%m-%d"),
+                "title": i.title or i.content[:30],
+                "channel": labels.CHANNELS.get(i.channel, i.channel),
+                "status": labels.STATUSES.get(i.status, i.status),
+                "department": department_name(i.department),
+                "satisfaction": labels.SATISFACTION.get(i.satisfaction or "", ""),
+            }
+            for i in page.items
+        ],
+    )
 
 
 @bp.route("/knowledge.json", methods=["GET"])

@@ -121,6 +121,51 @@
     if (field("title") || field("content")) { refresh(); }
   }
 
+  // ---- 重复来电: the caller's earlier inquiries, once the phone typed is a whole number ----
+  function wholeNumber(text) {
+    var digits = text.replace(/[^0-9]/g, "");
+    if (/^(0086|86)1[3-9][0-9]{9}$/.test(digits)) { digits = digits.replace(/^(0086|86)/, ""); }
+    return /^1[3-9][0-9]{9}$/.test(digits) || /^0[1-9][0-9]{8,10}$/.test(digits) ? digits : null;
+  }
+  function startCallerHistory() {
+    var box = $("#caller-history"), form = $("#intake-form");
+    if (!box || !form || !form.elements.citizen_phone) { return; }
+    var input = form.elements.citizen_phone, asked = null;
+    function show(data) {
+      var list = $("#caller-history-items");
+      list.textContent = "";
+      box.hidden = false;
+      $("#caller-history-count").textContent = data.total ? "共" + data.total + "件" : "";
+      if (!data.items.length) { list.appendChild(el("li", "该号码近12个月没有诉求", "muted")); return; }
+      data.items.forEach(function (item, index) {
+        var li = el("li"), a = el("a", item.number);
+        a.href = item.url; a.target = "_blank"; a.rel = "noopener";
+        if (index < 9) { a.setAttribute("data-history-key", String(index + 1)); }
+        li.appendChild(a);
+        li.appendChild(el("small", " " + item.date + " · " + item.channel, "muted"));
+        li.appendChild(el("span", item.title, "reply-text"));
+        var facts = [item.status, item.department, item.satisfaction].filter(function (x) { return x; });
+        li.appendChild(el("small", facts.join(" · "), "muted"));
+        list.appendChild(li);
+      });
+    }
+    var look = debounce(function () {
+      var number = wholeNumber(input.value || "");
+      if (!number || number === asked) { return; }  // each number is looked up (and audited) once
+      asked = number;
+      getJSON(box.getAttribute("data-url") + "?phone=" + encodeURIComponent(number), show);
+    }, 400);
+    input.addEventListener("input", look);
+    input.addEventListener("change", look);
+    if (input.value) { look(); }
+    document.addEventListener("keydown", function (event) {
+      var digit = /^Digit([1-9])$/.exec(event.code || "");
+      if (!(event.altKey && event.shiftKey && digit)) { return; }
+      var link = $("[data-history-key='" + digit[1] + "']", box);
+      if (link) { event.preventDefault(); window.open(link.href, "_blank", "noopener"); }
+    });
+  }
+
   // ---- keyboard first ----
   function startKeys() {
     document.addEventListener("keydown", function (event) {
@@ -162,6 +207,6 @@
   }
 
   document.addEventListener("DOMContentLoaded", function () {
-    startTimers(); startKnowledge(); startKeys(); startHelpers();
+    startTimers(); startKnowledge(); startCallerHistory(); startKeys(); startHelpers();
   });
 }());
