@@ -123,3 +123,9 @@ def test_caller_keys_command_keys_what_is_missing_and_rebuilds_on_request(app, c
 def take_number(services, inquiry_id: int) -> str:
     with services.db.read() as session:
         return session.scalars(select(Inquiry.number).where(Inquiry.id == inquiry_id)).one()
+
+
+def test_a_window_clerk_finds_the_caller_only_among_counter_inquiries(client, auth, services) -> None:
+    take_in(client, auth["operator"])
+    counter = take_in(client, auth["window"], channel="window")
+    assert numbers(client, auth["window"], phone=PHONE) == [counter["number"]]
