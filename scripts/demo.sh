@@ -32,6 +32,7 @@ set -a; source var/demo.env; set +a
 
 flask --app wsgi config check
 flask --app wsgi db upgrade
+flask --app wsgi caller-keys  # keys inquiries stored before the caller index (a no-op on a new database)
 key=$(flask --app wsgi keys create --role admin --name 演示管理员 | sed 's/.*: //')
 # Console accounts, one per role. DEMO ONLY: they share the published password demo-2026.
 accounts=$(flask --app wsgi demo accounts --password demo-2026)
