@@ -13,6 +13,7 @@ from gateway.domain.access import Actor
 from gateway.domain.applications import AppAction
 from gateway.persistence.application_models import Rectification
 from gateway.persistence.models import AuditEntry
+from tests.conftest import on_both
 from tests.web.conftest import flashes, post
 from tests.web.seed import FOOD, LEGAL_AID
 
@@ -51,10 +52,11 @@ def stored(services: Any, rect_id: int) -> Rectification:
 
 
 def same_time(stored_at: datetime, now: datetime) -> bool:
-    # SQLite gives the stored time back without its zone (UTC); the clock's is aware.
-    return stored_at.replace(tzinfo=None) == now.astimezone(UTC).replace(tzinfo=None)
+    # SQLite gives the stored time back without its zone (UTC); PostgreSQL's is aware, as the clock's.
+    return (stored_at if stored_at.tzinfo else stored_at.replace(tzinfo=UTC)) == now
 
 
+@on_both
 def test_the_window_opens_one_from_the_list_calls_back_and_closes(as_role, items, services, clock):
     bad = rated_application(services, LEGAL_AID, "very_dissatisfied", "窗口等候时间太长")
     rated_application(services, FOOD, "satisfied")  # a good rating opens nothing
