@@ -6,7 +6,7 @@ from typing import Any
 
 from marshmallow import Schema, ValidationError, fields, validate, validates_schema
 
-from gateway.domain.applications import AppStatus
+from gateway.domain.applications import RECTIFICATION_STATUSES, AppStatus
 from gateway.domain.satisfaction import Satisfaction
 from schemas.fields import LocalDateTime, Text
 from schemas.inquiry import CitizenIn
@@ -197,6 +197,16 @@ class EvaluationOut(Schema):
     created_at = LocalDateTime()
 
 
+class RectifiedApplicationOut(Schema):
+    id = fields.Integer()
+    receipt_no = fields.String(allow_none=True)
+    title = fields.String()
+    items = fields.List(fields.String(), metadata={"description": "事项名称"})
+    applicant = fields.Nested(ApplicantOut, metadata={"description": "masked"})
+    window = fields.String()
+    delivered_at = LocalDateTime(allow_none=True)
+
+
 class RectificationOut(Schema):
     id = fields.Integer()
     evaluation_id = fields.Integer()
@@ -212,10 +222,12 @@ class RectificationOut(Schema):
     closed_at = LocalDateTime(allow_none=True)
     created_at = LocalDateTime()
     allowed_actions = fields.List(fields.String())
+    rating = fields.Nested(EvaluationOut, metadata={"description": "the 好差评 that opened it"})
+    application = fields.Nested(RectifiedApplicationOut, metadata={"description": "the rated 办件"})
 
 
 class RectificationQuery(Schema):
-    status = fields.String(validate=validate.OneOf(["open", "called_back", "closed"]))
+    status = fields.String(validate=validate.OneOf(RECTIFICATION_STATUSES))
 
 
 class StatsQuery(Schema):

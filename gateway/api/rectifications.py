@@ -7,7 +7,7 @@ from typing import Any
 
 from flask_smorest.pagination import PaginationParameters
 
-from gateway.api.actions import action
+from gateway.api.actions import action, reading
 from gateway.api.auth import current_actor, protected, services
 from gateway.api.errors import GatewayBlueprint
 from gateway.api.paging import paged
@@ -25,7 +25,7 @@ blp = GatewayBlueprint(
 ID = "<int(max=9223372036854775807):rect_id>"
 NO_SUCH = "no such rectification"
 # A rectification in a response (or the newest of a listing) leads to its next steps.
-STEPS = ["rectification_callback", "rectification_close"]
+STEPS = ["get_rectification", "rectification_callback", "rectification_close"]
 # Each step answers the rectification and leads to the next steps.
 STEP = partial(
     action,
@@ -49,6 +49,14 @@ def list_rectifications(
     """Rectification tasks from bad ratings, newest first."""
     find = partial(services().evaluations.rectifications, current_actor(), status=query.get("status"))
     return paged(pagination_parameters, find)
+
+
+@blp.route(f"/{ID}", methods=["GET"])
+@links(blp, [200], link_to("rectifications", STEPS, rect_id=BODY_ID))
+@reading(blp, RectificationOut(), RECTIFY, missing=NO_SUCH)
+def get_rectification(rect_id: int) -> dict[str, Any]:
+    """One rectification with the rating that opened it and the rated application (applicant masked)."""
+    return services().evaluations.rectification(rect_id, current_actor())
 
 
 @blp.route(f"/{ID}/callback", methods=["POST"])

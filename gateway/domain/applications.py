@@ -156,6 +156,8 @@ def missing_materials(
     return missing, key_missing
 
 
+# 整改's states, in the order a rectification goes through them: 待回访, 已回访, 已办结.
+RECTIFICATION_STATUSES = ("open", "called_back", "closed")
 RECTIFICATION_ACTIONS: dict[str, tuple[str, ...]] = {
     "open": ("callback",),
     "called_back": ("callback", "close"),

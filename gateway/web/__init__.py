@@ -30,6 +30,7 @@ def register(app: Flask) -> None:
         intake,  # noqa: F401 - adds its routes to the inquiries blueprint
         labels,
         publications,
+        rectifications,
         security,
         supervisor,
         window,
@@ -55,6 +56,7 @@ def register(app: Flask) -> None:
             inquiries.bp,
             window.bp,
             window_apps.bp,
+            rectifications.bp,
             supervisor.bp,
             attention.bp,
             publications.bp,

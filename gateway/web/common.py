@@ -246,7 +246,8 @@ def _translate(reason: str | None) -> str | None:
 def domain_message(err: DomainError) -> str:
     """What a refused operation tells the person, in Chinese."""
     if isinstance(err, InvalidTransition):
-        current = labels.STATUSES.get(err.status) or labels.APP_STATUSES.get(err.status) or err.status
+        named = (labels.STATUSES, labels.APP_STATUSES, labels.RECT_STATUSES)  # an inquiry's, 办件's, 整改's
+        current = next((n[err.status] for n in named if err.status in n), err.status)
         action = labels.ACTIONS.get(err.action) or labels.APP_ACTIONS.get(err.action) or err.action
         text = f"当前状态「{current}」下不能「{action}」"
         why = _translate(err.reason)

@@ -39,6 +39,7 @@ APP_STATUSES = {
 }
 TASK_STATUSES: dict[str, str] = _TEXT["task_statuses"]
 APP_ACTIONS: dict[str, str] = _TEXT["app_actions"]
+RECT_STATUSES: dict[str, str] = _TEXT["rect_statuses"]
 DELIVERY: dict[str, str] = _TEXT["delivery"]
 ITEM_TYPE_LABELS = dict(ITEM_TYPES)
 MATERIAL_FORM_LABELS = dict(MATERIAL_FORMS)

@@ -133,6 +133,7 @@ def _render_application(app_id: int, revealed: Any = None) -> str:
         may_accept=actor().can(APP_ACCEPT),
         may_reveal=actor().can(PII),
         revealed=revealed,
+        rectification=services().evaluations.opened_by_rating(app_id, actor()) if rated else None,
     )
 
 

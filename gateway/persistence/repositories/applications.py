@@ -118,6 +118,10 @@ class ApplicationRepository(Repository):
         """One rectification task, or None."""
         return self._one(Rectification, rect_id, for_update)
 
+    def rectification_of(self, app_id: int) -> Rectification | None:
+        """The rectification a bad rating of the application opened, or None."""
+        return self.session.scalar(select(Rectification).where(Rectification.application_id == app_id))
+
     def rectifications(
         self, *, department: str | None, status: str | None, offset: int, limit: int
     ) -> tuple[list[Rectification], int]:
@@ -129,6 +133,19 @@ class ApplicationRepository(Repository):
         if status:
             query = query.where(Rectification.status == status)
         return self._page(query, Rectification.id.desc(), offset, limit)
+
+    def rated(self, rectifications: Iterable[Rectification]) -> dict[int, tuple[Evaluation, Application]]:
+        """The rating that opened each rectification and the application it rated, by rectification id."""
+        ids = [r.id for r in rectifications]
+        if not ids:
+            return {}
+        query = (
+            select(Rectification.id, Evaluation, Application)
+            .join(Evaluation, Evaluation.id == Rectification.evaluation_id)
+            .join(Application, Application.id == Rectification.application_id)
+            .where(Rectification.id.in_(ids))
+        )
+        return {rect_id: (rating, app) for rect_id, rating, app in self.session.execute(query)}
 
     # ---- figures --------------------------------------------------------------------------------
 

@@ -96,7 +96,8 @@ class EvaluationService:
     # ---- rectifications -------------------------------------------------------------------------
 
     def rectifications(self, actor: Actor, *, status: str | None, offset: int, limit: int) -> Page:
-        """Rectification tasks, newest first (a department sees its own)."""
+        """Rectification tasks with their rating and application, newest first (a department sees its
+        own)."""
         flow.require(actor, RECTIFY)
         department = actor.department_code if actor.role == "department" else None
         now = self.clock()
@@ -104,7 +105,25 @@ class EvaluationService:
             rows, total = uow.applications.rectifications(
                 department=department, status=status, offset=offset, limit=limit
             )
-            return Page([snapshots.rectification(r, now) for r in rows], total)
+            rated = uow.applications.rated(rows)
+            return Page([snapshots.rectification(r, now, rated.get(r.id)) for r in rows], total)
+
+    def rectification(self, rect_id: int, actor: Actor) -> dict[str, Any]:
+        """One rectification with the rating that opened it and the rated application."""
+        flow.require(actor, RECTIFY)
+        now = self.clock()
+        with self.db.reading() as uow:
+            rect = _visible(uow.applications.rectification(rect_id), rect_id, actor)
+            return snapshots.rectification(rect, now, uow.applications.rated([rect]).get(rect.id))
+
+    def opened_by_rating(self, app_id: int, actor: Actor) -> dict[str, Any] | None:
+        """The rectification the application's bad rating opened, when there is one this actor may see."""
+        if not actor.can(RECTIFY):
+            return None
+        now = self.clock()
+        with self.db.reading() as uow:
+            rect = uow.applications.rectification_of(app_id)
+            return snapshots.rectification(rect, now) if rect is not None and _sees(actor, rect) else None
 
     def callback(self, rect_id: int, data: Mapping[str, Any], actor: Actor) -> dict[str, Any]:
         """回访: record the call to the applicant about what was done."""
@@ -119,9 +138,7 @@ class EvaluationService:
         flow.require(actor, RECTIFY)
         now = self.clock()
         with self.db.writing() as uow:
-            rect = uow.applications.rectification(rect_id, for_update=True)
-            if rect is None or (actor.role == "department" and rect.department_code != actor.department_code):
-                raise NotFound(f"rectification {rect_id} not found")
+            rect = _visible(uow.applications.rectification(rect_id, for_update=True), rect_id, actor)
             allowed = rectification_allowed(rect.status)
             if action not in allowed:
                 reason = (
@@ -136,7 +153,7 @@ class EvaluationService:
             else:
                 rect.status, rect.closed_at = "closed", now
             rect.measures = data.get("measures") or rect.measures
-            return snapshots.rectification(rect, now)
+            return snapshots.rectification(rect, now, uow.applications.rated([rect]).get(rect.id))
 
     # ---- figures --------------------------------------------------------------------------------
 
@@ -148,6 +165,18 @@ class EvaluationService:
         flow.require(actor, STATS)
         with self.db.reading() as uow:
             return statistics.figures(uow.applications, self.schedule.calendar, group, start, end)
+
+
+def _visible(rect: Rectification | None, rect_id: int, actor: Actor) -> Rectification:
+    """The rectification, when there is one this actor may see (a department: only its own)."""
+    if rect is None or not _sees(actor, rect):
+        raise NotFound(f"rectification {rect_id} not found")
+    return rect
+
+
+def _sees(actor: Actor, rect: Rectification) -> bool:
+    """A department sees the rectifications of its own ratings; the other roles with RECTIFY all."""
+    return actor.role != "department" or rect.department_code == actor.department_code
 
 
 def _responsible(app: Application, named: str | None) -> str | None:

@@ -25,12 +25,7 @@ def application(app: Application, actor: Actor, schedule: Schedule, now: datetim
         "title": app.title,
         "joint": app.joint,
         "status": app.status,
-        "applicant": {
-            "name": mask_name(app.applicant_name),
-            "phone": mask_phone(app.applicant_phone),
-            "id_number": mask_id_number(app.applicant_id_number),
-            "masked": True,
-        },
+        "applicant": _masked(app),
         "window": app.window,
         "accepted_by": app.accepted_by,
         "proxy": app.proxy,
@@ -93,12 +88,38 @@ def evaluation(e: Evaluation) -> dict[str, Any]:
     return picked(e, _EVALUATION, department=e.department_code)
 
 
-def rectification(r: Rectification, now: datetime) -> dict[str, Any]:
-    """A rectification task."""
-    return picked(
+def rectification(
+    r: Rectification, now: datetime, rated: tuple[Evaluation, Application] | None = None
+) -> dict[str, Any]:
+    """A rectification task; with `rated`, the rating that opened it and the application (applicant
+    masked)."""
+    view = picked(
         r,
         _RECTIFICATION,
         department=r.department_code,
         overdue=r.status != "closed" and r.due_at < now,
         allowed_actions=rectification_allowed(r.status),
     )
+    if rated is not None:
+        rating, app = rated
+        view["rating"] = evaluation(rating)
+        view["application"] = {
+            "id": app.id,
+            "receipt_no": app.receipt_no,
+            "title": app.title,
+            "items": [t.item_name for t in app.tasks],
+            "applicant": _masked(app),
+            "window": app.window,
+            "delivered_at": app.delivered_at,
+        }
+    return view
+
+
+def _masked(app: Application) -> dict[str, Any]:
+    """The applicant as everyone sees them by default (a reveal shows them in full, audited)."""
+    return {
+        "name": mask_name(app.applicant_name),
+        "phone": mask_phone(app.applicant_phone),
+        "id_number": mask_id_number(app.applicant_id_number),
+        "masked": True,
+    }
