@@ -25,6 +25,7 @@ from gateway.persistence.repositories.accounts import AccountRepository
 from gateway.persistence.repositories.applications import ApplicationRepository
 from gateway.persistence.repositories.audit import AuditRepository
 from gateway.persistence.repositories.catalog import CatalogRepository
+from gateway.persistence.repositories.co_departments import CoDepartmentRepository
 from gateway.persistence.repositories.cursors import CursorRepository
 from gateway.persistence.repositories.inbound import InboundRepository
 from gateway.persistence.repositories.inquiries import InquiryRows
@@ -193,6 +194,7 @@ class FakeUnitOfWork:
         self.inbound = _not_faked("inbound", InboundRepository)
         self.cursors = _not_faked("cursors", CursorRepository)
         self.people = _not_faked("people", PeopleRepository)
+        self.co_departments = _not_faked("co_departments", CoDepartmentRepository)
 
     def flush(self) -> None:
         """Nothing is pending in memory."""

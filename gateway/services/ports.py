@@ -19,6 +19,7 @@ from gateway.persistence.repositories.accounts import AccountRepository
 from gateway.persistence.repositories.applications import ApplicationRepository
 from gateway.persistence.repositories.audit import AuditRepository
 from gateway.persistence.repositories.catalog import CatalogRepository
+from gateway.persistence.repositories.co_departments import CoDepartmentRepository
 from gateway.persistence.repositories.cursors import CursorRepository
 from gateway.persistence.repositories.inbound import InboundRepository
 from gateway.persistence.repositories.inquiries import InquiryRows
@@ -79,6 +80,7 @@ class UnitOfWork(Protocol):
     inbound: InboundRepository
     cursors: CursorRepository
     people: PeopleRepository  # the citizens behind inquiries and applications (to redact free text with)
+    co_departments: CoDepartmentRepository  # 协办: co-departments' tasks and opinions
 
     @property
     def inquiries(self) -> InquiryRepository:
