@@ -27,7 +27,7 @@ class OpinionOut(Schema):
     created_at = LocalDateTime()
 
 
-class TaskQuery(Schema):
+class CoTaskQuery(Schema):
     state = fields.String(validate=validate.OneOf(TASK_STATES))
     department = fields.String(
         validate=Pattern(r"^[A-Za-z0-9_-]{1,32}$", error="must be a department code"),
@@ -35,7 +35,7 @@ class TaskQuery(Schema):
     )
 
 
-class TaskOut(Schema):
+class CoTaskOut(Schema):
     inquiry_id = fields.Integer()
     number = fields.String()
     title = fields.String(allow_none=True, metadata={"description": "personal data redacted"})

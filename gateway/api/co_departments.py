@@ -15,7 +15,7 @@ from gateway.api.paging import paged
 from gateway.api.spec import operation_id
 from gateway.domain.access import OPINION_READ, OPINION_WRITE
 from gateway.services.co_departments import OpinionSnapshot, TaskSnapshot
-from schemas.co_departments import OpinionIn, OpinionOut, TaskOut, TaskQuery
+from schemas.co_departments import CoTaskOut, CoTaskQuery, OpinionIn, OpinionOut
 
 opinions_blp = GatewayBlueprint(
     "opinions", __name__, url_prefix="/api/v1/inquiries", description="协办意见: co-departments' opinions"
@@ -59,8 +59,8 @@ class Opinions(MethodView):
 
 
 @tasks_blp.route("", methods=["GET"])
-@tasks_blp.arguments(TaskQuery, location="query")
-@tasks_blp.response(200, TaskOut(many=True))
+@tasks_blp.arguments(CoTaskQuery, location="query")
+@tasks_blp.response(200, CoTaskOut(many=True))
 @tasks_blp.paginate()
 @protected(tasks_blp, OPINION_READ)
 def list_tasks(query: dict[str, Any], pagination_parameters: PaginationParameters) -> list[TaskSnapshot]:

@@ -72,16 +72,15 @@ def overdue(bounds: OverdueBounds) -> ColumnElement[bool]:
 
 
 def _tasks(listing: TaskListing) -> Select[InquiryCoDepartment, Inquiry]:
-    actor = listing.actor
-    query = (
-        select(InquiryCoDepartment, Inquiry)
-        .join(Inquiry, Inquiry.id == InquiryCoDepartment.inquiry_id)
-        .where(within(actor.scope))
-    )
-    if actor.scope.department is not None:
-        # A department sees its own tasks and those on the inquiries it leads, not other helpers' tasks.
-        own = actor.scope.department
+    scope = listing.actor.scope
+    query = select(InquiryCoDepartment, Inquiry).join(Inquiry, Inquiry.id == InquiryCoDepartment.inquiry_id)
+    if scope.department is not None:
+        # A department sees its own tasks and those on the inquiries it leads, not other helpers' tasks
+        # (the whole of its scope here: either way it holds the inquiry).
+        own = scope.department
         query = query.where(or_(InquiryCoDepartment.department_code == own, Inquiry.department_code == own))
+    else:
+        query = query.where(within(scope))
     if listing.department:
         query = query.where(InquiryCoDepartment.department_code == listing.department)
     late = overdue(listing.bounds)
