@@ -51,9 +51,12 @@ def _list(client, headers, inquiry_id):
 
 def _stored(services):
     with services.db.read() as session:
-        opinions = [(o.inquiry_id, o.department_code, o.text) for o in session.scalars(select(InquiryOpinion))]
+        opinions = [
+            (o.inquiry_id, o.department_code, o.text) for o in session.scalars(select(InquiryOpinion))
+        ]
         tasks = {
-            (t.inquiry_id, t.department_code): t.answered_at for t in session.scalars(select(InquiryCoDepartment))
+            (t.inquiry_id, t.department_code): t.answered_at
+            for t in session.scalars(select(InquiryCoDepartment))
         }
     return opinions, tasks
 
@@ -64,7 +67,9 @@ def test_the_co_department_records_its_opinion_and_the_lead_reads_it_redacted(cl
     assert response.status_code == 201, response.get_json()
     body = response.get_json()
     assert body["department"] == "SFJ" and body["author"] == "司法局经办人"
-    assert PHONE not in body["text"] and "林建华" not in body["text"] and "核实后由主办单位答复" in body["text"]
+    assert (
+        PHONE not in body["text"] and "林建华" not in body["text"] and "核实后由主办单位答复" in body["text"]
+    )
 
     opinions, tasks = _stored(services)
     assert opinions == [(inquiry_id, "SFJ", TEXT)]  # stored as given; masked when shown
@@ -78,7 +83,11 @@ def test_the_co_department_records_its_opinion_and_the_lead_reads_it_redacted(cl
 
     history = client.get(f"{URL}/{inquiry_id}/events", headers=keys["supervisor"]).get_json()
     event = history[-1]
-    assert (event["action"], event["from_status"], event["to_status"]) == ("opinion", "dispatched", "dispatched")
+    assert (event["action"], event["from_status"], event["to_status"]) == (
+        "opinion",
+        "dispatched",
+        "dispatched",
+    )
     assert event["data"]["department"] == "SFJ" and event["data"]["opinion_id"] == body["id"]
     assert PHONE not in event["note"] and "核实后由主办单位答复" in event["note"]
 
