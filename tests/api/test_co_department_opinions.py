@@ -13,7 +13,7 @@ from sqlalchemy import select
 
 from gateway.persistence.models import InquiryCoDepartment
 from gateway.persistence.opinion_models import InquiryOpinion
-from tests.conftest import inquiry_payload
+from tests.conftest import inquiry_payload, on_both
 
 URL = "/api/v1/inquiries"
 TASKS = "/api/v1/co-department-tasks"
@@ -61,6 +61,7 @@ def _stored(services):
     return opinions, tasks
 
 
+@on_both
 def test_the_co_department_records_its_opinion_and_the_lead_reads_it_redacted(client, keys, services, clock):
     inquiry_id = _inquiry(client, keys)
     response = _post(client, keys["department"], inquiry_id)
@@ -197,6 +198,7 @@ def _tasks(client, headers, **query):
     return [(t["inquiry_id"], t["department"], t["state"]) for t in response.get_json()]
 
 
+@on_both
 def test_tasks_go_from_pending_to_overdue_and_answered(client, keys, clock):
     first = _inquiry(client, keys, co=("SFJ", "ZJJ"))
     supervisor = keys["supervisor"]
@@ -234,6 +236,7 @@ def test_an_approved_extension_moves_the_co_departments_due_date(client, keys):
     assert task["due_at"] == "2026-11-26T23:59:59+08:00"  # two working days before Monday: Thursday
 
 
+@on_both
 def test_who_sees_which_tasks(client, keys):
     mine = _inquiry(client, keys, lead="HBJ", co=("SFJ", "ZJJ"))
     led = _inquiry(client, keys, lead="SFJ", co=("ZJJ",))
