@@ -119,7 +119,9 @@ class CoDepartmentService:
                 to_status=inquiry.status,
                 actor=actor.name,
                 actor_role=actor.role,
-                note=text,
+                # The text stays in the opinions (their own list and access): every co-department reads the
+                # history, but only its own opinion.
+                note=None,
                 data={"department": task.department_code, "opinion_id": opinion_id},
                 created_at=now,
             )
