@@ -112,3 +112,26 @@ def test_the_supervisor_lists_overdue_co_department_tasks(as_role, services, clo
 
 def test_roles_without_opinions_do_not_get_the_page(as_role):
     assert as_role("win01").get("/console/co-tasks").status_code == 403
+
+
+def test_refusals_on_the_console_say_why_in_chinese(app, as_role, services):
+    item = _dispatched(services, lead="SFJ", co=("ZJJ",))  # 区司法局 leads this one
+    dept = as_role("dept01")
+    post(dept, f"/console/co-tasks/{item.id}/opinion", {"text": OPINION, "next": "/console/co-tasks"})
+    assert "只有该诉求的协办单位可以提交协办意见（本单位为主办单位时请通过答复办理）。" in flashes(
+        dept.get("/console/co-tasks").text
+    )
+
+    returned = _dispatched(services)
+    services.inquiries.act(returned.id, Action.RETURN, {"reason": "非本单位职责"}, ADMIN)
+    assert services.inquiries.get(returned.id, ADMIN).co_departments == []  # 退单 clears the co-departments
+    replied = _dispatched(services)
+    lead = Actor("住建局", "department", "ZJJ")
+    services.inquiries.act(replied.id, Action.ACKNOWLEDGE, {}, lead)
+    services.inquiries.act(replied.id, Action.REPLY, {"note": "已处理"}, lead)
+    post(dept, f"/console/co-tasks/{replied.id}/opinion", {"text": OPINION, "next": "/console/co-tasks"})
+    assert (
+        "主办单位办理期间（已派单、办理中、延期申请中、重办）才能提交协办意见；该诉求当前不在办理中。"
+        in flashes(dept.get("/console/co-tasks").text)
+    )
+    assert _opinions(services) == []
