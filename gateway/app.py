@@ -72,6 +72,7 @@ def _register_api(app: Flask) -> None:
     from gateway.api import (
         applications,
         catalog,
+        co_departments,
         dead_letters,
         evaluations,
         inquiries,
@@ -97,6 +98,8 @@ def _register_api(app: Flask) -> None:
         evaluations.blp,
         rectifications.blp,
         statistics.blp,
+        co_departments.opinions_blp,
+        co_departments.tasks_blp,
     ):
         api.register_blueprint(blp)
     app.register_blueprint(system.probes)

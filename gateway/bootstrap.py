@@ -20,6 +20,7 @@ from gateway.persistence.db import Database, make_engine
 from gateway.services.accounts import KeyService
 from gateway.services.applications import ApplicationService, EvaluationService
 from gateway.services.catalog import CatalogService, CatalogSync
+from gateway.services.co_departments import CoDepartmentService
 from gateway.services.container import Services
 from gateway.services.inbound import InboundService
 from gateway.services.inquiries import InquiryService
@@ -138,6 +139,7 @@ def build(settings: Settings, clock: Clock = utcnow) -> Services:
         applications=applications,
         evaluations=EvaluationService(db, settings, calendar, clock),
         system=SystemService(db, clock),
+        co_departments=CoDepartmentService(db, settings, calendar, clock),
         make_delivery_worker=delivery_worker,
         make_catalog_sync=partial(catalog_sync, db, settings, session, clock),
         closing=[session.close],

@@ -26,6 +26,7 @@ from gateway.persistence.repositories.applications import ApplicationRepository
 from gateway.persistence.repositories.audit import AuditRepository
 from gateway.persistence.repositories.catalog import CatalogRepository
 from gateway.persistence.repositories.callers import CallerIndexRepository
+from gateway.persistence.repositories.co_departments import CoDepartmentRepository
 from gateway.persistence.repositories.cursors import CursorRepository
 from gateway.persistence.repositories.inbound import InboundRepository
 from gateway.persistence.repositories.inquiries import InquiryRows
@@ -195,6 +196,7 @@ class FakeUnitOfWork:
         self.cursors = _not_faked("cursors", CursorRepository)
         self.callers = _not_faked("callers", CallerIndexRepository)
         self.people = _not_faked("people", PeopleRepository)
+        self.co_departments = _not_faked("co_departments", CoDepartmentRepository)
 
     def flush(self) -> None:
         """Nothing is pending in memory."""

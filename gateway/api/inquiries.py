@@ -41,7 +41,9 @@ NOT_NOW = "not allowed in the current status"
 # An inquiry in a response (or the newest of a listing) leads to everything done with one: OpenAPI links,
 # which clients and fuzzers follow.
 _VIEWS = ["get_inquiry", "list_events", "reveal_citizen", *(f"action_{a.name.lower()}" for a in Action)]
-FOLLOW_UPS = link_to("inquiries", _VIEWS, inquiry_id=BODY_ID)
+# 协办: the co-departments' opinions on it (gateway.api.co_departments) are done with an inquiry too.
+_OPINIONS = link_to("opinions", ["list_opinions", "give_opinion"], inquiry_id=BODY_ID)
+FOLLOW_UPS = {**link_to("inquiries", _VIEWS, inquiry_id=BODY_ID), **_OPINIONS}
 # Every lifecycle action answers the inquiry, leads to what may follow, and names 404 and 409 alike.
 LIFECYCLE = partial(
     action, blp, response=InquiryOut, missing=NO_SUCH, conflict=NOT_NOW, follow_ups=FOLLOW_UPS

@@ -38,6 +38,9 @@ class _DeadlineSchema(Schema):
     return_window_workdays = fields.Integer(strict=True, load_default=2, validate=validate.Range(min=0))
     max_extension_workdays = fields.Integer(strict=True, load_default=10, validate=validate.Range(min=1))
     due_soon_workdays = fields.Integer(strict=True, load_default=1, validate=validate.Range(min=0))
+    co_department_workdays_before = fields.Integer(
+        strict=True, load_default=2, validate=validate.Range(min=0)
+    )
 
     @validates_schema
     def _every_kind(self, data: dict[str, Any], **_: Any) -> None:

@@ -26,6 +26,7 @@ class DeadlinePolicy:
     return_window_workdays: int = 2
     max_extension_workdays: int = 10
     due_soon_workdays: int = 1
+    co_department_workdays_before: int = 2  # 协办: a co-department's opinion is due N working days before
 
 
 @dataclass(frozen=True)

@@ -29,6 +29,8 @@ APP_REVIEW = "application:review"  # a department back office reporting its deci
 RECTIFY = "rectification:manage"  # 整改: list, 回访 and close (a department: only its own)
 STATS = "stats:read"
 KEYS = "keys:manage"
+OPINION_READ = "opinion:read"  # 协办: read co-departments' opinions and tasks (a department: its own)
+OPINION_WRITE = "opinion:write"  # 协办: give the opinion of one's own department's task
 
 
 def act(action: Action) -> str:
@@ -64,17 +66,17 @@ class Role:
 
 
 A, C = Action, Channel
-_OPERATOR = {READ, PII} | {
+_OPERATOR = {READ, PII, OPINION_READ} | {
     act(a)
     for a in (A.DISPATCH, A.REPLY, A.CALLBACK, A.CLOSE, A.REOPEN, A.APPROVE_EXTENSION, A.REFUSE_EXTENSION)
 }
-_DEPARTMENT = {READ, APP_READ, RECTIFY} | {
+_DEPARTMENT = {READ, APP_READ, RECTIFY, OPINION_READ, OPINION_WRITE} | {
     act(a) for a in (A.ACKNOWLEDGE, A.RETURN, A.REQUEST_EXTENSION, A.REPLY)
 }
 # 窗口人员 also work the 整改 of bad ratings (the list, 回访, closing): every application is taken in at the
 # service center's windows, so their channel's applications are all of them.
 _WINDOW = {READ, PII, APP_READ, APP_ACCEPT, RECTIFY}
-_SUPERVISOR = {READ, PII, OUTBOX, OUTBOX_MANAGE, AUDIT, JOBS, APP_READ, RECTIFY, STATS} | {
+_SUPERVISOR = {READ, PII, OUTBOX, OUTBOX_MANAGE, AUDIT, JOBS, APP_READ, RECTIFY, STATS, OPINION_READ} | {
     act(a)
     for a in (A.DISPATCH, A.APPROVE_EXTENSION, A.REFUSE_EXTENSION, A.ESCALATE, A.CLOSE, A.REOPEN, A.CALLBACK)
 }

@@ -102,6 +102,7 @@ class InquiryCoDepartment(Base):
 
     inquiry_id: Mapped[int] = mapped_column(ForeignKey("inquiries.id", ondelete="CASCADE"), primary_key=True)
     department_code: Mapped[str] = mapped_column(String(32), primary_key=True, index=True)
+    answered_at: Mapped[datetime | None]  # when it gave its 协办意见 (opinion_models); due date: domain
 
 
 class InquiryEvent(Base):

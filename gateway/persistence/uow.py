@@ -9,6 +9,7 @@ from gateway.persistence.repositories.applications import ApplicationRepository
 from gateway.persistence.repositories.audit import AuditRepository
 from gateway.persistence.repositories.catalog import CatalogRepository
 from gateway.persistence.repositories.callers import CallerIndexRepository
+from gateway.persistence.repositories.co_departments import CoDepartmentRepository
 from gateway.persistence.repositories.cursors import CursorRepository
 from gateway.persistence.repositories.inbound import InboundRepository
 from gateway.persistence.repositories.inquiries import InquiryRepository
@@ -36,6 +37,7 @@ class SqlUnitOfWork:
         self.cursors = CursorRepository(session)
         self.callers = CallerIndexRepository(session)
         self.people = PeopleRepository(session)
+        self.co_departments = CoDepartmentRepository(session)
 
     def flush(self) -> None:
         """Send pending changes now (to see generated ids, or to order a delete before an insert)."""

@@ -17,6 +17,7 @@ from gateway.persistence.db import Database
 from gateway.services.accounts import KeyService
 from gateway.services.applications import ApplicationService, EvaluationService
 from gateway.services.catalog import CatalogService, CatalogSync
+from gateway.services.co_departments import CoDepartmentService
 from gateway.services.inbound import InboundService
 from gateway.services.inquiries import InquiryService
 from gateway.services.outbox import OutboxService
@@ -39,6 +40,7 @@ class Services:
     applications: ApplicationService
     evaluations: EvaluationService
     system: SystemService
+    co_departments: CoDepartmentService  # 协办: co-departments' tasks and opinions
     # Built by the wiring over the real adapters: a delivery worker (by worker id) and a catalog sync (by
     # page size); `closing` releases what the wiring opened (the HTTP session).
     make_delivery_worker: Callable[[str | None], DeliveryWorker]

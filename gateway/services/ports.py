@@ -20,6 +20,7 @@ from gateway.persistence.repositories.applications import ApplicationRepository
 from gateway.persistence.repositories.audit import AuditRepository
 from gateway.persistence.repositories.catalog import CatalogRepository
 from gateway.persistence.repositories.callers import CallerIndexRepository
+from gateway.persistence.repositories.co_departments import CoDepartmentRepository
 from gateway.persistence.repositories.cursors import CursorRepository
 from gateway.persistence.repositories.inbound import InboundRepository
 from gateway.persistence.repositories.inquiries import InquiryRows
@@ -81,6 +82,7 @@ class UnitOfWork(Protocol):
     cursors: CursorRepository
     callers: CallerIndexRepository  # the keys of the caller index (重复来电)
     people: PeopleRepository  # the citizens behind inquiries and applications (to redact free text with)
+    co_departments: CoDepartmentRepository  # 协办: co-departments' tasks and opinions
 
     @property
     def inquiries(self) -> InquiryRepository:

@@ -26,6 +26,7 @@ def register(app: Flask) -> None:
         attention,
         auth,
         base,
+        co_departments,
         inquiries,
         intake,  # noqa: F401 - adds its routes to the inquiries blueprint
         labels,
@@ -59,6 +60,7 @@ def register(app: Flask) -> None:
             rectifications.bp,
             supervisor.bp,
             attention.bp,
+            co_departments.bp,
             publications.bp,
             admin.bp,
         ):

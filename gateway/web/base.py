@@ -42,6 +42,7 @@ def _nav() -> list[tuple[str, str, str]]:
         ("console.rect.rectifications", "整改", access.RECTIFY),
         ("console.sup.dashboard", "督办看板", STATS),
         ("console.sup_lists.overdue", "超期督办", act(Action.ESCALATE)),
+        ("console.co.tasks", "协办任务", access.OPINION_READ),
         ("console.sup_lists.dead_letters", "死信", OUTBOX),
         ("console.pubs.held", "答复待审核", OUTBOX_MANAGE),
         ("console.sup_lists.runs", "同步与任务", JOBS),

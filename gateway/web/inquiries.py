@@ -15,7 +15,7 @@ from gateway.domain.routing import InquiryFacts
 from gateway.services import people
 from gateway.services.inquiries import InquiryFilter
 from gateway.services.snapshots import InquirySnapshot
-from gateway.web import labels
+from gateway.web import co_departments, labels
 from gateway.web.common import (
     actor,
     arg,
@@ -152,6 +152,7 @@ def _render_detail(inquiry_id: int, revealed: Any = None) -> str:
         revealed=revealed,
         may_reveal=who.can(PII),
         role_note=_co_department_note(view, who),
+        co=co_departments.panel(inquiry_id, who),
     )
 
 
