@@ -79,6 +79,7 @@ def _register_api(app: Flask) -> None:
         publications,
         rectifications,
         statistics,
+        supervision,
         system,
         webhooks,
     )
@@ -97,6 +98,7 @@ def _register_api(app: Flask) -> None:
         evaluations.blp,
         rectifications.blp,
         statistics.blp,
+        supervision.blp,
     ):
         api.register_blueprint(blp)
     app.register_blueprint(system.probes)

@@ -223,6 +223,16 @@ class ReasonIn(Schema):
     reason = Text(required=True, validate=validate.Length(min=1, max=4000))
 
 
+class EscalateIn(ReasonIn):
+    respond_by = fields.Date(
+        allow_none=True,
+        metadata={
+            "description": "督办单: the requested response date (Beijing); by default a configured number "
+            "of working days (supervision.response_workdays)"
+        },
+    )
+
+
 class ExtensionIn(Schema):
     workdays = SettingCapped(
         "deadlines.max_extension_workdays", required=True, strict=True, validate=validate.Range(min=1, max=60)
@@ -265,7 +275,7 @@ ACTION_SCHEMAS: dict[str, type[Schema]] = {
     Action.CALLBACK.value: CallbackIn,
     Action.CLOSE.value: NoteIn,
     Action.REOPEN.value: ReasonIn,
-    Action.ESCALATE.value: ReasonIn,
+    Action.ESCALATE.value: EscalateIn,
 }
 
 

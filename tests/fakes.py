@@ -34,6 +34,7 @@ from gateway.persistence.repositories.outbox import OutboxRepository
 from gateway.persistence.repositories.people import PeopleRepository
 from gateway.services.inquiries import InquiryService
 from tests.conftest import FakeClock
+from tests.fake_supervision import FakeSupervisionRepository
 
 T = TypeVar("T")
 
@@ -183,8 +184,14 @@ class FakeUnitOfWork:
     """One unit of work over the shared fake repositories (inquiries and the audit log; the others are
     stand-ins that fail when used)."""
 
-    def __init__(self, inquiries: FakeInquiryRepository, audit: RecordedAudit) -> None:
+    def __init__(
+        self,
+        inquiries: FakeInquiryRepository,
+        audit: RecordedAudit,
+        supervision: FakeSupervisionRepository | None = None,
+    ) -> None:
         self.inquiries = inquiries
+        self.supervision = supervision or FakeSupervisionRepository()  # 督办单
         self.audit: AuditRepository = audit
         self.outbox = _not_faked("outbox", OutboxRepository)
         self.applications = _not_faked("applications", ApplicationRepository)
@@ -206,6 +213,7 @@ class FakeTransactions:
     def __init__(self) -> None:
         self.inquiries = FakeInquiryRepository()
         self.audit = RecordedAudit()
+        self.supervision = FakeSupervisionRepository()
 
     @contextmanager
     def writing(self) -> Iterator[FakeUnitOfWork]:
@@ -219,8 +227,10 @@ class FakeTransactions:
             len(self.audit.entries),
         )
         try:
-            yield FakeUnitOfWork(store, self.audit)
+            notices = dict(self.supervision.notices)
+            yield FakeUnitOfWork(store, self.audit, self.supervision)
         except BaseException:
+            self.supervision.notices = notices  # new notices dropped (changed ones stay changed, as above)
             store.inquiries = before[0]
             del store.recorded_events[before[1] :], store.transfers[before[2] :], store.messages[before[3] :]
             del self.audit.entries[before[4] :]
@@ -229,7 +239,7 @@ class FakeTransactions:
     @contextmanager
     def reading(self) -> Iterator[FakeUnitOfWork]:
         """A unit of work for reading."""
-        yield FakeUnitOfWork(self.inquiries, self.audit)
+        yield FakeUnitOfWork(self.inquiries, self.audit, self.supervision)
 
 
 def fake_settings(**interconnect: Any) -> Settings:

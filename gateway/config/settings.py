@@ -89,6 +89,14 @@ class ApplicationPolicy:
 
 
 @dataclass(frozen=True)
+class SupervisionPolicy:
+    """督办单: by when a department is asked to respond, in working days."""
+
+    response_workdays: int = 2  # the requested response date when the issuer names none
+    max_response_workdays: int = 30  # the furthest response date an issuer may name
+
+
+@dataclass(frozen=True)
 class JobSchedule:
     """A job the scheduler process runs every so many seconds."""
 
@@ -119,6 +127,7 @@ class Settings:
     interconnect: Interconnect = field(default_factory=Interconnect)
     jobs: tuple[JobSchedule, ...] = ()
     applications: ApplicationPolicy = field(default_factory=ApplicationPolicy)
+    supervision: SupervisionPolicy = field(default_factory=SupervisionPolicy)
 
     def department(self, code: str) -> Department | None:
         """The configured department with this code, if any."""

@@ -29,6 +29,9 @@ APP_REVIEW = "application:review"  # a department back office reporting its deci
 RECTIFY = "rectification:manage"
 STATS = "stats:read"
 KEYS = "keys:manage"
+NOTICE_READ = "supervision:read"  # 督办单: read notices (a department its own)
+NOTICE_ANSWER = "supervision:answer"  # 督办单: 签收 and 督办回复, by the inquiry's lead department
+# Issuing a 督办单 is the inquiry's escalate action: it needs act(Action.ESCALATE).
 
 
 def act(action: Action) -> str:
@@ -76,6 +79,10 @@ _SUPERVISOR = {READ, PII, OUTBOX, OUTBOX_MANAGE, AUDIT, JOBS, APP_READ, RECTIFY,
     for a in (A.DISPATCH, A.APPROVE_EXTENSION, A.REFUSE_EXTENSION, A.ESCALATE, A.CLOSE, A.REOPEN, A.CALLBACK)
 }
 _NOTHING: frozenset[Channel] = frozenset()
+# 督办单: supervisors issue (escalate) and read all; departments read their own and answer; operators read.
+_OPERATOR |= {NOTICE_READ}
+_DEPARTMENT |= {NOTICE_READ, NOTICE_ANSWER}
+_SUPERVISOR |= {NOTICE_READ}
 
 # The role table. A channel system's key has only what its protocol sends (adapters/<system>/inbound.py):
 # every channel system pushes new inquiries; only 12345 pushes 回访 results (HFJG); the departments'

@@ -13,6 +13,7 @@ from gateway.persistence.repositories.inbound import InboundRepository
 from gateway.persistence.repositories.inquiries import InquiryRepository
 from gateway.persistence.repositories.outbox import OutboxRepository
 from gateway.persistence.repositories.people import PeopleRepository
+from gateway.persistence.repositories.supervision import SupervisionRepository
 
 
 class SqlUnitOfWork:
@@ -34,6 +35,7 @@ class SqlUnitOfWork:
         self.inbound = InboundRepository(session)
         self.cursors = CursorRepository(session)
         self.people = PeopleRepository(session)
+        self.supervision = SupervisionRepository(session)  # 督办单
 
     def flush(self) -> None:
         """Send pending changes now (to see generated ids, or to order a delete before an insert)."""

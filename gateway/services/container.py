@@ -20,6 +20,7 @@ from gateway.services.catalog import CatalogService, CatalogSync
 from gateway.services.inbound import InboundService
 from gateway.services.inquiries import InquiryService
 from gateway.services.outbox import OutboxService
+from gateway.services.supervision.service import SupervisionService
 from gateway.services.system import SystemService
 
 
@@ -39,6 +40,7 @@ class Services:
     applications: ApplicationService
     evaluations: EvaluationService
     system: SystemService
+    supervision: SupervisionService  # 督办单
     # Built by the wiring over the real adapters: a delivery worker (by worker id) and a catalog sync (by
     # page size); `closing` releases what the wiring opened (the HTTP session).
     make_delivery_worker: Callable[[str | None], DeliveryWorker]

@@ -26,6 +26,7 @@ from gateway.persistence.repositories.inquiry_figures import Figures
 from gateway.persistence.repositories.inquiry_filters import Listing
 from gateway.persistence.repositories.outbox import OutboxRepository
 from gateway.persistence.repositories.people import PeopleRepository
+from gateway.services.supervision.port import NoticeRepository
 
 
 class InquiryRepository(Protocol):
@@ -83,6 +84,10 @@ class UnitOfWork(Protocol):
     @property
     def inquiries(self) -> InquiryRepository:
         """Inquiries, behind their own port (so the in-memory fake can stand in)."""
+
+    @property
+    def supervision(self) -> NoticeRepository:
+        """督办单 (supervision notices), behind their own port."""
 
     def flush(self) -> None:
         """Send pending changes now, inside the transaction."""
