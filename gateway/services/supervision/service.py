@@ -110,7 +110,10 @@ class SupervisionService:
         notice_id = escalations[-1].data.get("notice_id")
         if notice_id is None:  # returned (退单) meanwhile: counted, but no one to address
             raise InvalidTransition(view.status, "issue", [], NO_LEAD)
-        return self.get(notice_id, actor)
+        with self.db.reading() as uow:  # the issuer sees what it issued (the scheduler reads no others)
+            notice = uow.supervision.get(notice_id)
+            assert notice is not None  # committed by the action above; notices are never deleted
+            return self._snapshot(uow, notice, actor, self.clock())
 
     def acknowledge(self, notice_id: int, data: Mapping[str, Any], actor: Actor) -> NoticeSnapshot:
         """签收: the department confirms it has the notice."""
