@@ -31,6 +31,7 @@ def register(app: Flask) -> None:
         labels,
         publications,
         security,
+        supervision,
         supervisor,
         window,
         window_apps,
@@ -57,6 +58,7 @@ def register(app: Flask) -> None:
             window_apps.bp,
             supervisor.bp,
             attention.bp,
+            supervision.bp,
             publications.bp,
             admin.bp,
         ):

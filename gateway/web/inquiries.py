@@ -74,6 +74,7 @@ def queue() -> str:
         pager=pager,
         tabs=TABS,
         tab=arg("tab", TABS) or "all",
+        open_notices=services().supervision.with_open((i.id for i in items), actor()),  # 督办 badge
     )
 
 
@@ -150,6 +151,7 @@ def _render_detail(inquiry_id: int, revealed: Any = None) -> str:
         revealed=revealed,
         may_reveal=who.can(PII),
         role_note=_co_department_note(view, who),
+        notices=services().supervision.of_inquiry(inquiry_id, who),  # 督办单, answered on the page
     )
 
 
@@ -188,7 +190,9 @@ def _action_data(action: Action) -> dict[str, Any]:
             "note": blank_none(form.get("note")),
             "solved": {"1": True, "0": False}.get(solved or "", solved),
         }
-    if action in (Action.RETURN, Action.REFUSE_EXTENSION, Action.REOPEN, Action.ESCALATE):
+    if action is Action.ESCALATE:  # issues a 督办单: the reason and the requested response date
+        return {"reason": form.get("reason", ""), "respond_by": blank_none(form.get("respond_by"))}
+    if action in (Action.RETURN, Action.REFUSE_EXTENSION, Action.REOPEN):
         return {"reason": form.get("reason", "")}
     return {"note": blank_none(form.get("note"))}
 
