@@ -224,11 +224,14 @@ class ReasonIn(Schema):
 
 
 class EscalateIn(ReasonIn):
-    respond_by = fields.Date(
+    response_workdays = SettingCapped(
+        "supervision.max_response_workdays",
+        strict=True,
         allow_none=True,
+        validate=validate.Range(min=1, max=60),
         metadata={
-            "description": "督办单: the requested response date (Beijing); by default a configured number "
-            "of working days (supervision.response_workdays)"
+            "description": "督办单: the department is to respond within this many working days (the notice's "
+            "respond_by is the end of the last); by default supervision.response_workdays"
         },
     )
 

@@ -120,7 +120,7 @@ class _ApplicationsSchema(Schema):
 class _SupervisionSchema(Schema):
     response_workdays = fields.Integer(strict=True, load_default=2, validate=validate.Range(min=1, max=60))
     max_response_workdays = fields.Integer(
-        strict=True, load_default=30, validate=validate.Range(min=1, max=365)
+        strict=True, load_default=30, validate=validate.Range(min=1, max=60)
     )
 
 

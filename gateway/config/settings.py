@@ -93,7 +93,7 @@ class SupervisionPolicy:
     """督办单: by when a department is asked to respond, in working days."""
 
     response_workdays: int = 2  # the requested response date when the issuer names none
-    max_response_workdays: int = 30  # the furthest response date an issuer may name
+    max_response_workdays: int = 30  # the most working days an issuer may give
 
 
 @dataclass(frozen=True)

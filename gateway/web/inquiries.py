@@ -190,8 +190,10 @@ def _action_data(action: Action) -> dict[str, Any]:
             "note": blank_none(form.get("note")),
             "solved": {"1": True, "0": False}.get(solved or "", solved),
         }
-    if action is Action.ESCALATE:  # issues a 督办单: the reason and the requested response date
-        return {"reason": form.get("reason", ""), "respond_by": blank_none(form.get("respond_by"))}
+    if action is Action.ESCALATE:  # issues a 督办单: the reason and the working days to respond in
+        raw = (form.get("response_workdays") or "").strip()
+        days = int(raw) if raw.isdigit() and len(raw) < 4 else blank_none(raw)
+        return {"reason": form.get("reason", ""), "response_workdays": days}
     if action in (Action.RETURN, Action.REFUSE_EXTENSION, Action.REOPEN):
         return {"reason": form.get("reason", "")}
     return {"note": blank_none(form.get("note"))}

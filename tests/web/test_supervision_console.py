@@ -4,8 +4,10 @@
 from __future__ import annotations
 
 import re
+from datetime import datetime
 
 from gateway.domain.access import Actor
+from gateway.domain.calendar import SHANGHAI
 from tests.conftest import inquiry_payload
 from tests.web.conftest import flashes, post
 
@@ -25,15 +27,16 @@ def test_supervisor_escalates_with_a_date_and_the_department_answers_on_the_inqu
     inquiry = _legal_consult(services)
     sup = as_role("sup01")
     page = sup.get(f"/console/inquiries/{inquiry.id}")
-    assert 'name="respond_by" type="date"' in page.text and "默认2个工作日" in page.text
+    assert 'name="response_workdays" type="number"' in page.text and "工作日，默认2" in page.text
     done = post(
         sup,
         f"/console/inquiries/{inquiry.id}/act/escalate",
-        {"reason": "请周五前反馈", "respond_by": "2026-11-27"},
+        {"reason": "请周五前反馈", "response_workdays": "4"},
     )
     assert done.status_code == 302
     (notice,) = services.supervision.find(Actor("督办", "supervisor"), offset=0, limit=10).items
     assert (notice.reason, notice.department, notice.state) == ("请周五前反馈", "SFJ", "issued")
+    assert notice.respond_by == datetime(2026, 11, 27, 23, 59, 59, tzinfo=SHANGHAI)  # 4 working days: Friday
 
     dept = as_role("dept01")
     queue = dept.get("/console/inquiries")

@@ -8,12 +8,12 @@ commit together; what it returns is added to the action's event.
 from __future__ import annotations
 
 from collections.abc import Mapping
-from datetime import UTC, date, datetime, time
+from datetime import datetime
 from typing import Any
 
 from gateway.config import Settings
 from gateway.domain.access import SCHEDULER_ROLE, Actor
-from gateway.domain.calendar import SHANGHAI, WorkdayCalendar, beijing_iso
+from gateway.domain.calendar import WorkdayCalendar, beijing_iso
 from gateway.domain.errors import InvalidInput
 from gateway.domain.lifecycle import Action, Status
 from gateway.domain.supervision import NoticeStatus
@@ -23,7 +23,6 @@ from gateway.services.ports import UnitOfWork
 
 # Actions after which a notice may no longer be the department's business.
 _ENDING = (Action.CLOSE, Action.RETURN, Action.DISPATCH)
-_END_OF_DAY = time(23, 59, 59)
 
 
 def follow_up(
@@ -65,7 +64,7 @@ def issue(
         department_code=inquiry.department_code,
         status=NoticeStatus.ISSUED.value,
         reason=data["reason"],
-        respond_by=respond_by(settings, calendar, data.get("respond_by"), now),
+        respond_by=respond_by(settings, calendar, data.get("response_workdays"), now),
         automatic=actor.role == SCHEDULER_ROLE,
         issued_by=actor.name,
         issued_by_role=actor.role,
@@ -76,23 +75,14 @@ def issue(
     return notice
 
 
-def respond_by(settings: Settings, calendar: WorkdayCalendar, day: date | None, now: datetime) -> datetime:
-    """The requested response date's end (Beijing): the day named, or N working days from now."""
+def respond_by(
+    settings: Settings, calendar: WorkdayCalendar, workdays: int | None, now: datetime
+) -> datetime:
+    """The requested response date: the end (Beijing) of the last of so many working days from now."""
     policy = settings.supervision
-    if day is None:
-        return calendar.add_workdays(now, policy.response_workdays).at
-    today = now.astimezone(SHANGHAI).date()
-    latest = calendar.add_workdays(now, policy.max_response_workdays).at
-    end = datetime.combine(day, _END_OF_DAY, tzinfo=SHANGHAI).astimezone(UTC)
-    if day < today:
-        raise InvalidInput("respond_by", f"must not be before today ({today.isoformat()})")
-    if end > latest:
-        raise InvalidInput(
-            "respond_by",
-            f"must be within {policy.max_response_workdays} working days "
-            f"(at the latest {latest.astimezone(SHANGHAI).date().isoformat()})",
-        )
-    return end
+    if workdays is not None and not 1 <= workdays <= policy.max_response_workdays:
+        raise InvalidInput("response_workdays", f"must be between 1 and {policy.max_response_workdays}")
+    return calendar.add_workdays(now, workdays or policy.response_workdays).at
 
 
 def close_stale(uow: UnitOfWork, inquiry: Inquiry, now: datetime) -> list[int]:
