@@ -3,8 +3,8 @@
 A notice is issued by the inquiry's escalate action (督办; by hand or by the deadline sweep's 超期督办),
 signed for by the department (签收) and answered (督办回复). Its stored status moves through the table
 below; "overdue" is not stored but derived, like an inquiry's 超期: an open notice whose requested
-response date (respond_by) has passed. When its inquiry closes (办结), an open notice is closed with it; a
-responded notice stays responded.
+response date (respond_by) has passed. An open notice is closed when its inquiry closes (办结) or leaves
+the department (退单, or re-dispatch to another lead); a responded notice stays responded.
 """
 
 from __future__ import annotations
