@@ -80,6 +80,7 @@ def _register_api(app: Flask) -> None:
         publications,
         rectifications,
         statistics,
+        supervision,
         system,
         webhooks,
     )
@@ -100,6 +101,7 @@ def _register_api(app: Flask) -> None:
         statistics.blp,
         co_departments.opinions_blp,
         co_departments.tasks_blp,
+        supervision.blp,
     ):
         api.register_blueprint(blp)
     app.register_blueprint(system.probes)

@@ -25,6 +25,7 @@ from gateway.services.container import Services
 from gateway.services.inbound import InboundService
 from gateway.services.inquiries import InquiryService
 from gateway.services.outbox import OutboxService
+from gateway.services.supervision.service import SupervisionService
 from gateway.services.system import SystemService
 from schemas.catalog import validate_item, validate_item_envelope
 from schemas.inquiry import load_inbound_inquiry
@@ -140,6 +141,7 @@ def build(settings: Settings, clock: Clock = utcnow) -> Services:
         evaluations=EvaluationService(db, settings, calendar, clock),
         system=SystemService(db, clock),
         co_departments=CoDepartmentService(db, settings, calendar, clock),
+        supervision=SupervisionService(db, inquiries, clock),
         make_delivery_worker=delivery_worker,
         make_catalog_sync=partial(catalog_sync, db, settings, session, clock),
         closing=[session.close],

@@ -238,6 +238,19 @@ class ReasonIn(Schema):
     reason = Text(required=True, validate=validate.Length(min=1, max=4000))
 
 
+class EscalateIn(ReasonIn):
+    response_workdays = SettingCapped(
+        "supervision.max_response_workdays",
+        strict=True,
+        allow_none=True,
+        validate=validate.Range(min=1, max=60),
+        metadata={
+            "description": "督办单: the department is to respond within this many working days (the notice's "
+            "respond_by is the end of the last); by default supervision.response_workdays"
+        },
+    )
+
+
 class ExtensionIn(Schema):
     workdays = SettingCapped(
         "deadlines.max_extension_workdays", required=True, strict=True, validate=validate.Range(min=1, max=60)
@@ -280,7 +293,7 @@ ACTION_SCHEMAS: dict[str, type[Schema]] = {
     Action.CALLBACK.value: CallbackIn,
     Action.CLOSE.value: NoteIn,
     Action.REOPEN.value: ReasonIn,
-    Action.ESCALATE.value: ReasonIn,
+    Action.ESCALATE.value: EscalateIn,
 }
 
 

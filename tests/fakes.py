@@ -24,8 +24,8 @@ from gateway.persistence.models import Inquiry, InquiryCoDepartment, InquiryEven
 from gateway.persistence.repositories.accounts import AccountRepository
 from gateway.persistence.repositories.applications import ApplicationRepository
 from gateway.persistence.repositories.audit import AuditRepository
-from gateway.persistence.repositories.catalog import CatalogRepository
 from gateway.persistence.repositories.callers import CallerIndexRepository
+from gateway.persistence.repositories.catalog import CatalogRepository
 from gateway.persistence.repositories.co_departments import CoDepartmentRepository
 from gateway.persistence.repositories.cursors import CursorRepository
 from gateway.persistence.repositories.inbound import InboundRepository
@@ -36,6 +36,7 @@ from gateway.persistence.repositories.outbox import OutboxRepository
 from gateway.persistence.repositories.people import PeopleRepository
 from gateway.services.inquiries import InquiryService
 from tests.conftest import FakeClock
+from tests.fake_supervision import FakeSupervisionRepository
 
 T = TypeVar("T")
 
@@ -185,8 +186,14 @@ class FakeUnitOfWork:
     """One unit of work over the shared fake repositories (inquiries and the audit log; the others are
     stand-ins that fail when used)."""
 
-    def __init__(self, inquiries: FakeInquiryRepository, audit: RecordedAudit) -> None:
+    def __init__(
+        self,
+        inquiries: FakeInquiryRepository,
+        audit: RecordedAudit,
+        supervision: FakeSupervisionRepository | None = None,
+    ) -> None:
         self.inquiries = inquiries
+        self.supervision = supervision or FakeSupervisionRepository()  # 督办单
         self.audit: AuditRepository = audit
         self.outbox = _not_faked("outbox", OutboxRepository)
         self.applications = _not_faked("applications", ApplicationRepository)
@@ -210,6 +217,7 @@ class FakeTransactions:
     def __init__(self) -> None:
         self.inquiries = FakeInquiryRepository()
         self.audit = RecordedAudit()
+        self.supervision = FakeSupervisionRepository()
 
     @contextmanager
     def writing(self) -> Iterator[FakeUnitOfWork]:
@@ -223,8 +231,10 @@ class FakeTransactions:
             len(self.audit.entries),
         )
         try:
-            yield FakeUnitOfWork(store, self.audit)
+            notices = dict(self.supervision.notices)
+            yield FakeUnitOfWork(store, self.audit, self.supervision)
         except BaseException:
+            self.supervision.notices = notices  # new notices dropped (changed ones stay changed, as above)
             store.inquiries = before[0]
             del store.recorded_events[before[1] :], store.transfers[before[2] :], store.messages[before[3] :]
             del self.audit.entries[before[4] :]
@@ -233,7 +243,7 @@ class FakeTransactions:
     @contextmanager
     def reading(self) -> Iterator[FakeUnitOfWork]:
         """A unit of work for reading."""
-        yield FakeUnitOfWork(self.inquiries, self.audit)
+        yield FakeUnitOfWork(self.inquiries, self.audit, self.supervision)
 
 
 def fake_settings(**interconnect: Any) -> Settings:

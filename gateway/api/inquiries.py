@@ -20,6 +20,7 @@ from gateway.services.snapshots import EventSnapshot, InquirySnapshot
 from schemas.inquiry import (
     CallbackIn,
     DispatchIn,
+    EscalateIn,
     EventOut,
     ExtensionIn,
     InquiryIn,
@@ -182,7 +183,8 @@ def action_reopen(data: dict[str, Any], inquiry_id: int) -> InquirySnapshot:
 
 
 @blp.route(f"/{ID}/escalate", methods=["POST"])
-@LIFECYCLE(ReasonIn, permission=act(Action.ESCALATE))
+@LIFECYCLE(EscalateIn, permission=act(Action.ESCALATE))
 def action_escalate(data: dict[str, Any], inquiry_id: int) -> InquirySnapshot:
-    """Lifecycle action 'escalate'; 409 names the current status and allowed actions."""
+    """Lifecycle action 'escalate' (督办): issues a 督办单 to the lead department (GET
+    /api/v1/supervision-notices?inquiry_id=); 409 names the current status and allowed actions."""
     return services().inquiries.act(inquiry_id, Action.ESCALATE, data, current_actor())

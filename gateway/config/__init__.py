@@ -17,6 +17,7 @@ from gateway.config.settings import (
     Interconnect,
     JobSchedule,
     Settings,
+    SupervisionPolicy,
     SystemEndpoint,
 )
 
@@ -33,6 +34,7 @@ __all__ = [
     "Interconnect",
     "JobSchedule",
     "Settings",
+    "SupervisionPolicy",
     "SystemEndpoint",
     "load_settings",
     "parse_settings",

@@ -55,6 +55,7 @@ def parse_settings(raw: Any, env: Mapping[str, str], source: str = "config.yaml"
         webhook_secrets=_webhook_secrets(env),
         delivery=cfg.DeliveryPolicy(**data["delivery"]),
         applications=cfg.ApplicationPolicy(**data["applications"]),
+        supervision=cfg.SupervisionPolicy(**data["supervision"]),
         jobs=tuple(
             cfg.JobSchedule(name, job["every_seconds"])
             for name, job in data["jobs"].items()

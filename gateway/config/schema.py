@@ -120,6 +120,13 @@ class _ApplicationsSchema(Schema):
     )
 
 
+class _SupervisionSchema(Schema):
+    response_workdays = fields.Integer(strict=True, load_default=2, validate=validate.Range(min=1, max=60))
+    max_response_workdays = fields.Integer(
+        strict=True, load_default=30, validate=validate.Range(min=1, max=60)
+    )
+
+
 class _JobSchema(Schema):
     every_seconds = fields.Float(required=True, validate=validate.Range(min=0.5, max=86400 * 7))
     enabled = fields.Boolean(load_default=True)
@@ -151,6 +158,7 @@ class ConfigSchema(Schema):
         load_default=dict,
     )
     applications = fields.Nested(_ApplicationsSchema, load_default=dict)
+    supervision = fields.Nested(_SupervisionSchema, load_default=dict)
 
     @validates_schema
     def _known_departments(self, data: dict[str, Any], **_: Any) -> None:

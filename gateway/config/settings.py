@@ -90,6 +90,14 @@ class ApplicationPolicy:
 
 
 @dataclass(frozen=True)
+class SupervisionPolicy:
+    """督办单: by when a department is asked to respond, in working days."""
+
+    response_workdays: int = 2  # the requested response date when the issuer names none
+    max_response_workdays: int = 30  # the most working days an issuer may give
+
+
+@dataclass(frozen=True)
 class JobSchedule:
     """A job the scheduler process runs every so many seconds."""
 
@@ -122,6 +130,7 @@ class Settings:
     applications: ApplicationPolicy = field(default_factory=ApplicationPolicy)
     # The key of the caller index (重复来电, gateway.domain.caller_keys); empty: no lookup by caller.
     caller_key_secret: str = ""
+    supervision: SupervisionPolicy = field(default_factory=SupervisionPolicy)
 
     def department(self, code: str) -> Department | None:
         """The configured department with this code, if any."""

@@ -31,6 +31,9 @@ STATS = "stats:read"
 KEYS = "keys:manage"
 OPINION_READ = "opinion:read"  # 协办: read co-departments' opinions and tasks (a department: its own)
 OPINION_WRITE = "opinion:write"  # 协办: give the opinion of one's own department's task
+NOTICE_READ = "supervision:read"  # 督办单: read notices (a department its own)
+NOTICE_ANSWER = "supervision:answer"  # 督办单: 签收 and 督办回复, by the inquiry's lead department
+# Issuing a 督办单 is the inquiry's escalate action: it needs act(Action.ESCALATE).
 
 
 def act(action: Action) -> str:
@@ -66,17 +69,30 @@ class Role:
 
 
 A, C = Action, Channel
-_OPERATOR = {READ, PII, OPINION_READ} | {
+# 督办单: supervisors issue (escalate) and read all; departments read their own and answer; operators read.
+_OPERATOR = {READ, PII, OPINION_READ, NOTICE_READ} | {
     act(a)
     for a in (A.DISPATCH, A.REPLY, A.CALLBACK, A.CLOSE, A.REOPEN, A.APPROVE_EXTENSION, A.REFUSE_EXTENSION)
 }
-_DEPARTMENT = {READ, APP_READ, RECTIFY, OPINION_READ, OPINION_WRITE} | {
+_DEPARTMENT = {READ, APP_READ, RECTIFY, OPINION_READ, OPINION_WRITE, NOTICE_READ, NOTICE_ANSWER} | {
     act(a) for a in (A.ACKNOWLEDGE, A.RETURN, A.REQUEST_EXTENSION, A.REPLY)
 }
 # 窗口人员 also work the 整改 of bad ratings (the list, 回访, closing): every application is taken in at the
 # service center's windows, so their channel's applications are all of them.
 _WINDOW = {READ, PII, APP_READ, APP_ACCEPT, RECTIFY}
-_SUPERVISOR = {READ, PII, OUTBOX, OUTBOX_MANAGE, AUDIT, JOBS, APP_READ, RECTIFY, STATS, OPINION_READ} | {
+_SUPERVISOR = {
+    READ,
+    PII,
+    OUTBOX,
+    OUTBOX_MANAGE,
+    AUDIT,
+    JOBS,
+    APP_READ,
+    RECTIFY,
+    STATS,
+    OPINION_READ,
+    NOTICE_READ,
+} | {
     act(a)
     for a in (A.DISPATCH, A.APPROVE_EXTENSION, A.REFUSE_EXTENSION, A.ESCALATE, A.CLOSE, A.REOPEN, A.CALLBACK)
 }

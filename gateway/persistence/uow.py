@@ -7,14 +7,15 @@ from sqlalchemy.orm import Session
 from gateway.persistence.repositories.accounts import AccountRepository
 from gateway.persistence.repositories.applications import ApplicationRepository
 from gateway.persistence.repositories.audit import AuditRepository
-from gateway.persistence.repositories.catalog import CatalogRepository
 from gateway.persistence.repositories.callers import CallerIndexRepository
+from gateway.persistence.repositories.catalog import CatalogRepository
 from gateway.persistence.repositories.co_departments import CoDepartmentRepository
 from gateway.persistence.repositories.cursors import CursorRepository
 from gateway.persistence.repositories.inbound import InboundRepository
 from gateway.persistence.repositories.inquiries import InquiryRepository
 from gateway.persistence.repositories.outbox import OutboxRepository
 from gateway.persistence.repositories.people import PeopleRepository
+from gateway.persistence.repositories.supervision import SupervisionRepository
 
 
 class SqlUnitOfWork:
@@ -38,6 +39,7 @@ class SqlUnitOfWork:
         self.callers = CallerIndexRepository(session)
         self.people = PeopleRepository(session)
         self.co_departments = CoDepartmentRepository(session)
+        self.supervision = SupervisionRepository(session)  # 督办单
 
     def flush(self) -> None:
         """Send pending changes now (to see generated ids, or to order a delete before an insert)."""

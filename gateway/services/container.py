@@ -21,6 +21,7 @@ from gateway.services.co_departments import CoDepartmentService
 from gateway.services.inbound import InboundService
 from gateway.services.inquiries import InquiryService
 from gateway.services.outbox import OutboxService
+from gateway.services.supervision.service import SupervisionService
 from gateway.services.system import SystemService
 
 
@@ -41,6 +42,7 @@ class Services:
     evaluations: EvaluationService
     system: SystemService
     co_departments: CoDepartmentService  # 协办: co-departments' tasks and opinions
+    supervision: SupervisionService  # 督办单
     # Built by the wiring over the real adapters: a delivery worker (by worker id) and a catalog sync (by
     # page size); `closing` releases what the wiring opened (the HTTP session).
     make_delivery_worker: Callable[[str | None], DeliveryWorker]

@@ -18,8 +18,8 @@ from gateway.persistence.models import Inquiry, InquiryEvent
 from gateway.persistence.repositories.accounts import AccountRepository
 from gateway.persistence.repositories.applications import ApplicationRepository
 from gateway.persistence.repositories.audit import AuditRepository
-from gateway.persistence.repositories.catalog import CatalogRepository
 from gateway.persistence.repositories.callers import CallerIndexRepository
+from gateway.persistence.repositories.catalog import CatalogRepository
 from gateway.persistence.repositories.co_departments import CoDepartmentRepository
 from gateway.persistence.repositories.cursors import CursorRepository
 from gateway.persistence.repositories.inbound import InboundRepository
@@ -28,6 +28,7 @@ from gateway.persistence.repositories.inquiry_figures import Figures
 from gateway.persistence.repositories.inquiry_filters import Listing
 from gateway.persistence.repositories.outbox import OutboxRepository
 from gateway.persistence.repositories.people import PeopleRepository
+from gateway.services.supervision.port import NoticeRepository
 
 
 class InquiryRepository(Protocol):
@@ -87,6 +88,10 @@ class UnitOfWork(Protocol):
     @property
     def inquiries(self) -> InquiryRepository:
         """Inquiries, behind their own port (so the in-memory fake can stand in)."""
+
+    @property
+    def supervision(self) -> NoticeRepository:
+        """督办单 (supervision notices), behind their own port."""
 
     def flush(self) -> None:
         """Send pending changes now, inside the transaction."""

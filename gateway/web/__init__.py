@@ -33,6 +33,7 @@ def register(app: Flask) -> None:
         publications,
         rectifications,
         security,
+        supervision,
         supervisor,
         window,
         window_apps,
@@ -61,6 +62,7 @@ def register(app: Flask) -> None:
             supervisor.bp,
             attention.bp,
             co_departments.bp,
+            supervision.bp,
             publications.bp,
             admin.bp,
         ):

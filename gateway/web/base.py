@@ -12,7 +12,18 @@ from werkzeug.exceptions import HTTPException
 from werkzeug.wrappers import Response as BaseResponse
 
 from gateway.domain import access
-from gateway.domain.access import APP_ACCEPT, APP_READ, CREATE, JOBS, OUTBOX, OUTBOX_MANAGE, READ, STATS, act
+from gateway.domain.access import (
+    APP_ACCEPT,
+    APP_READ,
+    CREATE,
+    JOBS,
+    NOTICE_READ,
+    OUTBOX,
+    OUTBOX_MANAGE,
+    READ,
+    STATS,
+    act,
+)
 from gateway.domain.errors import DomainError, Forbidden, InvalidTransition, NotFound
 from gateway.domain.lifecycle import Action
 from gateway.services.accounts import MANAGE
@@ -43,6 +54,7 @@ def _nav() -> list[tuple[str, str, str]]:
         ("console.sup.dashboard", "督办看板", STATS),
         ("console.sup_lists.overdue", "超期督办", act(Action.ESCALATE)),
         ("console.co.tasks", "协办任务", access.OPINION_READ),
+        ("console.notices.notices", "督办单", NOTICE_READ),
         ("console.sup_lists.dead_letters", "死信", OUTBOX),
         ("console.pubs.held", "答复待审核", OUTBOX_MANAGE),
         ("console.sup_lists.runs", "同步与任务", JOBS),

@@ -76,6 +76,7 @@ def queue() -> str:
         pager=pager,
         tabs=TABS,
         tab=arg("tab", TABS) or "all",
+        open_notices=services().supervision.with_open((i.id for i in items), actor()),  # 督办 badge
     )
 
 
@@ -153,6 +154,7 @@ def _render_detail(inquiry_id: int, revealed: Any = None) -> str:
         may_reveal=who.can(PII),
         role_note=_co_department_note(view, who),
         co=co_departments.panel(inquiry_id, who),
+        notices=services().supervision.of_inquiry(inquiry_id, who),  # 督办单, answered on the page
     )
 
 
@@ -191,7 +193,11 @@ def _action_data(action: Action) -> dict[str, Any]:
             "note": blank_none(form.get("note")),
             "solved": {"1": True, "0": False}.get(solved or "", solved),
         }
-    if action in (Action.RETURN, Action.REFUSE_EXTENSION, Action.REOPEN, Action.ESCALATE):
+    if action is Action.ESCALATE:  # issues a 督办单: the reason and the working days to respond in
+        raw = (form.get("response_workdays") or "").strip()
+        days = int(raw) if raw.isdigit() and len(raw) < 4 else blank_none(raw)
+        return {"reason": form.get("reason", ""), "response_workdays": days}
+    if action in (Action.RETURN, Action.REFUSE_EXTENSION, Action.REOPEN):
         return {"reason": form.get("reason", "")}
     return {"note": blank_none(form.get("note"))}
 

@@ -201,7 +201,12 @@ def test_escalate_counts_and_keeps_the_status():
     service.act(inquiry_id, Action.ESCALATE, {"reason": "再次督办"}, ADMIN)
     inquiry = store.inquiries[inquiry_id]
     assert (inquiry.status, inquiry.escalation_count) == ("acknowledged", 2)
-    assert last_event(store, inquiry_id)["data"] == {"escalation_count": 2}
+    # Each 督办 issues a 督办单 to the lead department, due in 2 working days (config.yaml).
+    assert last_event(store, inquiry_id)["data"] == {
+        "escalation_count": 2,
+        "notice_id": 2,
+        "respond_by": "2026-11-25T23:59:59+08:00",
+    }
 
 
 def test_acknowledge_changes_only_the_status():

@@ -19,6 +19,7 @@ from gateway.services.inquiries.core import InquiryCore
 from gateway.services.inquiries.queries import OVERDUE_SWEEP
 from gateway.services.ports import InquiryRepository
 from gateway.services.snapshots import InquirySnapshot
+from gateway.services.supervision import issuing
 
 log = logging.getLogger(__name__)
 
@@ -42,6 +43,10 @@ class Actions(InquiryCore):
                 raise InvalidTransition(current.value, action.value, [a.value for a in available], reason)
             extra = self._apply(uow.inquiries, inquiry, action, data, now)
             inquiry.status = target.value
+            # 督办单: escalate issues one; closing, 退单 or re-dispatch closes those no longer owed
+            extra.update(
+                issuing.follow_up(uow, self.settings, self.calendar, inquiry, action, data, actor, now)
+            )
             inquiry.updated_at = now
             rows = InquiryRows()
             event = self._record(
