@@ -23,17 +23,20 @@ SHORTEST = 7  # fewer digits than a local number are no number to recognise a ca
 
 
 def national_phone(text: str | None) -> str | None:
-    """The phone's digits as dialled inside China (no country code), or None if it has too few."""
+    """The phone's digits as dialled inside China (no country code), or None if it has fewer than 7."""
     folded = fold(text or "").strip()
-    digits = "".join(c for c in folded if c.isdigit())
-    international = False
-    if digits.startswith("0086"):
-        digits, international = digits[4:], True
-    elif digits.startswith("86") and (folded.startswith("+") or MOBILE.fullmatch(digits[2:])):
-        digits, international = digits[2:], True
-    if international and digits and not MOBILE.fullmatch(digits) and not digits.startswith("0"):
+    written = "".join(c for c in folded if c.isdigit())
+    if len(written) < SHORTEST:
+        return None
+    digits = written
+    if written.startswith("0086"):
+        digits = written[4:]
+    elif written.startswith("86") and (folded.startswith("+") or MOBILE.fullmatch(written[2:])):
+        digits = written[2:]
+    if digits != written and not MOBILE.fullmatch(digits) and not digits.startswith("0"):
         digits = "0" + digits  # a landline after a country code is written without its trunk 0
-    return digits if len(digits) >= SHORTEST else None
+    # What is left after a country code is too short to be a number: the digits as written, then.
+    return digits if len(digits) >= SHORTEST else written
 
 
 def id_characters(text: str | None) -> str | None:
