@@ -27,6 +27,7 @@ APP_READ = "application:read"
 APP_ACCEPT = "application:accept"  # 前台综合受理 and the window's later steps (补正, 出件, 好差评)
 APP_REVIEW = "application:review"  # a department back office reporting its decision
 RECTIFY = "rectification:manage"
+MERGE = "inquiry:merge"  # 并单: see duplicate candidates, merge an inquiry into a master and undo it
 STATS = "stats:read"
 KEYS = "keys:manage"
 
@@ -64,14 +65,14 @@ class Role:
 
 
 A, C = Action, Channel
-_OPERATOR = {READ, PII} | {
+_OPERATOR = {READ, PII, MERGE} | {
     act(a)
     for a in (A.DISPATCH, A.REPLY, A.CALLBACK, A.CLOSE, A.REOPEN, A.APPROVE_EXTENSION, A.REFUSE_EXTENSION)
 }
 _DEPARTMENT = {READ, APP_READ, RECTIFY} | {
     act(a) for a in (A.ACKNOWLEDGE, A.RETURN, A.REQUEST_EXTENSION, A.REPLY)
 }
-_SUPERVISOR = {READ, PII, OUTBOX, OUTBOX_MANAGE, AUDIT, JOBS, APP_READ, RECTIFY, STATS} | {
+_SUPERVISOR = {READ, PII, OUTBOX, OUTBOX_MANAGE, AUDIT, JOBS, APP_READ, RECTIFY, STATS, MERGE} | {
     act(a)
     for a in (A.DISPATCH, A.APPROVE_EXTENSION, A.REFUSE_EXTENSION, A.ESCALATE, A.CLOSE, A.REOPEN, A.CALLBACK)
 }

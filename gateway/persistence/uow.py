@@ -11,6 +11,7 @@ from gateway.persistence.repositories.catalog import CatalogRepository
 from gateway.persistence.repositories.cursors import CursorRepository
 from gateway.persistence.repositories.inbound import InboundRepository
 from gateway.persistence.repositories.inquiries import InquiryRepository
+from gateway.persistence.repositories.merges import MergeRepository
 from gateway.persistence.repositories.outbox import OutboxRepository
 from gateway.persistence.repositories.people import PeopleRepository
 
@@ -34,6 +35,7 @@ class SqlUnitOfWork:
         self.inbound = InboundRepository(session)
         self.cursors = CursorRepository(session)
         self.people = PeopleRepository(session)
+        self.merges = MergeRepository(session)
 
     def flush(self) -> None:
         """Send pending changes now (to see generated ids, or to order a delete before an insert)."""
