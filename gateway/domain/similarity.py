@@ -8,10 +8,14 @@ replaces it with a better one: anything with a ``score`` method fits.
 
 from __future__ import annotations
 
+import re
 import unicodedata
 from typing import Protocol
 
 from gateway.domain.pii import Person, redact_text
+
+
+_MASKED_RUN = re.compile(r"[\dXx\s-]*\*[\dXx*\s-]*")
 
 
 class TextSimilarity(Protocol):
@@ -25,7 +29,10 @@ def plain(text: str, person: Person | None = None) -> str:
     """The text as it is compared: personal data removed (masked, then the masks dropped), letters and
     digits only, lower case."""
     redacted = redact_text(text, person=person or Person(), mask_doubtful=True)
-    return "".join(ch.lower() for ch in unicodedata.normalize("NFKC", redacted) if ch.isalnum() and ch != "*")
+    # A masked number keeps a few digits (139****1234): drop the whole run, so two callers' numbers
+    # make neither text more nor less alike.
+    unmasked = _MASKED_RUN.sub("", unicodedata.normalize("NFKC", redacted))
+    return "".join(ch.lower() for ch in unmasked if ch.isalnum())
 
 
 def bigrams(text: str) -> frozenset[str]:
