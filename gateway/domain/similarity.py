@@ -14,7 +14,6 @@ from typing import Protocol
 
 from gateway.domain.pii import Person, redact_text
 
-
 _MASKED_RUN = re.compile(r"[\dXx\s-]*\*[\dXx*\s-]*")
 
 
