@@ -131,6 +131,8 @@ def detail(inquiry_id: int) -> str:
 
 
 def _render_detail(inquiry_id: int, revealed: Any = None) -> str:
+    from gateway.web import merges  # its routes are on this module's blueprint
+
     inquiries = services().inquiries
     who = actor()
     view = attempt(lambda: inquiries.get(inquiry_id, who))
@@ -150,6 +152,7 @@ def _render_detail(inquiry_id: int, revealed: Any = None) -> str:
         revealed=revealed,
         may_reveal=who.can(PII),
         role_note=_co_department_note(view, who),
+        merging=merges.panel(view, who),  # 并单
     )
 
 
