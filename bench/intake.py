@@ -569,7 +569,12 @@ def run_backend(
         "PYTHONUNBUFFERED": "1",
     }
     base_env.pop("GATEWAY_CONFIG", None)  # the repository's config.yaml
-    genv = {**base_env, "GATEWAY_DATABASE_URL": backend.gateway_url, "GATEWAY_SECRET_KEY": "bench"}
+    genv = {
+        **base_env,
+        "GATEWAY_DATABASE_URL": backend.gateway_url,
+        "GATEWAY_SECRET_KEY": "bench",
+        "GATEWAY_CALLER_KEY_SECRET": "bench",
+    }
     run_cli(["db", "upgrade"], genv)
     # The 12345 platform's own key: only a channel's system may give its external_id (the body's).
     out = run_cli(["keys", "create", "--role", "system:hotline", "--name", "压测12345平台"], genv)

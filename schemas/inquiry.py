@@ -178,7 +178,22 @@ class InquiryQuery(Schema):
     created_from = LocalDateTimeIn()
     created_to = LocalDateTimeIn()
     q = Text(
-        validate=validate.Length(min=1, max=100), metadata={"description": "text in title, content, number"}
+        validate=validate.Length(min=1, max=100),
+        metadata={
+            "description": "text in title, content, number; text with 5 digits or more is looked for "
+            "only in the numbers (use phone= or id_number= to find a caller)"
+        },
+    )
+    phone = Text(
+        validate=validate.Length(min=1, max=40),
+        metadata={
+            "description": "重复来电: the caller's phone in any spelling (+86, spaces, dashes). A lookup of "
+            "personal data: needs pii:read and is written to the audit log"
+        },
+    )
+    id_number = Text(
+        validate=validate.Length(min=1, max=40),
+        metadata={"description": "the caller's ID number; as phone=, needs pii:read and is audited"},
     )
 
 

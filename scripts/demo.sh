@@ -17,7 +17,10 @@ from pathlib import Path
 from adapters.base.webhooks import new_secret
 path = Path("var/demo.env")
 have = {line.split("=", 1)[0] for line in path.read_text().splitlines() if "=" in line}
-wanted = {"GATEWAY_SECRET_KEY": lambda: secrets.token_hex(32)}
+wanted = {
+    "GATEWAY_SECRET_KEY": lambda: secrets.token_hex(32),
+    "GATEWAY_CALLER_KEY_SECRET": lambda: secrets.token_hex(32),
+}
 for system in ("HOTLINE", "WEBSITE", "WINDOW", "DEPT_HOTLINE", "DEPARTMENT"):
     wanted[f"GATEWAY_{system}_WEBHOOK_SECRETS"] = new_secret
 with path.open("a") as out:

@@ -87,7 +87,12 @@ def migrated_template(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 def settings_for(url: str) -> Settings:
     return load_settings(
-        ROOT / "config.yaml", env={"GATEWAY_DATABASE_URL": url, "GATEWAY_SECRET_KEY": "test"}
+        ROOT / "config.yaml",
+        env={
+            "GATEWAY_DATABASE_URL": url,
+            "GATEWAY_SECRET_KEY": "test",
+            "GATEWAY_CALLER_KEY_SECRET": "test-caller-key",
+        },
     )
 
 

@@ -25,6 +25,7 @@ from gateway.persistence.repositories.accounts import AccountRepository
 from gateway.persistence.repositories.applications import ApplicationRepository
 from gateway.persistence.repositories.audit import AuditRepository
 from gateway.persistence.repositories.catalog import CatalogRepository
+from gateway.persistence.repositories.callers import CallerIndexRepository
 from gateway.persistence.repositories.cursors import CursorRepository
 from gateway.persistence.repositories.inbound import InboundRepository
 from gateway.persistence.repositories.inquiries import InquiryRows
@@ -241,6 +242,7 @@ class FakeUnitOfWork:
         self.accounts = _not_faked("accounts", AccountRepository)
         self.inbound = _not_faked("inbound", InboundRepository)
         self.cursors = _not_faked("cursors", CursorRepository)
+        self.callers = _not_faked("callers", CallerIndexRepository)
         self.people = _not_faked("people", PeopleRepository)
         self.merges = FakeMergeRepository(inquiries)
 
@@ -285,7 +287,12 @@ class FakeTransactions:
 def fake_settings(**interconnect: Any) -> Settings:
     """The shipped configuration (config.yaml), with the 互联互通 routes changed as given."""
     settings = load_settings(
-        ROOT / "config.yaml", env={"GATEWAY_DATABASE_URL": "sqlite://", "GATEWAY_SECRET_KEY": "t"}
+        ROOT / "config.yaml",
+        env={
+            "GATEWAY_DATABASE_URL": "sqlite://",
+            "GATEWAY_SECRET_KEY": "t",
+            "GATEWAY_CALLER_KEY_SECRET": "k",
+        },
     )
     if interconnect:
         settings = dataclasses.replace(

@@ -136,7 +136,7 @@ def register(app: Flask) -> None:
 
     @app.errorhandler(InvalidInput)
     def _invalid(err: InvalidInput) -> Reply:
-        errors = {"json": {err.field: [err.reason]}}
+        errors = {err.location: {err.field: [err.reason]}}
         return _payload(422, "Unprocessable Entity", str(err), errors), 422, {}
 
     @app.errorhandler(NotFound)

@@ -7,7 +7,9 @@ from flask import Flask
 
 from gateway.cli.common import services, usage_errors
 from gateway.domain.access import ROLES
+from gateway.domain.caller_keys import CallerKeys
 from gateway.persistence import migrate
+from gateway.services.inquiries import callers
 
 
 def register(app: Flask) -> None:
@@ -54,6 +56,17 @@ def register(app: Flask) -> None:
         with usage_errors():
             info = services().keys.revoke(key_id)
         click.echo(f"key {info.id} revoked")
+
+    @app.cli.command("caller-keys")
+    @click.option("--rebuild", is_flag=True, help="key every inquiry again (after a new secret)")
+    def caller_keys(rebuild: bool) -> None:
+        """Write the caller index's keys (重复来电) that are missing: after upgrading to 0010, or
+        with --rebuild after GATEWAY_CALLER_KEY_SECRET changed."""
+        with usage_errors():
+            count = callers.rekey(
+                services().db, CallerKeys(services().settings.caller_key_secret), every=rebuild
+            )
+        click.echo(f"{count} inquiries keyed")
 
     @app.cli.group("config")
     def config() -> None:

@@ -37,11 +37,13 @@ def parse_settings(raw: Any, env: Mapping[str, str], source: str = "config.yaml"
         environment.get("database_url", "GATEWAY_DATABASE_URL"), "sqlite:///var/gateway.db"
     )
     secret_key = env.get(environment.get("secret_key", "GATEWAY_SECRET_KEY"), "")
+    caller_key_secret = env.get(environment.get("caller_key_secret", "GATEWAY_CALLER_KEY_SECRET"), "")
     calendar = _calendar(data["calendar"].get("overrides", {}))
     inter = data["interconnect"]
     return cfg.Settings(
         database_url=database_url,
         secret_key=secret_key,
+        caller_key_secret=caller_key_secret,
         departments=tuple(cfg.Department(**d) for d in data["departments"]),
         routing_rules=_routing_rules(data["routing"].get("rules", [])),
         deadlines=cfg.DeadlinePolicy(**data["deadlines"]),

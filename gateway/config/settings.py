@@ -119,6 +119,8 @@ class Settings:
     interconnect: Interconnect = field(default_factory=Interconnect)
     jobs: tuple[JobSchedule, ...] = ()
     applications: ApplicationPolicy = field(default_factory=ApplicationPolicy)
+    # The key of the caller index (重复来电, gateway.domain.caller_keys); empty: no lookup by caller.
+    caller_key_secret: str = ""
 
     def department(self, code: str) -> Department | None:
         """The configured department with this code, if any."""

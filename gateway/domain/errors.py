@@ -32,9 +32,10 @@ class InvalidTransition(DomainError):
 class InvalidInput(DomainError):
     """Input that is well-formed but breaks a rule; names the field."""
 
-    def __init__(self, field: str, reason: str) -> None:
+    def __init__(self, field: str, reason: str, location: str = "json") -> None:
         self.field = field
         self.reason = reason
+        self.location = location  # where the field was sent: the body ("json") or the query string
         super().__init__(f"{field}: {reason}")
 
 

@@ -25,6 +25,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from functools import lru_cache
 
+from gateway.domain.caller_keys import LANDLINE, MOBILE, id_characters, national_phone
 from gateway.domain.number_reading import mask_numbers
 from gateway.domain.numbers import (
     DOUBTFUL_DIGITS,
@@ -52,8 +53,6 @@ __all__ = [
     "redact_text",
 ]
 
-_MOBILE = re.compile(r"1[3-9][0-9]{9}")
-_LANDLINE = re.compile(r"0[1-9][0-9]{8,10}")  # 0 + area code + 7-8 digit local number
 
 # ---- masks of single values -----------------------------------------------------------------------
 
@@ -237,23 +236,18 @@ def _person_numbers_cached(phone: str | None, id_number: str | None) -> tuple[tu
 def _person_numbers(phone_text: str | None, id_text: str | None) -> list[tuple[str, int, int]]:
     """(characters to find, kept at the head, kept at the tail) for a person's phone and ID number."""
     numbers: list[tuple[str, int, int]] = []
-    phone = "".join(c for c in fold(phone_text or "") if c.isdigit())
-    for prefix in ("0086", "86"):
-        if phone.startswith(prefix) and _MOBILE.fullmatch(phone[len(prefix) :]):
-            phone = phone[len(prefix) :]
-    if _MOBILE.fullmatch(phone):
+    phone = national_phone(phone_text) or "".join(c for c in fold(phone_text or "") if c.isdigit())
+    if MOBILE.fullmatch(phone):
         numbers.append((phone, 3, 4))
-    elif _LANDLINE.fullmatch(phone):
+    elif LANDLINE.fullmatch(phone):
         area = 3 if phone[1] in "12" else 4
         numbers.append((phone, area, 4))
         numbers.append((phone[area:], 0, 4))  # the local number alone, as people write it
     elif len(phone) >= 7:
         numbers.append((phone, 0, 4))
-    id_number = "".join(c for c in fold(id_text or "") if c.isalnum()).upper()
-    if len(id_number) == 18:
-        numbers.append((id_number, 6, 4))
-    elif len(id_number) >= 8:
-        numbers.append((id_number, 0, 4))
+    id_number = id_characters(id_text)
+    if id_number is not None:
+        numbers.append((id_number, 6 if len(id_number) == 18 else 0, 4))
     return numbers
 
 

@@ -49,6 +49,9 @@ class Inquiry(Base):
         UniqueConstraint("channel", "external_id", name="uq_inquiries_channel_external_id"),
         Index("ix_inquiries_status_due_at", "status", "due_at"),
         Index("ix_inquiries_created_at", "created_at"),
+        # 重复来电: a caller's inquiries, newest first, found by the keyed hash of the phone or ID number.
+        Index("ix_inquiries_citizen_phone_key", "citizen_phone_key", "created_at"),
+        Index("ix_inquiries_citizen_id_key", "citizen_id_key", "created_at"),
     )
 
     id: Mapped[int] = mapped_column(BigId, primary_key=True)
@@ -64,6 +67,9 @@ class Inquiry(Base):
     citizen_name: Mapped[str | None] = mapped_column(String(64))
     citizen_phone: Mapped[str | None] = mapped_column(String(32))
     citizen_id_number: Mapped[str | None] = mapped_column(String(32))
+    # HMAC-SHA256 (hex) of the normalised phone and ID number (gateway.domain.caller_keys): never the number.
+    citizen_phone_key: Mapped[str | None] = mapped_column(String(64))
+    citizen_id_key: Mapped[str | None] = mapped_column(String(64))
     public_consent: Mapped[bool] = mapped_column(Boolean, default=False)
     status: Mapped[str] = mapped_column(String(24))
     department_code: Mapped[str | None] = mapped_column(String(32), index=True)

@@ -8,6 +8,7 @@ from gateway.persistence.repositories.accounts import AccountRepository
 from gateway.persistence.repositories.applications import ApplicationRepository
 from gateway.persistence.repositories.audit import AuditRepository
 from gateway.persistence.repositories.catalog import CatalogRepository
+from gateway.persistence.repositories.callers import CallerIndexRepository
 from gateway.persistence.repositories.cursors import CursorRepository
 from gateway.persistence.repositories.inbound import InboundRepository
 from gateway.persistence.repositories.inquiries import InquiryRepository
@@ -34,6 +35,7 @@ class SqlUnitOfWork:
         self.audit = AuditRepository(session)
         self.inbound = InboundRepository(session)
         self.cursors = CursorRepository(session)
+        self.callers = CallerIndexRepository(session)
         self.people = PeopleRepository(session)
         self.merges = MergeRepository(session)
 

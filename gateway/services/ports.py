@@ -19,6 +19,7 @@ from gateway.persistence.repositories.accounts import AccountRepository
 from gateway.persistence.repositories.applications import ApplicationRepository
 from gateway.persistence.repositories.audit import AuditRepository
 from gateway.persistence.repositories.catalog import CatalogRepository
+from gateway.persistence.repositories.callers import CallerIndexRepository
 from gateway.persistence.repositories.cursors import CursorRepository
 from gateway.persistence.repositories.inbound import InboundRepository
 from gateway.persistence.repositories.inquiries import InquiryRows
@@ -102,6 +103,7 @@ class UnitOfWork(Protocol):
     audit: AuditRepository
     inbound: InboundRepository
     cursors: CursorRepository
+    callers: CallerIndexRepository  # the keys of the caller index (重复来电)
     people: PeopleRepository  # the citizens behind inquiries and applications (to redact free text with)
 
     @property

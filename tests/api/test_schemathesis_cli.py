@@ -135,7 +135,12 @@ def _take_in_work(gateway: Gateway) -> None:
 @pytest.fixture
 def gateway(tmp_path: Path) -> Iterator[Gateway]:
     database = f"sqlite:///{tmp_path / 'gateway.db'}"
-    env = {**os.environ, "GATEWAY_DATABASE_URL": database, "GATEWAY_SECRET_KEY": "schemathesis-run"}
+    env = {
+        **os.environ,
+        "GATEWAY_DATABASE_URL": database,
+        "GATEWAY_SECRET_KEY": "schemathesis-run",
+        "GATEWAY_CALLER_KEY_SECRET": "schemathesis-run",
+    }
     env.pop("GATEWAY_CONFIG", None)
     _flask(env, "db", "upgrade")
     key = re.search(r": (gw_\S+)", _flask(env, "keys", "create", "--role", "admin", "--name", "schemathesis"))

@@ -10,6 +10,7 @@ from gateway.config import Settings
 from gateway.domain import guards
 from gateway.domain.access import Actor, act
 from gateway.domain.calendar import WorkdayCalendar
+from gateway.domain.caller_keys import CallerKeys
 from gateway.domain.clock import Clock, utcnow
 from gateway.domain.errors import Forbidden, NotFound
 from gateway.domain.lifecycle import Action, Status
@@ -33,6 +34,7 @@ class InquiryCore:
         self.settings = settings
         self.calendar = calendar
         self.clock = clock
+        self.caller_keys = CallerKeys(settings.caller_key_secret)
 
     # ---- who may do what ----------------------------------------------------------------------
 

@@ -99,6 +99,8 @@ class Intake(InquiryCore):
             citizen_name=citizen.get("name"),
             citizen_phone=citizen.get("phone"),
             citizen_id_number=citizen.get("id_number"),
+            citizen_phone_key=self.caller_keys.phone(citizen.get("phone")),
+            citizen_id_key=self.caller_keys.id_number(citizen.get("id_number")),
             public_consent=bool(data.get("public_consent", False)),
             status=Status.RECEIVED.value,
             calendar_estimated=False,
