@@ -235,3 +235,39 @@ def test_a_child_counts_once_in_the_figures_as_its_master(client, auth, services
     post(client, auth["operator"], master["id"], "callback", satisfaction="satisfied", solved=True)
     summary = stats.summary(supervisor, group="department", start=None, end=None)
     assert [(r["key"], r["received"], r["answered"], r["callbacks"]) for r in summary] == [("SFJ", 1, 1, 1)]
+
+
+def test_duplicates_name_the_same_caller_and_the_same_place_with_a_score(client, auth, services, clock):
+    first = new(client, auth["operator"], citizen={"name": MASTER_NAME, "phone": "13905911234"})
+    noise = {"kind": "complaint", "district": "临江街道", "address": "滨江小区3栋"}
+    site = new(
+        client,
+        auth["operator"],
+        **noise,
+        title="工地夜间施工噪声",
+        content="滨江小区3栋旁工地夜间施工，噪声扰民，影响休息。",
+        citizen={"name": "王芳", "phone": "13605915555"},
+    )
+    stranger = new(client, auth["operator"], citizen={"name": "黄志强", "phone": "13705916666"})
+    clock.advance(days=3)
+    again = new(
+        client,
+        auth["operator"],
+        **noise,
+        title="夜间施工噪声扰民",
+        content="滨江小区3栋旁边工地每天夜间施工，噪声很大。",
+        citizen={"name": MASTER_NAME, "phone": "139-0591-1234"},  # the same phone, spelt otherwise
+    )
+    response = client.get(f"{URL}/{again['id']}/duplicates", headers=auth["operator"])
+    assert response.status_code == 200
+    found = {c["id"]: c for c in response.get_json()}
+    assert set(found) == {first["id"], site["id"]} and stranger["id"] not in found
+    assert (found[first["id"]]["reasons"], found[first["id"]]["why"]) == (["same_caller"], "同一来电人")
+    place = found[site["id"]]
+    assert place["reasons"] == ["same_place"] and place["score"] >= 0.3
+    assert place["why"] == f"同一地址，内容相似（{place['score']:.2f}）"
+    assert MASTER_NAME not in response.text and "1234" not in response.text
+    row = stored(services, again["id"])
+    assert row.citizen_phone_key == stored(services, first["id"]).citizen_phone_key
+    assert "13905911234" not in (row.citizen_phone_key or "")  # a keyed hash, never the number
+    assert client.get(f"{URL}/{again['id']}/duplicates", headers=auth["department"]).status_code == 403

@@ -31,7 +31,10 @@ def world() -> tuple[Any, Any, Any]:
 
 def take_in(service: Any, store: Any, phone_key: str | None = None, **body: Any) -> int:
     view, _ = service.intake(inquiry_payload(**body), OPERATOR)
-    store.inquiries[view.id].citizen_phone_key = phone_key  # as intake stores it (the lead's caller keys)
+    stored = store.inquiries[view.id]
+    assert stored.citizen_phone_key and stored.citizen_id_key  # intake keys the caller (caller_keys)
+    # Callers told apart by the test: a phone key of its own, no ID number.
+    stored.citizen_phone_key, stored.citizen_id_key = phone_key, None
     return int(view.id)
 
 
