@@ -123,6 +123,7 @@ class FakeInquiryRepository:
             and i.due_at is not None
             and i.due_at < now
             and not escalated_since(i)
+            and i.master_id is None  # 并单: a child is escalated with its master
         ]
         return [i.id for i in sorted(late, key=lambda i: (i.due_at, i.id))][:limit]
 

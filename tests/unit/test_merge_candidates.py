@@ -119,3 +119,14 @@ def test_a_master_reply_reaches_each_child_by_its_own_channel_on_the_fake() -> N
     ]
     assert store.actions(child)[-3:] == ["merge", "acknowledge", "reply"]
     assert store.inquiries[child].status == "replied" and store.inquiries[child].public_reply == "已责令停工"
+
+
+def test_the_overdue_sweep_escalates_the_master_and_its_child_follows() -> None:
+    service, store, clock = world()
+    master = take_in(service, store, "a", **NOISE)
+    child = take_in(service, store, "b", **ALIKE)
+    service.merge(child, master, "同一问题", ADMIN)
+    clock.now += timedelta(days=60)
+    assert service.sweep_overdue(Actor("督办任务", "system:scheduler")) == 1  # the master alone
+    assert store.actions(child)[-1] == "escalate" and store.inquiries[child].escalation_count == 1
+    assert service.sweep_overdue(Actor("督办任务", "system:scheduler")) == 0
