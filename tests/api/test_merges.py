@@ -9,7 +9,7 @@ from gateway.domain import lifecycle
 from gateway.domain.access import Actor
 from gateway.persistence.models import AuditEntry, Inquiry, InquiryEvent, OutboxMessage
 from gateway.services.inquiries import InquiryStats
-from tests.conftest import inquiry_payload
+from tests.conftest import inquiry_payload, on_both
 
 URL = "/api/v1/inquiries"
 MASTER_NAME, CHILD_NAME = "林建华", "陈秀英"
@@ -65,6 +65,7 @@ def pair(client, auth):
     return master, child
 
 
+@on_both  # the SQL of children, candidates and figures on both databases
 def test_merge_makes_a_child_that_takes_the_masters_state_recorded_and_audited(client, auth, services):
     master, child = pair(client, auth)
     post(client, auth["department"], master["id"], "acknowledge")
@@ -87,6 +88,7 @@ def test_merge_makes_a_child_that_takes_the_masters_state_recorded_and_audited(c
     assert lifecycle.replay((e[1], e[0], e[2]) for e in events(services, child["id"])) == "acknowledged"
 
 
+@on_both  # the SQL of children, candidates and figures on both databases
 def test_children_hear_the_masters_reply_in_their_own_channel_with_their_own_consent(client, auth, services):
     master, child = pair(client, auth)
     call = new(  # a second child: a 12345 work order the platform sent (external_id), consent given
@@ -169,6 +171,7 @@ def test_unmerge_until_the_master_is_replied(client, auth, services):
     assert stored(services, child["id"]).master_id == master["id"]
 
 
+@on_both  # the SQL of children, candidates and figures on both databases
 def test_each_refusal_is_a_409_naming_why_and_stores_nothing(client, auth, services):
     master, child = pair(client, auth)
     third = new(client, auth["operator"], citizen={"name": "王芳", "phone": "13605915555"})
@@ -217,6 +220,7 @@ def test_merge_needs_the_permission_a_reason_and_a_master(client, auth):
     assert set(bad.get_json()["errors"]["json"]) == {"master_id", "reason"}
 
 
+@on_both  # the SQL of children, candidates and figures on both databases
 def test_a_child_counts_once_in_the_figures_as_its_master(client, auth, services, clock):
     master, child = pair(client, auth)
     stats = InquiryStats(services.db, clock)
@@ -237,6 +241,7 @@ def test_a_child_counts_once_in_the_figures_as_its_master(client, auth, services
     assert [(r["key"], r["received"], r["answered"], r["callbacks"]) for r in summary] == [("SFJ", 1, 1, 1)]
 
 
+@on_both  # the SQL of children, candidates and figures on both databases
 def test_duplicates_name_the_same_caller_and_the_same_place_with_a_score(client, auth, services, clock):
     first = new(client, auth["operator"], citizen={"name": MASTER_NAME, "phone": "13905911234"})
     noise = {"kind": "complaint", "district": "临江街道", "address": "滨江小区3栋"}
