@@ -76,6 +76,7 @@ def _register_api(app: Flask) -> None:
         dead_letters,
         evaluations,
         inquiries,
+        merges,
         outbox,
         publications,
         rectifications,
@@ -89,6 +90,7 @@ def _register_api(app: Flask) -> None:
     api.spec.components.security_scheme("bearerAuth", SECURITY_SCHEME)
     for blp in (
         inquiries.blp,
+        merges.blp,
         system.calendar_blp,
         outbox.blp,
         dead_letters.blp,

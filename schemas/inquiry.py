@@ -161,6 +161,9 @@ class InquiryOut(Schema):
     allowed_actions = fields.List(
         fields.String(), metadata={"description": "actions this caller may take now"}
     )
+    master_id = fields.Integer(
+        allow_none=True, metadata={"description": "并单: the master it is merged into"}
+    )
 
 
 # A caller's number as typed, with the separators people use: as many digits as gateway.domain.caller_keys

@@ -36,6 +36,7 @@ from gateway.persistence.repositories.outbox import OutboxRepository
 from gateway.persistence.repositories.people import PeopleRepository
 from gateway.services.inquiries import InquiryService
 from tests.conftest import FakeClock
+from tests.fake_merges import FakeMergeRepository
 from tests.fake_supervision import FakeSupervisionRepository
 
 T = TypeVar("T")
@@ -125,6 +126,7 @@ class FakeInquiryRepository:
             and i.due_at is not None
             and i.due_at < now
             and not escalated_since(i)
+            and i.master_id is None  # 并单: a child is escalated with its master
         ]
         return [i.id for i in sorted(late, key=lambda i: (i.due_at, i.id))][:limit]
 
@@ -204,6 +206,7 @@ class FakeUnitOfWork:
         self.callers = _not_faked("callers", CallerIndexRepository)
         self.people = _not_faked("people", PeopleRepository)
         self.co_departments = _not_faked("co_departments", CoDepartmentRepository)
+        self.merges = FakeMergeRepository(inquiries)
 
     def flush(self) -> None:
         """Nothing is pending in memory."""

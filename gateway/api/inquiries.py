@@ -42,9 +42,15 @@ NOT_NOW = "not allowed in the current status"
 # An inquiry in a response (or the newest of a listing) leads to everything done with one: OpenAPI links,
 # which clients and fuzzers follow.
 _VIEWS = ["get_inquiry", "list_events", "reveal_citizen", *(f"action_{a.name.lower()}" for a in Action)]
-# 协办: the co-departments' opinions on it (gateway.api.co_departments) are done with an inquiry too.
+# 协办: the co-departments' opinions on it (gateway.api.co_departments) are done with an inquiry too; and
+# 并单's endpoints are the merges blueprint's (gateway.api.merges).
 _OPINIONS = link_to("opinions", ["list_opinions", "give_opinion"], inquiry_id=BODY_ID)
-FOLLOW_UPS = {**link_to("inquiries", _VIEWS, inquiry_id=BODY_ID), **_OPINIONS}
+MERGE_VIEWS = ["list_duplicates", "merge_inquiry", "unmerge_inquiry", "list_children"]
+FOLLOW_UPS = {
+    **link_to("inquiries", _VIEWS, inquiry_id=BODY_ID),
+    **_OPINIONS,
+    **link_to("merges", MERGE_VIEWS, inquiry_id=BODY_ID),
+}
 # Every lifecycle action answers the inquiry, leads to what may follow, and names 404 and 409 alike.
 LIFECYCLE = partial(
     action, blp, response=InquiryOut, missing=NO_SUCH, conflict=NOT_NOW, follow_ups=FOLLOW_UPS
@@ -57,7 +63,12 @@ class Inquiries(MethodView):
 
     @blp.arguments(InquiryQuery, location="query")
     @blp.response(200, InquiryOut(many=True))
-    @links(blp, [200], link_to("inquiries", _VIEWS, inquiry_id=FIRST_ID))
+    @links(
+        blp,
+        [200],
+        link_to("inquiries", _VIEWS, inquiry_id=FIRST_ID)
+        | link_to("merges", MERGE_VIEWS, inquiry_id=FIRST_ID),
+    )
     @blp.paginate()
     @operation_id(blp, "list_inquiries")
     @protected(blp, READ)

@@ -27,6 +27,7 @@ APP_READ = "application:read"
 APP_ACCEPT = "application:accept"  # 前台综合受理 and the window's later steps (补正, 出件, 好差评)
 APP_REVIEW = "application:review"  # a department back office reporting its decision
 RECTIFY = "rectification:manage"  # 整改: list, 回访 and close (a department: only its own)
+MERGE = "inquiry:merge"  # 并单: see duplicate candidates, merge an inquiry into a master and undo it
 STATS = "stats:read"
 KEYS = "keys:manage"
 OPINION_READ = "opinion:read"  # 协办: read co-departments' opinions and tasks (a department: its own)
@@ -70,7 +71,7 @@ class Role:
 
 A, C = Action, Channel
 # 督办单: supervisors issue (escalate) and read all; departments read their own and answer; operators read.
-_OPERATOR = {READ, PII, OPINION_READ, NOTICE_READ} | {
+_OPERATOR = {READ, PII, MERGE, OPINION_READ, NOTICE_READ} | {
     act(a)
     for a in (A.DISPATCH, A.REPLY, A.CALLBACK, A.CLOSE, A.REOPEN, A.APPROVE_EXTENSION, A.REFUSE_EXTENSION)
 }
@@ -92,6 +93,7 @@ _SUPERVISOR = {
     STATS,
     OPINION_READ,
     NOTICE_READ,
+    MERGE,
 } | {
     act(a)
     for a in (A.DISPATCH, A.APPROVE_EXTENSION, A.REFUSE_EXTENSION, A.ESCALATE, A.CLOSE, A.REOPEN, A.CALLBACK)

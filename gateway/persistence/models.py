@@ -89,10 +89,18 @@ class Inquiry(Base):
     closed_at: Mapped[datetime | None]
     created_at: Mapped[datetime]
     updated_at: Mapped[datetime]
+    # 并单 (issue 14): a duplicate merged into its master (主单), whose lifecycle it follows
+    master_id: Mapped[int | None] = mapped_column(ForeignKey("inquiries.id"), index=True)
+    merged_at: Mapped[datetime | None]
+    merged_by: Mapped[str | None] = mapped_column(String(100))
 
     co_departments: Mapped[list[InquiryCoDepartment]] = relationship(
         cascade="all, delete-orphan", order_by="InquiryCoDepartment.department_code", lazy="selectin"
     )
+
+
+# 并单 candidates: the same place within days (gateway.domain.merging), read by district and address.
+Index("ix_inquiries_district_address", Inquiry.district, Inquiry.address, Inquiry.created_at)
 
 
 class InquiryCoDepartment(Base):

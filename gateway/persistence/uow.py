@@ -13,6 +13,7 @@ from gateway.persistence.repositories.co_departments import CoDepartmentReposito
 from gateway.persistence.repositories.cursors import CursorRepository
 from gateway.persistence.repositories.inbound import InboundRepository
 from gateway.persistence.repositories.inquiries import InquiryRepository
+from gateway.persistence.repositories.merges import MergeRepository
 from gateway.persistence.repositories.outbox import OutboxRepository
 from gateway.persistence.repositories.people import PeopleRepository
 from gateway.persistence.repositories.supervision import SupervisionRepository
@@ -40,6 +41,7 @@ class SqlUnitOfWork:
         self.people = PeopleRepository(session)
         self.co_departments = CoDepartmentRepository(session)
         self.supervision = SupervisionRepository(session)  # 督办单
+        self.merges = MergeRepository(session)
 
     def flush(self) -> None:
         """Send pending changes now (to see generated ids, or to order a delete before an insert)."""

@@ -70,6 +70,30 @@ class InquiryRepository(Protocol):
         """The aggregates for supervisors (绩效考核)."""
 
 
+class MergeRepository(Protocol):
+    """并单: masters, children and duplicate candidates (persistence.repositories.merges is the SQL one)."""
+
+    def children(self, master_id: int, *, for_update: bool = False) -> list[Inquiry]:
+        """The inquiries merged into the master, oldest first."""
+
+    def child_count(self, master_id: int) -> int:
+        """How many inquiries are merged into this one."""
+
+    def same_caller(
+        self,
+        inquiry_id: int,
+        keys: tuple[str | None, str | None],
+        window: tuple[datetime, datetime],
+        limit: int,
+    ) -> list[Inquiry]:
+        """Other inquiries in the window with the same phone key or ID key, newest first."""
+
+    def same_place(
+        self, inquiry_id: int, place: tuple[str, str], window: tuple[datetime, datetime], limit: int
+    ) -> list[Inquiry]:
+        """Other inquiries in the window at the same (district, address), newest first."""
+
+
 class UnitOfWork(Protocol):
     """One transaction: what its repositories write commits together, or not at all. Each attribute is the
     repository of one area over the transaction."""
@@ -92,6 +116,10 @@ class UnitOfWork(Protocol):
     @property
     def supervision(self) -> NoticeRepository:
         """督办单 (supervision notices), behind their own port."""
+
+    @property
+    def merges(self) -> MergeRepository:
+        """并单: children of a master and duplicate candidates, behind their own port (for the fake)."""
 
     def flush(self) -> None:
         """Send pending changes now, inside the transaction."""

@@ -51,6 +51,7 @@ class InquirySnapshot:
     created_at: datetime
     updated_at: datetime
     allowed_actions: list[str] = field(default_factory=list)
+    master_id: int | None = None  # 并单: the master (主单) this inquiry is merged into
 
 
 @dataclass(frozen=True)

@@ -30,6 +30,7 @@ def register(app: Flask) -> None:
         inquiries,
         intake,  # noqa: F401 - adds its routes to the inquiries blueprint
         labels,
+        merges,  # noqa: F401 - adds 并单's routes to the inquiries blueprint
         publications,
         rectifications,
         security,

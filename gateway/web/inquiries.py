@@ -134,6 +134,8 @@ def detail(inquiry_id: int) -> str:
 
 
 def _render_detail(inquiry_id: int, revealed: Any = None) -> str:
+    from gateway.web import merges  # its routes are on this module's blueprint
+
     inquiries = services().inquiries
     who = actor()
     view = attempt(lambda: inquiries.get(inquiry_id, who))
@@ -155,6 +157,7 @@ def _render_detail(inquiry_id: int, revealed: Any = None) -> str:
         role_note=_co_department_note(view, who),
         co=co_departments.panel(inquiry_id, who),
         notices=services().supervision.of_inquiry(inquiry_id, who),  # 督办单, answered on the page
+        merging=merges.panel(view, who),  # 并单
     )
 
 

@@ -189,6 +189,7 @@ class InquiryRepository(Repository):
         query = (
             filtered(InquiryFilter(overdue=True), actor, now, now)
             .where(~later_escalation)
+            .where(Inquiry.master_id.is_(None))  # 并单: a child is escalated with its master
             .with_only_columns(Inquiry.id)
             .order_by(Inquiry.due_at)
             .limit(limit)

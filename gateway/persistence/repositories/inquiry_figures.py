@@ -116,6 +116,8 @@ def _key(group: str) -> ColumnElement[Any]:
 
 
 def _window(query: Select[Any], column: Any, start: datetime | None, end: datetime | None) -> Select[Any]:
+    # 并单: a child counts once, as its master (children are left out of every figure; unmerged, it counts).
+    query = query.where(Inquiry.master_id.is_(None))
     if start is not None:
         query = query.where(column >= start)
     if end is not None:

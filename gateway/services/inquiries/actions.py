@@ -14,7 +14,7 @@ from gateway.domain.lifecycle import Action, Status
 from gateway.domain.lifecycle_effects import EFFECTS
 from gateway.persistence.models import Inquiry
 from gateway.persistence.repositories.inquiries import InquiryRows
-from gateway.services.inquiries import announcements
+from gateway.services.inquiries import announcements, following
 from gateway.services.inquiries.core import InquiryCore
 from gateway.services.inquiries.queries import OVERDUE_SWEEP
 from gateway.services.ports import InquiryRepository
@@ -36,6 +36,9 @@ class Actions(InquiryCore):
             current = Status(inquiry.status)
             if not self._may_act(inquiry, actor):
                 raise Forbidden("only the lead department (主办单位) may act on this inquiry")
+            if inquiry.master_id is not None:
+                why = f"merged into inquiry {inquiry.master_id} (并单): act on the master, or unmerge first"
+                raise InvalidTransition(current.value, action.value, [], why)
             target = lifecycle.next_status(current, action)
             available = self._available(inquiry, now)
             if target is None or action not in available:
@@ -60,6 +63,7 @@ class Actions(InquiryCore):
                 now=now,
             )
             announcements.announce(rows, self.settings, inquiry, event, now)
+            following.mirror(uow, self.settings, inquiry, action, event, actor, now, rows)  # 并单's children
             uow.inquiries.write(rows)
             log.info("inquiry %s id=%s %s -> %s", action.value, inquiry.id, current.value, target.value)
             return self._view(inquiry, actor)

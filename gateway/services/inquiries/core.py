@@ -122,6 +122,6 @@ class InquiryCore:
     def _view(self, inquiry: Inquiry, actor: Actor) -> InquirySnapshot:
         now = self.clock()
         state = guards.deadline_state(self._facts(inquiry), now, self._due_soon_limit(now))
-        may_act = self._may_act(inquiry, actor)
+        may_act = self._may_act(inquiry, actor) and inquiry.master_id is None  # a child follows its master
         allowed = [a.value for a in self._available(inquiry, now) if may_act and actor.can(act(a))]
         return present(inquiry, state, allowed)
