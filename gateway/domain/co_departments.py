@@ -31,6 +31,9 @@ class TaskState(StrEnum):
     PENDING = "pending"  # 待反馈
     ANSWERED = "answered"  # 已反馈
     OVERDUE = "overdue"  # 超期未反馈
+    # Never answered, and the lead has replied or the inquiry is closed: nothing is waiting for it any more
+    # (kept apart so that the supervisors' overdue list shows only what can still be chased).
+    LAPSED = "lapsed"  # 未反馈（已结束）
 
 
 def _day(moment: datetime) -> date:
@@ -74,10 +77,15 @@ def is_past(due_at: datetime, now: datetime) -> bool:
     return now >= _start(_day(due_at) + _ONE_DAY)
 
 
-def task_state(due_at: datetime | None, answered_at: datetime | None, now: datetime) -> TaskState:
-    """answered / overdue / pending, from the stored answer time, the due date and the clock."""
+def task_state(
+    due_at: datetime | None, answered_at: datetime | None, now: datetime, status: str | None = None
+) -> TaskState:
+    """answered / lapsed / overdue / pending, from the stored answer time, the inquiry's status (None: still
+    handled), the due date and the clock."""
     if answered_at is not None:
         return TaskState.ANSWERED
+    if status is not None and Status(status) not in OPINION_STATUSES:
+        return TaskState.LAPSED
     if due_at is not None and is_past(due_at, now):
         return TaskState.OVERDUE
     return TaskState.PENDING

@@ -212,7 +212,7 @@ class CoDepartmentService:
             lead_department=inquiry.department_code,
             department=task.department_code,
             due_at=due,
-            state=rules.task_state(due, task.answered_at, now).value,
+            state=rules.task_state(due, task.answered_at, now, inquiry.status).value,
             answered_at=task.answered_at,
         )
 

@@ -25,6 +25,7 @@ TABS = {
     TaskState.PENDING.value: "待反馈",
     TaskState.OVERDUE.value: "超期未反馈",
     TaskState.ANSWERED.value: "已反馈",
+    TaskState.LAPSED.value: "未反馈（已结束）",
 }
 OPEN = frozenset(s.value for s in OPINION_STATUSES)
 

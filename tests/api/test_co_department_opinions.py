@@ -254,3 +254,18 @@ def test_bad_task_filters_are_422_naming_the_field(client, keys):
     response = client.get(TASKS, query_string={"state": "late"}, headers=keys["supervisor"])
     assert response.status_code == 422
     assert "state" in response.get_json()["errors"]["query"]
+
+
+def test_an_unanswered_task_lapses_once_the_lead_has_replied(client, keys, clock):
+    inquiry_id = _inquiry(client, keys, co=("SFJ",))
+    clock.advance(days=2)  # past the co-department's due day: overdue
+    assert _tasks(client, keys["supervisor"], state="overdue") == [(inquiry_id, "SFJ", "overdue")]
+    lead = keys["department_hbj"]
+    assert client.post(f"{URL}/{inquiry_id}/acknowledge", json={}, headers=lead).status_code == 200
+    replied = client.post(f"{URL}/{inquiry_id}/reply", json={"note": "已处理"}, headers=lead)
+    assert replied.status_code == 200, replied.get_json()
+    # Nothing waits for that opinion any more: not overdue (the supervisors' list), not pending, lapsed.
+    assert _tasks(client, keys["supervisor"], state="overdue") == []
+    assert _tasks(client, keys["supervisor"], state="pending") == []
+    assert _tasks(client, keys["supervisor"], state="lapsed") == [(inquiry_id, "SFJ", "lapsed")]
+    assert _tasks(client, keys["supervisor"]) == [(inquiry_id, "SFJ", "lapsed")]

@@ -8,7 +8,7 @@ from typing import Any
 from sqlalchemy import ColumnElement, Select, and_, func, or_, select
 
 from gateway.domain.access import Actor
-from gateway.domain.co_departments import OverdueBounds, TaskState
+from gateway.domain.co_departments import OPINION_STATUSES, OverdueBounds, TaskState
 from gateway.persistence.models import Inquiry, InquiryCoDepartment
 from gateway.persistence.opinion_models import InquiryOpinion
 from gateway.persistence.repositories.base import Repository
@@ -65,10 +65,16 @@ def overdue(bounds: OverdueBounds) -> ColumnElement[bool]:
     """The SQL form of domain.co_departments.task_state(...) == overdue (see OverdueBounds)."""
     return and_(
         InquiryCoDepartment.answered_at.is_(None),
+        _still_handled(),
         Inquiry.due_at.is_not(None),
         Inquiry.due_at < bounds.lead_due_before,
         or_(Inquiry.dispatched_at.is_(None), Inquiry.dispatched_at < bounds.dispatched_before),
     )
+
+
+def _still_handled() -> ColumnElement[bool]:
+    """The inquiry still takes opinions (OPINION_STATUSES): otherwise an unanswered task has lapsed."""
+    return Inquiry.status.in_([s.value for s in OPINION_STATUSES])
 
 
 def _tasks(listing: TaskListing) -> Select[InquiryCoDepartment, Inquiry]:
@@ -89,5 +95,7 @@ def _tasks(listing: TaskListing) -> Select[InquiryCoDepartment, Inquiry]:
     elif listing.state is TaskState.OVERDUE:
         query = query.where(late)
     elif listing.state is TaskState.PENDING:
-        query = query.where(InquiryCoDepartment.answered_at.is_(None), ~late)
+        query = query.where(InquiryCoDepartment.answered_at.is_(None), _still_handled(), ~late)
+    elif listing.state is TaskState.LAPSED:
+        query = query.where(InquiryCoDepartment.answered_at.is_(None), ~_still_handled())
     return query
