@@ -97,6 +97,9 @@ def next_status(status: Status, action: Action) -> Status | None:
 INTAKE = "intake"  # the first event of every inquiry; it has no from-state
 # 并单 (gateway.domain.merging): the child's status is set to its master's, outside the table.
 MERGE_EVENTS = ("merge", "unmerge")
+# History entries that record what happened beside the lifecycle and change no state: a 协办意见, a
+# 督办单's 签收 and 督办回复 (from_status == to_status).
+RECORD_EVENTS = ("opinion", "notice_acknowledged", "notice_responded")
 
 
 def replay(transitions: Iterable[tuple[str | None, str, str]]) -> Status | None:
@@ -114,6 +117,10 @@ def replay(transitions: Iterable[tuple[str | None, str, str]]) -> Status | None:
             raise ValueError(f"{action} before intake")
         if action in MERGE_EVENTS:
             state = Status(to_status)
+            continue
+        if action in RECORD_EVENTS:
+            if to_status != state:
+                raise ValueError(f"{action} changed the state from {state} to {to_status}")
             continue
         expected = next_status(state, Action(action))
         if expected is None or expected != to_status:

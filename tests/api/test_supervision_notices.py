@@ -7,6 +7,7 @@ from datetime import datetime
 
 from sqlalchemy import select
 
+from gateway.domain import lifecycle
 from gateway.domain.calendar import SHANGHAI
 from gateway.jobs.scheduler import deadline_sweep_job
 from gateway.persistence.models import InquiryEvent
@@ -147,6 +148,15 @@ def test_the_department_signs_for_and_answers_in_turn_and_409_names_what_is_allo
     done = post(client, dept, f"{URL}/{notice['id']}/respond", 409, response="再次回复")
     assert done["errors"]["allowed_actions"] == []
     assert stored(services, notice["id"]).response == "已联系来电人，周三前书面答复"
+    # The inquiry's history shows both answers beside the 督办, and still replays to its state.
+    history = client.get(f"/api/v1/inquiries/{inquiry['id']}/events", headers=auth["operator"]).get_json()
+    answers = [(e["action"], e["note"], e["data"]) for e in history if e["action"].startswith("notice_")]
+    assert answers == [
+        ("notice_acknowledged", "已签收，正在核查", {"notice_id": notice["id"]}),
+        ("notice_responded", "已联系来电人，周三前书面答复", {"notice_id": notice["id"]}),
+    ]
+    replayed = lifecycle.replay((e["from_status"], e["action"], e["to_status"]) for e in history)
+    assert replayed == inquiry["status"]
 
 
 def test_a_department_reads_and_answers_only_its_own_notices(client, auth, services):

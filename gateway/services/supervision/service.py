@@ -10,8 +10,9 @@ from typing import Any
 from gateway.domain.access import NOTICE_ANSWER, NOTICE_READ, Actor, Sight, act
 from gateway.domain.clock import Clock
 from gateway.domain.errors import Forbidden, InvalidTransition, NotFound
-from gateway.domain.lifecycle import Action
+from gateway.domain.lifecycle import RECORD_EVENTS, Action
 from gateway.domain.supervision import NoticeAction, NoticeStatus, notice_allowed, notice_next, notice_state
+from gateway.persistence.repositories.inquiries import InquiryRows
 from gateway.persistence.repositories.supervision import NoticeFilter
 from gateway.persistence.supervision_models import SupervisionNotice
 from gateway.services.inquiries import InquiryService
@@ -20,6 +21,10 @@ from gateway.services.snapshots import Page
 
 NO_LEAD = "the inquiry has no lead department (主办单位) to address a notice to; dispatch it first"
 NOT_LEAD = "only the inquiry's lead department (主办单位) answers its 督办单"
+
+
+# The history entries of a notice's answers (lifecycle.RECORD_EVENTS: they change no state).
+ANSWER_EVENTS = {NoticeAction.ACKNOWLEDGE: RECORD_EVENTS[1], NoticeAction.RESPOND: RECORD_EVENTS[2]}
 
 
 @dataclass(frozen=True)
@@ -141,10 +146,24 @@ class SupervisionService:
             notice.status = target.value
             if action is NoticeAction.ACKNOWLEDGE:
                 notice.acknowledged_by, notice.acknowledged_at = actor.name, now
-                notice.acknowledge_note = data.get("note")
+                notice.acknowledge_note = note = data.get("note")
             else:
                 notice.responded_by, notice.responded_at = actor.name, now
-                notice.response = data["response"]
+                notice.response = note = data["response"]
+            # The history (办理历史) shows the department's answer beside the 督办 that asked for it.
+            rows = InquiryRows()
+            rows.event(
+                inquiry_id=inquiry.id,
+                action=ANSWER_EVENTS[action],
+                from_status=inquiry.status,
+                to_status=inquiry.status,
+                actor=actor.name,
+                actor_role=actor.role,
+                note=note,
+                data={"notice_id": notice.id},
+                created_at=now,
+            )
+            uow.inquiries.write(rows)
             return self._snapshot(uow, notice, actor, now)
 
     @staticmethod
