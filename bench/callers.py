@@ -321,6 +321,8 @@ class Sample:
     caller: str  # "heavy" / "ordinary" / ""
     ms: float
     hits: int = 0
+    app_cpu_ms: float = 0.0  # this process
+    db_cpu_ms: float = 0.0  # its PostgreSQL backends (10 ms ticks: meaningful as a mean over many)
 
 
 def percentile(values: list[float], p: float) -> float:
@@ -331,9 +333,12 @@ def percentile(values: list[float], p: float) -> float:
     return ordered[rank]
 
 
-def summary(values: list[float]) -> dict[str, float]:
+def summary(samples: list[Sample]) -> dict[str, float]:
+    values = [s.ms for s in samples]
     return {
         "n": len(values),
+        "app_cpu_ms": statistics.fmean(s.app_cpu_ms for s in samples) if samples else float("nan"),
+        "db_cpu_ms": statistics.fmean(s.db_cpu_ms for s in samples) if samples else float("nan"),
         "p50": percentile(values, 50),
         "p95": percentile(values, 95),
         "p99": percentile(values, 99),
@@ -351,15 +356,26 @@ def measure(
     rng = random.Random(args.seed + 2)
     keys = CallerKeys(SECRET)
 
-    def lookup(who: int, caller: str) -> Callable[[], Sample]:
-        phone = spelling(callers.phones[who], rng)
+    pg_pids: list[int] = []  # this database's backends (the pool's connections), found after the warm-up
 
+    def cpu() -> tuple[float, float]:
+        """CPU seconds so far: this process (single-threaded here), and its PostgreSQL backends."""
+        return time.process_time(), sum(harness.proc_ticks(pid) or 0 for pid in pg_pids) / harness.TICKS
+
+    def timed(kind: str, caller: str, work: Callable[[], int]) -> Callable[[], Sample]:
         def run() -> Sample:
+            app0, db0 = cpu()
             t0 = time.perf_counter()
-            page = inquiries.caller_history(phone, ACTOR)
-            return Sample("lookup", caller, (time.perf_counter() - t0) * 1000, page.total)
+            hits = work()
+            ms = (time.perf_counter() - t0) * 1000
+            app1, db1 = cpu()
+            return Sample(kind, caller, ms, hits, (app1 - app0) * 1000, (db1 - db0) * 1000)
 
         return run
+
+    def lookup(who: int, caller: str) -> Callable[[], Sample]:
+        phone = spelling(callers.phones[who], rng)
+        return timed("lookup", caller, lambda: inquiries.caller_history(phone, ACTOR).total)
 
     def sql(who: int, caller: str) -> Callable[[], Sample]:
         now = services.clock()
@@ -368,21 +384,14 @@ def measure(
         )
         query = listing(f, ACTOR, now, due_soon_limit(settings, services.calendar, now), offset=0, limit=PAGE)
 
-        def run() -> Sample:
-            t0 = time.perf_counter()
+        def find() -> int:
             with services.db.reading() as uow:
-                page, total = uow.inquiries.find(query)
-            return Sample("sql", caller, (time.perf_counter() - t0) * 1000, total)
+                return uow.inquiries.find(query)[1]
 
-        return run
+        return timed("sql", caller, find)
 
     def by_id(ident: int) -> Callable[[], Sample]:
-        def run() -> Sample:
-            t0 = time.perf_counter()
-            inquiries.get(ident, ACTOR)
-            return Sample("by_id", "", (time.perf_counter() - t0) * 1000, 1)
-
-        return run
+        return timed("by_id", "", lambda: inquiries.get(ident, ACTOR).id and 1)
 
     def round_of() -> list[Callable[[], Sample]]:
         heavy = rng.random() < args.heavy_share and callers.heavy
@@ -397,7 +406,8 @@ def measure(
             for step in round_of():
                 step()
         harness.wait_quiet(args.quiet_below, args.wait_quiet)
-        pids = [os.getpid(), *(harness.pg_processes(dbname, helpers=False) if dbname else [])]
+        pg_pids += harness.pg_processes(dbname, helpers=False) if dbname else []
+        pids = [os.getpid(), *pg_pids]
         ours0 = sum(harness.proc_ticks(pid) or 0 for pid in pids)
         b0, t0 = harness.machine_ticks()
         samples = [step() for _ in range(args.lookups) for step in round_of()]
@@ -518,11 +528,11 @@ def run_backend(name: str, args: argparse.Namespace, workdir: Path, record: dict
             "other_jobs_pct": other,
         }
         for kind in ("lookup", "sql", "by_id"):
-            result[kind] = summary([s.ms for s in samples if s.kind == kind])
+            result[kind] = summary([s for s in samples if s.kind == kind])
             for caller in ("ordinary", "heavy"):
                 picked = [s for s in samples if s.kind == kind and s.caller == caller]
                 if picked:
-                    result[f"{kind}_{caller}"] = summary([s.ms for s in picked]) | {
+                    result[f"{kind}_{caller}"] = summary(picked) | {
                         "hits_median": statistics.median(s.hits for s in picked),
                         "hits_max": max(s.hits for s in picked),
                     }
@@ -536,7 +546,7 @@ def run_backend(name: str, args: argparse.Namespace, workdir: Path, record: dict
 def render(results: list[dict[str, Any]], quiet_below: float) -> list[str]:
     head = (
         f"  {'backend':9} {'measurement':36} {'n':>5} {'p50 ms':>8} {'p95 ms':>8} {'p99 ms':>8} "
-        f"{'max ms':>8}  hits (median/max)"
+        f"{'max ms':>8} {'cpu ms app+db':>14}  hits (median/max)"
     )
     lines = [head, "  " + "-" * (len(head) - 2)]
     labels = {
@@ -553,7 +563,8 @@ def render(results: list[dict[str, Any]], quiet_below: float) -> list[str]:
                 hits = f"  {s['hits_median']:g}/{s['hits_max']}" if "hits_max" in s else ""
                 lines.append(
                     f"  {r['backend']:9} {(label if not suffix else sub):36} {s['n']:>5} {s['p50']:>8.2f} "
-                    f"{s['p95']:>8.2f} {s['p99']:>8.2f} {s['max']:>8.2f}{hits}"
+                    f"{s['p95']:>8.2f} {s['p99']:>8.2f} {s['max']:>8.2f} "
+                    f"{s['app_cpu_ms']:>7.2f}+{s['db_cpu_ms']:<6.2f}{hits}"
                 )
         flag = " (!) figures unreliable" if r["other_jobs_pct"] > quiet_below else ""
         lines.append(
@@ -625,7 +636,9 @@ def main(argv: list[str] | None = None) -> int:
             "  (a) services.inquiries.caller_history(phone, operator): audit INSERT + page of 20 + count, "
             f"last {CALLER_HISTORY_DAYS} days, snapshots;\n  (b) the same query through "
             "uow.inquiries.find in a reading unit of work; (c) services.inquiries.get(id, operator), "
-            "random ids;\n  interleaved in random order."
+            "random ids;\n  interleaved in random order. cpu ms: mean CPU per call of this process "
+            "(process_time) + its PostgreSQL\n  backends (/proc ticks), which other jobs on the machine "
+            "do not inflate the way they inflate wall times."
         )
         for r in results:
             lines.append(f"\n{r['backend']}: EXPLAIN of the repository's query for the heaviest caller")
