@@ -526,6 +526,13 @@ def run_backend(name: str, args: argparse.Namespace, workdir: Path, record: dict
             "co_departments": len(co),
             "machine_busy_pct": busy,
             "other_jobs_pct": other,
+            # (a) gets the phone as an operator types it (+86, spaces, dashes), (b) the key of the stored
+            # spelling: in each round both must find the same number of inquiries of the same caller.
+            "mismatched_rounds": sum(
+                1
+                for i in range(0, len(samples), 3)
+                if len({s.hits for s in samples[i : i + 3] if s.kind in ("lookup", "sql")}) != 1
+            ),
         }
         for kind in ("lookup", "sql", "by_id"):
             result[kind] = summary([s for s in samples if s.kind == kind])
@@ -533,6 +540,7 @@ def run_backend(name: str, args: argparse.Namespace, workdir: Path, record: dict
                 picked = [s for s in samples if s.kind == kind and s.caller == caller]
                 if picked:
                     result[f"{kind}_{caller}"] = summary(picked) | {
+                        "hits_min": min(s.hits for s in picked),  # 0: a spelling of the phone missed
                         "hits_median": statistics.median(s.hits for s in picked),
                         "hits_max": max(s.hits for s in picked),
                     }
@@ -566,6 +574,14 @@ def render(results: list[dict[str, Any]], quiet_below: float) -> list[str]:
                     f"{s['p95']:>8.2f} {s['p99']:>8.2f} {s['max']:>8.2f} "
                     f"{s['app_cpu_ms']:>7.2f}+{s['db_cpu_ms']:<6.2f}{hits}"
                 )
+        lines.append(
+            f"  {r['backend']:9} check: "
+            + (
+                "in every round (a) and (b) found as many inquiries (phone typed with +86, spaces, dashes)"
+                if not r["mismatched_rounds"]
+                else f"FAILED: (a) and (b) found different numbers in {r['mismatched_rounds']} rounds"
+            )
+        )
         flag = " (!) figures unreliable" if r["other_jobs_pct"] > quiet_below else ""
         lines.append(
             f"  {r['backend']:9} during the measurement: other jobs {r['other_jobs_pct']:.0f}% of one core, "
@@ -663,7 +679,8 @@ def main(argv: list[str] | None = None) -> int:
         elif not any(r["backend"] == "postgres" and r["rows"] >= 1_000_000 for r in results):
             lines.append("(no PostgreSQL run with 1,000,000 inquiries or more: the target is not judged)")
         print("\n".join(lines))
-        status = 1 if failed and not args.quick else 0
+        mismatched = any(r["mismatched_rounds"] for r in results)
+        status = 1 if mismatched or (failed and not args.quick) else 0
         harness.write_results("callers", args, {"command": command, "machine": info, "results": results})
     except (harness.BenchError, KeyboardInterrupt, SystemExit) as err:
         status = harness.failure_status(err, "dropping the database")

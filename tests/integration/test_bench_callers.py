@@ -39,3 +39,6 @@ def test_quick_run_prints_the_three_measurements_and_the_verdict(tmp_path: Path)
     assert result["rows"] == 3000
     assert [result[k]["n"] for k in ("lookup", "sql", "by_id")] == [30, 30, 30]
     assert result["lookup_heavy"]["hits_max"] > result["lookup_ordinary"]["hits_max"]
+    # the phone typed with +86, spaces or dashes finds what the stored spelling's key finds
+    assert result["mismatched_rounds"] == 0
+    assert "in every round (a) and (b) found as many inquiries" in done.stdout
