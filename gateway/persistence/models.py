@@ -50,8 +50,8 @@ class Inquiry(Base):
         Index("ix_inquiries_status_due_at", "status", "due_at"),
         Index("ix_inquiries_created_at", "created_at"),
         # 重复来电: a caller's inquiries, newest first, found by the keyed hash of the phone or ID number.
-        Index("ix_inquiries_citizen_phone_key", "citizen_phone_key", "created_at"),
-        Index("ix_inquiries_citizen_id_key", "citizen_id_key", "created_at"),
+        Index("ix_inquiries_citizen_phone_key", "citizen_phone_key", "id", "created_at"),
+        Index("ix_inquiries_citizen_id_key", "citizen_id_key", "id", "created_at"),
     )
 
     id: Mapped[int] = mapped_column(BigId, primary_key=True)

@@ -131,7 +131,7 @@ def caller_history() -> Response:
                 "number": i.number,
                 "url": url_for("console.inq.detail", inquiry_id=i.id),
                 "date": labels.local(i.created_at, "%Y-%m-%d"),
-                "title": i.title or i.content[:30],
+                "title": i.title,
                 "channel": labels.CHANNELS.get(i.channel, i.channel),
                 "status": labels.STATUSES.get(i.status, i.status),
                 "department": department_name(i.department),

@@ -3,27 +3,20 @@ dispatch the catalogue suggests and the published replies (知识库)."""
 
 from __future__ import annotations
 
-from dataclasses import replace
-from datetime import timedelta
 from typing import Any
 
 from gateway.domain.access import PII, READ, Actor
-from gateway.domain.errors import InvalidInput
 from gateway.domain.routing import InquiryFacts, route
 from gateway.services import audit
 from gateway.services.inquiries import knowledge
-from gateway.services.inquiries.core import InquiryCore
+from gateway.services.inquiries.callers import CallerLookup
 from gateway.services.inquiries.queries import InquiryFilter, listing
 from gateway.services.inquiries.snapshots import present_event
 from gateway.services.people import citizen_of
 from gateway.services.snapshots import Citizen, EventSnapshot, InquirySnapshot, Page
 
-LOOKUP = "lookup_caller"  # the audit log's action for a search by phone or ID number
-REPEAT_CALLER = "重复来电 repeat caller"  # its reason, written for the operator (no typing on intake)
-CALLER_HISTORY_DAYS = 365
 
-
-class Reading(InquiryCore):
+class Reading(CallerLookup):
     """What callers read about inquiries; personal data masked unless revealed."""
 
     def get(self, inquiry_id: int, actor: Actor) -> InquirySnapshot:
@@ -38,36 +31,14 @@ class Reading(InquiryCore):
         self._require(actor, READ)
         if filters.phone or filters.id_number:
             filters = self._caller_filter(filters, actor)
+            with self.db.writing() as uow:
+                self._audit_lookup(uow, filters, actor)
         now = self.clock()
         with self.db.reading() as uow:
             rows, total = uow.inquiries.find(
                 listing(filters, actor, now, self._due_soon_limit(now), offset=offset, limit=limit)
             )
             return Page(items=[self._view(r, actor) for r in rows], total=total)
-
-    def _caller_filter(self, filters: InquiryFilter, actor: Actor) -> InquiryFilter:
-        self._require(actor, PII)
-        if not self.caller_keys.enabled:
-            field = "phone" if filters.phone else "id_number"
-            raise InvalidInput(
-                field, "lookup by caller is off: GATEWAY_CALLER_KEY_SECRET is not set", "query"
-            )
-        phone_key = self.caller_keys.phone(filters.phone) if filters.phone else None
-        id_key = self.caller_keys.id_number(filters.id_number) if filters.id_number else None
-        for field, key in (("phone", phone_key), ("id_number", id_key)):
-            if getattr(filters, field) and key is None:
-                raise InvalidInput(field, "too few digits to be a phone or ID number", "query")
-        with self.db.writing() as uow:
-            for kind, key in (("caller_phone", phone_key), ("caller_id", id_key)):
-                if key is not None:
-                    # The subject is the key, never the number: the log says which caller, not who.
-                    audit.record(uow.audit, actor, LOOKUP, (kind, key), REPEAT_CALLER, self.clock())
-        return replace(filters, phone=None, id_number=None, phone_key=phone_key, id_key=id_key)
-
-    def caller_history(self, phone: str, actor: Actor, limit: int = 20) -> Page:
-        """重复来电: the caller's inquiries of the last 12 months on any channel, newest first (audited)."""
-        since = self.clock() - timedelta(days=CALLER_HISTORY_DAYS)
-        return self.find(InquiryFilter(phone=phone, created_from=since), actor, offset=0, limit=limit)
 
     def events(self, inquiry_id: int, actor: Actor) -> list[EventSnapshot]:
         """The inquiry's history, oldest first."""

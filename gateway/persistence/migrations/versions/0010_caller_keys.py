@@ -12,8 +12,8 @@ revision, down_revision = "0010", "0009"  # created 2026-12-08
 def upgrade() -> None:
     op.add_column("inquiries", sa.Column("citizen_phone_key", sa.String(length=64), nullable=True))
     op.add_column("inquiries", sa.Column("citizen_id_key", sa.String(length=64), nullable=True))
-    op.create_index("ix_inquiries_citizen_phone_key", "inquiries", ["citizen_phone_key", "created_at"])
-    op.create_index("ix_inquiries_citizen_id_key", "inquiries", ["citizen_id_key", "created_at"])
+    op.create_index("ix_inquiries_citizen_phone_key", "inquiries", ["citizen_phone_key", "id", "created_at"])
+    op.create_index("ix_inquiries_citizen_id_key", "inquiries", ["citizen_id_key", "id", "created_at"])
 
 
 def downgrade() -> None:
