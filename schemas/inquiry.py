@@ -186,7 +186,7 @@ class InquiryQuery(Schema):
     q = Text(
         validate=validate.Length(min=1, max=100),
         metadata={
-            "description": "text in title, content, number; text with 5 digits or more is looked for "
+            "description": "text in title, content, number; text with 2 digits or more is looked for "
             "only in the numbers (use phone= or id_number= to find a caller)"
         },
     )

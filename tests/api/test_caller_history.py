@@ -102,6 +102,10 @@ def test_free_text_search_does_not_probe_for_numbers(client, auth) -> None:
     assert numbers(client, auth["supervisor"], q="回电请打") == [body["number"]]
     assert numbers(client, auth["supervisor"], q=PHONE) == []
     assert numbers(client, auth["supervisor"], q="05911") == []
+    # Two digits at a time beside what the mask shows (139****1234) would spell out the rest: not searched.
+    for guess in ("1390", "390", "90", "9059"):
+        assert numbers(client, auth["supervisor"], q=guess) == [], guess
+    assert numbers(client, auth["supervisor"], q="打1") == [body["number"]]  # one digit: the text is searched
     assert numbers(client, auth["supervisor"], q=body["number"][-10:]) == [body["number"]]
 
 

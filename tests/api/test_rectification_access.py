@@ -142,3 +142,29 @@ def test_the_grid_names_every_human_role_and_the_systems():
         "system:window",
         "system:department",
     }
+
+
+def test_free_text_is_shown_without_the_applicants_data_and_stored_as_written(client, auth, services):
+    seed_items(services)
+    rated_application(services, LEGAL_AID, "dissatisfied", comment="我是陈晓燕，电话13805912345，窗口态度差")
+    (listed,) = client.get("/api/v1/rectifications", headers=auth["department"]).get_json()
+    assert listed["rating"]["comment"] == "我是陈**，电话138****2345，窗口态度差"
+    assert listed["application"]["applicant"]["phone"] == "138****2345"
+    called = client.post(
+        f"/api/v1/rectifications/{listed['id']}/callback",
+        json={"satisfied": True, "note": "陈晓燕13805912345表示接受", "measures": "回电13805912345致歉"},
+        headers=auth["department"],
+    )
+    assert called.status_code == 200, called.get_json()
+    body = called.get_json()
+    assert (body["callback_note"], body["measures"]) == ("陈**138****2345表示接受", "回电138****2345致歉")
+    row = stored_rect(services, listed["id"])
+    assert (row.callback_note, row.measures) == ("陈晓燕13805912345表示接受", "回电13805912345致歉")
+
+
+def stored_rect(services: Any, rect_id: int) -> Rectification:
+    with services.db.read() as session:
+        row = session.get(Rectification, rect_id)
+        assert row is not None
+        session.expunge(row)
+        return row

@@ -277,3 +277,23 @@ def test_a_return_closes_the_notice_to_the_department_that_gave_the_inquiry_back
     again = issue(client, auth, inquiry["id"])
     assert again["department"] == "HBJ"
     assert [n["id"] for n in get(client, auth["department_hbj"], URL)] == [again["id"]]
+
+
+def test_a_notice_shows_the_citizen_masked_in_every_text_and_stores_it_as_written(client, auth, services):
+    inquiry = new(client, auth, title="林建华13905911234反映法律援助")
+    notice = post(
+        client, auth["supervisor"], URL, 201, inquiry_id=inquiry["id"], reason="来电人13905911234再次催办"
+    )
+    dept = auth["department"]
+    post(client, dept, f"{URL}/{notice['id']}/acknowledge", note="已联系林建华")
+    post(client, dept, f"{URL}/{notice['id']}/respond", response="已电话13905911234联系林建华")
+    for who in ("department", "operator", "supervisor"):
+        (shown,) = get(client, auth[who], URL, inquiry_id=inquiry["id"])
+        assert (shown["inquiry_title"], shown["reason"], shown["acknowledge_note"], shown["response"]) == (
+            "林**139****1234反映法律援助",
+            "来电人139****1234再次催办",
+            "已联系林**",
+            "已电话139****1234联系林**",
+        ), who
+    row = stored(services, notice["id"])
+    assert (row.reason, row.response) == ("来电人13905911234再次催办", "已电话13905911234联系林建华")

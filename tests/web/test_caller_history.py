@@ -67,3 +67,12 @@ def test_a_department_gets_neither_the_panel_nor_the_filter(as_role, services, c
     assert 'name="phone"' not in queue.text
     assert queue.status_code == 403
     assert not [e for e in audit_rows(services) if e[1] == "lookup_caller"]
+
+
+def test_an_empty_phone_is_refused_not_the_whole_list(as_role, services, clock):
+    seed(services, clock)
+    operator = as_role("op01")
+    for phone in ("", "   "):
+        response = operator.get("/console/inquiries/caller-history.json", query_string={"phone": phone})
+        assert response.status_code == 400 and "SQ" not in response.text
+    assert not [e for e in audit_rows(services) if e[1] == "lookup_caller"]

@@ -123,7 +123,9 @@ class EvaluationService:
         now = self.clock()
         with self.db.reading() as uow:
             rect = uow.applications.rectification_of(app_id)
-            return snapshots.rectification(rect, now) if rect is not None and _sees(actor, rect) else None
+            if rect is None or not _sees(actor, rect):
+                return None
+            return snapshots.rectification(rect, now, uow.applications.rated([rect]).get(rect.id))
 
     def callback(self, rect_id: int, data: Mapping[str, Any], actor: Actor) -> dict[str, Any]:
         """回访: record the call to the applicant about what was done."""

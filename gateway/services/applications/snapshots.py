@@ -7,7 +7,8 @@ from typing import Any
 
 from gateway.domain.access import APP_ACCEPT, Actor
 from gateway.domain.applications import AppStatus, rectification_allowed, window_allowed
-from gateway.domain.pii import mask_id_number, mask_name, mask_phone
+from gateway.domain.disclosure import NOBODY, redact
+from gateway.domain.pii import Person, mask_id_number, mask_name, mask_phone
 from gateway.persistence.application_models import Application, ApplicationEvent, Evaluation, Rectification
 from gateway.services.applications.schedule import Schedule
 from gateway.services.records import picked
@@ -92,17 +93,21 @@ def rectification(
     r: Rectification, now: datetime, rated: tuple[Evaluation, Application] | None = None
 ) -> dict[str, Any]:
     """A rectification task; with `rated`, the rating that opened it and the application (applicant
-    masked)."""
+    masked). Its free text (the rating's comment, the 回访 record, the measures) is shown without the
+    applicant's data, as everywhere else: an applicant often says who they are and how to call back."""
+    person = applicant_of(rated[1]) if rated is not None else NOBODY
     view = picked(
         r,
         _RECTIFICATION,
         department=r.department_code,
         overdue=r.status != "closed" and r.due_at < now,
         allowed_actions=rectification_allowed(r.status),
+        measures=redact(r.measures, person),
+        callback_note=redact(r.callback_note, person),
     )
     if rated is not None:
         rating, app = rated
-        view["rating"] = evaluation(rating)
+        view["rating"] = {**evaluation(rating), "comment": redact(rating.comment, person)}
         view["application"] = {
             "id": app.id,
             "receipt_no": app.receipt_no,
@@ -113,6 +118,11 @@ def rectification(
             "delivered_at": app.delivered_at,
         }
     return view
+
+
+def applicant_of(app: Application) -> Person:
+    """The application's applicant, whom no free text shown to staff may carry in full."""
+    return Person(app.applicant_name, app.applicant_phone, app.applicant_id_number)
 
 
 def _masked(app: Application) -> dict[str, Any]:

@@ -72,6 +72,8 @@ class CallerLookup(InquiryCore):
         entry and the read share one transaction; only what the panel shows is built (the title redacted,
         not the whole record)."""
         self._require(actor, READ)
+        if not phone.strip():
+            raise InvalidInput("phone", "required", "query")  # never the whole list, unaudited
         now = self.clock()
         since = now - timedelta(days=CALLER_HISTORY_DAYS)
         filters = self._caller_filter(InquiryFilter(phone=phone, created_from=since), actor)

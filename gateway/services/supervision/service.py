@@ -9,6 +9,7 @@ from typing import Any
 
 from gateway.domain.access import NOTICE_ANSWER, NOTICE_READ, Actor, Sight, act
 from gateway.domain.clock import Clock
+from gateway.domain.disclosure import NOBODY, redact
 from gateway.domain.errors import Forbidden, InvalidTransition, NotFound
 from gateway.domain.lifecycle import RECORD_EVENTS, Action
 from gateway.domain.supervision import NoticeAction, NoticeStatus, notice_allowed, notice_next, notice_state
@@ -16,6 +17,7 @@ from gateway.persistence.repositories.inquiries import InquiryRows
 from gateway.persistence.repositories.supervision import NoticeFilter
 from gateway.persistence.supervision_models import SupervisionNotice
 from gateway.services.inquiries import InquiryService
+from gateway.services.people import citizen_of
 from gateway.services.ports import Transactions, UnitOfWork
 from gateway.services.snapshots import Page
 
@@ -171,24 +173,27 @@ class SupervisionService:
         inquiry = uow.inquiries.get(n.inquiry_id)
         status = NoticeStatus(n.status)
         may = actor.can(NOTICE_ANSWER) and inquiry is not None and actor.acts_on(inquiry.department_code)
+        # Free text is shown as the inquiry's own is: the inquiry's citizen taken out of it (a notice's
+        # reason or response often quotes the caller), whoever reads it.
+        person = citizen_of(inquiry) if inquiry is not None else NOBODY
         return NoticeSnapshot(
             id=n.id,
             inquiry_id=n.inquiry_id,
             inquiry_number=inquiry.number if inquiry else None,
-            inquiry_title=inquiry.title if inquiry else None,
+            inquiry_title=redact(inquiry.title, person) if inquiry else None,
             department=n.department_code,
             state=notice_state(status, n.respond_by, now),
-            reason=n.reason,
+            reason=redact(n.reason, person) or "",
             respond_by=n.respond_by,
             automatic=n.automatic,
             issued_by=n.issued_by,
             issued_at=n.issued_at,
             acknowledged_by=n.acknowledged_by,
             acknowledged_at=n.acknowledged_at,
-            acknowledge_note=n.acknowledge_note,
+            acknowledge_note=redact(n.acknowledge_note, person),
             responded_by=n.responded_by,
             responded_at=n.responded_at,
-            response=n.response,
+            response=redact(n.response, person),
             closed_at=n.closed_at,
             allowed_actions=[a.value for a in notice_allowed(status)] if may else [],
         )
