@@ -71,6 +71,7 @@ def _configure(app: Flask, settings: Settings, extra: dict[str, Any]) -> None:
 def _register_api(app: Flask) -> None:
     from gateway.api import (
         applications,
+        attachments,
         catalog,
         dead_letters,
         evaluations,
@@ -97,6 +98,7 @@ def _register_api(app: Flask) -> None:
         evaluations.blp,
         rectifications.blp,
         statistics.blp,
+        attachments.blp,
     ):
         api.register_blueprint(blp)
     app.register_blueprint(system.probes)

@@ -13,12 +13,14 @@ from adapters.base.port import Inbound, Outbound, Poller
 from adapters.base.webhooks import verify
 from gateway.config import Settings, SystemEndpoint
 from gateway.delivery.worker import DeliveryWorker
+from gateway.domain.attachments import AttachmentPolicy, BlobStore
 from gateway.domain.calendar import WorkdayCalendar
 from gateway.domain.clock import Clock, utcnow
 from gateway.domain.messages import CATALOG_ITEMS
 from gateway.persistence.db import Database, make_engine
 from gateway.services.accounts import KeyService
 from gateway.services.applications import ApplicationService, EvaluationService
+from gateway.services.attachments import AttachmentService
 from gateway.services.catalog import CatalogService, CatalogSync
 from gateway.services.container import Services
 from gateway.services.inbound import InboundService
@@ -99,6 +101,22 @@ def catalog_sync(
     )
 
 
+def blob_store(policy: AttachmentPolicy) -> BlobStore:
+    """Where attachments' bytes go: files under a directory (one instance), or S3 storage (several)."""
+    if policy.storage == "s3":
+        from adapters.objectstore import S3BlobStore
+
+        return S3BlobStore.connect(
+            policy.s3_bucket,
+            endpoint_url=policy.s3_endpoint_url,
+            region=policy.s3_region,
+            prefix=policy.s3_prefix,
+        )
+    from gateway.persistence.blobs import FileBlobStore
+
+    return FileBlobStore(policy.directory)
+
+
 def build(settings: Settings, clock: Clock = utcnow) -> Services:
     """Wire real services for these settings."""
     db = Database(make_engine(settings.database_url))
@@ -138,6 +156,7 @@ def build(settings: Settings, clock: Clock = utcnow) -> Services:
         applications=applications,
         evaluations=EvaluationService(db, settings, calendar, clock),
         system=SystemService(db, clock),
+        attachments=AttachmentService(db, settings.attachments, blob_store(settings.attachments), clock),
         make_delivery_worker=delivery_worker,
         make_catalog_sync=partial(catalog_sync, db, settings, session, clock),
         closing=[session.close],

@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import dataclasses
 import shutil
 import threading
 from collections.abc import Callable, Iterator
@@ -103,8 +104,11 @@ def db_url(request: pytest.FixtureRequest, tmp_path: Path) -> str:
 
 
 @pytest.fixture
-def settings(db_url: str) -> Settings:
-    return settings_for(db_url)
+def settings(db_url: str, tmp_path: Path) -> Settings:
+    settings = settings_for(db_url)
+    # Each test's attachments in its own directory, never the checkout's var/.
+    blobs = dataclasses.replace(settings.attachments, directory=str(tmp_path / "attachments"))
+    return dataclasses.replace(settings, attachments=blobs)
 
 
 @pytest.fixture

@@ -23,6 +23,7 @@ from gateway.domain.lifecycle import HANDLING, Action
 from gateway.persistence.models import Inquiry, InquiryCoDepartment, InquiryEvent
 from gateway.persistence.repositories.accounts import AccountRepository
 from gateway.persistence.repositories.applications import ApplicationRepository
+from gateway.persistence.repositories.attachments import AttachmentRepository
 from gateway.persistence.repositories.audit import AuditRepository
 from gateway.persistence.repositories.catalog import CatalogRepository
 from gateway.persistence.repositories.cursors import CursorRepository
@@ -193,6 +194,7 @@ class FakeUnitOfWork:
         self.inbound = _not_faked("inbound", InboundRepository)
         self.cursors = _not_faked("cursors", CursorRepository)
         self.people = _not_faked("people", PeopleRepository)
+        self.attachments = _not_faked("attachments", AttachmentRepository)
 
     def flush(self) -> None:
         """Nothing is pending in memory."""

@@ -41,7 +41,10 @@ NOT_NOW = "not allowed in the current status"
 # An inquiry in a response (or the newest of a listing) leads to everything done with one: OpenAPI links,
 # which clients and fuzzers follow.
 _VIEWS = ["get_inquiry", "list_events", "reveal_citizen", *(f"action_{a.name.lower()}" for a in Action)]
-FOLLOW_UPS = link_to("inquiries", _VIEWS, inquiry_id=BODY_ID)
+_ATTACHMENTS = ["list_attachments", "upload_attachments"]  # 附件 (gateway.api.attachments)
+FOLLOW_UPS = link_to("inquiries", _VIEWS, inquiry_id=BODY_ID) | link_to(
+    "attachments", _ATTACHMENTS, inquiry_id=BODY_ID
+)
 # Every lifecycle action answers the inquiry, leads to what may follow, and names 404 and 409 alike.
 LIFECYCLE = partial(
     action, blp, response=InquiryOut, missing=NO_SUCH, conflict=NOT_NOW, follow_ups=FOLLOW_UPS
@@ -54,7 +57,12 @@ class Inquiries(MethodView):
 
     @blp.arguments(InquiryQuery, location="query")
     @blp.response(200, InquiryOut(many=True))
-    @links(blp, [200], link_to("inquiries", _VIEWS, inquiry_id=FIRST_ID))
+    @links(
+        blp,
+        [200],
+        link_to("inquiries", _VIEWS, inquiry_id=FIRST_ID)
+        | link_to("attachments", _ATTACHMENTS, inquiry_id=FIRST_ID),
+    )
     @blp.paginate()
     @operation_id(blp, "list_inquiries")
     @protected(blp, READ)

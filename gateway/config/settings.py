@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 
+from gateway.domain.attachments import AttachmentPolicy
 from gateway.domain.calendar import CalendarOverrides
 from gateway.domain.routing import RoutingRule
 
@@ -119,6 +120,7 @@ class Settings:
     interconnect: Interconnect = field(default_factory=Interconnect)
     jobs: tuple[JobSchedule, ...] = ()
     applications: ApplicationPolicy = field(default_factory=ApplicationPolicy)
+    attachments: AttachmentPolicy = field(default_factory=AttachmentPolicy)
 
     def department(self, code: str) -> Department | None:
         """The configured department with this code, if any."""

@@ -29,6 +29,8 @@ APP_REVIEW = "application:review"  # a department back office reporting its deci
 RECTIFY = "rectification:manage"
 STATS = "stats:read"
 KEYS = "keys:manage"
+ATTACH = "attachment:create"  # 附件: upload files to an inquiry the actor may see (and act on)
+ATTACH_PUBLIC = "attachment:publish"  # mark a reply attachment public (only a department answers)
 
 
 def act(action: Action) -> str:
@@ -64,11 +66,11 @@ class Role:
 
 
 A, C = Action, Channel
-_OPERATOR = {READ, PII} | {
+_OPERATOR = {READ, PII, ATTACH} | {
     act(a)
     for a in (A.DISPATCH, A.REPLY, A.CALLBACK, A.CLOSE, A.REOPEN, A.APPROVE_EXTENSION, A.REFUSE_EXTENSION)
 }
-_DEPARTMENT = {READ, APP_READ, RECTIFY} | {
+_DEPARTMENT = {READ, APP_READ, RECTIFY, ATTACH, ATTACH_PUBLIC} | {
     act(a) for a in (A.ACKNOWLEDGE, A.RETURN, A.REQUEST_EXTENSION, A.REPLY)
 }
 _SUPERVISOR = {READ, PII, OUTBOX, OUTBOX_MANAGE, AUDIT, JOBS, APP_READ, RECTIFY, STATS} | {
@@ -82,7 +84,9 @@ _NOTHING: frozenset[Channel] = frozenset()
 # back offices push application decisions and no inquiry traffic at all.
 ROLE_TABLE: dict[str, Role] = {
     "operator": Role(Sight.ALL, frozenset({C.HOTLINE}), frozenset(_OPERATOR)),
-    "window": Role(Sight.CHANNEL, frozenset({C.WINDOW}), frozenset({READ, PII, APP_READ, APP_ACCEPT})),
+    "window": Role(
+        Sight.CHANNEL, frozenset({C.WINDOW}), frozenset({READ, PII, APP_READ, APP_ACCEPT, ATTACH})
+    ),
     "department": Role(Sight.DEPARTMENT, _NOTHING, frozenset(_DEPARTMENT), lead_only=True),
     "supervisor": Role(Sight.ALL, _NOTHING, frozenset(_SUPERVISOR)),
     "admin": Role(

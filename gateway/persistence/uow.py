@@ -6,6 +6,7 @@ from sqlalchemy.orm import Session
 
 from gateway.persistence.repositories.accounts import AccountRepository
 from gateway.persistence.repositories.applications import ApplicationRepository
+from gateway.persistence.repositories.attachments import AttachmentRepository
 from gateway.persistence.repositories.audit import AuditRepository
 from gateway.persistence.repositories.catalog import CatalogRepository
 from gateway.persistence.repositories.cursors import CursorRepository
@@ -34,6 +35,7 @@ class SqlUnitOfWork:
         self.inbound = InboundRepository(session)
         self.cursors = CursorRepository(session)
         self.people = PeopleRepository(session)
+        self.attachments = AttachmentRepository(session)
 
     def flush(self) -> None:
         """Send pending changes now (to see generated ids, or to order a delete before an insert)."""

@@ -17,6 +17,7 @@ from gateway.domain.access import Actor
 from gateway.persistence.models import Inquiry, InquiryEvent
 from gateway.persistence.repositories.accounts import AccountRepository
 from gateway.persistence.repositories.applications import ApplicationRepository
+from gateway.persistence.repositories.attachments import AttachmentRepository
 from gateway.persistence.repositories.audit import AuditRepository
 from gateway.persistence.repositories.catalog import CatalogRepository
 from gateway.persistence.repositories.cursors import CursorRepository
@@ -79,6 +80,7 @@ class UnitOfWork(Protocol):
     inbound: InboundRepository
     cursors: CursorRepository
     people: PeopleRepository  # the citizens behind inquiries and applications (to redact free text with)
+    attachments: AttachmentRepository  # 附件 rows (their bytes are in the blob store)
 
     @property
     def inquiries(self) -> InquiryRepository:
