@@ -24,6 +24,7 @@ from gateway.persistence import migrate
 from gateway.persistence.db import make_engine
 from gateway.persistence.models import AuditEntry
 from tests.postgres import PgDatabase, pg, pg_database, pg_engine  # noqa: F401 - fixtures
+from tests.s3 import moto_server, s3_bucket  # noqa: F401 - fixtures
 
 ROOT = Path(__file__).resolve().parent.parent
 Start = Callable[[Flask], ServerThread]
