@@ -71,6 +71,7 @@ def _configure(app: Flask, settings: Settings, extra: dict[str, Any]) -> None:
 def _register_api(app: Flask) -> None:
     from gateway.api import (
         applications,
+        attachment_links,
         attachments,
         catalog,
         dead_letters,
@@ -103,6 +104,7 @@ def _register_api(app: Flask) -> None:
         api.register_blueprint(blp)
     app.register_blueprint(system.probes)
     app.register_blueprint(webhooks.webhooks)
+    app.register_blueprint(attachment_links.attachment_links)
     errors.register(app)
 
 

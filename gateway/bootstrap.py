@@ -16,11 +16,11 @@ from gateway.delivery.worker import DeliveryWorker
 from gateway.domain.attachments import AttachmentPolicy, BlobStore
 from gateway.domain.calendar import WorkdayCalendar
 from gateway.domain.clock import Clock, utcnow
-from gateway.domain.messages import CATALOG_ITEMS
+from gateway.domain.messages import CATALOG_ITEMS, REPLY_PUBLISH, WORKORDER_CREATE
 from gateway.persistence.db import Database, make_engine
 from gateway.services.accounts import KeyService
 from gateway.services.applications import ApplicationService, EvaluationService
-from gateway.services.attachments import AttachmentService
+from gateway.services.attachments import AttachmentMessages, AttachmentService
 from gateway.services.catalog import CatalogService, CatalogSync
 from gateway.services.container import Services
 from gateway.services.inbound import InboundService
@@ -126,11 +126,16 @@ def build(settings: Settings, clock: Clock = utcnow) -> Services:
     session = make_session(pool_size=max(16, settings.delivery.concurrency * 2))
     receivers, senders, pollers = _adapters(settings, session)
     catalog = CatalogService(db)
+    attachments = AttachmentService(db, settings.attachments, blob_store(settings.attachments), clock)
+    attachment_messages = AttachmentMessages(attachments, settings.secret_key)
+    hydrators = {
+        CATALOG_ITEMS: catalog.hydrate,
+        WORKORDER_CREATE: attachment_messages.for_work_order,  # 附件 as signed links for 12345
+        REPLY_PUBLISH: attachment_messages.for_publication,  # the public 附件 with the reply
+    }
 
     def delivery_worker(worker_id: str | None) -> DeliveryWorker:
-        return DeliveryWorker(
-            db, senders, settings.delivery, clock, worker_id, hydrators={CATALOG_ITEMS: catalog.hydrate}
-        )
+        return DeliveryWorker(db, senders, settings.delivery, clock, worker_id, hydrators=hydrators)
 
     inbound = InboundService(
         db,
@@ -142,6 +147,9 @@ def build(settings: Settings, clock: Clock = utcnow) -> Services:
         receivers=receivers,
         pollers=pollers,
         secrets=settings.webhook_secrets,
+        attachments=attachments,
+        # 12345 sends recordings and photos as links its adapter fetches
+        fetchers={"hotline": senders["hotline"].fetch},  # type: ignore[attr-defined]
     )
     return Services(
         settings=settings,
@@ -156,7 +164,8 @@ def build(settings: Settings, clock: Clock = utcnow) -> Services:
         applications=applications,
         evaluations=EvaluationService(db, settings, calendar, clock),
         system=SystemService(db, clock),
-        attachments=AttachmentService(db, settings.attachments, blob_store(settings.attachments), clock),
+        attachments=attachments,
+        attachment_messages=attachment_messages,
         make_delivery_worker=delivery_worker,
         make_catalog_sync=partial(catalog_sync, db, settings, session, clock),
         closing=[session.close],

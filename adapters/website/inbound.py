@@ -7,6 +7,10 @@ from adapters.base.port import Ack
 from adapters.website import wire
 from gateway.domain.inbound import InboundEvent
 
+# A message may carry its 附件 in base64; the gateway's own request limit for this webhook (config
+# attachments.max_inquiry_bytes) is the one that bites first.
+MAX_PUSH_BYTES = 96 * 1024 * 1024
+
 _ERROR_CODES: dict[int, str] = {
     400: "PARAM_INVALID",
     401: "SIGNATURE_INVALID",
@@ -28,7 +32,7 @@ class WebsiteInbound:
 
     def parse(self, body: bytes) -> list[InboundEvent]:
         """Map a webhook body; WireError names the website's field."""
-        return [wire.inquiry_from_website(load_object(body, "body"))]
+        return [wire.inquiry_from_website(load_object(body, "body", max_bytes=MAX_PUSH_BYTES))]
 
     def accepted(self, references: list[str], duplicate: bool) -> Ack:
         """``{"success": true, "data": {"refNos": [...], "duplicate": ...}}``."""

@@ -75,6 +75,7 @@ def _attachments(data: Mapping[str, Any], env: Mapping[str, str]) -> AttachmentP
     values = {**data, "types": frozenset(data["types"])}
     values["directory"] = env.get("GATEWAY_ATTACHMENTS_DIR", values["directory"])
     values["s3_endpoint_url"] = env.get("GATEWAY_S3_ENDPOINT_URL", values["s3_endpoint_url"])
+    values["public_url"] = env.get("GATEWAY_PUBLIC_URL", values["public_url"]).rstrip("/")
     return AttachmentPolicy(**values)
 
 

@@ -145,6 +145,7 @@ class _AttachmentsSchema(Schema):
     s3_region = fields.String(load_default="cn-north-1")
     s3_prefix = fields.String(load_default="attachments/")
     link_seconds = fields.Integer(strict=True, load_default=86400, validate=validate.Range(min=60))
+    public_url = fields.Url(load_default="http://127.0.0.1:8000", require_tld=False)
 
     @validates_schema
     def _file_within_inquiry(self, data: dict[str, Any], **_: Any) -> None:

@@ -59,6 +59,7 @@ class AttachmentPolicy:
     s3_region: str = "cn-north-1"
     s3_prefix: str = "attachments/"
     link_seconds: int = 86400  # how long a signed download link for an external system stays valid
+    public_url: str = "http://127.0.0.1:8000"  # where external systems reach the gateway (the links' base)
 
 
 def sha256_of(content: bytes) -> str:
@@ -111,3 +112,4 @@ class NewFile:
     content: bytes
     external_ref: str | None = None
     kind: str | None = None  # as the sending system labels it (else judged from the type)
+    url: str | None = None  # where the sending system serves it, when it sent a link, not the bytes

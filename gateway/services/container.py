@@ -16,7 +16,7 @@ from gateway.domain.clock import Clock
 from gateway.persistence.db import Database
 from gateway.services.accounts import KeyService
 from gateway.services.applications import ApplicationService, EvaluationService
-from gateway.services.attachments import AttachmentService
+from gateway.services.attachments import AttachmentMessages, AttachmentService
 from gateway.services.catalog import CatalogService, CatalogSync
 from gateway.services.inbound import InboundService
 from gateway.services.inquiries import InquiryService
@@ -41,6 +41,7 @@ class Services:
     evaluations: EvaluationService
     system: SystemService
     attachments: AttachmentService  # 附件: rows in the database, bytes in the blob store
+    attachment_messages: AttachmentMessages  # 附件 in messages to systems, and the signed links they fetch
     # Built by the wiring over the real adapters: a delivery worker (by worker id) and a catalog sync (by
     # page size); `closing` releases what the wiring opened (the HTTP session).
     make_delivery_worker: Callable[[str | None], DeliveryWorker]

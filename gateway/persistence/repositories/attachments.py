@@ -21,6 +21,10 @@ class AttachmentRepository(Repository):
         self.session.flush()
         return added
 
+    def by_id(self, attachment_id: int) -> Attachment | None:
+        """One attachment by its id alone (for a signed link, which names no inquiry)."""
+        return self.session.get(Attachment, attachment_id)
+
     def get(self, inquiry_id: int, attachment_id: int) -> Attachment | None:
         """One attachment of the inquiry."""
         found = self.session.get(Attachment, attachment_id)

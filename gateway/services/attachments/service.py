@@ -173,6 +173,11 @@ class AttachmentService:
             )
             return len(checked)
 
+    def known(self, inquiry_id: int, source: str, external_ref: str) -> bool:
+        """True if the system already sent the inquiry this file (by its own id)."""
+        with self.db.reading() as uow:
+            return uow.attachments.by_external(inquiry_id, source, external_ref) is not None
+
     def of_inquiry(self, inquiry_id: int, *, public_only: bool = False) -> list[AttachmentSnapshot]:
         """Every attachment of an inquiry (for a message to a system), or its public ones alone."""
         with self.db.reading() as uow:
