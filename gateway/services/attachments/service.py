@@ -137,22 +137,35 @@ class AttachmentService:
             self._load(uow.inquiries, inquiry_id, actor)
             return present(self._attachment(uow.attachments.get(inquiry_id, attachment_id), attachment_id))
 
-    def download(self, inquiry_id: int, attachment_id: int, actor: Actor, reason: str | None) -> Download:
+    def download(
+        self, inquiry_id: int, attachment_id: int, actor: Actor, reason: str | None, *, revealed: bool = False
+    ) -> Download:
         """The file's bytes; one holding personal data needs the PII permission and a reason, and the read
-        is written to the audit log (in the same transaction)."""
+        is written to the audit log (in the same transaction). `revealed`: the console's reveal of this
+        file (``reveal``) was audited a moment ago, for this person: the permission is checked, not the
+        reason, and nothing is written again."""
+        snapshot = self._authorized(inquiry_id, attachment_id, actor, reason, audit_it=not revealed)
+        return Download(snapshot, self.content(snapshot.sha256))
+
+    def reveal(self, inquiry_id: int, attachment_id: int, actor: Actor, reason: str) -> AttachmentSnapshot:
+        """Open a file holding personal data for a reason (the console's 查看/播放): audited, no bytes."""
+        return self._authorized(inquiry_id, attachment_id, actor, reason, audit_it=True)
+
+    def _authorized(
+        self, inquiry_id: int, attachment_id: int, actor: Actor, reason: str | None, *, audit_it: bool
+    ) -> AttachmentSnapshot:
         self._require(actor, READ)
         with self.db.writing() as uow:
             self._load(uow.inquiries, inquiry_id, actor)
             row = self._attachment(uow.attachments.get(inquiry_id, attachment_id), attachment_id)
             if row.holds_personal_data:
                 self._require(actor, PII)
-                if not (reason or "").strip():
-                    raise InvalidInput("reason", "required to open a file holding personal data")
-                audit.record(
-                    uow.audit, actor, REVEAL, ("attachment", row.id), str(reason).strip(), self.clock()
-                )
-            snapshot = present(row)
-        return Download(snapshot, self.content(snapshot.sha256))
+                if audit_it:
+                    if not (reason or "").strip():
+                        raise InvalidInput("reason", "required to open a file holding personal data")
+                    why = str(reason).strip()
+                    audit.record(uow.audit, actor, REVEAL, ("attachment", row.id), why, self.clock())
+            return present(row)
 
     # ---- for systems (the adapters' intake and the signed links they fetch) ------------------------
 
