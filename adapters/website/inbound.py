@@ -2,14 +2,11 @@
 
 from __future__ import annotations
 
+from adapters.base.attachments import MAX_PUSH_BYTES
 from adapters.base.json_body import load_object
 from adapters.base.port import Ack
 from adapters.website import wire
 from gateway.domain.inbound import InboundEvent
-
-# A message may carry its 附件 in base64; the gateway's own request limit for this webhook (config
-# attachments.max_inquiry_bytes) is the one that bites first.
-MAX_PUSH_BYTES = 96 * 1024 * 1024
 
 _ERROR_CODES: dict[int, str] = {
     400: "PARAM_INVALID",

@@ -18,7 +18,7 @@ webhooks = Blueprint("webhooks", __name__, url_prefix="/webhooks")
 
 
 # Systems whose pushes may carry 附件 in base64 (adapters/website/PROTOCOL.md): room for an inquiry's worth.
-_CARRIES_FILES = frozenset({"website"})
+_CARRIES_FILES = frozenset({"website", "window"})
 
 
 @webhooks.before_request

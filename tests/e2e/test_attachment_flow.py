@@ -124,3 +124,33 @@ def test_a_12345_recording_is_fetched_on_intake_and_played_by_an_operator_audite
     # The push again (12345 retries): nothing is fetched or stored twice.
     hotline._push("XGD", pushed)
     assert len(call(world, "GET", f"{API}/{inquiry['id']}/attachments").json()) == 2
+
+
+def test_a_window_record_brings_its_scan_which_holds_personal_data(world):
+    window = world.sim("window")
+    push = window.log_inquiry(fj=[{"fjbh": "S1", "fjmc": "身份证扫描件.png", "nr": b64(png(8))}])
+    assert push.status == 200, push.answer
+    inquiry = call(world, "GET", API, params={"channel": "window"}).json()[0]
+    (scan,) = call(world, "GET", f"{API}/{inquiry['id']}/attachments").json()
+    assert (scan["filename"], scan["kind"], scan["source"], scan["holds_personal_data"]) == (
+        "身份证扫描件.png",
+        "scan",
+        "window",
+        True,
+    )
+    # The clerk at the counter opens it for a reason (pii:read, audited).
+    opened = call(
+        world,
+        "GET",
+        f"{API}/{inquiry['id']}/attachments/{scan['id']}/content",
+        role="window",
+        params={"reason": "核对证件"},
+    )
+    assert opened.content == png(8)
+    assert audit_rows(world.services)[-1] == (
+        "e2e-window",
+        "reveal_attachment",
+        "attachment",
+        str(scan["id"]),
+        "核对证件",
+    )
