@@ -11,7 +11,7 @@ from sqlalchemy import select
 
 from gateway.persistence.attachment_models import Attachment
 from tests.attachment_samples import ZIP, mp3, pdf, png
-from tests.conftest import audit_rows, inquiry_payload, settings_for
+from tests.conftest import audit_rows, inquiry_payload, on_both, settings_for
 
 URL = "/api/v1/inquiries"
 
@@ -76,6 +76,7 @@ def test_upload_lists_and_downloads_with_the_type_judged_from_the_bytes(client, 
     assert audit_rows(services) == []  # a photo holds no personal data: no reveal
 
 
+@on_both
 def test_a_file_sent_twice_is_stored_once_with_a_row_each_time(client, auth, services):
     first, second = new_inquiry(client, auth), new_inquiry(client, auth, title="另一件")
     a = upload(client, auth["operator"], first, ("a.png", png(2)))[0]
@@ -100,6 +101,7 @@ def test_a_file_over_the_limit_is_refused_by_name_and_nothing_of_the_upload_is_s
     assert rows(services) == [] and blobs(services) == []
 
 
+@on_both
 def test_the_inquiry_limit_counts_what_it_already_carries(client, auth, services):
     inquiry = new_inquiry(client, auth)
     upload(client, auth["operator"], inquiry, ("1.png", png(6, 5000)))
@@ -123,6 +125,7 @@ def test_a_type_not_allowed_and_a_lying_extension_are_refused_by_name(client, au
     assert rows(services) == [] and blobs(services) == []
 
 
+@on_both
 def test_a_recording_is_personal_data_and_playing_it_is_an_audited_reveal(client, auth, services):
     inquiry = new_inquiry(client, auth)
     rec = upload(client, auth["operator"], inquiry, ("来电录音.mp3", mp3()))[0]

@@ -110,7 +110,8 @@ class AttachmentService:
         if not files:
             raise InvalidInput("files", "at least one file is required")
         with self.db.writing() as uow:
-            inquiry = self._load(uow.inquiries, inquiry_id, actor)
+            # Locked: two uploads at once cannot both fit under the per-inquiry limit.
+            inquiry = self._load(uow.inquiries, inquiry_id, actor, lock=True)
             if not actor.acts_on(inquiry.department_code):
                 raise Forbidden("only the lead department (主办单位) may attach files to this inquiry")
             checked = check_files(self.policy, files, uow.attachments.total_size(inquiry_id))
@@ -173,6 +174,7 @@ class AttachmentService:
         """Store what a system sent with an inquiry (repeats by its own id are skipped); how many new rows.
         The inquiry's other data is already taken in: a refused file raises FileRefused, stores nothing."""
         with self.db.writing() as uow:
+            uow.inquiries.get(inquiry_id, for_update=True)  # one writer at a time under the limit
             fresh = [
                 f
                 for f in files
@@ -238,8 +240,8 @@ class AttachmentService:
             raise Forbidden(f"role '{actor.role}' may not {permission}")
 
     @staticmethod
-    def _load(inquiries: InquiryRepository, inquiry_id: int, actor: Actor) -> Inquiry:
-        inquiry = inquiries.get(inquiry_id)
+    def _load(inquiries: InquiryRepository, inquiry_id: int, actor: Actor, lock: bool = False) -> Inquiry:
+        inquiry = inquiries.get(inquiry_id, for_update=lock)
         if inquiry is None:
             raise NotFound(f"inquiry {inquiry_id} not found")
         departments = [inquiry.department_code, *(c.department_code for c in inquiry.co_departments)]
