@@ -22,6 +22,18 @@ class FilePart(Upload):  # type: ignore[misc]  # flask-smorest is untyped
         return value
 
 
+class FormBoolean(fields.Boolean):
+    """A multipart form's true or false: the words "true" and "false" only, as OpenAPI's boolean says
+    (marshmallow's Boolean would also take "1", "yes", "on", ...)."""
+
+    def _deserialize(self, value: Any, attr: str | None, data: Any, **kwargs: Any) -> bool:
+        if isinstance(value, bool):
+            return value
+        if value in ("true", "false"):
+            return bool(value == "true")
+        raise self.make_error("invalid")
+
+
 class UploadIn(Schema):
     files: fields.List[Any] = fields.List(
         FilePart(),
@@ -33,10 +45,10 @@ class UploadIn(Schema):
         validate=validate.OneOf(KINDS),
         metadata={"description": "recording / photo / document / scan; judged from the type when left out"},
     )
-    holds_personal_data = fields.Boolean(
+    holds_personal_data = FormBoolean(
         load_default=False, metadata={"description": "recordings and scans always do"}
     )
-    public = fields.Boolean(
+    public = FormBoolean(
         load_default=False,
         metadata={"description": "published with the reply (only a department; never personal data)"},
     )
@@ -51,8 +63,8 @@ class AttachmentOut(Schema):
     sha256 = fields.String(metadata={"description": "the content's address; one copy per digest is stored"})
     kind = fields.String(validate=validate.OneOf(KINDS))
     source = fields.String()
-    public = fields.Boolean()
-    holds_personal_data = fields.Boolean(
+    public = FormBoolean()
+    holds_personal_data = FormBoolean(
         metadata={"description": "opening it is a reveal: pii:read, a reason, an audit entry"}
     )
     created_by = fields.String()

@@ -162,3 +162,12 @@ def test_marks_public_and_personal_data_are_kept_apart(client, auth, services):
     not_audio = upload(client, auth["operator"], inquiry, ("x.png", png(10)), kind="recording", expect=422)
     assert "kind" in not_audio["errors"]["json"]
     assert [r[1] for r in rows(services)] == ["答复.pdf"]
+
+
+def test_form_flags_are_true_or_false_and_a_page_past_the_end_is_empty(client, auth, services):
+    inquiry = new_inquiry(client, auth)
+    body = upload(client, auth["operator"], inquiry, ("a.png", png(1)), holds_personal_data="yes", expect=422)
+    assert "holds_personal_data" in body["errors"]["multipart"]
+    far = client.get(f"{URL}/{inquiry}/attachments?page=1124587819581997867597824", headers=auth["operator"])
+    assert far.status_code == 200 and far.get_json() == []
+    assert rows(services) == []

@@ -10,6 +10,8 @@ from sqlalchemy import func, select
 from gateway.persistence.attachment_models import Attachment
 from gateway.persistence.repositories.base import Repository
 
+_MAX_OFFSET = 2**62
+
 
 class AttachmentRepository(Repository):
     """Attachments by inquiry, added in the caller's transaction (the bytes are in the blob store)."""
@@ -32,6 +34,8 @@ class AttachmentRepository(Repository):
 
     def of_inquiry(self, inquiry_id: int, *, offset: int = 0, limit: int | None = None) -> list[Attachment]:
         """The inquiry's attachments, oldest first (a page of them when given a limit)."""
+        if offset > _MAX_OFFSET:
+            return []  # past any page there is (and past what the database's integers hold)
         query = select(Attachment).where(Attachment.inquiry_id == inquiry_id).order_by(Attachment.id)
         return list(self.session.scalars(query.offset(offset).limit(limit)))
 
