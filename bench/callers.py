@@ -71,8 +71,8 @@ from gateway.domain.caller_keys import CallerKeys  # noqa: E402
 from gateway.persistence import migrate  # noqa: E402
 from gateway.persistence.db import make_engine  # noqa: E402
 from gateway.persistence.repositories.inquiry_filters import filtered  # noqa: E402
-from gateway.services.inquiries.queries import InquiryFilter, due_soon_limit, listing  # noqa: E402
 from gateway.services.inquiries.callers import CALLER_HISTORY_DAYS  # noqa: E402
+from gateway.services.inquiries.queries import InquiryFilter, due_soon_limit, listing  # noqa: E402
 
 TARGET_P95_MS = 10.0
 DB_PREFIX = "gateway_bench_callers_"

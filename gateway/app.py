@@ -71,6 +71,8 @@ def _configure(app: Flask, settings: Settings, extra: dict[str, Any]) -> None:
 def _register_api(app: Flask) -> None:
     from gateway.api import (
         applications,
+        attachment_links,
+        attachments,
         catalog,
         co_departments,
         dead_letters,
@@ -104,10 +106,12 @@ def _register_api(app: Flask) -> None:
         co_departments.opinions_blp,
         co_departments.tasks_blp,
         supervision.blp,
+        attachments.blp,
     ):
         api.register_blueprint(blp)
     app.register_blueprint(system.probes)
     app.register_blueprint(webhooks.webhooks)
+    app.register_blueprint(attachment_links.attachment_links)
     errors.register(app)
 
 

@@ -13,12 +13,14 @@ from adapters.base.port import Inbound, Outbound, Poller
 from adapters.base.webhooks import verify
 from gateway.config import Settings, SystemEndpoint
 from gateway.delivery.worker import DeliveryWorker
+from gateway.domain.attachments import AttachmentPolicy, BlobStore
 from gateway.domain.calendar import WorkdayCalendar
 from gateway.domain.clock import Clock, utcnow
-from gateway.domain.messages import CATALOG_ITEMS
+from gateway.domain.messages import CATALOG_ITEMS, REPLY_PUBLISH, WORKORDER_CREATE
 from gateway.persistence.db import Database, make_engine
 from gateway.services.accounts import KeyService
 from gateway.services.applications import ApplicationService, EvaluationService
+from gateway.services.attachments import AttachmentMessages, AttachmentService
 from gateway.services.catalog import CatalogService, CatalogSync
 from gateway.services.co_departments import CoDepartmentService
 from gateway.services.container import Services
@@ -101,6 +103,22 @@ def catalog_sync(
     )
 
 
+def blob_store(policy: AttachmentPolicy) -> BlobStore:
+    """Where attachments' bytes go: files under a directory (one instance), or S3 storage (several)."""
+    if policy.storage == "s3":
+        from adapters.objectstore import S3BlobStore
+
+        return S3BlobStore.connect(
+            policy.s3_bucket,
+            endpoint_url=policy.s3_endpoint_url,
+            region=policy.s3_region,
+            prefix=policy.s3_prefix,
+        )
+    from gateway.persistence.blobs import FileBlobStore
+
+    return FileBlobStore(policy.directory)
+
+
 def build(settings: Settings, clock: Clock = utcnow) -> Services:
     """Wire real services for these settings."""
     db = Database(make_engine(settings.database_url))
@@ -110,11 +128,16 @@ def build(settings: Settings, clock: Clock = utcnow) -> Services:
     session = make_session(pool_size=max(16, settings.delivery.concurrency * 2))
     receivers, senders, pollers = _adapters(settings, session)
     catalog = CatalogService(db)
+    attachments = AttachmentService(db, settings.attachments, blob_store(settings.attachments), clock)
+    attachment_messages = AttachmentMessages(attachments, settings.secret_key)
+    hydrators = {
+        CATALOG_ITEMS: catalog.hydrate,
+        WORKORDER_CREATE: attachment_messages.for_work_order,  # 附件 as signed links for 12345
+        REPLY_PUBLISH: attachment_messages.for_publication,  # the public 附件 with the reply
+    }
 
     def delivery_worker(worker_id: str | None) -> DeliveryWorker:
-        return DeliveryWorker(
-            db, senders, settings.delivery, clock, worker_id, hydrators={CATALOG_ITEMS: catalog.hydrate}
-        )
+        return DeliveryWorker(db, senders, settings.delivery, clock, worker_id, hydrators=hydrators)
 
     inbound = InboundService(
         db,
@@ -126,6 +149,9 @@ def build(settings: Settings, clock: Clock = utcnow) -> Services:
         receivers=receivers,
         pollers=pollers,
         secrets=settings.webhook_secrets,
+        attachments=attachments,
+        # 12345 sends recordings and photos as links its adapter fetches
+        fetchers={"hotline": senders["hotline"].fetch},  # type: ignore[attr-defined]
     )
     return Services(
         settings=settings,
@@ -142,6 +168,8 @@ def build(settings: Settings, clock: Clock = utcnow) -> Services:
         system=SystemService(db, clock),
         co_departments=CoDepartmentService(db, settings, calendar, clock),
         supervision=SupervisionService(db, inquiries, clock),
+        attachments=attachments,
+        attachment_messages=attachment_messages,
         make_delivery_worker=delivery_worker,
         make_catalog_sync=partial(catalog_sync, db, settings, session, clock),
         closing=[session.close],

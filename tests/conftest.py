@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import dataclasses
 import shutil
 import threading
 from collections.abc import Callable, Iterator
@@ -23,6 +24,7 @@ from gateway.persistence import migrate
 from gateway.persistence.db import make_engine
 from gateway.persistence.models import AuditEntry
 from tests.postgres import PgDatabase, pg, pg_database, pg_engine  # noqa: F401 - fixtures
+from tests.s3 import moto_server, s3_bucket  # noqa: F401 - fixtures
 
 ROOT = Path(__file__).resolve().parent.parent
 Start = Callable[[Flask], ServerThread]
@@ -108,8 +110,11 @@ def db_url(request: pytest.FixtureRequest, tmp_path: Path) -> str:
 
 
 @pytest.fixture
-def settings(db_url: str) -> Settings:
-    return settings_for(db_url)
+def settings(db_url: str, tmp_path: Path) -> Settings:
+    settings = settings_for(db_url)
+    # Each test's attachments in its own directory, never the checkout's var/.
+    blobs = dataclasses.replace(settings.attachments, directory=str(tmp_path / "attachments"))
+    return dataclasses.replace(settings, attachments=blobs)
 
 
 @pytest.fixture

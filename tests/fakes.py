@@ -23,6 +23,7 @@ from gateway.domain.lifecycle import HANDLING, Action
 from gateway.persistence.models import Inquiry, InquiryCoDepartment, InquiryEvent
 from gateway.persistence.repositories.accounts import AccountRepository
 from gateway.persistence.repositories.applications import ApplicationRepository
+from gateway.persistence.repositories.attachments import AttachmentRepository
 from gateway.persistence.repositories.audit import AuditRepository
 from gateway.persistence.repositories.callers import CallerIndexRepository
 from gateway.persistence.repositories.catalog import CatalogRepository
@@ -207,6 +208,7 @@ class FakeUnitOfWork:
         self.people = _not_faked("people", PeopleRepository)
         self.co_departments = _not_faked("co_departments", CoDepartmentRepository)
         self.merges = FakeMergeRepository(inquiries)
+        self.attachments = _not_faked("attachments", AttachmentRepository)
 
     def flush(self) -> None:
         """Nothing is pending in memory."""

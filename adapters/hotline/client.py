@@ -61,6 +61,14 @@ class HotlineClient:
                 retryable=False,
             )
 
+    def fetch(self, url: str) -> bytes:
+        """A file the platform serves (a pushed work order's 附件 link); only links on the platform."""
+        base = self.http.base_url + "/"
+        if not url.startswith(base):
+            raise UpstreamError(self.system, "attachment link is not on the 12345 platform", retryable=False)
+        response = self.http.request("GET", "/" + url[len(base) :], operation="fetch_attachment")
+        return response.content
+
     def changes(self, cursor: str | None, page_size: int = 100) -> Iterator[list[Listed]]:
         """Pages of work orders changed at or after `cursor` (ISO 8601), each with the events it tells.
 

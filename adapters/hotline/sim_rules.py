@@ -79,7 +79,7 @@ def _only(body: dict[str, Any], allowed: set[str], where: str = "") -> None:
 
 # A create call carries the work order's own fields; the platform assigns the number, status, 承办单位,
 # 办理时限 and update time.
-CREATE_FIELDS = set(WORK_ORDER_FIELDS) - {"gdbh", "gdzt", "cbdw", "cbdwmc", "blsx", "gxsj"}
+CREATE_FIELDS = (set(WORK_ORDER_FIELDS) - {"gdbh", "gdzt", "cbdw", "cbdwmc", "blsx", "gxsj"}) | {"fjList"}
 FEEDBACK_FIELDS = {
     "gdbh",
     "wbbh",

@@ -14,7 +14,7 @@ from werkzeug.exceptions import HTTPException
 
 from adapters.base.sim_control import register_control
 from adapters.base.simulator import apply_fault, simulator_app
-from adapters.hotline import sim_rules
+from adapters.hotline import sim_files, sim_rules
 from adapters.hotline.sim_state import CLOSED, REOPENED, HotlineState, SimError, fmt, is_time
 
 # Refused: a webhook URL to push to but no secret to sign with.
@@ -68,7 +68,11 @@ def create_simulator(
         "hotline_simulator", HotlineState, gateway_webhook_url, webhook_secrets, _UNSIGNED_PUSH
     )
     app.json.ensure_ascii = False  # type: ignore[attr-defined]
-    _register_api(app, state)
+    files = sim_files.PlatformFiles()
+    app.extensions["simulator_files"] = files
+    state.files = files  # type: ignore[attr-defined]
+    sim_files.register(app, files)
+    _register_api(app, state, files)
     _register_knowledge(app, state)
     _register_control(app, state)
 
@@ -85,7 +89,7 @@ def create_simulator(
     return app
 
 
-def _register_api(app: Flask, state: HotlineState) -> None:
+def _register_api(app: Flask, state: HotlineState, files: sim_files.PlatformFiles) -> None:
     @app.before_request
     def inject_fault() -> tuple[Response, int, dict[str, str]] | None:
         if not request.path.startswith("/api/"):
@@ -103,6 +107,9 @@ def _register_api(app: Flask, state: HotlineState) -> None:
     def create_work_order() -> Response:
         body, key = _body(), _key()
         sim_rules.check_create(body)
+        listed = sim_files.check_list(body)
+        if listed:  # 附件: fetched from the gateway's links before the work order is taken
+            files.fetch_all(str(body["wbbh"]), listed)
 
         def create() -> dict[str, Any]:
             existing = state.find_locked(None, body["wbbh"])

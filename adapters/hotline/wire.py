@@ -11,7 +11,7 @@ from collections.abc import Mapping
 from datetime import datetime
 from typing import Any
 
-from adapters.hotline import codes
+from adapters.hotline import attachment_wire, codes
 from gateway.domain.errors import WireError
 from gateway.domain.inbound import InboundEvent, InboundKind
 from gateway.domain.inquiry import Channel, Kind
@@ -133,7 +133,8 @@ def updated_at(order: object) -> datetime:
 def inquiry_event(order: object) -> InboundEvent:
     """A pushed (XGD) or listed work order as an inquiry event, keyed by its 工单编号."""
     data = inquiry_from_work_order(order)
-    return InboundEvent(InboundKind.INQUIRY, data, key=f"XGD:{data['external_id']}")
+    files = attachment_wire.files_from_work_order(_object(order, "sj"))
+    return InboundEvent(InboundKind.INQUIRY, data, key=f"XGD:{data['external_id']}", files=files)
 
 
 def callback_event(result: object) -> InboundEvent:
@@ -229,6 +230,7 @@ def work_order_request(payload: Mapping[str, Any]) -> dict[str, Any]:
             "sffl": _optional_str(payload, "category"),
             "sfgk": "1" if consent else "0",
             "slsj": _time(payload, "created_at"),
+            "fjList": attachment_wire.file_list(payload),  # 附件: links the platform fetches
         }
     )
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from adapters.base.attachments import MAX_PUSH_BYTES
 from adapters.base.json_body import load_object
 from adapters.base.port import Ack
 from adapters.website import wire
@@ -28,7 +29,7 @@ class WebsiteInbound:
 
     def parse(self, body: bytes) -> list[InboundEvent]:
         """Map a webhook body; WireError names the website's field."""
-        return [wire.inquiry_from_website(load_object(body, "body"))]
+        return [wire.inquiry_from_website(load_object(body, "body", max_bytes=MAX_PUSH_BYTES))]
 
     def accepted(self, references: list[str], duplicate: bool) -> Ack:
         """``{"success": true, "data": {"refNos": [...], "duplicate": ...}}``."""

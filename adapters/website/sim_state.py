@@ -39,9 +39,10 @@ class WebsiteState(SimulatorState):
     status_history: dict[str, list[dict[str, Any]]] = field(default_factory=dict)
     pushes: list[dict[str, Any]] = field(default_factory=list)
     guides: dict[str, dict[str, Any]] = field(default_factory=dict)  # by itemCode, withdrawn ones too
+    files: dict[str, bytes] = field(default_factory=dict)  # 附件 of published replies, by SHA-256
     sequence: int = 0
     # reset() forgets these too (the webhook target and secrets stay).
-    cleared_on_reset = ("messages", "replies", "status_history", "pushes", "guides")
+    cleared_on_reset = ("messages", "replies", "status_history", "pushes", "guides", "files")
 
     def submit_message(self, **fields: Any) -> dict[str, Any]:
         """A citizen writes a message: store it (status 0 待受理), push the signed webhook if configured."""

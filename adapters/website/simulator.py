@@ -7,6 +7,9 @@ injects faults, and refuses replies that would publish a mobile or ID number.
 
 from __future__ import annotations
 
+import base64
+import binascii
+import hashlib
 import re
 from collections.abc import Callable
 from datetime import datetime
@@ -170,6 +173,10 @@ def _publish(state: WebsiteState, body: dict[str, Any]) -> Answer:
             return _refuse(400, "PARAM_INVALID", "boxType不合法")
         if not isinstance(subject, str) or not subject.strip():
             return _refuse(400, "PARAM_INVALID", "subject不能为空")
+    files = _reply_files(body.get("attachments"))
+    if isinstance(files, tuple):
+        return files
+    state.files.update({f["sha256"]: content for f, content in files})
     reply = {
         "replyId": f"HF{datetime.now(BEIJING):%Y%m%d}{len(state.replies) + 1:06d}",
         "msgId": msg_id,
@@ -182,6 +189,8 @@ def _publish(state: WebsiteState, body: dict[str, Any]) -> Answer:
         "replyTime": body["replyTime"],
         "publish": publish,
     }
+    if files:
+        reply["attachments"] = [f for f, _ in files]
     state.replies.append(reply)
     return 200, {
         "success": True,
@@ -192,6 +201,25 @@ def _publish(state: WebsiteState, body: dict[str, Any]) -> Answer:
             "published": publish == "Y",
         },
     }
+
+
+def _reply_files(items: Any) -> list[tuple[dict[str, Any], bytes]] | Answer:
+    """A reply's 附件, decoded and checked against their SHA-256; a refusal if one is malformed."""
+    if items is None:
+        return []
+    if not isinstance(items, list) or len(items) > 20:
+        return _refuse(400, "PARAM_INVALID", "attachments应为不超过20个附件的数组")
+    files = []
+    for item in items:
+        try:
+            content = base64.b64decode(str(item["content"]), validate=True)
+            meta = {k: item[k] for k in ("fileId", "fileName", "contentType", "fileSize", "sha256")}
+        except (KeyError, TypeError, ValueError, binascii.Error):
+            return _refuse(400, "PARAM_INVALID", "附件格式不正确")
+        if hashlib.sha256(content).hexdigest() != meta["sha256"] or len(content) != meta["fileSize"]:
+            return _refuse(400, "PARAM_INVALID", f"附件{meta['fileName']}校验失败")
+        files.append((meta, content))
+    return files
 
 
 def _update_status(state: WebsiteState, msg_id: str, body: dict[str, Any]) -> Answer:

@@ -12,6 +12,7 @@ from datetime import datetime
 from typing import Any
 from urllib.parse import quote
 
+from adapters.website import attachment_wire
 from gateway.domain.calendar import SHANGHAI
 from gateway.domain.errors import WireError
 from gateway.domain.inbound import InboundEvent, InboundKind
@@ -98,6 +99,7 @@ def inquiry_from_website(body: Any) -> InboundEvent:
 
     return InboundEvent(
         kind=InboundKind.INQUIRY,
+        files=attachment_wire.files_from_message(message),  # 附件, decoded from base64
         data={
             "channel": Channel.WEBSITE.value,
             "external_id": _text(message, "msgId", required=True, max_len=64),
@@ -183,6 +185,9 @@ def reply_call(payload: dict[str, Any], *, public: bool = True) -> WebsiteCall |
     department = _optional_str(payload, "department_name")
     if department:
         body["replyDept"] = redact_text(department, person=person)
+    files = attachment_wire.reply_files(payload) if public else None  # only the public 附件, published
+    if files:
+        body["attachments"] = files
     msg_id = _website_msg_id(payload)
     if msg_id is not None:
         body["msgId"] = msg_id

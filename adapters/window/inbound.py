@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from adapters.base.attachments import MAX_PUSH_BYTES, base64_files
 from adapters.base.port import Ack
 from adapters.window import wire
 from gateway.domain.errors import WireError
@@ -15,10 +16,11 @@ class WindowInbound:
 
     def parse(self, body: bytes) -> list[InboundEvent]:
         """One push is one record; only 诉求登记 (`ywlx` SQDJ) exists so far."""
-        data = wire.load_body(body)
+        data = wire.load_body(body, max_bytes=MAX_PUSH_BYTES)  # it may carry 附件 (scans) in base64
         kind = wire.record_type(data)
         if kind == wire.INQUIRY_RECORD:
-            return [InboundEvent(kind=InboundKind.INQUIRY, data=wire.inquiry_from_record(data))]
+            files = base64_files(data.get("fj"), "fj", ("fjbh", "fjmc", "nr"), kind="scan")
+            return [InboundEvent(kind=InboundKind.INQUIRY, data=wire.inquiry_from_record(data), files=files)]
         raise WireError("ywlx", f"不支持的业务类型: {kind}")
 
     def accepted(self, references: list[str], duplicate: bool) -> Ack:

@@ -17,6 +17,7 @@ from werkzeug.exceptions import HTTPException, InternalServerError, MethodNotAll
 
 from gateway.api.spec import URI_TOO_LONG, OperationIds, UriTooLong, body_required, count_properties
 from gateway.domain.errors import (
+    FileRefused,
     Forbidden,
     InvalidInput,
     InvalidTransition,
@@ -138,6 +139,13 @@ def register(app: Flask) -> None:
     def _invalid(err: InvalidInput) -> Reply:
         errors = {err.location: {err.field: [err.reason]}}
         return _payload(422, "Unprocessable Entity", str(err), errors), 422, {}
+
+    @app.errorhandler(FileRefused)
+    def _file_refused(err: FileRefused) -> Reply:
+        # The file is named; nothing of the upload was stored (the service checks every file first).
+        code, status = (413, "Payload Too Large") if err.too_large else (422, "Unprocessable Entity")
+        errors = {"files": {err.filename: [err.reason]}}
+        return _payload(code, status, str(err), errors), code, {}
 
     @app.errorhandler(NotFound)
     def _not_found(err: NotFound) -> Reply:

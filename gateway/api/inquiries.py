@@ -42,14 +42,16 @@ NOT_NOW = "not allowed in the current status"
 # An inquiry in a response (or the newest of a listing) leads to everything done with one: OpenAPI links,
 # which clients and fuzzers follow.
 _VIEWS = ["get_inquiry", "list_events", "reveal_citizen", *(f"action_{a.name.lower()}" for a in Action)]
-# 协办: the co-departments' opinions on it (gateway.api.co_departments) are done with an inquiry too; and
-# 并单's endpoints are the merges blueprint's (gateway.api.merges).
+# 协办: the co-departments' opinions on it (gateway.api.co_departments), 并单's endpoints (gateway.api.merges)
+# and 附件 (gateway.api.attachments) are done with an inquiry too.
 _OPINIONS = link_to("opinions", ["list_opinions", "give_opinion"], inquiry_id=BODY_ID)
 MERGE_VIEWS = ["list_duplicates", "merge_inquiry", "unmerge_inquiry", "list_children"]
+_ATTACHMENTS = ["list_attachments", "upload_attachments"]
 FOLLOW_UPS = {
     **link_to("inquiries", _VIEWS, inquiry_id=BODY_ID),
     **_OPINIONS,
     **link_to("merges", MERGE_VIEWS, inquiry_id=BODY_ID),
+    **link_to("attachments", _ATTACHMENTS, inquiry_id=BODY_ID),
 }
 # Every lifecycle action answers the inquiry, leads to what may follow, and names 404 and 409 alike.
 LIFECYCLE = partial(
@@ -67,7 +69,8 @@ class Inquiries(MethodView):
         blp,
         [200],
         link_to("inquiries", _VIEWS, inquiry_id=FIRST_ID)
-        | link_to("merges", MERGE_VIEWS, inquiry_id=FIRST_ID),
+        | link_to("merges", MERGE_VIEWS, inquiry_id=FIRST_ID)
+        | link_to("attachments", _ATTACHMENTS, inquiry_id=FIRST_ID),
     )
     @blp.paginate()
     @operation_id(blp, "list_inquiries")

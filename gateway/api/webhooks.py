@@ -17,6 +17,18 @@ from gateway.api.auth import services
 webhooks = Blueprint("webhooks", __name__, url_prefix="/webhooks")
 
 
+# Systems whose pushes may carry 附件 in base64 (adapters/website/PROTOCOL.md): room for an inquiry's worth.
+_CARRIES_FILES = frozenset({"website", "window"})
+
+
+@webhooks.before_request
+def _room_for_files() -> None:
+    """A push that may carry files gets the per-inquiry attachment limit (base64: 4/3) on top."""
+    if (request.view_args or {}).get("system") in _CARRIES_FILES:
+        settings = services().settings
+        request.max_content_length = settings.max_body_bytes + settings.attachments.max_inquiry_bytes * 4 // 3
+
+
 @webhooks.post("/<system>")
 def receive(system: str) -> ResponseReturnValue:
     """Take in one signed webhook from a known external system (404 in the API's shape for any other)."""

@@ -10,6 +10,7 @@ from marshmallow import ValidationError
 from gateway.config import settings as cfg
 from gateway.config.errors import ConfigError, flatten_errors
 from gateway.config.schema import ConfigSchema
+from gateway.domain.attachments import AttachmentPolicy
 from gateway.domain.calendar import CalendarOverrides
 from gateway.domain.routing import RoutingRule
 
@@ -56,6 +57,7 @@ def parse_settings(raw: Any, env: Mapping[str, str], source: str = "config.yaml"
         delivery=cfg.DeliveryPolicy(**data["delivery"]),
         applications=cfg.ApplicationPolicy(**data["applications"]),
         supervision=cfg.SupervisionPolicy(**data["supervision"]),
+        attachments=_attachments(data["attachments"], env),
         jobs=tuple(
             cfg.JobSchedule(name, job["every_seconds"])
             for name, job in data["jobs"].items()
@@ -68,6 +70,16 @@ def parse_settings(raw: Any, env: Mapping[str, str], source: str = "config.yaml"
             reply_to_writer=inter["reply_to_writer"],
         ),
     )
+
+
+def _attachments(data: Mapping[str, Any], env: Mapping[str, str]) -> AttachmentPolicy:
+    """The attachment limits and storage; GATEWAY_ATTACHMENTS_DIR and GATEWAY_S3_ENDPOINT_URL override
+    where the bytes go (the S3 credentials are boto3's own AWS_* variables, never in the file)."""
+    values = {**data, "types": frozenset(data["types"])}
+    values["directory"] = env.get("GATEWAY_ATTACHMENTS_DIR", values["directory"])
+    values["s3_endpoint_url"] = env.get("GATEWAY_S3_ENDPOINT_URL", values["s3_endpoint_url"])
+    values["public_url"] = env.get("GATEWAY_PUBLIC_URL", values["public_url"]).rstrip("/")
+    return AttachmentPolicy(**values)
 
 
 def _calendar(overrides: Mapping[int, Mapping[str, Any]]) -> CalendarOverrides:

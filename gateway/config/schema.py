@@ -138,6 +138,31 @@ class _LimitsSchema(Schema):
     login_failures_per_address = fields.Integer(load_default=30, validate=validate.Range(min=5))
 
 
+class _AttachmentsSchema(Schema):
+    max_file_bytes = fields.Integer(strict=True, load_default=10_485_760, validate=validate.Range(min=1024))
+    max_inquiry_bytes = fields.Integer(
+        strict=True, load_default=52_428_800, validate=validate.Range(min=1024)
+    )
+    types = fields.List(
+        fields.String(validate=validate.Regexp(r"^[a-z]+/[a-z0-9.+-]+$")),
+        load_default=lambda: ["image/jpeg", "image/png", "application/pdf", "audio/mpeg"],
+        validate=validate.Length(min=1),
+    )
+    storage = fields.String(load_default="filesystem", validate=validate.OneOf(["filesystem", "s3"]))
+    directory = fields.String(load_default="var/attachments")
+    s3_bucket = fields.String(load_default="gateway-attachments")
+    s3_endpoint_url = fields.String(load_default=None, allow_none=True)
+    s3_region = fields.String(load_default="cn-north-1")
+    s3_prefix = fields.String(load_default="attachments/")
+    link_seconds = fields.Integer(strict=True, load_default=86400, validate=validate.Range(min=60))
+    public_url = fields.Url(load_default="http://127.0.0.1:8000", require_tld=False)
+
+    @validates_schema
+    def _file_within_inquiry(self, data: dict[str, Any], **_: Any) -> None:
+        if data["max_file_bytes"] > data["max_inquiry_bytes"]:
+            raise ValidationError("must not exceed max_inquiry_bytes", "max_file_bytes")
+
+
 class ConfigSchema(Schema):
     departments = fields.List(
         fields.Nested(_DepartmentSchema), required=True, validate=validate.Length(min=1)
@@ -159,6 +184,7 @@ class ConfigSchema(Schema):
     )
     applications = fields.Nested(_ApplicationsSchema, load_default=dict)
     supervision = fields.Nested(_SupervisionSchema, load_default=dict)
+    attachments = fields.Nested(_AttachmentsSchema, load_default=lambda: _AttachmentsSchema().load({}))
 
     @validates_schema
     def _known_departments(self, data: dict[str, Any], **_: Any) -> None:

@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 
+from gateway.domain.attachments import AttachmentPolicy
 from gateway.domain.calendar import CalendarOverrides
 from gateway.domain.routing import RoutingRule
 
@@ -131,6 +132,7 @@ class Settings:
     # The key of the caller index (重复来电, gateway.domain.caller_keys); empty: no lookup by caller.
     caller_key_secret: str = ""
     supervision: SupervisionPolicy = field(default_factory=SupervisionPolicy)
+    attachments: AttachmentPolicy = field(default_factory=AttachmentPolicy)
 
     def department(self, code: str) -> Department | None:
         """The configured department with this code, if any."""

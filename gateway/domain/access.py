@@ -35,6 +35,8 @@ OPINION_WRITE = "opinion:write"  # 协办: give the opinion of one's own departm
 NOTICE_READ = "supervision:read"  # 督办单: read notices (a department its own)
 NOTICE_ANSWER = "supervision:answer"  # 督办单: 签收 and 督办回复, by the inquiry's lead department
 # Issuing a 督办单 is the inquiry's escalate action: it needs act(Action.ESCALATE).
+ATTACH = "attachment:create"  # 附件: upload files to an inquiry the actor may see (and act on)
+ATTACH_PUBLIC = "attachment:publish"  # mark a reply attachment public (only a department answers)
 
 
 def act(action: Action) -> str:
@@ -71,16 +73,24 @@ class Role:
 
 A, C = Action, Channel
 # 督办单: supervisors issue (escalate) and read all; departments read their own and answer; operators read.
-_OPERATOR = {READ, PII, MERGE, OPINION_READ, NOTICE_READ} | {
+_OPERATOR = {READ, PII, MERGE, OPINION_READ, NOTICE_READ, ATTACH} | {
     act(a)
     for a in (A.DISPATCH, A.REPLY, A.CALLBACK, A.CLOSE, A.REOPEN, A.APPROVE_EXTENSION, A.REFUSE_EXTENSION)
 }
-_DEPARTMENT = {READ, APP_READ, RECTIFY, OPINION_READ, OPINION_WRITE, NOTICE_READ, NOTICE_ANSWER} | {
-    act(a) for a in (A.ACKNOWLEDGE, A.RETURN, A.REQUEST_EXTENSION, A.REPLY)
-}
+_DEPARTMENT = {
+    READ,
+    APP_READ,
+    RECTIFY,
+    OPINION_READ,
+    OPINION_WRITE,
+    NOTICE_READ,
+    NOTICE_ANSWER,
+    ATTACH,
+    ATTACH_PUBLIC,
+} | {act(a) for a in (A.ACKNOWLEDGE, A.RETURN, A.REQUEST_EXTENSION, A.REPLY)}
 # 窗口人员 also work the 整改 of bad ratings (the list, 回访, closing): every application is taken in at the
 # service center's windows, so their channel's applications are all of them.
-_WINDOW = {READ, PII, APP_READ, APP_ACCEPT, RECTIFY}
+_WINDOW = {READ, PII, APP_READ, APP_ACCEPT, RECTIFY, ATTACH}
 _SUPERVISOR = {
     READ,
     PII,

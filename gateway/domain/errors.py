@@ -102,6 +102,16 @@ def too_large(limit: int, field: str = "$") -> WireError:
     return WireError(field, f"请求体超过{limit}字节")
 
 
+class FileRefused(DomainError):
+    """A file the limits refuse: too large (413), or of a type not allowed or lying (422); names it."""
+
+    def __init__(self, filename: str, reason: str, *, too_large: bool) -> None:
+        self.filename = filename
+        self.reason = reason
+        self.too_large = too_large
+        super().__init__(f"{filename}: {reason}")
+
+
 class SignatureError(Exception):
     """A webhook that is not from whom it claims (bad, missing or stale signature)."""
 

@@ -6,6 +6,8 @@ from dataclasses import dataclass
 from enum import StrEnum
 from typing import Any
 
+from gateway.domain.attachments import NewFile
+
 
 class InboundKind(StrEnum):
     """What an inbound event is about."""
@@ -32,3 +34,4 @@ class InboundEvent:
     kind: InboundKind
     data: dict[str, Any]
     key: str | None = None
+    files: tuple[NewFile, ...] = ()  # INQUIRY: 附件 sent with it (bytes, or a link the gateway fetches)

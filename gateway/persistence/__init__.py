@@ -2,6 +2,7 @@
 
 from gateway.persistence import (
     application_models,
+    attachment_models,
     catalog_models,
     models,
     opinion_models,
@@ -11,6 +12,7 @@ from gateway.persistence import (
 
 __all__ = [
     "application_models",
+    "attachment_models",
     "catalog_models",
     "models",
     "opinion_models",

@@ -6,6 +6,7 @@ from sqlalchemy.orm import Session
 
 from gateway.persistence.repositories.accounts import AccountRepository
 from gateway.persistence.repositories.applications import ApplicationRepository
+from gateway.persistence.repositories.attachments import AttachmentRepository
 from gateway.persistence.repositories.audit import AuditRepository
 from gateway.persistence.repositories.callers import CallerIndexRepository
 from gateway.persistence.repositories.catalog import CatalogRepository
@@ -42,6 +43,7 @@ class SqlUnitOfWork:
         self.co_departments = CoDepartmentRepository(session)
         self.supervision = SupervisionRepository(session)  # 督办单
         self.merges = MergeRepository(session)
+        self.attachments = AttachmentRepository(session)
 
     def flush(self) -> None:
         """Send pending changes now (to see generated ids, or to order a delete before an insert)."""

@@ -16,6 +16,7 @@ from gateway.domain.clock import Clock
 from gateway.persistence.db import Database
 from gateway.services.accounts import KeyService
 from gateway.services.applications import ApplicationService, EvaluationService
+from gateway.services.attachments import AttachmentMessages, AttachmentService
 from gateway.services.catalog import CatalogService, CatalogSync
 from gateway.services.co_departments import CoDepartmentService
 from gateway.services.inbound import InboundService
@@ -43,6 +44,8 @@ class Services:
     system: SystemService
     co_departments: CoDepartmentService  # 协办: co-departments' tasks and opinions
     supervision: SupervisionService  # 督办单
+    attachments: AttachmentService  # 附件: rows in the database, bytes in the blob store
+    attachment_messages: AttachmentMessages  # 附件 in messages to systems, and the signed links they fetch
     # Built by the wiring over the real adapters: a delivery worker (by worker id) and a catalog sync (by
     # page size); `closing` releases what the wiring opened (the HTTP session).
     make_delivery_worker: Callable[[str | None], DeliveryWorker]

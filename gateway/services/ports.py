@@ -17,6 +17,7 @@ from gateway.domain.access import Actor
 from gateway.persistence.models import Inquiry, InquiryEvent
 from gateway.persistence.repositories.accounts import AccountRepository
 from gateway.persistence.repositories.applications import ApplicationRepository
+from gateway.persistence.repositories.attachments import AttachmentRepository
 from gateway.persistence.repositories.audit import AuditRepository
 from gateway.persistence.repositories.callers import CallerIndexRepository
 from gateway.persistence.repositories.catalog import CatalogRepository
@@ -108,6 +109,7 @@ class UnitOfWork(Protocol):
     callers: CallerIndexRepository  # the keys of the caller index (重复来电)
     people: PeopleRepository  # the citizens behind inquiries and applications (to redact free text with)
     co_departments: CoDepartmentRepository  # 协办: co-departments' tasks and opinions
+    attachments: AttachmentRepository  # 附件 rows (their bytes are in the blob store)
 
     @property
     def inquiries(self) -> InquiryRepository:

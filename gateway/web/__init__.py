@@ -23,6 +23,7 @@ def register(app: Flask) -> None:
     global _assembled
     from gateway.web import (
         admin,
+        attachments,  # noqa: F401 - adds its routes (附件) to the inquiries blueprint
         attention,
         auth,
         base,

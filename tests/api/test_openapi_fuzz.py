@@ -129,6 +129,9 @@ def fuzz_app(app: Flask, services: Services, auth: dict[str, dict[str, str]]) ->
 DEPENDS_ON_STORED_DATA = {
     ("POST", "/api/v1/applications"),
     ("POST", "/api/v1/applications/{app_id}/supplement"),
+    # 附件: a file's type is judged from its bytes, and a stored file holding personal data needs a reason.
+    ("POST", "/api/v1/inquiries/{inquiry_id}/attachments"),
+    ("GET", "/api/v1/inquiries/{inquiry_id}/attachments/{attachment_id}/content"),
 }
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import logging
 import time
 from collections.abc import Callable, Mapping, Sequence
@@ -27,6 +28,8 @@ from gateway.domain.inbound import InboundEvent, InboundKind
 from gateway.domain.lifecycle import Action
 from gateway.domain.ports import Ack, Inbound, Poller, Verify
 from gateway.services.applications import ApplicationService
+from gateway.services.attachments import AttachmentService
+from gateway.services.attachments.inbound import Fetch, attach_files
 from gateway.services.cursors import get_cursor, save_cursor
 from gateway.services.inbound.outcomes import EVENT, PollResult, Receipt, Refused, system_actor
 from gateway.services.inbound.polling import poll
@@ -54,6 +57,8 @@ class InboundService:
         receivers: Mapping[str, Inbound] | None = None,
         pollers: Mapping[str, Poller] | None = None,
         secrets: Mapping[str, Sequence[str]] | None = None,
+        attachments: AttachmentService | None = None,
+        fetchers: Mapping[str, Fetch] | None = None,
     ) -> None:
         self.db, self.clock = db, clock
         # The services that apply what comes in: inquiries always, applications where wired.
@@ -67,6 +72,8 @@ class InboundService:
         self.receivers: Mapping[str, Inbound] = receivers or {}
         self.pollers: Mapping[str, Poller] = pollers or {}
         self.secrets: Mapping[str, Sequence[str]] = secrets or {}
+        # 附件 sent with inquiries: stored by the attachment service, links fetched by the system's adapter.
+        self.attachments, self.fetchers = attachments, fetchers or {}
 
     # ---- the one path ----------------------------------------------------------------------------
 
@@ -146,7 +153,7 @@ class InboundService:
         if event.kind != InboundKind.INQUIRY:
             return event
         try:
-            return InboundEvent(event.kind, self.validate_inquiry(event.data), event.key)
+            return dataclasses.replace(event, data=self.validate_inquiry(event.data))
         except ValidationError as err:
             messages = err.messages
             fields = sorted(messages) if isinstance(messages, dict) else []
@@ -158,6 +165,11 @@ class InboundService:
             if event.kind == InboundKind.INQUIRY:
                 view, created = self.inquiries.intake(event.data, actor)
                 log.info("inbound %s inquiry %s (%s)", system, view.number, "new" if created else "repeat")
+                if event.files and self.attachments is not None:
+                    # On a repeat too: files a failed fetch left out are taken in on the system's retry.
+                    attach_files(
+                        self.attachments, self.fetchers.get(system), system, view.id, event.files, actor
+                    )
                 return view.number, created
             if event.kind == InboundKind.CALLBACK:
                 return self._callback(system, event.data, actor)
