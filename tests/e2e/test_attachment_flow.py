@@ -7,6 +7,7 @@ from __future__ import annotations
 import base64
 import dataclasses
 import hashlib
+from datetime import UTC, datetime
 
 import pytest
 import requests
@@ -154,3 +155,35 @@ def test_a_window_record_brings_its_scan_which_holds_personal_data(world):
         str(scan["id"]),
         "核对证件",
     )
+
+
+def test_a_website_message_and_its_files_are_taken_in_together_or_not_at_all(linked, monkeypatch):
+    """The work order for 12345 is written in the inquiry's transaction: were the files written in another,
+    the worker could send it before them. A failure writing the files leaves nothing; the retry brings all."""
+    world = linked
+    website, hotline = world.sim("website"), world.sim("hotline")
+    service = world.services.attachments
+
+    def broken(uow, inquiry_id, rows):
+        raise RuntimeError("disk full")
+
+    monkeypatch.setattr(service, "add_rows", broken)
+    files = [
+        {"fileId": "F001", "fileName": "现场照片.png", "content": b64(png(1))},
+        {"fileId": "F002", "fileName": "情况说明.pdf", "content": b64(pdf("说明"))},
+    ]
+    message = website.submit_message(subject="人行道破损", content="人行道地砖破损多处。", attachments=files)
+    assert call(world, "GET", API, params={"channel": "website"}).json() == []
+    world.drain()
+    assert hotline.list_work_orders() == []  # nothing about it left
+
+    monkeypatch.undo()
+    website._push(message, datetime.now(UTC))  # the website pushes the message again
+    (inquiry,) = call(world, "GET", API, params={"channel": "website"}).json()
+    stored = call(world, "GET", f"{API}/{inquiry['id']}/attachments").json()
+    assert [a["filename"] for a in stored] == ["现场照片.png", "情况说明.pdf"]
+    world.drain()
+    assert [f["fjmc"] for f in hotline.files.of_work_order(inquiry["number"])] == [
+        "现场照片.png",
+        "情况说明.pdf",
+    ]

@@ -19,6 +19,20 @@ log = logging.getLogger(__name__)
 Fetch = Callable[[str], bytes]
 
 
+def fetched_files(fetch: Fetch | None, system: str, files: Sequence[NewFile]) -> list[NewFile]:
+    """The files with the bytes of each link fetched (one that cannot be fetched without a fetcher is
+    left out, logged)."""
+    ready: list[NewFile] = []
+    for file in files:
+        if not file.content and file.url:
+            if fetch is None:
+                log.warning("attachment link from %s not fetched: no fetcher", system)
+                continue
+            file = dataclasses.replace(file, content=fetch(file.url))
+        ready.append(file)
+    return ready
+
+
 def attach_files(
     service: AttachmentService,
     fetch: Fetch | None,

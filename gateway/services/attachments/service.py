@@ -3,6 +3,7 @@ holding personal data is a reveal: the PII permission, a reason, an audit entry)
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
@@ -17,13 +18,15 @@ from gateway.domain.attachments import (
     kind_for,
 )
 from gateway.domain.clock import Clock, utcnow
-from gateway.domain.errors import Forbidden, InvalidInput, NotFound
+from gateway.domain.errors import FileRefused, Forbidden, InvalidInput, NotFound
 from gateway.persistence.attachment_models import Attachment
 from gateway.persistence.models import Inquiry
 from gateway.services import audit
 from gateway.services.attachments.checks import Checked, check_files
-from gateway.services.ports import InquiryRepository, Transactions
+from gateway.services.ports import InquiryRepository, Transactions, UnitOfWork
 from gateway.services.snapshots import Page
+
+log = logging.getLogger(__name__)
 
 REVEAL = "reveal_attachment"  # the audit action of opening an attachment that holds personal data
 
@@ -187,6 +190,30 @@ class AttachmentService:
                 [self._row(inquiry_id, c, Marks(kind=c.file.kind), source, actor) for c in checked]
             )
             return len(checked)
+
+    def prepared(self, files: Sequence[NewFile], source: str, actor: Actor) -> list[dict[str, object]]:
+        """A new inquiry's files from a system, checked one by one (one refused is logged and left out,
+        the rest kept, under the per-inquiry limit together), their bytes stored: the rows to write, by
+        ``add_rows``, in the inquiry's own transaction, so that no message about the inquiry can leave
+        before its files are there."""
+        kept: list[Checked] = []
+        rows: list[dict[str, object]] = []
+        for file in files:
+            try:
+                (checked,) = check_files(self.policy, [file], sum(c.size for c in kept))
+                rows.append(self._row(0, checked, Marks(kind=file.kind), source, actor))
+            except (FileRefused, InvalidInput) as err:
+                log.warning("attachment from %s refused: %s", source, err)
+                continue
+            kept.append(checked)
+        self._store(kept)
+        return rows
+
+    @staticmethod
+    def add_rows(uow: UnitOfWork, inquiry_id: int, rows: Sequence[dict[str, object]]) -> None:
+        """Rows ``prepared`` returned, for the new inquiry, in the caller's unit of work."""
+        if rows:
+            uow.attachments.add([{**row, "inquiry_id": inquiry_id} for row in rows])
 
     def known(self, inquiry_id: int, source: str, external_ref: str) -> bool:
         """True if the system already sent the inquiry this file (by its own id)."""

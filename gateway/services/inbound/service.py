@@ -29,12 +29,13 @@ from gateway.domain.lifecycle import Action
 from gateway.domain.ports import Ack, Inbound, Poller, Verify
 from gateway.services.applications import ApplicationService
 from gateway.services.attachments import AttachmentService
-from gateway.services.attachments.inbound import Fetch, attach_files
+from gateway.services.attachments.inbound import Fetch, attach_files, fetched_files
 from gateway.services.cursors import get_cursor, save_cursor
 from gateway.services.inbound.outcomes import EVENT, PollResult, Receipt, Refused, system_actor
 from gateway.services.inbound.polling import poll
 from gateway.services.inquiries import InquiryService
 from gateway.services.ports import Transactions
+from gateway.services.snapshots import InquirySnapshot
 
 log = logging.getLogger(__name__)
 
@@ -159,14 +160,32 @@ class InboundService:
             fields = sorted(messages) if isinstance(messages, dict) else []
             raise Refused(422, f"invalid fields: {messages}", f"fields={fields}") from None
 
+    def _intake(self, system: str, event: InboundEvent, actor: Actor) -> tuple[InquirySnapshot, bool]:
+        """A new inquiry with its files in one transaction: the work order 12345 gets for a website message
+        is written with it and cannot leave before the files are there. Files are fetched and checked
+        first (a fetch that fails raises UpstreamError: the push is retried, nothing is stored)."""
+        files = self.attachments is not None and event.files and not self._known(system, event)
+        if not files or self.attachments is None:
+            return self.inquiries.intake(event.data, actor)
+        service = self.attachments
+        fetched = fetched_files(self.fetchers.get(system), system, event.files)
+        rows = service.prepared(fetched, system, actor)
+        return self.inquiries.intake(
+            event.data, actor, also=lambda uow, inquiry_id: service.add_rows(uow, inquiry_id, rows)
+        )
+
+    def _known(self, system: str, event: InboundEvent) -> bool:
+        external_id = event.data.get("external_id")
+        return external_id is not None and self.inquiries.exists(event.data["channel"], external_id)
+
     def _apply(self, system: str, event: InboundEvent, actor: Actor) -> tuple[str, bool]:
         """Apply one event: (the inquiry or application number, whether it changed anything)."""
         try:
             if event.kind == InboundKind.INQUIRY:
-                view, created = self.inquiries.intake(event.data, actor)
+                view, created = self._intake(system, event, actor)
                 log.info("inbound %s inquiry %s (%s)", system, view.number, "new" if created else "repeat")
-                if event.files and self.attachments is not None:
-                    # On a repeat too: files a failed fetch left out are taken in on the system's retry.
+                if event.files and self.attachments is not None and not created:
+                    # A repeat: files a failed fetch left out are taken in on the system's retry.
                     attach_files(
                         self.attachments, self.fetchers.get(system), system, view.id, event.files, actor
                     )

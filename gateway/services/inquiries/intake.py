@@ -4,7 +4,7 @@ decide it, and the messages it causes, written in one batch (the lean path: noth
 from __future__ import annotations
 
 import logging
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from datetime import datetime
 from typing import Any
 
@@ -19,20 +19,25 @@ from gateway.persistence.models import Inquiry
 from gateway.persistence.repositories.inquiries import InquiryRows
 from gateway.services.inquiries import announcements
 from gateway.services.inquiries.core import InquiryCore
-from gateway.services.ports import InquiryRepository
+from gateway.services.ports import InquiryRepository, UnitOfWork
 from gateway.services.records import copied
 from gateway.services.snapshots import InquirySnapshot
 
 log = logging.getLogger(__name__)
 
 ROUTING_ACTOR = Actor(name="派单规则", role="system:routing")  # who dispatches when the rules decide
+Also = Callable[[UnitOfWork, int], None]
+"""More rows of a new inquiry, written in its unit of work: (unit of work, the new inquiry's id)."""
 
 
 class Intake(InquiryCore):
     """Taking an inquiry in (受理)."""
 
-    def intake(self, data: Mapping[str, Any], actor: Actor) -> tuple[InquirySnapshot, bool]:
-        """Create an inquiry, or return the existing one for a repeated (channel, external_id)."""
+    def intake(
+        self, data: Mapping[str, Any], actor: Actor, also: Also | None = None
+    ) -> tuple[InquirySnapshot, bool]:
+        """Create an inquiry, or return the existing one for a repeated (channel, external_id). ``also``
+        writes more of a new inquiry in its transaction (a system's files: see InboundService)."""
         self._require(actor, CREATE)
         channel = data["channel"]
         external_id = data.get("external_id")
@@ -47,6 +52,8 @@ class Intake(InquiryCore):
                 rows = InquiryRows()
                 inquiry = self._create(uow.inquiries, rows, new_id, data, actor)
                 uow.inquiries.write(rows)
+                if also is not None:
+                    also(uow, new_id)
             # Built from what was written: the inquiry object was never read back (nor is it persistent).
             view = self._view(inquiry, actor)
         except DuplicateRecord:

@@ -40,6 +40,11 @@ class Reading(CallerLookup):
             )
             return Page(items=[self._view(r, actor) for r in rows], total=total)
 
+    def exists(self, channel: str, external_id: str) -> bool:
+        """True if the channel's system already gave an inquiry with this id (no one's data is read)."""
+        with self.db.reading() as uow:
+            return uow.inquiries.by_external(channel, external_id) is not None
+
     def events(self, inquiry_id: int, actor: Actor) -> list[EventSnapshot]:
         """The inquiry's history, oldest first."""
         self._require(actor, READ)
