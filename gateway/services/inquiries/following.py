@@ -69,6 +69,7 @@ def mirror(
             created_at=now,
         )
         happened = announcements.Happened(action.value, note, data)
-        announcements.announce(rows, settings, child, happened, now)
+        # The child's origin hears its status change; the 部门专线 gets one transfer, the master's.
+        announcements.announce(rows, settings, child, happened, now, transfer=False)
         followed.append(child.id)
     return followed
