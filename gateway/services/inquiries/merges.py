@@ -55,6 +55,16 @@ class Candidate:
     why: str
 
 
+@dataclass(frozen=True)
+class MasterRef:
+    """The master (主单) a child names: its number always, ``readable`` whether the actor may open it
+    (a window clerk sees the number of a 12345 master, not the master)."""
+
+    id: int
+    number: str
+    readable: bool
+
+
 class Merges(InquiryCore):
     """并单: candidates, merge and unmerge (the mirroring of a master's transitions is in ``following``)."""
 
@@ -120,6 +130,16 @@ class Merges(InquiryCore):
             uow.inquiries.write(rows)
             audit.record(uow.audit, actor, UNMERGE, ("inquiry", child.id), f"←{master.number}: {reason}", now)
             return self._view(child, actor)
+
+    def master_of(self, inquiry_id: int, actor: Actor) -> MasterRef | None:
+        """The master of an inquiry the actor may read, or None when it is not merged."""
+        self._require(actor, READ)
+        with self.db.reading() as uow:
+            child = self._load(uow.inquiries, inquiry_id, actor)
+            master = uow.inquiries.get(child.master_id) if child.master_id is not None else None
+            if master is None:
+                return None
+            return MasterRef(master.id, master.number or "", self._visible(master, actor))
 
     def children(self, inquiry_id: int, actor: Actor, *, offset: int, limit: int) -> Page:
         """The inquiries merged into this one, oldest first."""
