@@ -22,6 +22,7 @@ from gateway.persistence.repositories.inquiries import InquiryRows
 from gateway.services.inquiries import announcements
 from gateway.services.people import citizen_of
 from gateway.services.ports import UnitOfWork
+from gateway.services.supervision import issuing
 
 
 def take_state(child: Inquiry, master: Inquiry, uow: UnitOfWork) -> None:
@@ -55,6 +56,11 @@ def mirror(
         take_state(child, master, uow)
         child.updated_at = now
         data: dict[str, Any] = {**event.data, "master_id": master.id, "master_number": master.number}
+        data.pop("notices_closed", None)  # the master's; the child's own are these
+        # 督办单 of the child its department no longer owes: all once closed, else another department's
+        closed = issuing.close_stale(uow, child, now)
+        if closed:
+            data["notices_closed"] = closed
         if action is Action.REPLY:
             data["public_reply"] = child.public_reply
         rows.event(

@@ -34,6 +34,7 @@ from gateway.services.inquiries.following import take_state
 from gateway.services.people import citizen_of
 from gateway.services.ports import UnitOfWork
 from gateway.services.snapshots import InquirySnapshot, Page
+from gateway.services.supervision.issuing import close_stale
 
 SAME_CALLER = "same_caller"
 SAME_PLACE = "same_place"
@@ -100,6 +101,10 @@ class Merges(InquiryCore):
             child.updated_at = master.updated_at = now
             rows = InquiryRows()
             data = {"master_id": master.id, "master_number": master.number, "previous_status": before}
+            # 督办单 addressed to a department that no longer leads the child are no longer owed.
+            closed = close_stale(uow, child, now)
+            if closed:
+                data["notices_closed"] = closed
             self._note(rows, child, MERGE_EVENT, before, actor, reason, data, now)
             data = {"child_id": child.id, "child_number": child.number}
             self._note(rows, master, MERGE_EVENT, master.status, actor, reason, data, now)
