@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from sqlalchemy import select
 
-from gateway.persistence.models import OutboxMessage
+from gateway.persistence.models import Inquiry, OutboxMessage
 from gateway.persistence.supervision_models import SupervisionNotice
 from tests.api.test_merges import REASON, new, post
 
@@ -92,3 +92,31 @@ def test_a_childs_notices_close_when_its_master_is_returned_and_at_a_merge_acros
     assert notices(services, other["id"]) == [("SFJ", "closed")]
     merge = client.get(f"{URL}/{other['id']}/events", headers=auth["supervisor"]).get_json()[-1]
     assert merge["action"] == "merge" and len(merge["data"]["notices_closed"]) == 1
+
+
+def test_xiebian_stays_on_the_master_one_task_per_co_department_and_no_opinion_on_a_child(
+    client, auth, services
+):
+    master = new(client, auth["operator"], citizen={"name": "林建华", "phone": "13905911234"})
+    child = new(client, auth["operator"], citizen={"name": "陈秀英", "phone": "13805917777"})
+    post(client, auth["department"], master["id"], "return", reason="非本单位")
+    post(client, auth["operator"], master["id"], "dispatch", department="SFJ", co_departments=["HBJ"])
+    post(client, auth["operator"], child["id"], "merge", master_id=master["id"], reason=REASON)
+    tasks = client.get("/api/v1/co-department-tasks", headers=auth["department_hbj"]).get_json()
+    assert [t["inquiry_id"] for t in tasks] == [master["id"]]
+    with services.db.read() as session:
+        assert session.get(Inquiry, child["id"]).co_departments == []
+    # The lead department (it reads the child) is told to go to the master; 环境局 does not see the child.
+    refused = client.post(
+        f"{URL}/{child['id']}/opinions", json={"text": "子单意见"}, headers=auth["department"]
+    )
+    assert refused.status_code == 409, refused.get_json()
+    assert f"merged into inquiry {master['id']} ({master['number']}, 并单)" in str(refused.get_json())
+    hidden = client.post(
+        f"{URL}/{child['id']}/opinions", json={"text": "子单意见"}, headers=auth["department_hbj"]
+    )
+    assert hidden.status_code == 404
+    given = client.post(
+        f"{URL}/{master['id']}/opinions", json={"text": "已现场核查"}, headers=auth["department_hbj"]
+    )
+    assert given.status_code == 201, given.get_json()

@@ -57,3 +57,11 @@ def test_a_window_clerk_opens_a_counter_inquiry_merged_into_a_12345_master_and_s
     assert f'data-master-id="{call.id}"' not in page.text  # no link to a page they may not open
     operator = as_role("op01").get(f"/console/inquiries/{counter.id}").text
     assert f'data-master-id="{call.id}">{call.number}</a>' in operator
+
+
+def test_the_overdue_list_leaves_out_children_whose_督办_goes_with_their_master(services, as_role, clock):
+    call, message = two_reports(services)
+    services.inquiries.merge(message.id, call.id, "同一工地", Actor("t", "supervisor"))
+    clock.advance(days=60)
+    listing = as_role("sup01").get("/console/supervisor/overdue").text
+    assert call.number in listing and message.number not in listing

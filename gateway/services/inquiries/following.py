@@ -27,15 +27,16 @@ from gateway.services.supervision import issuing
 
 def take_state(child: Inquiry, master: Inquiry, uow: UnitOfWork) -> None:
     """Give the child the master's state: status, department, deadline and answer (texts redacted with
-    the master's citizen)."""
+    the master's citizen); not its co-departments."""
     for name in FOLLOWED:
         setattr(child, name, getattr(master, name))
     person = citizen_of(master)
     child.public_reply = redact_text(master.public_reply, person=person) if master.public_reply else None
     child.reply_note = redact_text(master.reply_note, person=person) if master.reply_note else None
-    codes = [c.department_code for c in master.co_departments]
-    if codes != [c.department_code for c in child.co_departments]:
-        uow.inquiries.set_co_departments(child, codes)
+    # 协办 stays on the master: a child carries no co-department tasks, so each co-department has one task
+    # (the master's) and gives its opinion there.
+    if child.co_departments:
+        uow.inquiries.set_co_departments(child, [])
 
 
 def mirror(

@@ -100,7 +100,11 @@ class Merges(InquiryCore):
             child.master_id, child.merged_at, child.merged_by = master.id, now, actor.label
             child.updated_at = master.updated_at = now
             rows = InquiryRows()
-            data = {"master_id": master.id, "master_number": master.number, "previous_status": before}
+            data: dict[str, object] = {
+                "master_id": master.id,
+                "master_number": master.number,
+                "previous_status": before,
+            }
             # 督办单 addressed to a department that no longer leads the child are no longer owed.
             closed = close_stale(uow, child, now)
             if closed:
