@@ -27,7 +27,8 @@ from gateway.services.supervision import issuing
 
 def take_state(child: Inquiry, master: Inquiry, uow: UnitOfWork) -> None:
     """Give the child the master's state: status, department, deadline and answer (texts redacted with
-    the master's citizen); not its co-departments."""
+    the master's citizen); not its co-departments, nor its caller's satisfaction (the child's are its
+    own caller's, see ``Merges.child_callback``)."""
     for name in FOLLOWED:
         setattr(child, name, getattr(master, name))
     person = citizen_of(master)
@@ -55,6 +56,8 @@ def mirror(
     for child in uow.merges.children(master.id, for_update=True):
         before = child.status
         take_state(child, master, uow)
+        if action is Action.REOPEN:  # 重办: a new answer is coming; the child's caller is asked again
+            child.satisfaction, child.solved = None, None
         child.updated_at = now
         data: dict[str, Any] = {**event.data, "master_id": master.id, "master_number": master.number}
         data.pop("notices_closed", None)  # the master's; the child's own are these
