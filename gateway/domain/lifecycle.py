@@ -98,8 +98,8 @@ INTAKE = "intake"  # the first event of every inquiry; it has no from-state
 # 并单 (gateway.domain.merging): the child's status is set to its master's, outside the table.
 MERGE_EVENTS = ("merge", "unmerge")
 # History entries that record what happened beside the lifecycle and change no state: a 协办意见, a
-# 督办单's 签收 and 督办回复 (from_status == to_status).
-RECORD_EVENTS = ("opinion", "notice_acknowledged", "notice_responded")
+# 督办单's 签收 and 督办回复, a 并单 child's own 回访 by 12345 (from_status == to_status).
+RECORD_EVENTS = ("opinion", "notice_acknowledged", "notice_responded", "child_callback")
 
 
 def replay(transitions: Iterable[tuple[str | None, str, str]]) -> Status | None:

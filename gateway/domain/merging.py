@@ -9,7 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import timedelta
 
-from gateway.domain.lifecycle import MERGE_EVENTS, Status
+from gateway.domain.lifecycle import MERGE_EVENTS, RECORD_EVENTS, Status
 
 MERGE, UNMERGE = (
     MERGE_EVENTS  # the events on both inquiries; at a merge the child's status becomes the master's
@@ -37,10 +37,11 @@ FOLLOWED = (
     "escalation_count",
     "reply_note",
     "replied_at",
-    "satisfaction",
-    "solved",
     "closed_at",
 )
+# Not followed: satisfaction and solved. They are the child's own caller's, from a 12345 回访 of the child
+# (CHILD_CALLBACK); a 重办 of the master voids them with the master's.
+CHILD_CALLBACK = RECORD_EVENTS[3]  # "child_callback", an event that changes no state
 
 
 @dataclass(frozen=True)

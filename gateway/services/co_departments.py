@@ -88,6 +88,13 @@ class CoDepartmentService:
             raise InvalidInput("text", "an opinion may not be blank")
         with self.db.writing() as uow:
             inquiry = _load(uow.inquiries, inquiry_id, actor, for_update=True)
+            if inquiry.master_id is not None:
+                master = uow.inquiries.get(inquiry.master_id)
+                merged = (
+                    f"merged into inquiry {inquiry.master_id} ({master.number if master else '?'}, 并单): "
+                    "give the opinion on the master"
+                )
+                raise InvalidTransition(inquiry.status, OPINION_EVENT, [], merged)
             task = _own_task(inquiry, actor)
             if task is None:
                 if actor.department_code and actor.department_code == inquiry.department_code:

@@ -29,8 +29,13 @@ MID = "<int(max=9223372036854775807):message_id>"
 
 
 def _overdue_filter() -> InquiryFilter:
+    # A child (子单) is escalated with its master: its own 督办 button could only be refused.
     return InquiryFilter(
-        overdue=True, department=arg("department"), kind=arg("kind", labels.KINDS), text=arg("q")
+        overdue=True,
+        department=arg("department"),
+        kind=arg("kind", labels.KINDS),
+        text=arg("q"),
+        masters_only=True,
     )
 
 

@@ -85,6 +85,8 @@ def panel(inquiry_id: int, who: Actor) -> Panel | None:
 
 def _refusal(err: DomainError) -> str:
     if isinstance(err, InvalidTransition):
+        if "并单" in (err.reason or ""):
+            return "该诉求已并入主单，随主单办理；协办意见请在主单上提交。"
         if "answered already" in (err.reason or ""):
             return "本单位已提交过协办意见，每项协办任务提交一次。"
         return "主办单位办理期间（已派单、办理中、延期申请中、重办）才能提交协办意见；该诉求当前不在办理中。"

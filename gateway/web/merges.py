@@ -48,7 +48,7 @@ class Panel:
     """What the inquiry page shows of 并单."""
 
     may_merge: bool
-    master: Any = None  # the master's snapshot, on a child's page
+    master: Any = None  # the master (MasterRef: its number, and whether this user may open it)
     candidates: list[Any] = field(default_factory=list)
     children: list[Any] = field(default_factory=list)
     children_total: int = 0
@@ -59,7 +59,8 @@ def panel(view: Any, who: Actor) -> Panel:
     child, the children of a master."""
     inquiries = services().inquiries
     may = who.can(MERGE)
-    master = inquiries.get(view.master_id, who) if view.master_id else None
+    # A clerk who may not read the master (a window's child of a 12345 master) sees only its number.
+    master = inquiries.master_of(view.id, who) if view.master_id else None
     page = inquiries.children(view.id, who, offset=0, limit=50)
     candidates: list[Any] = []
     if may and view.master_id is None and view.status != Status.CLOSED.value:

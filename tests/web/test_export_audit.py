@@ -80,7 +80,7 @@ EXPORTS = [
     (
         "/console/supervisor/overdue/export.xlsx?kind=complaint",
         "overdue_inquiries",
-        {"overdue": True, "kind": "complaint"},
+        {"overdue": True, "kind": "complaint", "masters_only": True},  # 并单: no children
     ),
     (
         "/console/supervisor/dead-letters/export.xlsx?target=hotline",

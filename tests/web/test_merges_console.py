@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from gateway.domain.access import Actor
+from tests.conftest import inquiry_payload
 from tests.web.conftest import flashes, post
 from tests.web.test_browser_merges import two_reports
 
@@ -32,3 +33,35 @@ def test_the_candidates_show_to_who_may_merge_and_a_refusal_is_in_chinese(app, s
     assert services.inquiries.get(message.id, Actor("t", "admin")).master_id == call.id
     master = operator.get(f"/console/inquiries/{call.id}").text
     assert f'data-child-id="{message.id}"' in master and "子单（1）" in master
+
+
+def test_a_window_clerk_opens_a_counter_inquiry_merged_into_a_12345_master_and_sees_its_number(
+    services, as_role
+):
+    call, _ = two_reports(services)
+    counter, _ = services.inquiries.intake(
+        inquiry_payload(
+            kind="complaint",
+            channel="window",
+            title="工地夜间施工噪声",
+            citizen={"name": "陈秀英", "phone": "13805917777"},
+        ),
+        Actor("窗口", "window"),
+    )
+    services.inquiries.merge(counter.id, call.id, "同一工地", Actor("t", "supervisor"))
+    clerk = as_role("win01")
+    assert clerk.get(f"/console/inquiries/{call.id}").status_code == 404  # the 12345 master is not theirs
+    page = clerk.get(f"/console/inquiries/{counter.id}")
+    assert page.status_code == 200
+    assert f'本单已并入主单 <span class="master-number">{call.number}</span>' in page.text
+    assert f'data-master-id="{call.id}"' not in page.text  # no link to a page they may not open
+    operator = as_role("op01").get(f"/console/inquiries/{counter.id}").text
+    assert f'data-master-id="{call.id}">{call.number}</a>' in operator
+
+
+def test_the_overdue_list_leaves_out_children_whose_督办_goes_with_their_master(services, as_role, clock):
+    call, message = two_reports(services)
+    services.inquiries.merge(message.id, call.id, "同一工地", Actor("t", "supervisor"))
+    clock.advance(days=60)
+    listing = as_role("sup01").get("/console/supervisor/overdue").text
+    assert call.number in listing and message.number not in listing

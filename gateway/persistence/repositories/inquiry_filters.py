@@ -36,6 +36,7 @@ class InquiryFilter(ListFilter):
     id_number: str | None = None
     phone_key: str | None = None
     id_key: str | None = None
+    masters_only: bool | None = None  # 并单: leave out the children (子单), which follow their master
 
 
 @dataclass(frozen=True)
@@ -114,6 +115,8 @@ def filtered(f: InquiryFilter, actor: Actor, now: datetime, due_soon_limit: date
         query = query.where(Inquiry.citizen_id_key == f.id_key)
     if f.text:
         query = query.where(_text_matches(f.text))
+    if f.masters_only:
+        query = query.where(Inquiry.master_id.is_(None))
     handling = [s.value for s in HANDLING]
     if f.overdue is not None:
         late = Inquiry.status.in_(handling) & (Inquiry.due_at < now)

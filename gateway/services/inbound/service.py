@@ -218,6 +218,9 @@ class InboundService:
         try:
             self.inquiries.act(inquiry_id, Action.CALLBACK, body, actor)
         except InvalidTransition as err:
+            # 并单: a child's caller heard the master's answer; their result is kept on the child.
+            if self.inquiries.child_callback(inquiry_id, body, actor):
+                return number, True
             # Already called back (a repeat) or not yet replied: keep the record, do not fail the push.
             log.info("callback for %s not applied: %s", number, err.status)
             return number, False

@@ -34,8 +34,18 @@ class Happened:
     data: dict[str, Any] = field(default_factory=dict)
 
 
-def announce(rows: InquiryRows, settings: Settings, inquiry: Inquiry, event: Happened, now: datetime) -> None:
-    """Add every outbox message this event causes to the rows the caller writes in its transaction."""
+def announce(
+    rows: InquiryRows,
+    settings: Settings,
+    inquiry: Inquiry,
+    event: Happened,
+    now: datetime,
+    *,
+    transfer: bool = True,
+) -> None:
+    """Add every outbox message this event causes to the rows the caller writes in its transaction;
+    ``transfer=False`` (a 并单 child following its master) sends no 部门专线 transfer: the master's is the
+    one the line works on."""
     routes = settings.interconnect
     if event.action == INTAKE:
         if inquiry.channel in routes.forward_to_hotline and inquiry.channel != HOTLINE:
@@ -62,7 +72,7 @@ def announce(rows: InquiryRows, settings: Settings, inquiry: Inquiry, event: Hap
             # Redaction was not sure of something: 待审核, sent only once a supervisor approves it.
             status = OutboxStatus.HELD if doubtful else OutboxStatus.PENDING
             _enqueue(rows, inquiry, event, WEBSITE, event_type, publication, now, status)
-    if event.action == Action.DISPATCH.value:
+    if transfer and event.action == Action.DISPATCH.value:
         _transfer_if_line(rows, settings, inquiry, event, now)
 
 

@@ -22,19 +22,22 @@ from gateway.persistence.repositories.inquiries import InquiryRows
 from gateway.services.inquiries import announcements
 from gateway.services.people import citizen_of
 from gateway.services.ports import UnitOfWork
+from gateway.services.supervision import issuing
 
 
 def take_state(child: Inquiry, master: Inquiry, uow: UnitOfWork) -> None:
     """Give the child the master's state: status, department, deadline and answer (texts redacted with
-    the master's citizen)."""
+    the master's citizen); not its co-departments, nor its caller's satisfaction (the child's are its
+    own caller's, see ``Merges.child_callback``)."""
     for name in FOLLOWED:
         setattr(child, name, getattr(master, name))
     person = citizen_of(master)
     child.public_reply = redact_text(master.public_reply, person=person) if master.public_reply else None
     child.reply_note = redact_text(master.reply_note, person=person) if master.reply_note else None
-    codes = [c.department_code for c in master.co_departments]
-    if codes != [c.department_code for c in child.co_departments]:
-        uow.inquiries.set_co_departments(child, codes)
+    # 协办 stays on the master: a child carries no co-department tasks, so each co-department has one task
+    # (the master's) and gives its opinion there.
+    if child.co_departments:
+        uow.inquiries.set_co_departments(child, [])
 
 
 def mirror(
@@ -53,8 +56,15 @@ def mirror(
     for child in uow.merges.children(master.id, for_update=True):
         before = child.status
         take_state(child, master, uow)
+        if action is Action.REOPEN:  # 重办: a new answer is coming; the child's caller is asked again
+            child.satisfaction, child.solved = None, None
         child.updated_at = now
         data: dict[str, Any] = {**event.data, "master_id": master.id, "master_number": master.number}
+        data.pop("notices_closed", None)  # the master's; the child's own are these
+        # 督办单 of the child its department no longer owes: all once closed, else another department's
+        closed = issuing.close_stale(uow, child, now)
+        if closed:
+            data["notices_closed"] = closed
         if action is Action.REPLY:
             data["public_reply"] = child.public_reply
         rows.event(
@@ -69,6 +79,7 @@ def mirror(
             created_at=now,
         )
         happened = announcements.Happened(action.value, note, data)
-        announcements.announce(rows, settings, child, happened, now)
+        # The child's origin hears its status change; the 部门专线 gets one transfer, the master's.
+        announcements.announce(rows, settings, child, happened, now, transfer=False)
         followed.append(child.id)
     return followed

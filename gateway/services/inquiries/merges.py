@@ -10,11 +10,15 @@ from __future__ import annotations
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from datetime import datetime
+from typing import Any
 
-from gateway.domain.access import MERGE, READ, Actor
+from gateway.domain.access import MERGE, READ, Actor, act
 from gateway.domain.errors import InvalidTransition
+from gateway.domain.lifecycle import Action, Status
 from gateway.domain.merging import (
+    ANSWERED,
     CANDIDATES,
+    CHILD_CALLBACK,
     SAME_CALLER_DAYS,
     SAME_PLACE_DAYS,
     SIMILAR,
@@ -25,6 +29,7 @@ from gateway.domain.merging import (
 )
 from gateway.domain.merging import MERGE as MERGE_EVENT
 from gateway.domain.pii import redact_text
+from gateway.domain.satisfaction import Satisfaction
 from gateway.domain.similarity import BigramJaccard, TextSimilarity, plain
 from gateway.persistence.models import Inquiry
 from gateway.persistence.repositories.inquiries import InquiryRows
@@ -34,6 +39,7 @@ from gateway.services.inquiries.following import take_state
 from gateway.services.people import citizen_of
 from gateway.services.ports import UnitOfWork
 from gateway.services.snapshots import InquirySnapshot, Page
+from gateway.services.supervision.issuing import close_stale
 
 SAME_CALLER = "same_caller"
 SAME_PLACE = "same_place"
@@ -53,6 +59,16 @@ class Candidate:
     reasons: list[str]
     score: float | None  # the text similarity, for a same-place match
     why: str
+
+
+@dataclass(frozen=True)
+class MasterRef:
+    """The master (主单) a child names: its number always, ``readable`` whether the actor may open it
+    (a window clerk sees the number of a 12345 master, not the master)."""
+
+    id: int
+    number: str
+    readable: bool
 
 
 class Merges(InquiryCore):
@@ -89,7 +105,15 @@ class Merges(InquiryCore):
             child.master_id, child.merged_at, child.merged_by = master.id, now, actor.label
             child.updated_at = master.updated_at = now
             rows = InquiryRows()
-            data = {"master_id": master.id, "master_number": master.number, "previous_status": before}
+            data: dict[str, object] = {
+                "master_id": master.id,
+                "master_number": master.number,
+                "previous_status": before,
+            }
+            # 督办单 addressed to a department that no longer leads the child are no longer owed.
+            closed = close_stale(uow, child, now)
+            if closed:
+                data["notices_closed"] = closed
             self._note(rows, child, MERGE_EVENT, before, actor, reason, data, now)
             data = {"child_id": child.id, "child_number": child.number}
             self._note(rows, master, MERGE_EVENT, master.status, actor, reason, data, now)
@@ -120,6 +144,46 @@ class Merges(InquiryCore):
             uow.inquiries.write(rows)
             audit.record(uow.audit, actor, UNMERGE, ("inquiry", child.id), f"←{master.number}: {reason}", now)
             return self._view(child, actor)
+
+    def child_callback(self, inquiry_id: int, data: Mapping[str, Any], actor: Actor) -> bool:
+        """A 12345 回访 of a child's own caller, who was called back about the master's answer: recorded on
+        the child (its satisfaction and solved, a record-only event naming the master); the master and
+        its figures are left alone (children count in no figure), so nothing is lost or counted twice.
+        False, recording nothing, when the inquiry is not a child, its master is not answered yet, or its
+        caller's result is in already (a repeat)."""
+        self._require(actor, act(Action.CALLBACK))
+        with self.db.writing() as uow:
+            child = self._load(uow.inquiries, inquiry_id, actor, for_update=True)
+            if child.master_id is None or Status(child.status) not in ANSWERED:
+                return False
+            if child.satisfaction is not None:
+                return False
+            master = uow.inquiries.get(child.master_id)
+            now = self.clock()
+            child.satisfaction = Satisfaction(data["satisfaction"]).value
+            child.solved = bool(data["solved"])
+            child.updated_at = now
+            rows = InquiryRows()
+            facts = {
+                "satisfaction": child.satisfaction,
+                "solved": child.solved,
+                "master_id": child.master_id,
+                "master_number": master.number if master else None,
+            }
+            note = data.get("note")
+            self._record(rows, child, CHILD_CALLBACK, child.status, actor, note=note, data=facts, now=now)
+            uow.inquiries.write(rows)
+            return True
+
+    def master_of(self, inquiry_id: int, actor: Actor) -> MasterRef | None:
+        """The master of an inquiry the actor may read, or None when it is not merged."""
+        self._require(actor, READ)
+        with self.db.reading() as uow:
+            child = self._load(uow.inquiries, inquiry_id, actor)
+            master = uow.inquiries.get(child.master_id) if child.master_id is not None else None
+            if master is None:
+                return None
+            return MasterRef(master.id, master.number or "", self._visible(master, actor))
 
     def children(self, inquiry_id: int, actor: Actor, *, offset: int, limit: int) -> Page:
         """The inquiries merged into this one, oldest first."""
