@@ -14,6 +14,7 @@ from werkzeug.wrappers import Response
 from gateway.domain.access import MERGE, Actor
 from gateway.domain.errors import DomainError, InvalidTransition
 from gateway.domain.lifecycle import Status
+from gateway.services.inquiries import InquiryFilter
 from gateway.web.common import actor, attempt, domain_message, load, services
 from gateway.web.inquiries import bp
 from gateway.web.security import requires, safe_next
@@ -74,6 +75,12 @@ def merge(inquiry_id: int) -> Response:
     """并单: this inquiry becomes a child of the chosen master."""
     back = safe_next(request.form.get("next"), url_for("console.inq.detail", inquiry_id=inquiry_id))
     raw = (request.form.get("master_id") or "").strip()
+    typed = (request.form.get("master_number") or "").strip().upper()
+    if typed:  # staff know the inquiry number (诉求编号), not the id
+        raw = _id_of(typed) or ""
+        if not raw:
+            flash(f"未找到编号为 {typed[:30]} 的诉求，或您无权查看。", "error")
+            return redirect(back)
     data = load(
         MergeIn,
         {
@@ -86,8 +93,16 @@ def merge(inquiry_id: int) -> Response:
             lambda: services().inquiries.merge(inquiry_id, data["master_id"], data["reason"], actor())
         )
         if done is not None:
-            flash(f"已并单：{done.number} 并入主单（ID {data['master_id']}），随主单办理", "success")
+            master = services().inquiries.master_of(done.id, actor())
+            named = master.number if master is not None else f"ID {data['master_id']}"
+            flash(f"已并单：{done.number} 并入主单 {named}，随主单办理", "success")
     return redirect(back)
+
+
+def _id_of(number: str) -> str | None:
+    """The id of the inquiry with exactly this number, among those the user may see."""
+    page = services().inquiries.find(InquiryFilter(text=number[:40]), actor(), offset=0, limit=5)
+    return next((str(i.id) for i in page.items if i.number == number), None)
 
 
 @bp.route("/<int(max=9223372036854775807):inquiry_id>/unmerge", methods=["POST"])

@@ -65,3 +65,18 @@ def test_the_overdue_list_leaves_out_children_whose_督办_goes_with_their_maste
     clock.advance(days=60)
     listing = as_role("sup01").get("/console/supervisor/overdue").text
     assert call.number in listing and message.number not in listing
+
+
+def test_staff_merge_by_the_masters_number_not_its_id(app, services, as_role):
+    call, message = two_reports(services)
+    operator = as_role("op01")
+    url = f"/console/inquiries/{message.id}/merge"
+    html = operator.get(f"/console/inquiries/{message.id}").text
+    assert 'name="master_number"' in html and "主单编号" in html
+    unknown = post(operator, url, {"master_number": "SQ2099", "reason": "同一问题"}, follow_redirects=True)
+    assert "未找到编号为 SQ2099 的诉求，或您无权查看。" in flashes(unknown.text)
+    answer = post(
+        operator, url, {"master_number": call.number.lower(), "reason": "同一工地"}, follow_redirects=True
+    )
+    assert f"已并单：{message.number} 并入主单 {call.number}，随主单办理" in flashes(answer.text)
+    assert services.inquiries.get(message.id, Actor("t", "admin")).master_id == call.id
