@@ -28,7 +28,7 @@ def test_the_department_sees_the_badge_signs_for_the_notice_and_responds(page, l
     page.goto(f"{live}/console/inquiries")
     urged_row = page.locator("table.list tr", has_text=urged.number)
     quiet_row = page.locator("table.list tr", has_text=quiet.number)
-    assert urged_row.locator(".notice-badge").inner_text() == "督办"
+    assert urged_row.locator(".notice-badge").inner_text() == "督办单待回复"
     assert quiet_row.locator(".notice-badge").count() == 0
     page.screenshot(path=str(shots / "notice-badge.png"))
 
