@@ -6,6 +6,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from enum import StrEnum
 
+from gateway.domain.errors import Forbidden
 from gateway.domain.inquiry import Channel
 from gateway.domain.lifecycle import Action
 
@@ -218,3 +219,11 @@ class Actor:
 
 
 SYSTEM_ACTOR = Actor(name="routing", role="system:gateway")
+
+
+def require(actor: Actor, *permissions: str) -> None:
+    """Forbidden unless the actor's role has every permission given (checked in that order): the one
+    permission check of the use cases."""
+    for permission in permissions:
+        if not actor.can(permission):
+            raise Forbidden(f"role '{actor.role}' may not {permission}")

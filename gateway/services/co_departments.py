@@ -9,7 +9,7 @@ from datetime import datetime
 
 from gateway.config import Settings
 from gateway.domain import co_departments as rules
-from gateway.domain.access import OPINION_READ, OPINION_WRITE, Actor
+from gateway.domain.access import OPINION_READ, OPINION_WRITE, Actor, require
 from gateway.domain.calendar import WorkdayCalendar
 from gateway.domain.clock import Clock, utcnow
 from gateway.domain.co_departments import OPINION_EVENT, TaskState
@@ -83,7 +83,7 @@ class CoDepartmentService:
     def give_opinion(self, inquiry_id: int, text: str, actor: Actor) -> OpinionSnapshot:
         """Record the actor's department's opinion: only a co-department of the inquiry, once per task,
         while the lead department handles the inquiry. The history gets an event for it."""
-        _require(actor, OPINION_WRITE)
+        require(actor, OPINION_WRITE)
         if not text.strip():
             raise InvalidInput("text", "an opinion may not be blank")
         with self.db.writing() as uow:
@@ -146,7 +146,7 @@ class CoDepartmentService:
     def opinions(self, inquiry_id: int, actor: Actor, *, offset: int, limit: int) -> Page:
         """The inquiry's opinions, oldest first: all of them for the lead department, operators and
         supervisors; a co-department reads its own."""
-        _require(actor, OPINION_READ)
+        require(actor, OPINION_READ)
         with self.db.reading() as uow:
             inquiry = _load(uow.inquiries, inquiry_id, actor)
             rows, total = uow.co_departments.opinions(inquiry.id, _only(inquiry, actor), offset, limit)
@@ -164,7 +164,7 @@ class CoDepartmentService:
     ) -> Page:
         """Co-department tasks the actor may see (a department: its own, and those on inquiries it leads),
         earliest lead deadline first."""
-        _require(actor, OPINION_READ)
+        require(actor, OPINION_READ)
         now = self.clock()
         listing = TaskListing(
             actor,
@@ -222,11 +222,6 @@ class CoDepartmentService:
             state=rules.task_state(due, task.answered_at, now, inquiry.status).value,
             answered_at=task.answered_at,
         )
-
-
-def _require(actor: Actor, permission: str) -> None:
-    if not actor.can(permission):
-        raise Forbidden(f"role '{actor.role}' may not {permission}")
 
 
 def _load(inquiries: InquiryRepository, inquiry_id: int, actor: Actor, for_update: bool = False) -> Inquiry:

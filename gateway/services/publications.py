@@ -14,14 +14,13 @@ from datetime import datetime
 from typing import Any
 
 from gateway.domain import messages
-from gateway.domain.access import OUTBOX_MANAGE, Actor
+from gateway.domain.access import OUTBOX_MANAGE, Actor, require
 from gateway.domain.clock import Clock
 from gateway.domain.errors import InvalidInput, InvalidTransition, NotFound
 from gateway.domain.outbox import OutboxStatus
 from gateway.domain.pii import Person, redact
 from gateway.persistence.models import OutboxMessage
 from gateway.services import audit
-from gateway.services.outbox.guard import require
 from gateway.services.ports import Transactions, UnitOfWork
 
 TYPES = (messages.REPLY_PUBLISH, messages.REPLY_TO_WRITER)

@@ -6,9 +6,6 @@ change to the role table that nobody meant shows up here as a failing cell.
 
 from __future__ import annotations
 
-import hashlib
-import secrets
-import shutil
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from typing import Any
@@ -18,12 +15,12 @@ from flask import Flask
 from flask.testing import FlaskClient
 from sqlalchemy import func, select
 
-from gateway import create_app
 from gateway.domain.access import Actor
 from gateway.domain.errors import InvalidInput
 from gateway.domain.lifecycle import Action
-from gateway.persistence.models import ApiKey, AuditEntry, Inquiry, InquiryEvent
-from tests.conftest import FakeClock, inquiry_payload, settings_for
+from gateway.persistence.models import AuditEntry, Inquiry, InquiryEvent
+from tests.access_grid import grid_app
+from tests.conftest import inquiry_payload
 
 URL = "/api/v1/inquiries"
 PHONE = "13905911234"
@@ -362,40 +359,13 @@ class Matrix:
             return session.scalar(select(func.count()).select_from(Inquiry)) or 0
 
 
-def _plant_key(services: Any, role: str) -> str:
-    """A key for a role no key is issued for, written straight into the table."""
-    clear = "gw_" + secrets.token_urlsafe(32)
-    with services.db.unit_of_work() as session:
-        session.add(
-            ApiKey(
-                name="督办任务",
-                role=role,
-                department_code=None,
-                prefix=clear[:9],
-                key_hash=hashlib.sha256(clear.encode()).hexdigest(),
-                created_at=FakeClock()(),
-            )
-        )
-    return clear
-
-
 @pytest.fixture(scope="module")
 def matrix(tmp_path_factory: pytest.TempPathFactory, migrated_template: Any) -> Iterator[Matrix]:
-    path = tmp_path_factory.mktemp("matrix") / "gateway.db"
-    shutil.copy(migrated_template, path)
-    app = create_app(settings_for(f"sqlite:///{path}"), clock=FakeClock(), TESTING=True)
-    services = app.extensions["gateway"]
-    headers: dict[str, dict[str, str]] = {}
-    for role in ROLES:
-        if role == "system:scheduler":
-            key = _plant_key(services, role)
-        else:
-            _, key = services.keys.create(f"矩阵 {role}", role, "SFJ" if role == "department" else None)
-        headers[role] = {"Authorization": f"Bearer {key}"}
+    app, headers = grid_app(tmp_path_factory, migrated_template, "matrix", ROLES)
     matrix = Matrix(app=app, client=app.test_client(), headers=headers, readable={})
     matrix.readable = {subject: matrix.make(subject, "dispatched") for subject in SUBJECTS}
     yield matrix
-    services.close()
+    app.extensions["gateway"].close()
 
 
 def test_the_grid_names_every_role_and_action():

@@ -6,9 +6,6 @@ meant shows up as a failing cell.
 
 from __future__ import annotations
 
-import hashlib
-import secrets
-import shutil
 from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Any
@@ -17,12 +14,11 @@ import pytest
 from flask import Flask
 from flask.testing import FlaskClient
 
-from gateway import create_app
 from gateway.domain.access import Actor
 from gateway.domain.lifecycle import Action
-from gateway.persistence.models import ApiKey
 from gateway.persistence.supervision_models import SupervisionNotice
-from tests.conftest import FakeClock, inquiry_payload, settings_for
+from tests.access_grid import grid_app
+from tests.conftest import inquiry_payload
 
 URL = "/api/v1/supervision-notices"
 
@@ -144,37 +140,11 @@ class Cells:
             return len(session.query(SupervisionNotice.id).all())
 
 
-def _plant_key(services: Any, role: str) -> str:
-    clear = "gw_" + secrets.token_urlsafe(32)
-    with services.db.unit_of_work() as session:
-        session.add(
-            ApiKey(
-                name="督办任务",
-                role=role,
-                department_code=None,
-                prefix=clear[:9],
-                key_hash=hashlib.sha256(clear.encode()).hexdigest(),
-                created_at=FakeClock()(),
-            )
-        )
-    return clear
-
-
 @pytest.fixture(scope="module")
 def cells(tmp_path_factory: pytest.TempPathFactory, migrated_template: Any) -> Iterator[Cells]:
-    path = tmp_path_factory.mktemp("notice_cells") / "gateway.db"
-    shutil.copy(migrated_template, path)
-    app = create_app(settings_for(f"sqlite:///{path}"), clock=FakeClock(), TESTING=True)
-    services = app.extensions["gateway"]
-    headers: dict[str, dict[str, str]] = {}
-    for role in ROLES:
-        if role == "system:scheduler":
-            key = _plant_key(services, role)
-        else:
-            _, key = services.keys.create(f"督办矩阵 {role}", role, "SFJ" if role == "department" else None)
-        headers[role] = {"Authorization": f"Bearer {key}"}
+    app, headers = grid_app(tmp_path_factory, migrated_template, "notice_cells", ROLES)
     yield Cells(app=app, client=app.test_client(), headers=headers)
-    services.close()
+    app.extensions["gateway"].close()
 
 
 def test_the_grid_names_every_role_and_operation():

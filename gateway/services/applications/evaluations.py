@@ -8,7 +8,7 @@ from datetime import datetime
 from typing import Any
 
 from gateway.config import Settings
-from gateway.domain.access import APP_ACCEPT, RECTIFY, STATS, Actor
+from gateway.domain.access import APP_ACCEPT, RECTIFY, STATS, Actor, require
 from gateway.domain.applications import AppStatus, rectification_allowed
 from gateway.domain.calendar import WorkdayCalendar
 from gateway.domain.clock import Clock
@@ -34,7 +34,7 @@ class EvaluationService:
 
     def evaluate(self, app_id: int, data: Mapping[str, Any], actor: Actor) -> dict[str, Any]:
         """One rating per visit, only after delivery (统一窗口出件)."""
-        flow.require(actor, APP_ACCEPT)
+        require(actor, APP_ACCEPT)
         level = Satisfaction(data["level"])
         now = self.clock()
         try:
@@ -98,7 +98,7 @@ class EvaluationService:
     def rectifications(self, actor: Actor, *, status: str | None, offset: int, limit: int) -> Page:
         """Rectification tasks with their rating and application, newest first (a department sees its
         own)."""
-        flow.require(actor, RECTIFY)
+        require(actor, RECTIFY)
         department = actor.department_code if actor.role == "department" else None
         now = self.clock()
         with self.db.reading() as uow:
@@ -110,7 +110,7 @@ class EvaluationService:
 
     def rectification(self, rect_id: int, actor: Actor) -> dict[str, Any]:
         """One rectification with the rating that opened it and the rated application."""
-        flow.require(actor, RECTIFY)
+        require(actor, RECTIFY)
         now = self.clock()
         with self.db.reading() as uow:
             rect = _visible(uow.applications.rectification(rect_id), rect_id, actor)
@@ -137,7 +137,7 @@ class EvaluationService:
 
     def _change(self, rect_id: int, action: str, data: Mapping[str, Any], actor: Actor) -> dict[str, Any]:
         """A callback or the closing, when the rectification's state allows it."""
-        flow.require(actor, RECTIFY)
+        require(actor, RECTIFY)
         now = self.clock()
         with self.db.writing() as uow:
             rect = _visible(uow.applications.rectification(rect_id, for_update=True), rect_id, actor)
@@ -164,7 +164,7 @@ class EvaluationService:
     ) -> list[dict[str, Any]]:
         """Per item or department: applications, decided, on time, on-time rate, average working days,
         ratings."""
-        flow.require(actor, STATS)
+        require(actor, STATS)
         with self.db.reading() as uow:
             return statistics.figures(uow.applications, self.schedule.calendar, group, start, end)
 

@@ -9,7 +9,7 @@ from typing import Any
 from gateway.domain import applications as rules
 from gateway.domain.access import Actor
 from gateway.domain.applications import AppAction, AppStatus, TaskStatus
-from gateway.domain.errors import Forbidden, NotFound
+from gateway.domain.errors import NotFound
 from gateway.persistence.application_models import Application, ApplicationEvent
 from gateway.persistence.repositories.applications import ApplicationRepository
 from gateway.services.applications import outbound
@@ -17,12 +17,6 @@ from gateway.services.applications.schedule import Schedule
 from gateway.services.ports import UnitOfWork
 
 STILL_WITH_DEPARTMENT = (TaskStatus.SUBMITTED, TaskStatus.UNDER_REVIEW, TaskStatus.CORRECTION)
-
-
-def require(actor: Actor, permission: str) -> None:
-    """Forbidden unless the actor's role has the permission."""
-    if not actor.can(permission):
-        raise Forbidden(f"role '{actor.role}' may not {permission}")
 
 
 def load(apps: ApplicationRepository, app_id: int, actor: Actor, *, for_update: bool = False) -> Application:

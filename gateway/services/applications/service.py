@@ -7,7 +7,7 @@ from collections.abc import Mapping
 from typing import Any
 
 from gateway.config import Settings
-from gateway.domain.access import APP_ACCEPT, APP_READ, APP_REVIEW, PII, Actor
+from gateway.domain.access import APP_ACCEPT, APP_READ, APP_REVIEW, PII, Actor, require
 from gateway.domain.applications import AppAction, ApplicationFilter
 from gateway.domain.calendar import WorkdayCalendar
 from gateway.domain.clock import Clock
@@ -33,7 +33,7 @@ class ApplicationService:
 
     def accept(self, data: Mapping[str, Any], actor: Actor) -> dict[str, Any]:
         """Accept an application for one item or several (一件事) at any window."""
-        flow.require(actor, APP_ACCEPT)
+        require(actor, APP_ACCEPT)
         now = self.clock()
         with self.db.writing() as uow:
             app = intake.accept(uow, self.schedule, data, actor, now)
@@ -46,26 +46,26 @@ class ApplicationService:
 
     def get(self, app_id: int, actor: Actor) -> dict[str, Any]:
         """One application, applicant masked."""
-        flow.require(actor, APP_READ)
+        require(actor, APP_READ)
         with self.db.reading() as uow:
             return self._view(flow.load(uow.applications, app_id, actor), actor)
 
     def find(self, f: ApplicationFilter, actor: Actor, *, offset: int, limit: int) -> Page:
         """Applications, newest first."""
-        flow.require(actor, APP_READ)
+        require(actor, APP_READ)
         with self.db.reading() as uow:
             return queries.page(uow, self.schedule, self.clock, f, actor, offset=offset, limit=limit)
 
     def reveal(self, app_id: int, reason: str, actor: Actor) -> Citizen:
         """The applicant's name, phone and ID number in full; the read is written to the audit log."""
-        flow.require(actor, APP_READ)
-        flow.require(actor, PII)
+        require(actor, APP_READ)
+        require(actor, PII)
         with self.db.writing() as uow:
             return queries.reveal(uow, app_id, reason, actor, self.clock)
 
     def events(self, app_id: int, actor: Actor) -> list[dict[str, Any]]:
         """The application's history, oldest first."""
-        flow.require(actor, APP_READ)
+        require(actor, APP_READ)
         with self.db.reading() as uow:
             return queries.history(uow, app_id, actor)
 
@@ -73,7 +73,7 @@ class ApplicationService:
 
     def act(self, app_id: int, action: AppAction, data: Mapping[str, Any], actor: Actor) -> dict[str, Any]:
         """补正/容缺 supplement, prepare for pickup, pickup, post: checked against the table."""
-        flow.require(actor, APP_ACCEPT)
+        require(actor, APP_ACCEPT)
         now = self.clock()
         with self.db.writing() as uow:
             return self._view(window.act(uow, self.schedule, app_id, action, data, actor, now), actor)
@@ -82,7 +82,7 @@ class ApplicationService:
 
     def task_status(self, data: Mapping[str, Any], actor: Actor) -> dict[str, Any]:
         """A department's status for its task; the application follows (one refusal decides a joint one)."""
-        flow.require(actor, APP_REVIEW)
+        require(actor, APP_REVIEW)
         now = self.clock()
         with self.db.writing() as uow:
             return self._view(review.report(uow, self.schedule, data, actor, now), actor)

@@ -8,7 +8,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
 
-from gateway.domain.access import ATTACH, ATTACH_PUBLIC, PII, READ, Actor
+from gateway.domain.access import ATTACH, ATTACH_PUBLIC, PII, READ, Actor, require
 from gateway.domain.attachments import (
     AttachmentPolicy,
     AttachmentSource,
@@ -128,7 +128,7 @@ class AttachmentService:
 
     def find(self, inquiry_id: int, actor: Actor, *, offset: int, limit: int) -> Page:
         """A page of the inquiry's attachments (metadata only), oldest first."""
-        self._require(actor, READ)
+        require(actor, READ)
         with self.db.reading() as uow:
             self._load(uow.inquiries, inquiry_id, actor)
             rows = uow.attachments.of_inquiry(inquiry_id, offset=offset, limit=limit)
@@ -136,7 +136,7 @@ class AttachmentService:
 
     def get(self, inquiry_id: int, attachment_id: int, actor: Actor) -> AttachmentSnapshot:
         """One attachment's metadata."""
-        self._require(actor, READ)
+        require(actor, READ)
         with self.db.reading() as uow:
             self._load(uow.inquiries, inquiry_id, actor)
             return present(self._attachment(uow.attachments.get(inquiry_id, attachment_id), attachment_id))
@@ -158,12 +158,12 @@ class AttachmentService:
     def _authorized(
         self, inquiry_id: int, attachment_id: int, actor: Actor, reason: str | None, *, audit_it: bool
     ) -> AttachmentSnapshot:
-        self._require(actor, READ)
+        require(actor, READ)
         with self.db.writing() as uow:
             self._load(uow.inquiries, inquiry_id, actor)
             row = self._attachment(uow.attachments.get(inquiry_id, attachment_id), attachment_id)
             if row.holds_personal_data:
-                self._require(actor, PII)
+                require(actor, PII)
                 if audit_it:
                     if not (reason or "").strip():
                         raise InvalidInput("reason", "required to open a file holding personal data")
@@ -260,11 +260,6 @@ class AttachmentService:
             "created_by_role": actor.role,
             "created_at": self.clock(),
         }
-
-    @staticmethod
-    def _require(actor: Actor, permission: str) -> None:
-        if not actor.can(permission):
-            raise Forbidden(f"role '{actor.role}' may not {permission}")
 
     @staticmethod
     def _load(inquiries: InquiryRepository, inquiry_id: int, actor: Actor, lock: bool = False) -> Inquiry:

@@ -8,11 +8,11 @@ from typing import Any
 
 from gateway.config import Settings
 from gateway.domain import guards
-from gateway.domain.access import Actor, act
+from gateway.domain.access import Actor, act, require
 from gateway.domain.calendar import WorkdayCalendar
 from gateway.domain.caller_keys import CallerKeys
 from gateway.domain.clock import Clock, utcnow
-from gateway.domain.errors import Forbidden, NotFound
+from gateway.domain.errors import NotFound
 from gateway.domain.lifecycle import Action, Status
 from gateway.domain.lifecycle_effects import Context
 from gateway.persistence.models import Inquiry
@@ -38,10 +38,7 @@ class InquiryCore:
 
     # ---- who may do what ----------------------------------------------------------------------
 
-    @staticmethod
-    def _require(actor: Actor, permission: str) -> None:
-        if not actor.can(permission):
-            raise Forbidden(f"role '{actor.role}' may not {permission}")
+    _require = staticmethod(require)
 
     @staticmethod
     def _visible(inquiry: Inquiry, actor: Actor) -> bool:

@@ -20,7 +20,7 @@ def settle(
 ) -> OutboxSnapshot:
     """Resend (back to pending with fresh attempts) or discard (it stops holding back later messages) a
     dead letter, in the caller's unit of work; the action is audited with its reason. The caller has
-    checked that the actor may (``guard.require(actor, OUTBOX_MANAGE)``)."""
+    checked that the actor may (``require(actor, OUTBOX_MANAGE)``)."""
     row = uow.outbox.get(message_id, lock=True)
     if row is None:
         raise NotFound(f"outbox message {message_id} not found")

@@ -2,12 +2,11 @@
 
 from __future__ import annotations
 
-from gateway.domain.access import OUTBOX, OUTBOX_MANAGE, PII, Actor
+from gateway.domain.access import OUTBOX, OUTBOX_MANAGE, PII, Actor, require
 from gateway.domain.clock import Clock
 from gateway.domain.errors import NotFound
 from gateway.services import audit
 from gateway.services.outbox import dead_letters
-from gateway.services.outbox.guard import require
 from gateway.services.outbox.snapshots import full_snapshot, snapshots
 from gateway.services.ports import Transactions
 from gateway.services.snapshots import OutboxSnapshot, Page

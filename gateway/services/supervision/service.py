@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from gateway.domain.access import NOTICE_ANSWER, NOTICE_READ, Actor, Sight, act
+from gateway.domain.access import NOTICE_ANSWER, NOTICE_READ, Actor, Sight, act, require
 from gateway.domain.clock import Clock
 from gateway.domain.disclosure import NOBODY, redact
 from gateway.domain.errors import Forbidden, InvalidTransition, NotFound
@@ -73,7 +73,7 @@ class SupervisionService:
         limit: int,
     ) -> Page:
         """Notices, newest first; a department sees those addressed to it."""
-        _require(actor, NOTICE_READ)
+        require(actor, NOTICE_READ)
         own = _own_department(actor)
         if own is not None and department not in (None, own):
             return Page([], 0)
@@ -85,7 +85,7 @@ class SupervisionService:
 
     def get(self, notice_id: int, actor: Actor) -> NoticeSnapshot:
         """One notice."""
-        _require(actor, NOTICE_READ)
+        require(actor, NOTICE_READ)
         with self.db.reading() as uow:
             notice = _visible(uow, notice_id, actor)
             return self._snapshot(uow, notice, actor, self.clock())
@@ -105,7 +105,7 @@ class SupervisionService:
 
     def issue(self, data: Mapping[str, Any], actor: Actor) -> NoticeSnapshot:
         """督办: the inquiry's escalate action, which issues the notice; answered with that notice."""
-        _require(actor, act(Action.ESCALATE))
+        require(actor, act(Action.ESCALATE))
         inquiry_id = data["inquiry_id"]
         view = self.inquiries.get(inquiry_id, actor)
         if view.department is None and Action.ESCALATE.value in view.allowed_actions:
@@ -133,7 +133,7 @@ class SupervisionService:
     def _answer(
         self, notice_id: int, action: NoticeAction, data: Mapping[str, Any], actor: Actor
     ) -> NoticeSnapshot:
-        _require(actor, NOTICE_ANSWER)
+        require(actor, NOTICE_ANSWER)
         now = self.clock()
         with self.db.writing() as uow:
             notice = _visible(uow, notice_id, actor, for_update=True)
@@ -197,11 +197,6 @@ class SupervisionService:
             closed_at=n.closed_at,
             allowed_actions=[a.value for a in notice_allowed(status)] if may else [],
         )
-
-
-def _require(actor: Actor, permission: str) -> None:
-    if not actor.can(permission):
-        raise Forbidden(f"role '{actor.role}' may not {permission}")
 
 
 def _own_department(actor: Actor) -> str | None:
