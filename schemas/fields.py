@@ -31,6 +31,13 @@ TEXT_PATTERN = rf"^[^{_PRINTABLE}]*$"
 NOT_BLANK_PATTERN = rf"^[^{_PRINTABLE}]*[^\s\ufeff{_PRINTABLE}][^{_PRINTABLE}]*$"
 
 
+def at_least(count: int, chars: str) -> str:
+    """Printable text with at least ``count`` characters of the class ``chars`` (digits, ``"0-9A-Za-z"``)
+    among anything else printable: a pattern that reads the same in Python and in a JSON Schema."""
+    other = rf"[^{chars}{_PRINTABLE}]"
+    return rf"^{other}*(?:[{chars}]{other}*){{{count},}}$"
+
+
 class Pattern(validate.Regexp):
     """A regex the whole value must match, as the documented JSON Schema `pattern` means it.
 

@@ -7,6 +7,8 @@ from typing import Any, Protocol, TypeVar
 
 from flask_smorest.pagination import PaginationParameters
 
+from gateway.services.inquiries.queries import MAX_OFFSET
+
 F = TypeVar("F")
 
 
@@ -29,6 +31,7 @@ def filter_of(kind: Callable[..., F], query: Mapping[str, Any]) -> F:
 
 def paged(pagination: PaginationParameters, find: Callable[..., Page]) -> list[Any]:
     """The page asked for from a service's find(offset=, limit=); its total goes to X-Pagination."""
-    page = find(offset=pagination.first_item, limit=pagination.page_size)
+    # A page far past the end is empty, not a database overflow (SQLite's integers stop at 2**63).
+    page = find(offset=min(pagination.first_item, MAX_OFFSET), limit=pagination.page_size)
     pagination.item_count = page.total
     return page.items

@@ -269,3 +269,9 @@ def test_an_unanswered_task_lapses_once_the_lead_has_replied(client, keys, clock
     assert _tasks(client, keys["supervisor"], state="pending") == []
     assert _tasks(client, keys["supervisor"], state="lapsed") == [(inquiry_id, "SFJ", "lapsed")]
     assert _tasks(client, keys["supervisor"]) == [(inquiry_id, "SFJ", "lapsed")]
+
+
+def test_a_page_far_past_the_end_is_empty(client, keys):
+    _inquiry(client, keys)
+    far = client.get(TASKS, query_string={"page": 10**24, "page_size": 33}, headers=keys["supervisor"])
+    assert far.status_code == 200 and far.get_json() == []
