@@ -13,7 +13,7 @@ from datetime import datetime
 from typing import Any
 
 from gateway.domain.access import MERGE, READ, Actor, act
-from gateway.domain.errors import InvalidTransition
+from gateway.domain.errors import InvalidInput, InvalidTransition, NotFound
 from gateway.domain.lifecycle import Action, Status
 from gateway.domain.merging import (
     ANSWERED,
@@ -84,6 +84,16 @@ class Merges(InquiryCore):
             inquiry = self._load(uow.inquiries, inquiry_id, actor)
             return find_candidates(uow, inquiry, self.similarity, lambda i: self._visible(i, actor))
 
+    def _chosen(self, uow: UnitOfWork, inquiry_id: int, path_id: int, actor: Actor) -> Inquiry:
+        """One side of a merge, locked: the inquiry of the path (404 when missing), or the master named in
+        the body (422 naming ``master_id``: the request is about an inquiry that exists)."""
+        try:
+            return self._load(uow.inquiries, inquiry_id, actor, for_update=True)
+        except NotFound:
+            if inquiry_id == path_id:
+                raise
+            raise InvalidInput("master_id", f"no inquiry {inquiry_id} that you may see") from None
+
     def merge(self, inquiry_id: int, master_id: int, reason: str, actor: Actor) -> InquirySnapshot:
         """Make the inquiry a child of the master: it takes the master's state and follows it from now on.
         409 names why a merge is refused."""
@@ -91,10 +101,7 @@ class Merges(InquiryCore):
         with self.db.writing() as uow:
             # Locked in id order, so two merges of the same pair cannot deadlock.
             first, second = sorted((inquiry_id, master_id))
-            loaded = {
-                i: self._load(uow.inquiries, i, actor, for_update=True)
-                for i in dict.fromkeys((first, second))
-            }
+            loaded = {i: self._chosen(uow, i, inquiry_id, actor) for i in dict.fromkeys((first, second))}
             child, master = loaded[inquiry_id], loaded[master_id]
             refusal = merge_refusal(self._side(uow, child), self._side(uow, master), actor.role)
             if refusal is not None:
