@@ -227,7 +227,6 @@ _REASONS: list[tuple[re.Pattern[str], Callable[[re.Match[str]], str]]] = [
     (re.compile(r"must be (\d+)-(\d+) characters"), lambda m: f"长度须为 {m[1]}-{m[2]} 个字符"),
     (re.compile(r"too simple"), lambda m: "密码过于简单"),
     (re.compile(r"too few digits to be a phone"), lambda m: "号码位数不足，无法按来电人查找"),
-    (re.compile(r"no inquiry \d+ that you may see"), lambda m: "找不到该诉求，或您无权查看"),
     (re.compile(r"lookup by caller is off"), lambda m: "未配置来电人索引密钥，暂不能按号码查找"),
     (re.compile(r"needs its department code"), lambda m: "部门经办人须指定部门"),
     (re.compile(r"2-32 characters"), lambda m: "用户名须为2-32位字母、数字或 _ . -"),

@@ -41,6 +41,7 @@ _WHY: list[tuple[re.Pattern[str], str]] = [
     (re.compile(r"the child has been answered"), "本单已答复"),
     (re.compile(r"only a supervisor"), "两单主办单位不同，须由督办员并单"),
     (re.compile(r"not merged into any inquiry"), "本单未并入任何诉求"),
+    (re.compile(r"no inquiry \d+ that you may see"), "找不到该主单，或您无权查看"),
 ]
 
 

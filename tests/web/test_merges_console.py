@@ -80,3 +80,11 @@ def test_staff_merge_by_the_masters_number_not_its_id(app, services, as_role):
     )
     assert f"已并单：{message.number} 并入主单 {call.number}，随主单办理" in flashes(answer.text)
     assert services.inquiries.get(message.id, Actor("t", "admin")).master_id == call.id
+
+
+def test_a_master_that_does_not_exist_is_told_in_chinese(app, services, as_role):
+    _, message = two_reports(services)
+    operator = as_role("op01")
+    url = f"/console/inquiries/{message.id}/merge"
+    answer = post(operator, url, {"master_id": "999999", "reason": "同一问题"}, follow_redirects=True)
+    assert "不能并单：找不到该主单，或您无权查看" in flashes(answer.text)

@@ -13,7 +13,7 @@ from datetime import datetime
 from typing import Any
 
 from gateway.domain.access import MERGE, READ, Actor, act
-from gateway.domain.errors import InvalidInput, InvalidTransition, NotFound
+from gateway.domain.errors import InvalidTransition, NotFound
 from gateway.domain.lifecycle import Action, Status
 from gateway.domain.merging import (
     ANSWERED,
@@ -43,6 +43,8 @@ from gateway.services.supervision.issuing import close_stale
 
 SAME_CALLER = "same_caller"
 SAME_PLACE = "same_place"
+
+NO_MASTER = "no inquiry {0} that you may see to merge into"
 
 
 @dataclass(frozen=True)
@@ -84,24 +86,25 @@ class Merges(InquiryCore):
             inquiry = self._load(uow.inquiries, inquiry_id, actor)
             return find_candidates(uow, inquiry, self.similarity, lambda i: self._visible(i, actor))
 
-    def _chosen(self, uow: UnitOfWork, inquiry_id: int, path_id: int, actor: Actor) -> Inquiry:
-        """One side of a merge, locked: the inquiry of the path (404 when missing), or the master named in
-        the body (422 naming ``master_id``: the request is about an inquiry that exists)."""
+    def _chosen(self, uow: UnitOfWork, inquiry_id: int, child: Inquiry, actor: Actor) -> Inquiry:
+        """One side of a merge, locked. The inquiry of the path was found already (404 when missing); a
+        master that does not exist, or that the actor may not see, refuses the merge (409 saying so)."""
         try:
             return self._load(uow.inquiries, inquiry_id, actor, for_update=True)
         except NotFound:
-            if inquiry_id == path_id:
+            if inquiry_id == child.id:
                 raise
-            raise InvalidInput("master_id", f"no inquiry {inquiry_id} that you may see") from None
+            raise InvalidTransition(child.status, MERGE_EVENT, [], NO_MASTER.format(inquiry_id)) from None
 
     def merge(self, inquiry_id: int, master_id: int, reason: str, actor: Actor) -> InquirySnapshot:
         """Make the inquiry a child of the master: it takes the master's state and follows it from now on.
         409 names why a merge is refused."""
         self._require(actor, MERGE)
         with self.db.writing() as uow:
+            found = self._load(uow.inquiries, inquiry_id, actor)  # 404 for the path's inquiry first
             # Locked in id order, so two merges of the same pair cannot deadlock.
             first, second = sorted((inquiry_id, master_id))
-            loaded = {i: self._chosen(uow, i, inquiry_id, actor) for i in dict.fromkeys((first, second))}
+            loaded = {i: self._chosen(uow, i, found, actor) for i in dict.fromkeys((first, second))}
             child, master = loaded[inquiry_id], loaded[master_id]
             refusal = merge_refusal(self._side(uow, child), self._side(uow, master), actor.role)
             if refusal is not None:
