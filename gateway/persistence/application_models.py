@@ -121,5 +121,7 @@ class Rectification(Base):
     callback_note: Mapped[str | None] = mapped_column(Text)
     callback_satisfied: Mapped[bool | None] = mapped_column(Boolean)
     callback_at: Mapped[datetime | None]
+    callback_by: Mapped[str | None] = mapped_column(String(100))  # who recorded the 回访
     closed_at: Mapped[datetime | None]
+    closed_by: Mapped[str | None] = mapped_column(String(100))  # who closed it
     created_at: Mapped[datetime]

@@ -160,6 +160,15 @@ def test_free_text_is_shown_without_the_applicants_data_and_stored_as_written(cl
     assert (body["callback_note"], body["measures"]) == ("陈**138****2345表示接受", "回电138****2345致歉")
     row = stored_rect(services, listed["id"])
     assert (row.callback_note, row.measures) == ("陈晓燕13805912345表示接受", "回电13805912345致歉")
+    # Who recorded the 回访 and who closed it are kept with the record.
+    closed = client.post(f"/api/v1/rectifications/{listed['id']}/close", json={}, headers=auth["supervisor"])
+    assert closed.status_code == 200, closed.get_json()
+    assert (body["callback_by"], closed.get_json()["closed_by"]) == (
+        "司法局经办人 (department)",
+        "督办员 (supervisor)",
+    )
+    row = stored_rect(services, listed["id"])
+    assert (row.callback_by, row.closed_by) == ("司法局经办人 (department)", "督办员 (supervisor)")
 
 
 def stored_rect(services: Any, rect_id: int) -> Rectification:

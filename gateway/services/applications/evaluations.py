@@ -150,10 +150,10 @@ class EvaluationService:
                 )
                 raise InvalidTransition(rect.status, action, allowed, reason)
             if action == "callback":
-                rect.status, rect.callback_at = "called_back", now
+                rect.status, rect.callback_at, rect.callback_by = "called_back", now, actor.label
                 rect.callback_note, rect.callback_satisfied = data["note"], data["satisfied"]
             else:
-                rect.status, rect.closed_at = "closed", now
+                rect.status, rect.closed_at, rect.closed_by = "closed", now, actor.label
             rect.measures = data.get("measures") or rect.measures
             return snapshots.rectification(rect, now, uow.applications.rated([rect]).get(rect.id))
 

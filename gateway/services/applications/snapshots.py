@@ -75,7 +75,8 @@ _EVENT = (
 _EVALUATION = ("id", "application_id", "level", "score", "comment", "department", "created_at")
 _RECTIFICATION = (
     "id", "evaluation_id", "application_id", "department", "status", "due_at", "overdue", "measures",
-    "callback_note", "callback_satisfied", "callback_at", "closed_at", "created_at", "allowed_actions",
+    "callback_note", "callback_satisfied", "callback_at", "callback_by", "closed_at", "closed_by",
+    "created_at", "allowed_actions",
 )  # fmt: skip
 
 
