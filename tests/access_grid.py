@@ -18,6 +18,21 @@ from gateway.domain.access import SCHEDULER_ROLE
 from gateway.persistence.models import ApiKey
 from tests.conftest import FakeClock, settings_for
 
+# Every role a grid walks, written out by hand rather than read from gateway.domain.access.
+ROLES = (
+    "operator",
+    "window",
+    "department",
+    "supervisor",
+    "admin",
+    "system:hotline",
+    "system:website",
+    "system:window",
+    "system:dept_hotline",
+    "system:department",
+    "system:scheduler",
+)
+
 
 def plant_key(services: Any, role: str) -> str:
     """A key for a role no key is issued for (the scheduler's), written straight into the table."""

@@ -19,7 +19,7 @@ from gateway.domain.access import Actor
 from gateway.domain.errors import InvalidInput
 from gateway.domain.lifecycle import Action
 from gateway.persistence.models import AuditEntry, Inquiry, InquiryEvent
-from tests.access_grid import grid_app
+from tests.access_grid import ROLES, grid_app
 from tests.conftest import inquiry_payload
 
 URL = "/api/v1/inquiries"
@@ -249,19 +249,6 @@ GRID: dict[tuple[str, str], str] = {
     ("system:scheduler", "escalate"): "222222222",
 }
 
-ROLES = (
-    "operator",
-    "window",
-    "department",
-    "supervisor",
-    "admin",
-    "system:hotline",
-    "system:website",
-    "system:window",
-    "system:dept_hotline",
-    "system:department",
-    "system:scheduler",
-)
 READS = ("list", "get", "events", "reveal")
 ACTIONS = tuple(a.value for a in Action)
 

@@ -17,7 +17,7 @@ from flask.testing import FlaskClient
 from gateway.domain.access import Actor
 from gateway.domain.lifecycle import Action
 from gateway.persistence.supervision_models import SupervisionNotice
-from tests.access_grid import grid_app
+from tests.access_grid import ROLES, grid_app
 from tests.conftest import inquiry_payload
 
 URL = "/api/v1/supervision-notices"
@@ -30,19 +30,6 @@ SUBJECTS: dict[str, tuple[str, tuple[str, ...]]] = {
     "C": ("HBJ", ("SFJ",)),
     "H": ("HBJ", ()),
 }
-ROLES = (
-    "operator",
-    "window",
-    "department",
-    "supervisor",
-    "admin",
-    "system:hotline",
-    "system:website",
-    "system:window",
-    "system:dept_hotline",
-    "system:department",
-    "system:scheduler",
-)
 OPERATIONS = ("list", "get", "issue", "acknowledge", "respond")
 
 # One character per subject (S, C, H):
