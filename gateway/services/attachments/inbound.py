@@ -43,15 +43,11 @@ def attach_files(
 ) -> int:
     """Store the files sent with an inquiry; how many were new. A file the system sends again (by its own
     id) is skipped; a link is fetched only for a file not yet stored."""
+    fresh = [
+        f for f in files if f.external_ref is None or not service.known(inquiry_id, system, f.external_ref)
+    ]
     stored = 0
-    for file in files:
-        if file.external_ref is not None and service.known(inquiry_id, system, file.external_ref):
-            continue
-        if not file.content and file.url:
-            if fetch is None:
-                log.warning("attachment link from %s not fetched: no fetcher", system)
-                continue
-            file = dataclasses.replace(file, content=fetch(file.url))
+    for file in fetched_files(fetch, system, fresh):
         try:
             stored += service.intake(inquiry_id, [file], system, actor)
         except FileRefused as err:
